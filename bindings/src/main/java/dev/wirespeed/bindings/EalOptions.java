@@ -145,6 +145,10 @@ public final class EalOptions
             argv.add("--file-prefix");
             argv.add(filePrefix != null ? filePrefix : "wirespeed-" + ProcessHandle.current().pid());
         }
+        if (!hasExtra("--telemetry"))
+        {
+            argv.add("--no-telemetry");
+        }
         if (logLevel != null && !hasExtra("--log-level"))
         {
             argv.add("--log-level=" + logLevel);
