@@ -20,7 +20,7 @@ public final class EalOptions
     private int memoryMb = 512;
     private Boolean hugepages;
     private String filePrefix;
-    private String logLevel = "*:warning";
+    private String logLevel = "*:error";
     private boolean announceFallback = true;
 
     public EalOptions vdev(final String spec)
