@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
 done
 VDEVS=(--vdev net_null0,copy=1 --vdev net_null1,copy=1)
 
-"$ROOT/wirespeed" build >/dev/null
+"$ROOT/wirespeed" build >/dev/null 2>&1 || { echo "build failed: run ./wirespeed build" >&2; exit 2; }
 command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd not found (apt-get install dpdk)" >&2; exit 2; }
 
 # Same memory mode as the Java side picks (EalOptions.hugepagesAvailable with 512 MiB).
