@@ -1,0 +1,69 @@
+package dev.wirespeed.engine.tcp;
+
+/**
+ * Tunables of a {@link TcpEndpoint}. Plain mutable fields with defaults; set before constructing the endpoint.
+ */
+public final class TcpConfig
+{
+    /** Seed of every random choice (ISN secret, cookie secret, ephemeral port offsets, timestamp offsets). */
+    public long seed = 0x5eed_0000_0000_0001L;
+    /** Injectable RFC 6528 secret; when both are 0 it is derived from {@link #seed}. */
+    public long isnKey0 = 0;
+    public long isnKey1 = 0;
+
+    public long minRtoNs = 200_000_000L;
+    public long maxRtoNs = 60_000_000_000L;
+    public long initialRtoNs = 1_000_000_000L;
+    /** Clock granularity G of RFC 6298 §2. */
+    public long clockGranularityNs = 1_000_000L;
+    /** SYN retransmissions before the connect times out. */
+    public int synRetries = 6;
+    /** SYN-ACK retransmissions before a half-open connection is dropped. */
+    public int synAckRetries = 5;
+    /** Data retransmissions (RTO expiries in a row) before the connection times out. */
+    public int maxRetries = 15;
+
+    public long delayedAckNs = 40_000_000L;
+    /** Path MTU; our MSS is {@code mtu - 40}. */
+    public int mtu = 1500;
+    /** Smallest MSS we accept from a peer (RFC 9293 §3.7.1 clamping; RFC 879 default is 536). */
+    public int minMss = 64;
+    /** Our window scale shift, offered in SYNs (0..14). */
+    public int windowScale = 7;
+    public boolean windowScaleEnabled = true;
+    public boolean timestampsEnabled = true;
+    public boolean sackEnabled = true;
+    /** Random per-connection timestamp offset (RFC 7323 §7.1); tests turn it off for exact values. */
+    public boolean randomTimestampOffset = true;
+    public boolean noDelay = false;
+    public int initialCwndSegments = 10;
+
+    public boolean keepAlive = false;
+    public long keepAliveIdleNs = 7_200_000_000_000L;
+    public long keepAliveIntervalNs = 75_000_000_000L;
+    public int keepAliveProbes = 9;
+
+    /** Maximum segment lifetime; TIME-WAIT lasts 2·MSL (default 2·30 s = 60 s). */
+    public long mslNs = 30_000_000_000L;
+    /** Half-open (SYN-RECEIVED) connections per endpoint before SYN cookies take over (RFC 4987). */
+    public int halfOpenBound = 256;
+    public boolean synCookiesEnabled = true;
+    /** Challenge ACKs per second per endpoint (RFC 5961 §7). */
+    public int challengeAckPerSecond = 1000;
+
+    /** Send and receive ring sizes in bytes (powers of two). */
+    public int sendBufferSize = 64 * 1024;
+    public int receiveBufferSize = 64 * 1024;
+    /** Capacity of the queue of stateless replies (RSTs, cookie SYN-ACKs) between two dispatches. */
+    public int replyQueueCapacity = 1024;
+    /** Out-of-order intervals kept per connection. */
+    public int maxOutOfOrderIntervals = 8;
+    /** Ephemeral port range (RFC 6335 §6). */
+    public int ephemeralLow = 49152;
+    public int ephemeralHigh = 65535;
+
+    public int mss()
+    {
+        return mtu - 40;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.wirespeed.engine.tcp;
+
+/**
+ * Per-endpoint counters: drop reasons and events, a plain {@code long[]} indexed by the constants below.
+ * Not thread safe.
+ */
+public final class TcpCounters
+{
+    public static final int DROP_PORT_ZERO = 0;
+    public static final int DROP_NON_UNICAST = 1;
+    public static final int DROP_NOT_LOCAL_ADDRESS = 2;
+    public static final int DROP_SYN_FIN = 3;
+    public static final int DROP_RST_NO_CONNECTION = 4;
+    public static final int DROP_LISTEN_RST = 5;
+    public static final int DROP_LISTEN_NO_SYN = 6;
+    public static final int DROP_BACKLOG_FULL = 7;
+    public static final int DROP_PAWS = 8;
+    public static final int DROP_MISSING_TIMESTAMP = 9;
+    public static final int DROP_OUT_OF_WINDOW = 10;
+    public static final int DROP_RST_OUT_OF_WINDOW = 11;
+    public static final int DROP_NO_ACK = 12;
+    public static final int DROP_ACK_UNACCEPTABLE = 13;
+    public static final int DROP_SYN_SENT_BAD_ACK = 14;
+    public static final int DROP_SYN_SENT_RST_UNACCEPTABLE = 15;
+    public static final int DROP_SYN_SENT_NO_SYN = 16;
+    public static final int DROP_OUT_OF_ORDER_FULL = 17;
+    public static final int DROP_COOKIE_INVALID = 18;
+    public static final int DROP_TIME_WAIT_RST = 19;
+    public static final int DROP_REPLY_QUEUE_FULL = 20;
+    public static final int DROP_SYN_DATA = 21;
+    public static final int DROP_CHALLENGE_ACK_RATE_LIMITED = 22;
+    public static final int DROP_SYN_IN_WINDOW = 23;
+    public static final int DROP_DATA_AFTER_FIN = 24;
+    public static final int DROP_CONNECTION_TABLE_FULL = 25;
+    public static final int DROP_HALF_OPEN_TIMEOUT = 26;
+    public static final int SYN_COOKIES_SENT = 27;
+    public static final int SYN_COOKIES_ACCEPTED = 28;
+    public static final int CHALLENGE_ACKS = 29;
+    public static final int RETRANSMITS = 30;
+    public static final int FAST_RETRANSMITS = 31;
+    public static final int RTO_EXPIRIES = 32;
+    public static final int RSTS_SENT = 33;
+    public static final int ZERO_WINDOW_PROBES = 34;
+    public static final int KEEPALIVE_PROBES = 35;
+    public static final int CONNECTIONS_OPENED = 36;
+    public static final int CONNECTIONS_RESET = 37;
+    public static final int CONNECTIONS_TIMED_OUT = 38;
+    public static final int DROP_URGENT_INVALID = 39;
+    public static final int COUNT = 40;
+
+    private static final String[] NAMES = {
+        "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
+        "drop.listenRst", "drop.listenNoSyn", "drop.backlogFull", "drop.paws", "drop.missingTimestamp",
+        "drop.outOfWindow", "drop.rstOutOfWindow", "drop.noAck", "drop.ackUnacceptable", "drop.synSentBadAck",
+        "drop.synSentRstUnacceptable", "drop.synSentNoSyn", "drop.outOfOrderFull", "drop.cookieInvalid",
+        "drop.timeWaitRst", "drop.replyQueueFull", "drop.synData", "drop.challengeAckRateLimited",
+        "drop.synInWindow", "drop.dataAfterFin", "drop.connectionTableFull", "drop.halfOpenTimeout",
+        "synCookiesSent", "synCookiesAccepted", "challengeAcks", "retransmits", "fastRetransmits", "rtoExpiries",
+        "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
+        "connectionsTimedOut", "urgentPointerInvalid",
+    };
+
+    final long[] values = new long[COUNT];
+
+    public static String name(final int counter)
+    {
+        return NAMES[counter];
+    }
+
+    public long get(final int counter)
+    {
+        return values[counter];
+    }
+
+    void increment(final int counter)
+    {
+        values[counter]++;
+    }
+
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < COUNT; i++)
+        {
+            if (values[i] != 0)
+            {
+                sb.append(NAMES[i]).append('=').append(values[i]).append(' ');
+            }
+        }
+        return sb.toString();
+    }
+}
