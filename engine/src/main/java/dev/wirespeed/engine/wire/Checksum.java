@@ -204,6 +204,11 @@ public final class Checksum
     /**
      * Incremental update of a checksum when one 16-bit word changes, RFC 1624 eqn. 3:
      * {@code HC' = ~(~HC + ~m + m')}.
+     * <p>
+     * It equals a full recompute whenever the covered data cannot be all zero after the change (true of
+     * IPv4 headers, whose first byte is 0x45, and of TCP, whose pseudo-header holds protocol 6). For data
+     * that can become all zero (an ICMP echo reply with id 0, seq 0, zero data) it returns 0 where the full
+     * computation gives 0xFFFF, and only the latter verifies; recompute when the result is 0 there.
      *
      * @param checksum the stored checksum {@code HC}.
      * @param oldValue the old 16-bit word {@code m}.

@@ -167,7 +167,8 @@ public final class IcmpEcho
 
     /**
      * Turns an echo request into the echo reply in place: type 8 becomes 0, identifier, sequence and data
-     * stay, and the checksum is patched incrementally (RFC 1624) rather than recomputed over the data.
+     * stay, and the checksum is patched incrementally (RFC 1624) rather than recomputed over the data
+     * (except when the patched value is 0, see {@link Checksum#update16(int, int, int)}).
      * The caller swaps the IPv4 addresses ({@link Ipv4Header#swapAddresses()}) and MACs.
      */
     public IcmpEcho toReplyInPlace()
@@ -175,6 +176,9 @@ public final class IcmpEcho
         final int oldWord = buffer.getShort(offset + TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int newWord = (TYPE_ECHO_REPLY << 8) | (oldWord & 0xFF);
         mutableBuffer.putShort(offset + TYPE_OFFSET, (short)newWord, ByteOrder.BIG_ENDIAN);
-        return checksum(Checksum.update16(checksum(), oldWord, newWord));
+        final int updated = Checksum.update16(checksum(), oldWord, newWord);
+        // RFC 1624 cannot tell an all-zero message (checksum 0xFFFF) from one summing to 0xFFFF (checksum 0):
+        // a reply with id 0, seq 0 and zero data is all zero, so recompute in that one ambiguous case
+        return updated == 0 ? updateChecksum() : checksum(updated);
     }
 }
