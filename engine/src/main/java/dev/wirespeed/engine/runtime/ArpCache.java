@@ -1,0 +1,362 @@
+package dev.wirespeed.engine.runtime;
+
+import org.agrona.collections.Int2IntHashMap;
+
+/**
+ * IPv4 &rarr; MAC cache with expiry, and a bounded queue of packets (mbuf addresses) per address being resolved.
+ * <ul>
+ *   <li>{@link #resolve} gives the MAC of a fresh entry; otherwise it queues the packet and, for a new
+ *       address, sends a request through the {@link ArpEmitter}. A full queue drops its oldest packet.</li>
+ *   <li>{@link #learn} (from a request or reply addressed to us) stores the MAC and transmits what waited,
+ *       in order.</li>
+ *   <li>{@link #poll} re-sends a request every {@code retryIntervalNs}; after {@code maxRequests} requests with no
+ *       answer the queued packets are dropped. It also frees entries that have expired.</li>
+ * </ul>
+ * Entries live in preallocated arrays indexed by slot, found through an {@link Int2IntHashMap}; nothing is
+ * allocated after construction. Time is the caller's {@code nowNs}; comparisons are wrap-safe.
+ * <p>
+ * Not thread safe: one per shard.
+ */
+public final class ArpCache
+{
+    /** {@link #lookup} result when the address has no fresh entry. */
+    public static final long NO_MAC = -1L;
+
+    /** {@link #resolve} result codes below 0. */
+    public static final long QUEUED = -2L;
+    /** The packet was dropped: the table is full of other addresses being resolved or fresh entries. */
+    public static final long TABLE_FULL = -3L;
+
+    private static final int FREE = 0;
+    private static final int PENDING = 1;
+    private static final int RESOLVED = 2;
+    private static final int MISSING = -1;
+
+    private final ArpEmitter emitter;
+    private final long entryTtlNs;
+    private final long retryIntervalNs;
+    private final int maxRequests;
+    private final int queueCapacity;
+    private final int capacity;
+
+    private final Int2IntHashMap slotByIp;
+    private final int[] state;
+    private final int[] ip;
+    private final long[] mac;
+    private final long[] deadlineNs;
+    private final int[] requestsSent;
+    private final long[] queue;
+    private final int[] queueHead;
+    private final int[] queueSize;
+    private int used;
+    private int freeHint;
+
+    private long requests;
+    private long resolutions;
+    private long queueOverflowDrops;
+    private long unresolvedDrops;
+    private long tableFullDrops;
+    private long expirations;
+
+    /**
+     * @param capacity        entries (resolved plus pending).
+     * @param queueCapacity   packets queued per address being resolved.
+     * @param entryTtlNs      how long a learned MAC stays valid.
+     * @param retryIntervalNs time between requests for an unanswered address.
+     * @param maxRequests     requests sent before giving up on an address (at least 1).
+     * @param emitter         sends requests, transmits and drops queued packets.
+     */
+    public ArpCache(
+        final int capacity,
+        final int queueCapacity,
+        final long entryTtlNs,
+        final long retryIntervalNs,
+        final int maxRequests,
+        final ArpEmitter emitter)
+    {
+        if (capacity < 1 || queueCapacity < 1 || entryTtlNs <= 0 || retryIntervalNs <= 0 || maxRequests < 1)
+        {
+            throw new IllegalArgumentException("ArpCache: capacity, queueCapacity, entryTtlNs, retryIntervalNs and " +
+                "maxRequests must all be positive");
+        }
+        this.capacity = capacity;
+        this.queueCapacity = queueCapacity;
+        this.entryTtlNs = entryTtlNs;
+        this.retryIntervalNs = retryIntervalNs;
+        this.maxRequests = maxRequests;
+        this.emitter = emitter;
+        this.slotByIp = new Int2IntHashMap(capacity * 2, 0.65f, MISSING);
+        this.state = new int[capacity];
+        this.ip = new int[capacity];
+        this.mac = new long[capacity];
+        this.deadlineNs = new long[capacity];
+        this.requestsSent = new int[capacity];
+        this.queue = new long[capacity * queueCapacity];
+        this.queueHead = new int[capacity];
+        this.queueSize = new int[capacity];
+    }
+
+    /** The MAC of {@code address} if it has a fresh entry, else {@link #NO_MAC}. */
+    public long lookup(final int address, final long nowNs)
+    {
+        final int slot = slotByIp.get(address);
+        if (slot != MISSING && state[slot] == RESOLVED && deadlineNs[slot] - nowNs > 0)
+        {
+            return mac[slot];
+        }
+        return NO_MAC;
+    }
+
+    /**
+     * Finds the MAC to send {@code mbuf} to {@code address}.
+     *
+     * @return the MAC (&ge; 0): the caller still owns the mbuf and sends it. {@link #QUEUED}: the cache owns it
+     * now and will {@link ArpEmitter#transmit} or {@link ArpEmitter#drop} it. {@link #TABLE_FULL}: it was
+     * dropped through the emitter.
+     */
+    public long resolve(final int address, final long mbuf, final long nowNs)
+    {
+        int slot = slotByIp.get(address);
+        if (slot != MISSING && state[slot] == RESOLVED)
+        {
+            if (deadlineNs[slot] - nowNs > 0)
+            {
+                return mac[slot];
+            }
+            // expired: ask again, keeping the slot
+            expirations++;
+            startPending(slot, nowNs);
+        }
+        else if (slot == MISSING)
+        {
+            slot = takeFreeSlot(nowNs);
+            if (slot == MISSING)
+            {
+                tableFullDrops++;
+                emitter.drop(mbuf);
+                return TABLE_FULL;
+            }
+            ip[slot] = address;
+            slotByIp.put(address, slot);
+            startPending(slot, nowNs);
+        }
+        enqueue(slot, mbuf);
+        return QUEUED;
+    }
+
+    /**
+     * Stores {@code address} at {@code macAddress} for the entry TTL and transmits any packets waiting for it.
+     * When the table is full and the address is new, nothing is stored.
+     *
+     * @return true if stored.
+     */
+    public boolean learn(final int address, final long macAddress, final long nowNs)
+    {
+        int slot = slotByIp.get(address);
+        if (slot == MISSING)
+        {
+            slot = takeFreeSlot(nowNs);
+            if (slot == MISSING)
+            {
+                return false;
+            }
+            ip[slot] = address;
+            slotByIp.put(address, slot);
+        }
+        if (state[slot] == PENDING)
+        {
+            resolutions++;
+        }
+        state[slot] = RESOLVED;
+        mac[slot] = macAddress;
+        deadlineNs[slot] = nowNs + entryTtlNs;
+        requestsSent[slot] = 0;
+        while (queueSize[slot] > 0)
+        {
+            emitter.transmit(dequeue(slot), macAddress);
+        }
+        return true;
+    }
+
+    /** Refreshes an existing entry only (RFC 826 merge): true if {@code address} was known. */
+    public boolean update(final int address, final long macAddress, final long nowNs)
+    {
+        return slotByIp.get(address) != MISSING && learn(address, macAddress, nowNs);
+    }
+
+    /**
+     * Retries and expiry; call every millisecond or so.
+     *
+     * @return requests re-sent plus entries removed.
+     */
+    public int poll(final long nowNs)
+    {
+        int work = 0;
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final int s = state[slot];
+            if (s == FREE || deadlineNs[slot] - nowNs > 0)
+            {
+                continue;
+            }
+            if (s == RESOLVED)
+            {
+                expirations++;
+                release(slot);
+            }
+            else if (requestsSent[slot] < maxRequests)
+            {
+                requestsSent[slot]++;
+                deadlineNs[slot] = nowNs + retryIntervalNs;
+                requests++;
+                emitter.sendRequest(ip[slot]);
+            }
+            else
+            {
+                while (queueSize[slot] > 0)
+                {
+                    unresolvedDrops++;
+                    emitter.drop(dequeue(slot));
+                }
+                release(slot);
+            }
+            work++;
+        }
+        return work;
+    }
+
+    /** Drops every queued packet and forgets every entry (shutdown). */
+    public void clear()
+    {
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            if (state[slot] != FREE)
+            {
+                while (queueSize[slot] > 0)
+                {
+                    emitter.drop(dequeue(slot));
+                }
+                release(slot);
+            }
+        }
+    }
+
+    private void startPending(final int slot, final long nowNs)
+    {
+        state[slot] = PENDING;
+        requestsSent[slot] = 1;
+        deadlineNs[slot] = nowNs + retryIntervalNs;
+        requests++;
+        emitter.sendRequest(ip[slot]);
+    }
+
+    private void enqueue(final int slot, final long mbuf)
+    {
+        if (queueSize[slot] == queueCapacity)
+        {
+            queueOverflowDrops++;
+            emitter.drop(dequeue(slot));
+        }
+        queue[slot * queueCapacity + (queueHead[slot] + queueSize[slot]) % queueCapacity] = mbuf;
+        queueSize[slot]++;
+    }
+
+    private long dequeue(final int slot)
+    {
+        final long mbuf = queue[slot * queueCapacity + queueHead[slot]];
+        queueHead[slot] = (queueHead[slot] + 1) % queueCapacity;
+        queueSize[slot]--;
+        return mbuf;
+    }
+
+    private int takeFreeSlot(final long nowNs)
+    {
+        if (used == capacity)
+        {
+            // reclaim one expired resolved entry, if any
+            for (int slot = 0; slot < capacity; slot++)
+            {
+                if (state[slot] == RESOLVED && deadlineNs[slot] - nowNs <= 0)
+                {
+                    expirations++;
+                    release(slot);
+                    break;
+                }
+            }
+            if (used == capacity)
+            {
+                return MISSING;
+            }
+        }
+        for (int i = 0; i < capacity; i++)
+        {
+            final int slot = (freeHint + i) % capacity;
+            if (state[slot] == FREE)
+            {
+                freeHint = slot + 1;
+                used++;
+                queueHead[slot] = 0;
+                queueSize[slot] = 0;
+                return slot;
+            }
+        }
+        return MISSING;
+    }
+
+    private void release(final int slot)
+    {
+        slotByIp.remove(ip[slot]);
+        state[slot] = FREE;
+        queueSize[slot] = 0;
+        queueHead[slot] = 0;
+        used--;
+        freeHint = slot;
+    }
+
+    /** Entries in use (resolved or pending). */
+    public int size()
+    {
+        return used;
+    }
+
+    /** Packets waiting for {@code address}. */
+    public int queued(final int address)
+    {
+        final int slot = slotByIp.get(address);
+        return slot == MISSING ? 0 : queueSize[slot];
+    }
+
+    public long requestsSent()
+    {
+        return requests;
+    }
+
+    /** Pending addresses that got an answer. */
+    public long resolutions()
+    {
+        return resolutions;
+    }
+
+    /** Oldest queued packets dropped to make room. */
+    public long queueOverflowDrops()
+    {
+        return queueOverflowDrops;
+    }
+
+    /** Queued packets dropped because their address never answered. */
+    public long unresolvedDrops()
+    {
+        return unresolvedDrops;
+    }
+
+    /** Packets dropped because no slot was free. */
+    public long tableFullDrops()
+    {
+        return tableFullDrops;
+    }
+
+    public long expirations()
+    {
+        return expirations;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.wirespeed.engine.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wirespeed.engine.wire.ArpPacket;
+import dev.wirespeed.engine.wire.EthernetFrame;
+import dev.wirespeed.engine.wire.FrameParser;
+import dev.wirespeed.engine.wire.PacketBuilder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArpTest
+{
+    static final long OUR_MAC = 0x02_00_00_00_00_01L;
+    static final int OUR_IP = 0x0A_00_00_01;
+    static final long PEER_MAC = 0x02_00_00_00_00_02L;
+    static final int PEER_IP = 0x0A_00_00_02;
+    static final long OTHER_MAC = 0x02_00_00_00_00_03L;
+    static final int OTHER_IP = 0x0A_00_00_03;
+
+    static final long MS = 1_000_000L;
+    static final long TTL_NS = 60_000 * MS;
+    static final long RETRY_NS = 100 * MS;
+    static final int MAX_REQUESTS = 3;
+
+    /** Records what the cache asks for. */
+    static final class Recorder implements ArpEmitter
+    {
+        final List<Integer> requests = new ArrayList<>();
+        final List<long[]> transmitted = new ArrayList<>();
+        final List<Long> dropped = new ArrayList<>();
+
+        public void sendRequest(final int targetIp)
+        {
+            requests.add(targetIp);
+        }
+
+        public void transmit(final long mbuf, final long dstMac)
+        {
+            transmitted.add(new long[]{mbuf, dstMac});
+        }
+
+        public void drop(final long mbuf)
+        {
+            dropped.add(mbuf);
+        }
+    }
+
+    final Recorder emitter = new Recorder();
+    final ArpCache cache = new ArpCache(4, 3, TTL_NS, RETRY_NS, MAX_REQUESTS, emitter);
+    final ArpResponder responder = new ArpResponder(OUR_MAC, OUR_IP, cache);
+    final FrameParser parser = new FrameParser();
+
+    static int arpFrame(final UnsafeBuffer b, final int vlan, final long srcMac, final long dstMac, final int op,
+        final int senderIp, final long targetMac, final int targetIp)
+    {
+        return new PacketBuilder().srcMac(srcMac).dstMac(dstMac).vlanId(vlan)
+            .writeArp(b, 0, op, senderIp, targetMac, targetIp);
+    }
+
+    @Nested
+    class Responder
+    {
+        @Test
+        void answersARequestForUsInPlaceAndLearnsTheRequester()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, PEER_IP, 0, OUR_IP);
+            assertEquals(ArpResponder.REPLY_IN_PLACE, responder.onArp(b, 0, len, 0));
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, len));
+            assertEquals(FrameParser.TYPE_ARP, parser.type());
+            assertEquals(PEER_MAC, parser.ethernet().dstMac());
+            assertEquals(OUR_MAC, parser.ethernet().srcMac());
+            final ArpPacket arp = parser.arp();
+            assertEquals(ArpPacket.OPERATION_REPLY, arp.operation());
+            assertEquals(OUR_MAC, arp.senderMac());
+            assertEquals(OUR_IP, arp.senderIp());
+            assertEquals(PEER_MAC, arp.targetMac());
+            assertEquals(PEER_IP, arp.targetIp());
+            assertEquals(PEER_MAC, cache.lookup(PEER_IP, 1));
+            assertEquals(1, responder.repliesSent());
+        }
+
+        @Test
+        void vlanTagIsKeptInTheReply()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, 100, PEER_MAC, EthernetFrame.BROADCAST_MAC, ArpPacket.OPERATION_REQUEST,
+                PEER_IP, 0, OUR_IP);
+            assertEquals(ArpResponder.REPLY_IN_PLACE, responder.onArp(b, 0, len, 0));
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, len));
+            assertEquals(100, parser.ethernet().vlanId());
+            assertEquals(ArpPacket.OPERATION_REPLY, parser.arp().operation());
+            assertEquals(PEER_IP, parser.arp().targetIp());
+        }
+
+        @Test
+        void requestForSomeoneElseIsNotAnsweredAndTeachesNothing()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, PEER_IP, 0, OTHER_IP);
+            final byte[] before = b.byteArray().clone();
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 0));
+            assertEquals(ArpCache.NO_MAC, cache.lookup(PEER_IP, 0));
+            assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(b.byteArray()));
+            assertEquals(1, responder.ignored());
+        }
+
+        @Test
+        void gratuitousArpRefreshesAKnownNeighbourOnly()
+        {
+            cache.learn(PEER_IP, PEER_MAC, 0);
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final long newMac = 0x02_00_00_00_00_99L;
+            int len = arpFrame(b, PacketBuilder.NO_VLAN, newMac, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, PEER_IP, 0, PEER_IP);
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 5));
+            assertEquals(newMac, cache.lookup(PEER_IP, 6));
+            len = arpFrame(b, PacketBuilder.NO_VLAN, OTHER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, OTHER_IP, 0, OTHER_IP);
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 5));
+            assertEquals(ArpCache.NO_MAC, cache.lookup(OTHER_IP, 6));
+        }
+
+        @Test
+        void replyToUsReleasesQueuedPacketsInOrder()
+        {
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA1, 0));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA2, 1));
+            assertEquals(List.of(PEER_IP), emitter.requests, "one request for two packets");
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, OUR_MAC, ArpPacket.OPERATION_REPLY,
+                PEER_IP, OUR_MAC, OUR_IP);
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 2));
+            assertEquals(2, emitter.transmitted.size());
+            assertEquals(0xA1, emitter.transmitted.get(0)[0]);
+            assertEquals(PEER_MAC, emitter.transmitted.get(0)[1]);
+            assertEquals(0xA2, emitter.transmitted.get(1)[0]);
+            assertEquals(1, cache.resolutions());
+            assertEquals(PEER_MAC, cache.resolve(PEER_IP, 0xA3, 3), "resolved: the caller sends it");
+        }
+
+        @Test
+        void writeRequestMakesABroadcastRequestThatParses()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = responder.writeRequest(b, 0, PEER_IP);
+            assertEquals(42, len);
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, len));
+            assertEquals(EthernetFrame.BROADCAST_MAC, parser.ethernet().dstMac());
+            assertEquals(ArpPacket.OPERATION_REQUEST, parser.arp().operation());
+            assertEquals(OUR_IP, parser.arp().senderIp());
+            assertEquals(PEER_IP, parser.arp().targetIp());
+            final int replyLen = responder.writeReply(b, 0, PEER_MAC, PEER_IP);
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, replyLen));
+            assertEquals(ArpPacket.OPERATION_REPLY, parser.arp().operation());
+            assertEquals(PEER_MAC, parser.ethernet().dstMac());
+        }
+    }
+
+    @Nested
+    class Cache
+    {
+        @Test
+        void fullQueueDropsTheOldest()
+        {
+            for (long m = 1; m <= 5; m++)
+            {
+                assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, m, 0));
+            }
+            assertEquals(List.of(1L, 2L), emitter.dropped);
+            assertEquals(2, cache.queueOverflowDrops());
+            assertEquals(3, cache.queued(PEER_IP));
+            cache.learn(PEER_IP, PEER_MAC, 1);
+            assertEquals(3L, emitter.transmitted.get(0)[0]);
+            assertEquals(5L, emitter.transmitted.get(2)[0]);
+        }
+
+        @Test
+        void retriesEveryIntervalThenDropsThePending()
+        {
+            cache.resolve(PEER_IP, 7, 0);
+            cache.resolve(PEER_IP, 8, 0);
+            assertEquals(0, cache.poll(RETRY_NS - 1));
+            assertEquals(1, emitter.requests.size());
+            cache.poll(RETRY_NS);
+            assertEquals(2, emitter.requests.size());
+            cache.poll(2 * RETRY_NS - 1);
+            assertEquals(2, emitter.requests.size());
+            cache.poll(2 * RETRY_NS);
+            assertEquals(MAX_REQUESTS, emitter.requests.size());
+            assertTrue(emitter.dropped.isEmpty());
+            cache.poll(3 * RETRY_NS);
+            assertEquals(MAX_REQUESTS, emitter.requests.size(), "no request beyond the maximum");
+            assertEquals(List.of(7L, 8L), emitter.dropped);
+            assertEquals(2, cache.unresolvedDrops());
+            assertEquals(0, cache.size());
+            assertEquals(MAX_REQUESTS, cache.requestsSent());
+        }
+
+        @Test
+        void entriesExpire()
+        {
+            cache.learn(PEER_IP, PEER_MAC, 0);
+            assertEquals(PEER_MAC, cache.lookup(PEER_IP, TTL_NS - 1));
+            assertEquals(ArpCache.NO_MAC, cache.lookup(PEER_IP, TTL_NS));
+            assertEquals(1, cache.poll(TTL_NS));
+            assertEquals(0, cache.size());
+            assertEquals(1, cache.expirations());
+        }
+
+        @Test
+        void expiredEntryAsksAgainOnUse()
+        {
+            cache.learn(PEER_IP, PEER_MAC, 0);
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 9, TTL_NS + 1));
+            assertEquals(List.of(PEER_IP), emitter.requests);
+        }
+
+        @Test
+        void fullTableDropsAndCounts()
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(ArpCache.QUEUED, cache.resolve(0x0B000000 + i, 100 + i, 0));
+            }
+            assertEquals(ArpCache.TABLE_FULL, cache.resolve(OTHER_IP, 200, 0));
+            assertEquals(List.of(200L), emitter.dropped);
+            assertEquals(1, cache.tableFullDrops());
+            assertFalse(cache.learn(OTHER_IP, OTHER_MAC, 0));
+        }
+
+        @Test
+        void expiredEntryIsReclaimedWhenTheTableIsFull()
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                cache.learn(0x0B000000 + i, 0x0200_0000_0100L + i, i);
+            }
+            assertTrue(cache.learn(OTHER_IP, OTHER_MAC, TTL_NS));
+            assertEquals(ArpCache.NO_MAC, cache.lookup(0x0B000000, TTL_NS));
+            assertEquals(0x0200_0000_0101L, cache.lookup(0x0B000001, TTL_NS));
+            assertEquals(OTHER_MAC, cache.lookup(OTHER_IP, TTL_NS));
+        }
+
+        @Test
+        void wrapSafeAcrossTheLongBoundary()
+        {
+            final long near = Long.MAX_VALUE - 10;
+            cache.learn(PEER_IP, PEER_MAC, near);
+            assertEquals(PEER_MAC, cache.lookup(PEER_IP, near + 20));
+        }
+
+        @Test
+        void clearDropsEverythingQueued()
+        {
+            cache.resolve(PEER_IP, 1, 0);
+            cache.resolve(OTHER_IP, 2, 0);
+            cache.clear();
+            assertEquals(List.of(1L, 2L), emitter.dropped);
+            assertEquals(0, cache.size());
+        }
+    }
+}
