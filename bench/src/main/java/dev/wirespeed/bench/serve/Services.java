@@ -142,7 +142,7 @@ public final class Services implements TcpHandler
                 endpoint.write(id, badRequest, 0, badRequest.capacity());
                 endpoint.close(id);
                 connections.put(id, connections.get(id) | CLOSING);
-                httpState.put(id, 0);
+                httpState.remove(id);
                 return length;
             }
             header.putByte(headerLength++, b);
@@ -159,12 +159,20 @@ public final class Services implements TcpHandler
                 {
                     endpoint.close(id);
                     connections.put(id, connections.get(id) | CLOSING);
-                    httpState.put(id, 0);
+                    httpState.remove(id);
                     return length;
                 }
             }
         }
-        httpState.put(id, ((long)skip << 32) | headerLength);
+        final long newState = ((long)skip << 32) | headerLength;
+        if (newState == 0)
+        {
+            httpState.remove(id);
+        }
+        else
+        {
+            httpState.put(id, newState);
+        }
         return length;
     }
 
