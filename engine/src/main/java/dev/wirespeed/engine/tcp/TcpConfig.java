@@ -10,6 +10,8 @@ public final class TcpConfig
     /** Injectable RFC 6528 secret; when both are 0 it is derived from {@link #seed}. */
     public long isnKey0 = 0;
     public long isnKey1 = 0;
+    /** When not -1, every ISN is this value: deterministic LOCAL_SEQ in tests only. Never in production. */
+    public long fixedIsnForTests = -1;
 
     public long minRtoNs = 200_000_000L;
     public long maxRtoNs = 60_000_000_000L;

@@ -161,8 +161,8 @@ public final class TcpConnection
         this.config = endpoint.config;
         this.counters = endpoint.counters;
         this.slot = slot;
-        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize - 1)) << 1;
-        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize - 1)) << 1;
+        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         sendArray = new byte[sendCap];
         sendBuffer = new UnsafeBuffer(sendArray);
         sendMask = sendCap - 1;
@@ -174,6 +174,11 @@ public final class TcpConnection
     }
 
     // =================================================================================================== accessors
+
+    int recvUsable()
+    {
+        return recvUsable;
+    }
 
     public long id()
     {
@@ -435,7 +440,7 @@ public final class TcpConnection
         tsOk = ack.options.timestampPresent && config.timestampsEnabled;
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
-        rcvAdvRight = rcvNxt + Math.min(65535 << rcvWscale, recvUsable);
+        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
         sndWnd = ack.window << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
@@ -818,9 +823,14 @@ public final class TcpConnection
                 // the window opened: leave persist mode and resend from SND.UNA (checklist 18)
                 if (persistMode)
                 {
+                    // a probe byte not acknowledged was not accepted: resend it as ordinary data
                     persistMode = false;
-                    rtoDeadlineNs = sndMax != sndUna ? nowNs + currentRto() : NONE;
+                    rtoDeadlineNs = NONE;
                     sndNxt = sndUna;
+                    if (!finSent)
+                    {
+                        sndMax = sndUna;
+                    }
                 }
                 backoff = 0;
                 endpoint.markDirty(this);
@@ -1310,6 +1320,7 @@ public final class TcpConnection
         peerFinReceived = true;
         ackNow = true;
         endpoint.markDirty(this);
+        boolean timeWait = false;
         switch (state)
         {
             case SYN_RECEIVED:
@@ -1319,7 +1330,7 @@ public final class TcpConnection
             case FIN_WAIT_1:
                 if (finAcked)
                 {
-                    enterTimeWait(nowNs);
+                    timeWait = true;
                 }
                 else
                 {
@@ -1327,12 +1338,17 @@ public final class TcpConnection
                 }
                 break;
             case FIN_WAIT_2:
-                enterTimeWait(nowNs);
+                timeWait = true;
                 break;
             default:
                 break;
         }
+        // end of stream first, then (for TIME-WAIT) the close event
         endpoint.connectionPeerClosed(this);
+        if (timeWait && state != TcpState.CLOSED)
+        {
+            enterTimeWait(nowNs);
+        }
     }
 
     private void enterTimeWait(final long nowNs)
@@ -1682,6 +1698,7 @@ public final class TcpConnection
             sentSomething |= sendProbe(s, nowNs, out);
         }
         sentSomething |= sendData(s, nowNs, out);
+        updatePersist(nowNs);
         if (keepalivePending)
         {
             // keepalive probe <SEQ=SND.UNA-1> with no data (RFC 1122 §4.2.3.6)
@@ -1847,7 +1864,7 @@ public final class TcpConnection
     {
         boolean sent = false;
         final int maxPayload = sndMss - (tsOk ? 12 : 0);
-        if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto() && lastSendNs != 0)
+        if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
         {
             // RFC 5681 §4.1: restart window after idle (checklist 58)
             cc.onIdleRestart(config.initialCwndSegments * sndMss);
@@ -1871,7 +1888,7 @@ public final class TcpConnection
             {
                 break;
             }
-            if (len > 0 && len < maxPayload && !canFin)
+            if (len > 0 && len < maxPayload && !canFin && !lt(sndNxt, sndMax))
             {
                 // Nagle (RFC 896 / RFC 1122 §4.2.3.4) and sender SWS avoidance
                 final boolean unacked = sndMax != sndUna;
@@ -1890,7 +1907,7 @@ public final class TcpConnection
             {
                 counters.increment(RETRANSMITS);
             }
-            else if (!rttTiming && backoff == 0 && len > 0)
+            else if (!rttTiming && len > 0)
             {
                 rttTiming = true;
                 rttSeq = sndNxt;
@@ -2010,12 +2027,4 @@ public final class TcpConnection
         return true;
     }
 
-    /** Update the scoreboard from an ACK's SACK blocks before the ACK itself is processed. */
-    void noteSack(final TcpSegment seg)
-    {
-        if (sackOk && seg.options.sackBlockCount > 0 && (seg.flags & ACK) != 0)
-        {
-            recordSack(seg.options);
-        }
-    }
 }

@@ -76,6 +76,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     private final long tsK0;
     private final long tsK1;
     private int ephemeralCounter;
+    private final int recvUsable;
 
     private long challengeTokens;
     private long challengeLastNs;
@@ -142,6 +143,8 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
         challengeLastNs = startNs;
+        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
+        recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
         replyCap = config.replyQueueCapacity;
         rLocalIp = new int[replyCap];
         rRemoteIp = new int[replyCap];
@@ -760,7 +763,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         rSeq[i] = cookieIsn(nowNs, syn);
         rAck[i] = syn.seq + 1;
         rFlags[i] = SYN | ACK;
-        rWindow[i] = Math.min(65535, config.receiveBufferSize);
+        rWindow[i] = Math.min(65535, recvUsable);
         rMss[i] = config.mss();
         rWs[i] = -1;
         rOpt[i] = 0;
@@ -1066,6 +1069,10 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
 
     public int isn(final long nowNs, final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
+        if (config.fixedIsnForTests != -1)
+        {
+            return (int)config.fixedIsnForTests;
+        }
         final long f = SipHash.hash24(isnK0, isnK1, ConnectionTable.ipKey(localIp, remoteIp),
             ConnectionTable.portKey(localPort, remotePort), 0);
         return (int)(nowNs / 4000L) + (int)f;

@@ -1,0 +1,1532 @@
+package dev.wirespeed.engine.tcp;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.wirespeed.engine.tcp.TcpSegment.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Per-state tests in smoltcp's shape. Every test named {@code checklistNN_...} covers line NN of
+ * /work/shared/TCP-CHECKLIST.md with exact reply segments and resulting state.
+ */
+class TcpConnectionTest extends TcpTestSupport
+{
+    @BeforeEach
+    void init()
+    {
+        setUp(c -> { });
+    }
+
+    // ======================================================================================== Tests for LISTEN
+
+    @Nested
+    class Listen
+    {
+        @Test
+        void checklist01_synWithOptionsGetsSynAckEchoingOnlyOfferedOptions()
+        {
+            listen();
+            send(sackOk(ws(mss(syn(), 1400), 5)));
+            final TcpSegment expected = out().seq(LOCAL_SEQ).flags(SYN | ACK);
+            mss(expected, 1460);
+            ws(expected, 7);
+            sackOk(expected);
+            expect(expected);
+            assertState(TcpState.SYN_RECEIVED);
+            assertEquals(1400, conn().effectiveMss());
+        }
+
+        @Test
+        void checklist01_synWithTimestampOnlyGetsMssAndTimestampOnly()
+        {
+            listen();
+            advanceTo(5 * MS);
+            send(ts(syn(), 777, 0));
+            expect(ts(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460), 5, 777));
+            assertState(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void checklist09_oldDuplicateSynThenRstReturnsToListenAndFreshSynSucceeds()
+        {
+            listen();
+            final int z = REMOTE_SEQ - 90_000;
+            send(syn().seq(z));
+            expect(mss(out().seq(LOCAL_SEQ).ack(z + 1).flags(SYN | ACK), 1460));
+            send(in().seq(z + 1).ack(0).flags(RST));
+            expectNothing();
+            assertState(TcpState.LISTEN);
+            assertEquals(0, ep.connectionCount());
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            send(in());
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            assertEvents("accepted 80");
+        }
+
+        @Test
+        void checklist45_rstToListenerIgnored()
+        {
+            listen();
+            send(in().flags(RST));
+            expectNothing();
+            assertState(TcpState.LISTEN);
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_LISTEN_RST));
+        }
+
+        @Test
+        void checklist45_ackToListenerGetsRstAtSegAck()
+        {
+            listen();
+            send(in().ack(123_456));
+            expect(out().seq(123_456).ack(0).flags(RST).window(0));
+            assertState(TcpState.LISTEN);
+        }
+
+        @Test
+        void checklist45_synAckToListenerGetsRstAtSegAck()
+        {
+            listen();
+            send(in().seq(REMOTE_SEQ).ack(777).flags(SYN | ACK));
+            expect(out().seq(777).ack(0).flags(RST).window(0));
+            assertState(TcpState.LISTEN);
+            assertEquals(0, ep.connectionCount());
+        }
+    }
+
+    // ================================================================================== Tests for SYN-RECEIVED
+
+    @Nested
+    class SynReceived
+    {
+        @Test
+        void checklist02_acceptableAckEstablishes()
+        {
+            synReceived();
+            send(in());
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            assertEvents("accepted 80");
+            assertEquals(REMOTE_WIN, conn().sndWnd());
+        }
+
+        @Test
+        void checklist02_unacceptableAckGetsRstAndStaysSynReceived()
+        {
+            synReceived();
+            send(in().ack(LOCAL_SEQ + 5));
+            expect(out().seq(LOCAL_SEQ + 5).ack(0).flags(RST).window(0));
+            assertState(TcpState.SYN_RECEIVED);
+            send(in().ack(LOCAL_SEQ));
+            expect(out().seq(LOCAL_SEQ).ack(0).flags(RST).window(0));
+            assertState(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void checklist03_rstAtRcvNxtReturnsToListen()
+        {
+            synReceived();
+            send(in().flags(RST).ack(0));
+            expectNothing();
+            assertState(TcpState.LISTEN);
+            assertEquals(0, ep.connectionCount());
+            assertEquals(0, ep.halfOpenCount());
+            assertEvents();
+        }
+
+        @Test
+        void checklist03_rstInWindowGetsChallengeAck()
+        {
+            synReceived();
+            send(in().seq(REMOTE_SEQ + 11).flags(RST).ack(0));
+            expect(out());
+            assertState(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void checklist03_rstOutsideWindowDropped()
+        {
+            synReceived();
+            send(in().seq(REMOTE_SEQ + 1 + 200_000).flags(RST).ack(0));
+            expectNothing();
+            assertState(TcpState.SYN_RECEIVED);
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_RST_OUT_OF_WINDOW));
+        }
+
+        @Test
+        void checklist11_synAckRetransmittedWithDoublingRtoThenDropped()
+        {
+            setUp(c -> c.synAckRetries = 2);
+            synReceived();
+            final TcpSegment synAck = mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460);
+            advanceTo(999 * MS);
+            expectNothing();
+            advanceTo(1000 * MS);
+            expect(synAck);
+            advanceTo(2999 * MS);
+            expectNothing();
+            advanceTo(3000 * MS);
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            advanceTo(7000 * MS);
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+            assertEquals(0, ep.halfOpenCount());
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_HALF_OPEN_TIMEOUT));
+        }
+    }
+
+    // ====================================================================================== Tests for SYN-SENT
+
+    @Nested
+    class SynSent
+    {
+        @Test
+        void checklist04_synAckAckingIssPlusOneEstablishes()
+        {
+            synSent();
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            expect(out());
+            assertState(TcpState.ESTABLISHED);
+            assertEvents("connected");
+            assertFalse(conn().windowScaling());
+        }
+
+        @Test
+        void checklist05_ackAtOrBelowIssGetsRst()
+        {
+            synSent();
+            send(in().seq(REMOTE_SEQ).ack(LOCAL_SEQ).flags(SYN | ACK));
+            expect(out().seq(LOCAL_SEQ).ack(0).flags(RST).window(0));
+            assertState(TcpState.SYN_SENT);
+        }
+
+        @Test
+        void checklist05_ackAboveSndNxtGetsRst()
+        {
+            synSent();
+            send(in().seq(REMOTE_SEQ).ack(LOCAL_SEQ + 2));
+            expect(out().seq(LOCAL_SEQ + 2).ack(0).flags(RST).window(0));
+            assertState(TcpState.SYN_SENT);
+        }
+
+        @Test
+        void checklist05_badAckOnRstGetsNothing()
+        {
+            synSent();
+            send(in().seq(REMOTE_SEQ).ack(LOCAL_SEQ + 9).flags(RST | ACK));
+            expectNothing();
+            assertState(TcpState.SYN_SENT);
+        }
+
+        @Test
+        void checklist06_rstWithAcceptableAckRefusesConnection()
+        {
+            synSent();
+            send(in().seq(0).ack(LOCAL_SEQ + 1).flags(RST | ACK));
+            expectNothing();
+            assertEquals(TcpState.CLOSED, ep.state(id));
+            assertEquals(0, ep.connectionCount());
+            assertEvents("reset", "closed");
+        }
+
+        @Test
+        void checklist06_rstWithoutAckDropped()
+        {
+            synSent();
+            send(in().seq(REMOTE_SEQ).ack(0).flags(RST));
+            expectNothing();
+            assertState(TcpState.SYN_SENT);
+            assertEvents();
+        }
+
+        @Test
+        void checklist07_bareFinDropped()
+        {
+            synSent();
+            send(in().seq(REMOTE_SEQ).ack(0).flags(FIN));
+            expectNothing();
+            assertState(TcpState.SYN_SENT);
+        }
+
+        @Test
+        void checklist08_simultaneousOpenFourSegments()
+        {
+            synSent();
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            assertState(TcpState.SYN_RECEIVED);
+            send(in());
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            assertEvents("connected");
+        }
+
+        @Test
+        void checklist08_simultaneousOpenWithPeerSynAck()
+        {
+            synSent();
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            send(in().seq(REMOTE_SEQ).flags(SYN | ACK));
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
+        void checklist10_closeInSynSentSendsNothingAndLateSynAckGetsRst()
+        {
+            synSent();
+            ep.close(id);
+            expectNothing();
+            assertEvents("closed");
+            assertEquals(0, ep.connectionCount());
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            expect(out().seq(LOCAL_SEQ + 1).ack(0).flags(RST).window(0));
+        }
+
+        @Test
+        void checklist11_synRetransmittedWithDoublingRtoThenTimeout()
+        {
+            setUp(c -> c.synRetries = 3);
+            synSent();
+            final long[] at = { 1000, 3000, 7000 };
+            for (final long t : at)
+            {
+                advanceTo((t - 1) * MS);
+                expectNothing();
+                advanceTo(t * MS);
+                final TcpSegment s = out().seq(LOCAL_SEQ).ack(0).flags(SYN);
+                mss(s, 1460);
+                ws(s, 7);
+                sackOk(s);
+                ts(s, (int)t, 0);
+                expect(s);
+            }
+            advanceTo(14_999 * MS);
+            expectNothing();
+            assertEvents();
+            advanceTo(15_000 * MS);
+            expectNothing();
+            assertEvents("timeout", "closed");
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist27_windowScaleIgnoredWhenSynAckLacksIt()
+        {
+            synSent();
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK).window(1000), 1460));
+            expect(out());
+            assertFalse(conn().windowScaling());
+            assertEquals(1000, conn().sndWnd());
+            send(in().window(3000));
+            assertEquals(3000, conn().sndWnd());
+        }
+
+        @Test
+        void checklist27_synWindowNeverScaledAndShiftAbove14Clamped()
+        {
+            synSent();
+            send(ws(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK).window(1000), 1460), 20));
+            expect(out().window(WINDOW >> 7));
+            assertTrue(conn().windowScaling());
+            assertEquals(14, conn().peerWindowScale());
+            assertEquals(1000, conn().sndWnd());
+            send(in().window(2));
+            assertEquals(2 << 14, conn().sndWnd());
+        }
+    }
+
+    // =================================================================================== Tests for ESTABLISHED
+
+    @Nested
+    class Established
+    {
+        @Test
+        void checklist12_inOrderDataAckDelayedLessThan500ms()
+        {
+            established();
+            send(data(in(), "hello"));
+            expectNothing();
+            assertEquals("hello", app.data.toString());
+            advance(39 * MS);
+            expectNothing();
+            advance(1 * MS);
+            expect(out().ack(REMOTE_SEQ + 6));
+            assertTrue(config.delayedAckNs < 500 * MS);
+        }
+
+        @Test
+        void checklist12_everySecondFullSizedSegmentAckedAtOnce()
+        {
+            established();
+            send(data(in(), 1460));
+            expectNothing();
+            send(data(in().seq(REMOTE_SEQ + 1 + 1460), 1460));
+            expect(out().ack(REMOTE_SEQ + 1 + 2920));
+        }
+
+        @Test
+        void checklist13_outOfOrderImmediateDupAckWithSackThenCumulativeAck()
+        {
+            establishedSack();
+            send(data(in().seq(REMOTE_SEQ + 101), 100));
+            expect(sack(out(), REMOTE_SEQ + 101, REMOTE_SEQ + 201));
+            assertEquals("", app.data.toString());
+            send(data(in(), "x".repeat(100)));
+            expect(out().ack(REMOTE_SEQ + 201));
+            assertEquals(200, app.data.length());
+            assertTrue(app.data.toString().startsWith("x".repeat(100) + "abc"));
+        }
+
+        @Test
+        void checklist14_oldDuplicateSegmentAckedNeverDeliveredTwice()
+        {
+            established();
+            send(data(in(), "abcdefghij"));
+            send(data(in(), "abcdefghij"));
+            expect(out().ack(REMOTE_SEQ + 11));
+            assertEquals("abcdefghij", app.data.toString());
+        }
+
+        @Test
+        void checklist15_overlapKeepsOnlyNewBytes()
+        {
+            established();
+            send(data(in(), "abcde"));
+            send(data(in().seq(REMOTE_SEQ + 3), "cdefgh"));
+            assertEquals("abcdefgh", app.data.toString());
+            assertEquals(REMOTE_SEQ + 9, conn().rcvNxt());
+        }
+
+        @Test
+        void checklist15_bytesBeyondRightEdgeTrimmed()
+        {
+            setUp(c -> c.receiveBufferSize = 1024);
+            established();
+            send(data(in(), 1000));
+            assertEquals(896, app.data.length());
+            advance(40 * MS);
+            expect(out().ack(REMOTE_SEQ + 1 + 896).window(896));
+        }
+
+        @Test
+        void checklist16_segmentWhollyOutsideWindowAckedAndDropped()
+        {
+            established();
+            send(data(in().seq(REMOTE_SEQ + 1 + 100_000), "zz"));
+            expect(out());
+            assertEquals("", app.data.toString());
+        }
+
+        @Test
+        void checklist16_zeroWindowDataAckedWithWindowZeroButAckProcessed()
+        {
+            setUp(c -> c.receiveBufferSize = 1024);
+            established();
+            write("12345");
+            expect(data(out().flags(ACK | PSH).window(896), "12345"));
+            app.consume = false;
+            send(data(in(), 896));
+            advance(40 * MS);
+            expect(out().seq(LOCAL_SEQ + 6).ack(REMOTE_SEQ + 897).window(0));
+            send(data(in().seq(REMOTE_SEQ + 897).ack(LOCAL_SEQ + 6), "more"));
+            expect(out().seq(LOCAL_SEQ + 6).ack(REMOTE_SEQ + 897).window(0));
+            assertEquals(LOCAL_SEQ + 6, conn().sndUna());
+            assertEquals(896, conn().unreadBytes());
+            app.consume = true;
+            ep.resumeReading(id);
+            expect(out().seq(LOCAL_SEQ + 6).ack(REMOTE_SEQ + 897).window(896));
+            assertEquals(896, app.data.length());
+        }
+
+        @Test
+        void checklist17_rightEdgeNeverMovesLeft()
+        {
+            setUp(c -> c.receiveBufferSize = 1024);
+            synReceived(ws(syn(), 0));
+            send(in());
+            expectNothing();
+            id = app.lastId;
+            app.consume = false;
+            int seq = REMOTE_SEQ + 1;
+            int lastRight = REMOTE_SEQ + 1 + 896;
+            for (int i = 0; i < 8; i++)
+            {
+                send(data(in().seq(seq), 100));
+                seq += 100;
+                advance(40 * MS);
+                final List<TcpSegment> got = recv();
+                assertEquals(1, got.size());
+                final int right = got.get(0).ack + (got.get(0).window << 7);
+                assertTrue(SeqNum.geq(right, lastRight), "right edge moved left at " + i);
+                lastRight = right;
+            }
+            assertEquals(REMOTE_SEQ + 1 + 800, conn().rcvNxt());
+        }
+
+        @Test
+        void checklist18_zeroWindowProbesBackOffAndSendingResumes()
+        {
+            established();
+            send(in().window(0));
+            expectNothing();
+            write("0123456789");
+            expectNothing();
+            advanceTo(199 * MS);
+            expectNothing();
+            advanceTo(200 * MS);
+            expect(data(out(), "0"));
+            send(in().window(0));
+            expectNothing();
+            advanceTo(599 * MS);
+            expectNothing();
+            advanceTo(600 * MS);
+            expect(data(out(), "0"));
+            send(in().window(0));
+            advanceTo(1399 * MS);
+            expectNothing();
+            advanceTo(1400 * MS);
+            expect(data(out(), "0"));
+            assertEquals(TcpState.ESTABLISHED, state());
+            send(in().window(1000));
+            expect(data(out().flags(ACK | PSH), "0123456789"));
+            assertEquals(3, ep.counters().get(TcpCounters.ZERO_WINDOW_PROBES));
+        }
+
+        @Test
+        void checklist19_ackAboveSndNxtAckedAndDropped()
+        {
+            established();
+            send(data(in().ack(LOCAL_SEQ + 100), "xyz"));
+            expect(out());
+            assertEquals("", app.data.toString());
+            assertEquals(LOCAL_SEQ + 1, conn().sndUna());
+        }
+
+        @Test
+        void checklist20_ackBelowSndUnaIgnoredAndWindowUpdatedOnlyUnderWl1Wl2()
+        {
+            established();
+            write("0123456789");
+            expect(data(out().flags(ACK | PSH), "0123456789"));
+            send(in().seq(REMOTE_SEQ + 1).ack(LOCAL_SEQ + 11).window(5000));
+            assertEquals(5000, conn().sndWnd());
+            send(data(in().seq(REMOTE_SEQ + 1).ack(LOCAL_SEQ + 5).window(100), "abc"));
+            assertEquals(LOCAL_SEQ + 11, conn().sndUna());
+            assertEquals("abc", app.data.toString());
+            assertEquals(5000, conn().sndWnd(), "SND.WL2 > SEG.ACK: no window update");
+            send(in().seq(REMOTE_SEQ + 4).ack(LOCAL_SEQ + 11).window(100));
+            assertEquals(100, conn().sndWnd());
+            // an older segment (SEQ < SND.WL1) does not update the window
+            send(in().seq(REMOTE_SEQ + 1).ack(LOCAL_SEQ + 11).window(7));
+            assertEquals(100, conn().sndWnd());
+        }
+
+        @Test
+        void checklist21_noFlagsSegmentDataNotQueued()
+        {
+            established();
+            send(data(in().flags(0), "abc"));
+            expectNothing();
+            assertEquals("", app.data.toString());
+            assertEquals(REMOTE_SEQ + 1, conn().rcvNxt());
+        }
+
+        @Test
+        void checklist22_nagleCoalescesSmallWritesWhileUnacked()
+        {
+            established();
+            write("a");
+            expect(data(out().flags(ACK | PSH), "a"));
+            write("b");
+            write("c");
+            expectNothing();
+            send(in().ack(LOCAL_SEQ + 2));
+            expect(data(out().seq(LOCAL_SEQ + 2).flags(ACK | PSH), "bc"));
+        }
+
+        @Test
+        void checklist22_noDelaySendsEachWrite()
+        {
+            established();
+            ep.setNoDelay(id, true);
+            write("a");
+            expect(data(out().flags(ACK | PSH), "a"));
+            write("b");
+            expect(data(out().seq(LOCAL_SEQ + 2).flags(ACK | PSH), "b"));
+        }
+
+        @Test
+        void checklist23_peerKeepaliveGetsAck()
+        {
+            established();
+            send(in().seq(REMOTE_SEQ));
+            expect(out());
+            send(data(in().seq(REMOTE_SEQ), "k"));
+            expect(out());
+            assertEquals("", app.data.toString());
+        }
+
+        @Test
+        void checklist23_ownKeepaliveOffByDefault()
+        {
+            established();
+            assertFalse(config.keepAlive);
+            advanceTo(3 * 3600 * SEC);
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
+        void checklist23_keepaliveDetectsDeadPeerAndAborts()
+        {
+            setUp(c ->
+            {
+                c.keepAlive = true;
+                c.keepAliveIdleNs = 10 * SEC;
+                c.keepAliveIntervalNs = SEC;
+                c.keepAliveProbes = 3;
+            });
+            established();
+            advanceTo(10 * SEC - 1);
+            expectNothing();
+            advanceTo(10 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            advanceTo(11 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            advanceTo(12 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            advanceTo(13 * SEC);
+            expectNothing();
+            assertEvents("timeout", "closed");
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist23_keepaliveAnsweredKeepsConnection()
+        {
+            setUp(c ->
+            {
+                c.keepAlive = true;
+                c.keepAliveIdleNs = 10 * SEC;
+                c.keepAliveIntervalNs = SEC;
+                c.keepAliveProbes = 3;
+            });
+            established();
+            advanceTo(10 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            send(in());
+            advanceTo(13 * SEC);
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            advanceTo(20 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+        }
+
+        @Test
+        void checklist24_invalidUrgentPointerKeepsStreamIntact()
+        {
+            established();
+            final TcpSegment s = data(in().flags(ACK | URG), "abc");
+            s.urgentPointer = 60_000;
+            send(s);
+            send(data(in().seq(REMOTE_SEQ + 4), "def"));
+            expectNothing();
+            advance(40 * MS);
+            expect(out().ack(REMOTE_SEQ + 7));
+            assertEquals("abcdef", app.data.toString());
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_URGENT_INVALID));
+        }
+
+        @Test
+        void checklist39_writeAfterShutdownFailsClearly()
+        {
+            established();
+            ep.shutdownOutput(id);
+            expect(out().flags(FIN | ACK));
+            assertEquals((int)TcpEndpoint.ERR_OUTPUT_SHUTDOWN, write("x"));
+        }
+
+        @Test
+        void checklist39_halfCloseKeepsReceiving()
+        {
+            established();
+            ep.shutdownOutput(id);
+            expect(out().flags(FIN | ACK));
+            send(in().ack(LOCAL_SEQ + 2));
+            assertState(TcpState.FIN_WAIT_2);
+            send(data(in().ack(LOCAL_SEQ + 2), "xyz"));
+            advance(40 * MS);
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
+            assertEquals("xyz", app.data.toString());
+        }
+
+        @Test
+        void checklist39_shutdownInputKeepsSending()
+        {
+            established();
+            ep.shutdownInput(id);
+            send(data(in(), "ignored"));
+            assertEquals("", app.data.toString());
+            assertEquals(REMOTE_SEQ + 8, conn().rcvNxt());
+            write("abc");
+            expect(data(out().flags(ACK | PSH).ack(REMOTE_SEQ + 8), "abc"));
+        }
+
+        @Test
+        void checklist40_closeWithUnreadDataSendsRstNotFin()
+        {
+            established();
+            app.consume = false;
+            send(data(in(), "abc"));
+            ep.close(id);
+            expect(out().flags(RST | ACK).ack(REMOTE_SEQ + 4).window(0));
+            assertEquals(0, ep.connectionCount());
+            assertEvents("closed");
+        }
+
+        @Test
+        void checklist46_abortSendsRstFlushesQueuesNoTimeWait()
+        {
+            established();
+            write(100);
+            expect(outLen(out().flags(ACK | PSH), 100));
+            write(50);
+            ep.abort(id);
+            expect(out().seq(LOCAL_SEQ + 101).flags(RST | ACK).window(0));
+            assertEquals(0, ep.connectionCount());
+            assertEquals(TcpState.CLOSED, ep.state(id));
+            assertEvents("closed");
+            advance(120 * SEC);
+            expectNothing();
+        }
+
+        @Test
+        void checklist47_restartedPeerSynGetsChallengeAckThenItsRstAccepted()
+        {
+            established();
+            send(syn().seq(REMOTE_SEQ + 777_777));
+            expect(out());
+            assertState(TcpState.ESTABLISHED);
+            send(in().seq(REMOTE_SEQ + 1).ack(0).flags(RST));
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+            assertEvents("reset", "closed");
+        }
+
+        @Test
+        void checklist48_rstCarryingDataAcceptedAndReportedAsReset()
+        {
+            established();
+            send(data(in().flags(RST | ACK), "bye"));
+            expectNothing();
+            assertEvents("reset", "closed");
+            assertEquals("", app.data.toString());
+        }
+
+        @Test
+        void checklist51_ackBelowSndUnaMinusMaxSndWndAckedAndDropped()
+        {
+            established();
+            send(data(in().ack(LOCAL_SEQ + 1 - 70_000), "abc"));
+            expect(out());
+            assertEquals("", app.data.toString());
+        }
+
+        @Test
+        void checklist52_challengeAcksRateLimitedButDupAcksNot()
+        {
+            setUp(c -> c.challengeAckPerSecond = 2);
+            established();
+            send(syn().seq(REMOTE_SEQ + 50));
+            send(syn().seq(REMOTE_SEQ + 60));
+            send(syn().seq(REMOTE_SEQ + 70));
+            expect(out());
+            assertEquals(2, ep.counters().get(TcpCounters.CHALLENGE_ACKS));
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_CHALLENGE_ACK_RATE_LIMITED));
+            for (int i = 0; i < 5; i++)
+            {
+                send(data(in().seq(REMOTE_SEQ + 1000 + i * 10), "x"));
+                expect(out());
+            }
+            advance(SEC);
+            send(syn().seq(REMOTE_SEQ + 80));
+            expect(out());
+        }
+
+        @Test
+        void checklist50_synInEstablishedGetsChallengeAckNeverRst()
+        {
+            established();
+            send(syn().seq(REMOTE_SEQ + 5));
+            expect(out());
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
+        void checklist62_finWithoutAckInSynchronizedStateDropped()
+        {
+            established();
+            send(in().flags(FIN));
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_NO_ACK));
+        }
+
+        @Test
+        void checklist62_synRstTreatedAsRst()
+        {
+            established();
+            send(in().flags(SYN | RST).ack(0));
+            expectNothing();
+            assertEvents("reset", "closed");
+        }
+    }
+
+    // ============================================================================== Tests for options (25-33)
+
+    @Nested
+    class Options
+    {
+        @Test
+        void checklist25_noMssOptionMeans536()
+        {
+            listen();
+            send(noMss(syn()));
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            send(in());
+            expectNothing();
+            id = app.lastId;
+            assertEquals(536, conn().effectiveMss());
+            write(2000);
+            expect(outLen(out(), 536), outLen(out().seq(LOCAL_SEQ + 537), 536),
+                outLen(out().seq(LOCAL_SEQ + 1073), 536));
+        }
+
+        @Test
+        void checklist25_effectiveMssIsMinOfPeerMssAndMtu()
+        {
+            listen();
+            send(mss(syn(), 9000));
+            recv();
+            send(in());
+            id = app.lastId;
+            assertEquals(1460, conn().effectiveMss());
+        }
+
+        @Test
+        void checklist26_mssZeroOrTinyClamped()
+        {
+            listen();
+            send(mss(syn(), 0));
+            recv();
+            send(in());
+            id = app.lastId;
+            assertEquals(64, conn().effectiveMss());
+            ep.setNoDelay(id, true);
+            write(100);
+            expect(outLen(out(), 64), outLen(out().seq(LOCAL_SEQ + 65).flags(ACK | PSH), 36));
+        }
+
+        @Test
+        void checklist27_windowScaleOnlyWhenBothSidesCarryIt()
+        {
+            listen();
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            send(in().window(1000));
+            assertFalse(conn().windowScaling());
+            assertEquals(1000, conn().sndWnd());
+        }
+
+        @Test
+        void checklist27_passiveWindowScaleNegotiated()
+        {
+            listen();
+            send(ws(syn().window(1000), 3));
+            expect(ws(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460), 7));
+            send(in().window(1000));
+            assertEquals(8000, conn().sndWnd());
+            id = app.lastId;
+            write("a");
+            expect(data(out().flags(ACK | PSH).window(WINDOW >> 7), "a"));
+        }
+
+        @Test
+        void checklist28_noSackBlocksWithoutSackPermitted()
+        {
+            established();
+            send(data(in().seq(REMOTE_SEQ + 101), 100));
+            expect(out());
+        }
+
+        @Test
+        void checklist28_sackPermittedOnlyOnSynAndFirstBlockCoversTrigger()
+        {
+            establishedSack();
+            send(data(in().seq(REMOTE_SEQ + 201), 100));
+            expect(sack(out(), REMOTE_SEQ + 201, REMOTE_SEQ + 301));
+            send(data(in().seq(REMOTE_SEQ + 401), 100));
+            expect(sack(out(), REMOTE_SEQ + 401, REMOTE_SEQ + 501, REMOTE_SEQ + 201, REMOTE_SEQ + 301));
+            send(data(in().seq(REMOTE_SEQ + 301), 100));
+            expect(sack(out(), REMOTE_SEQ + 201, REMOTE_SEQ + 501));
+            int nonSyn = 0;
+            for (final TcpSegment s : sent)
+            {
+                if ((s.flags & SYN) == 0)
+                {
+                    nonSyn++;
+                    assertFalse(s.options.sackPermitted);
+                }
+                else
+                {
+                    assertTrue(s.options.sackPermitted);
+                }
+            }
+            assertEquals(3, nonSyn);
+        }
+
+        @Test
+        void checklist30_everyNonRstSegmentCarriesTimestamps()
+        {
+            establishedTsSack();
+            advanceTo(7 * MS);
+            write("a");
+            expect(ts(data(out().flags(ACK | PSH), "a"), 7, 101));
+            send(ts(data(in().ack(LOCAL_SEQ + 2), "b"), 102, 7));
+            advance(40 * MS);
+            expect(ts(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2), 47, 102));
+            ep.abort(id);
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2).flags(RST | ACK).window(0));
+        }
+
+        @Test
+        void checklist30_noTimestampOnSynAckWhenSynHadNone()
+        {
+            listen();
+            send(sackOk(syn()));
+            final TcpSegment expected = sackOk(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            expect(expected);
+            assertFalse(conn().timestamps());
+        }
+
+        @Test
+        void checklist30_segmentWithoutTimestampDroppedSilently()
+        {
+            establishedTsSack();
+            send(data(in(), "abc"));
+            expectNothing();
+            assertEquals("", app.data.toString());
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_MISSING_TIMESTAMP));
+        }
+
+        @Test
+        void checklist31_pawsOldTsvalAckedAndDropped()
+        {
+            establishedTsSack();
+            send(ts(data(in(), "abc"), 50, 0));
+            expect(ts(out(), 0, 101));
+            assertEquals("", app.data.toString());
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_PAWS));
+        }
+
+        @Test
+        void checklist32_unacceptableAckDoesNotUpdateTsRecent()
+        {
+            establishedTsSack();
+            send(ts(in().ack(LOCAL_SEQ + 1000), 500, 0));
+            expect(ts(out(), 0, 101));
+            assertEquals(101, conn().tsRecent());
+            send(ts(in(), 600, 0));
+            assertEquals(600, conn().tsRecent());
+        }
+    }
+
+    // ============================================================================================ Tests for teardown
+
+    @Nested
+    class Teardown
+    {
+        @Test
+        void checklist34_activeClose()
+        {
+            finWait1();
+            send(in().ack(LOCAL_SEQ + 2));
+            expectNothing();
+            assertState(TcpState.FIN_WAIT_2);
+            send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
+            assertEvents("peerClosed", "closed");
+        }
+
+        @Test
+        void checklist35_passiveClose()
+        {
+            established();
+            send(in().flags(FIN | ACK));
+            expect(out().ack(REMOTE_SEQ + 2));
+            assertState(TcpState.CLOSE_WAIT);
+            assertEvents("peerClosed");
+            ep.close(id);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.LAST_ACK);
+            send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
+            expectNothing();
+            assertEquals(TcpState.CLOSED, ep.state(id));
+            assertEquals(0, ep.connectionCount());
+            assertEvents("peerClosed", "closed");
+        }
+
+        @Test
+        void checklist36_simultaneousCloseThroughClosing()
+        {
+            closing();
+            send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
+            expectNothing();
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist36_finAckingOursGoesStraightToTimeWait()
+        {
+            finWait1();
+            send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist37_finAfterAckOfOurFinStillAcked()
+        {
+            finWait2();
+            send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist38_finBeyondHoleHeldUntilHoleFills()
+        {
+            established();
+            send(data(in().seq(REMOTE_SEQ + 4).flags(FIN | ACK), "def"));
+            expect(out());
+            assertState(TcpState.ESTABLISHED);
+            send(data(in(), "abc"));
+            expect(out().ack(REMOTE_SEQ + 8));
+            assertState(TcpState.CLOSE_WAIT);
+            assertEquals("abcdef", app.data.toString());
+            assertEvents("peerClosed");
+        }
+
+        @Test
+        void checklist41_timeWaitRetransmittedFinAckedAndTwoMslRestarts()
+        {
+            timeWait();
+            advanceTo(30 * SEC);
+            send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            advanceTo(89 * SEC);
+            expectNothing();
+            assertState(TcpState.TIME_WAIT);
+            advanceTo(90 * SEC);
+            expectNothing();
+            assertEquals(TcpState.CLOSED, ep.state(id));
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist41_timeWaitOutOfWindowSegmentAcked()
+        {
+            timeWait();
+            send(data(in().seq(REMOTE_SEQ + 500_000).ack(LOCAL_SEQ + 2), "x"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+        }
+
+        @Test
+        void checklist41_timeWaitRstIgnored()
+        {
+            timeWait();
+            send(in().seq(REMOTE_SEQ + 2).flags(RST).ack(0));
+            expectNothing();
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist42_afterTwoMslClosedAndSameTupleHandshakes()
+        {
+            timeWait();
+            assertEquals(TcpEndpoint.ERR_ADDRESS_IN_USE, ep.connect(now, LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT));
+            assertEquals(60 * SEC, 2 * config.mslNs);
+            advanceTo(60 * SEC - 1);
+            expectNothing();
+            assertState(TcpState.TIME_WAIT);
+            advanceTo(60 * SEC);
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+            id = ep.connect(now, LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT);
+            assertTrue(id >= 0);
+            final List<TcpSegment> got = recv();
+            assertEquals(1, got.size());
+            assertEquals(SYN, got.get(0).flags);
+            send(mss(in().seq(REMOTE_SEQ + 9).flags(SYN | ACK), 1460));
+            expect(out().ack(REMOTE_SEQ + 10));
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
+        void checklist42_ephemeralAllocationSkipsTimeWaitTuple()
+        {
+            setUp(c ->
+            {
+                c.ephemeralLow = LOCAL_PORT;
+                c.ephemeralHigh = LOCAL_PORT + 1;
+            });
+            timeWait();
+            id = ep.connect(now, LOCAL_IP, REMOTE_IP, REMOTE_PORT);
+            assertTrue(id >= 0);
+            assertEquals(LOCAL_PORT + 1, ep.connection(id).localPort());
+            assertEquals(TcpEndpoint.ERR_NO_EPHEMERAL_PORT, ep.connect(now, LOCAL_IP, REMOTE_IP, REMOTE_PORT));
+            assertTrue(ep.connect(now, LOCAL_IP + 7, REMOTE_IP, REMOTE_PORT) >= 0);
+        }
+
+        @Test
+        void checklist43_synInTimeWaitAboveRcvNxtOpensNewConnection()
+        {
+            timeWait();
+            send(syn().seq(REMOTE_SEQ + 1000));
+            expect(mss(out().seq(LOCAL_SEQ + 2 + 65536).ack(REMOTE_SEQ + 1001).flags(SYN | ACK), 1460));
+            assertState(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void checklist43_oldSynInTimeWaitGetsAck()
+        {
+            timeWait();
+            send(syn().seq(REMOTE_SEQ - 5));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist43_synInTimeWaitWithNewerTimestampOpens()
+        {
+            synReceived(ts(syn(), 100, 0));
+            send(ts(in(), 101, 0));
+            id = app.lastId;
+            ep.close(id);
+            recv();
+            send(ts(in().ack(LOCAL_SEQ + 2).flags(FIN | ACK), 102, 0));
+            recv();
+            assertState(TcpState.TIME_WAIT);
+            send(ts(syn().seq(REMOTE_SEQ - 5), 103, 0));
+            final List<TcpSegment> got = recv();
+            assertEquals(1, got.size());
+            assertEquals(SYN | ACK, got.get(0).flags);
+            assertEquals(REMOTE_SEQ - 4, got.get(0).ack);
+            assertState(TcpState.SYN_RECEIVED);
+        }
+    }
+
+    // ============================================================================================ Tests for resets
+
+    @Nested
+    class Closed
+    {
+        @Test
+        void checklist44_closedPortSynGetsRstAck()
+        {
+            send(syn());
+            expect(out().seq(0).ack(REMOTE_SEQ + 1).flags(RST | ACK).window(0));
+            send(data(syn().flags(SYN), "abcd"));
+            expect(out().seq(0).ack(REMOTE_SEQ + 5).flags(RST | ACK).window(0));
+        }
+
+        @Test
+        void checklist44_closedPortAckGetsRstAtSegAck()
+        {
+            send(in().ack(4242));
+            expect(out().seq(4242).ack(0).flags(RST).window(0));
+        }
+
+        @Test
+        void checklist44_closedPortRstGetsNothing()
+        {
+            send(in().flags(RST));
+            expectNothing();
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_RST_NO_CONNECTION));
+        }
+
+        @Test
+        void checklist47_dataForUnknownConnectionGetsRst()
+        {
+            listen();
+            send(data(in().ack(31337), "hello"));
+            expect(out().seq(31337).ack(0).flags(RST).window(0));
+        }
+
+        @Test
+        void checklist55_synToOrFromBroadcastOrMulticastDroppedSilently()
+        {
+            ep.addLocalAddress(LOCAL_IP, 24);
+            listen();
+            send(syn().tuple(0x0a0000ff, LOCAL_PORT, REMOTE_IP, REMOTE_PORT));
+            send(syn().tuple(0xe0000001, LOCAL_PORT, REMOTE_IP, REMOTE_PORT));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, 0xffffffff, REMOTE_PORT));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, 0x0a0000ff, REMOTE_PORT));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, 0xe1020304, REMOTE_PORT));
+            expectNothing();
+            assertEquals(5, ep.counters().get(TcpCounters.DROP_NON_UNICAST));
+            send(syn());
+            assertEquals(1, recv().size());
+        }
+
+        @Test
+        void checklist62_synFinDropped()
+        {
+            listen();
+            send(syn().flags(SYN | FIN));
+            expectNothing();
+            send(in().flags(0xff));
+            expectNothing();
+            assertEquals(2, ep.counters().get(TcpCounters.DROP_SYN_FIN));
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist62_synRstToListenerIgnored()
+        {
+            listen();
+            send(syn().flags(SYN | RST));
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist62_portZeroDroppedWithoutRst()
+        {
+            send(syn().tuple(LOCAL_IP, 0, REMOTE_IP, REMOTE_PORT));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 0));
+            expectNothing();
+            assertEquals(2, ep.counters().get(TcpCounters.DROP_PORT_ZERO));
+        }
+    }
+
+    // ============================================================================ RST and SYN in every state
+
+    private void synchronizedFixture(final int which)
+    {
+        setUp(c -> { });
+        switch (which)
+        {
+            case 0 -> established();
+            case 1 -> finWait1();
+            case 2 -> finWait2();
+            case 3 -> closeWait();
+            case 4 -> closing();
+            default -> lastAck();
+        }
+        app.events.clear();
+    }
+
+    @Test
+    void checklist49_rstRulesHoldInEverySynchronizedState()
+    {
+        for (int which = 0; which < 6; which++)
+        {
+            synchronizedFixture(which);
+            final TcpState st = state();
+            final int rn = conn().rcvNxt();
+            final int sn = conn().sndNxt();
+            send(in().seq(rn + 1).flags(RST).ack(0));
+            expect(out().seq(sn).ack(rn));
+            assertEquals(st, state());
+            send(in().seq(rn + 300_000).flags(RST).ack(0));
+            expectNothing();
+            assertEquals(st, state());
+            send(in().seq(rn).flags(RST).ack(0));
+            expectNothing();
+            assertEquals(TcpState.CLOSED, ep.state(id), "state " + st);
+            assertEquals(0, ep.connectionCount());
+        }
+    }
+
+    @Test
+    void checklist50_synInEverySynchronizedStateGetsChallengeAck()
+    {
+        for (int which = 0; which < 6; which++)
+        {
+            synchronizedFixture(which);
+            final TcpState st = state();
+            final int rn = conn().rcvNxt();
+            final int sn = conn().sndNxt();
+            send(syn().seq(rn + 3));
+            expect(out().seq(sn).ack(rn));
+            assertEquals(st, state());
+        }
+        setUp(c -> { });
+        synReceived();
+        send(syn().seq(REMOTE_SEQ + 3));
+        expect(out());
+        assertState(TcpState.SYN_RECEIVED);
+    }
+
+    // ============================================================================= Tests for security (53, 54)
+
+    @Nested
+    class Security
+    {
+        @Test
+        void checklist53_isnKeyedHashPlusFourMicrosecondClock()
+        {
+            final TcpConfig c = new TcpConfig();
+            c.isnKey0 = 0x0123456789abcdefL;
+            c.isnKey1 = 0x0fedcba987654321L;
+            final TcpEndpoint a = new TcpEndpoint(c, new TcpHandler() { }, 0);
+            final TcpEndpoint b = new TcpEndpoint(c, new TcpHandler() { }, 0);
+            final java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (int port = 1000; port < 1100; port++)
+            {
+                final int isn = a.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, port);
+                seen.add(isn);
+                assertEquals(isn, b.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, port));
+                assertEquals(isn + 250, a.isn(1000 * 1000, LOCAL_IP, LOCAL_PORT, REMOTE_IP, port));
+            }
+            assertEquals(100, seen.size());
+            final int d = a.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1001) - a.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1000);
+            assertTrue(Math.abs((long)d) > 1000, "adjacent tuples must not give adjacent ISNs");
+            final long expectedF = SipHash.hash24(c.isnKey0, c.isnKey1,
+                ((long)LOCAL_IP << 32) | REMOTE_IP, (LOCAL_PORT << 16) | 1000, 0);
+            assertEquals((int)expectedF, a.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1000));
+            final TcpConfig other = new TcpConfig();
+            other.isnKey0 = 1;
+            other.isnKey1 = 2;
+            assertNotEquals(a.isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1000),
+                new TcpEndpoint(other, new TcpHandler() { }, 0).isn(0, LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1000));
+        }
+
+        @Test
+        void checklist54_synFloodBoundedCookiesCarryMssWsSackAndRealClientConnects()
+        {
+            setUp(c -> c.halfOpenBound = 2);
+            listen();
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1000));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1001));
+            assertEquals(2, recv().size());
+            assertEquals(2, ep.halfOpenCount());
+            advanceTo(503 * MS);
+            final TcpSegment flood = ts(sackOk(ws(mss(syn(), 1400), 5)), 777, 0);
+            flood.tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1002);
+            send(flood);
+            final List<TcpSegment> got = recv();
+            assertEquals(1, got.size());
+            final TcpSegment synAck = got.get(0);
+            assertEquals(SYN | ACK, synAck.flags);
+            assertEquals(REMOTE_SEQ + 1, synAck.ack);
+            assertEquals(ep.cookieIsn(now, flood), synAck.seq);
+            assertEquals(1460, synAck.options.mss);
+            assertEquals(7, synAck.options.windowScale);
+            assertTrue(synAck.options.sackPermitted);
+            assertEquals(777, synAck.options.tsEcr);
+            assertEquals(5 | 0x10, synAck.options.tsVal & 0x1f);
+            assertEquals(2, ep.connectionCount());
+            assertEquals(2, ep.halfOpenCount());
+            advance(2 * MS);
+            final TcpSegment ack = ts(in().seq(REMOTE_SEQ + 1).ack(synAck.seq + 1), 778, synAck.options.tsVal);
+            ack.tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1002);
+            send(data(ack, "GET /"));
+            assertEquals(TcpState.ESTABLISHED, ep.state(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1002));
+            assertEvents("accepted 80");
+            assertEquals("GET /", app.data.toString());
+            final TcpConnection c = ep.find(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1002);
+            assertEquals(1400, c.effectiveMss());
+            assertTrue(c.windowScaling());
+            assertEquals(5, c.peerWindowScale());
+            assertTrue(c.sack());
+            assertTrue(c.timestamps());
+            assertEquals(1, ep.counters().get(TcpCounters.SYN_COOKIES_ACCEPTED));
+        }
+
+        @Test
+        void checklist54_forgedAndExpiredCookiesRefused()
+        {
+            setUp(c -> c.halfOpenBound = 0);
+            listen();
+            send(syn());
+            final TcpSegment synAck = recv().get(0);
+            assertEquals(ep.cookieIsn(now, syn()), synAck.seq);
+            assertEquals(0, ep.connectionCount());
+            send(in().ack(synAck.seq + 2));
+            expect(out().seq(synAck.seq + 2).ack(0).flags(RST).window(0));
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_COOKIE_INVALID));
+            advanceTo(3L << 36);
+            send(in().ack(synAck.seq + 1));
+            expect(out().seq(synAck.seq + 1).ack(0).flags(RST).window(0));
+            assertEquals(2, ep.counters().get(TcpCounters.DROP_COOKIE_INVALID));
+            assertEquals(0, ep.connectionCount());
+            advanceTo(4L << 36);
+            send(syn());
+            final TcpSegment fresh = recv().get(0);
+            send(in().ack(fresh.seq + 1));
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            assertEquals(536, conn().effectiveMss() < 536 ? 0 : 536);
+        }
+    }
+
+    // =============================================================== Tests for retransmission and congestion
+
+    @Nested
+    class Retransmission
+    {
+        @Test
+        void checklist56_rtoDoublesMinRtoDefaultsAndKarn()
+        {
+            assertEquals(200 * MS, config.minRtoNs);
+            assertTrue(config.maxRtoNs >= 60 * SEC);
+            assertEquals(SEC, config.initialRtoNs);
+            established();
+            write(100);
+            expect(outLen(out().flags(ACK | PSH), 100));
+            final long[] at = { 200, 600, 1400, 3000 };
+            for (final long t : at)
+            {
+                advanceTo((t - 1) * MS);
+                expectNothing();
+                advanceTo(t * MS);
+                expect(outLen(out().flags(ACK | PSH), 100));
+            }
+            advanceTo(3100 * MS);
+            send(in().ack(LOCAL_SEQ + 101));
+            expectNothing();
+            assertEquals(0, conn().srttNs(), "Karn: no sample from a retransmitted segment");
+            assertEquals(Long.MAX_VALUE, conn().nextDeadlineNs());
+        }
+
+        @Test
+        void checklist56_partialAckRestartsTimerFullAckStopsIt()
+        {
+            established();
+            ep.setNoDelay(id, true);
+            write(2920);
+            expect(outLen(out(), 1460), outLen(out().seq(LOCAL_SEQ + 1461).flags(ACK | PSH), 1460));
+            advanceTo(100 * MS);
+            send(in().ack(LOCAL_SEQ + 1461));
+            expectNothing();
+            assertEquals(12_500_000L, conn().srttNs());
+            assertEquals(200 * MS, conn().rtoNs());
+            advanceTo(299 * MS);
+            expectNothing();
+            advanceTo(300 * MS);
+            expect(outLen(out().seq(LOCAL_SEQ + 1461).flags(ACK | PSH), 1460));
+            send(in().ack(LOCAL_SEQ + 2921));
+            expectNothing();
+            assertEquals(Long.MAX_VALUE, conn().nextDeadlineNs());
+        }
+
+        @Test
+        void checklist57_threeDupAcksFastRetransmitThenNewRenoPartialAck()
+        {
+            established();
+            write(5 * 1460);
+            final List<TcpSegment> burst = recv();
+            assertEquals(5, burst.size());
+            send(in());
+            send(in());
+            expectNothing();
+            send(in());
+            expect(outLen(out(), 1460));
+            assertEquals(3650, conn().ssthresh());
+            assertEquals(3650 + 3 * 1460, conn().cwnd());
+            send(in().ack(LOCAL_SEQ + 1 + 2 * 1460));
+            expect(outLen(out().seq(LOCAL_SEQ + 1 + 2 * 1460), 1460));
+            send(in().ack(LOCAL_SEQ + 1 + 5 * 1460));
+            expectNothing();
+            assertEquals(2920, conn().cwnd());
+            assertEquals(1, ep.counters().get(TcpCounters.FAST_RETRANSMITS));
+        }
+
+        @Test
+        void checklist57_windowUpdatesAndDataAcksAreNotDupAcks()
+        {
+            established();
+            write(5 * 1460);
+            assertEquals(5, recv().size());
+            send(in().window(60000));
+            send(in().window(50000));
+            send(in().window(40000));
+            expectNothing();
+            send(data(in(), "a"));
+            send(data(in().seq(REMOTE_SEQ + 2), "b"));
+            send(data(in().seq(REMOTE_SEQ + 3), "c"));
+            final List<TcpSegment> got = recv();
+            for (final TcpSegment s : got)
+            {
+                assertEquals(0, s.payloadLength, "no retransmission");
+            }
+            assertEquals(0, ep.counters().get(TcpCounters.FAST_RETRANSMITS));
+        }
+
+        @Test
+        void checklist29_onlyUnsackedHolesRetransmitted()
+        {
+            establishedSack();
+            write(5 * 1460);
+            assertEquals(5, recv().size());
+            final int s1 = LOCAL_SEQ + 1;
+            final int s2 = s1 + 1460;
+            final int s3 = s2 + 1460;
+            final int s4 = s3 + 1460;
+            final int end = s4 + 2 * 1460;
+            send(sack(in(), s2, s3));
+            send(sack(in(), s4, end, s2, s3));
+            expectNothing();
+            send(sack(in(), s4, end, s2, s3));
+            expect(outLen(out(), 1460));
+            send(sack(in(), s4, end, s2, s3));
+            expect(outLen(out().seq(s3), 1460));
+            send(sack(in(), s4, end, s2, s3));
+            expectNothing();
+            send(in().ack(end));
+            expectNothing();
+            assertEquals(2, ep.counters().get(TcpCounters.RETRANSMITS));
+        }
+
+        @Test
+        void checklist58_afterRtoCwndIsOneSmss()
+        {
+            established();
+            write(5 * 1460);
+            assertEquals(5, recv().size());
+            advanceTo(200 * MS);
+            expect(outLen(out(), 1460));
+            assertEquals(1460, conn().cwnd());
+            send(in().ack(LOCAL_SEQ + 1461));
+            expect(outLen(out().seq(LOCAL_SEQ + 1461), 1460), outLen(out().seq(LOCAL_SEQ + 2921), 1460));
+        }
+
+        @Test
+        void checklist58_slowStartRestartsAfterIdle()
+        {
+            established();
+            write(5 * 1460);
+            assertEquals(5, recv().size());
+            send(in().ack(LOCAL_SEQ + 1 + 5 * 1460));
+            assertEquals(14600 + 1460, conn().cwnd());
+            advanceTo(SEC);
+            write(100);
+            assertEquals(1, recv().size());
+            assertEquals(14600, conn().cwnd());
+        }
+    }
+}
