@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wirespeed", mixinStandardHelpOptions = true, version = "wirespeed 0.1.0",
     description = "User-space TCP/IP packet engine for the JVM on DPDK.",
-    subcommands = {DemoCommand.class, ServeCommand.class, NicBenchCommand.class})
+    subcommands = {DemoCommand.class, ServeCommand.class, NicBenchCommand.class, StatCommand.class})
 public final class WirespeedCli implements Runnable
 {
     public static final int EXIT_USAGE = 2;
@@ -22,16 +22,23 @@ public final class WirespeedCli implements Runnable
 
     public static void main(final String[] args)
     {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI with its error handling, for {@code main} and for tests (which can redirect out and err). */
+    public static CommandLine commandLine()
+    {
         final CommandLine cmd = new CommandLine(new WirespeedCli());
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             if (ex instanceof DpdkException || ex instanceof IllegalStateException || ex instanceof IllegalArgumentException)
             {
-                System.err.println("wirespeed: error: " + ex.getMessage());
+                commandLine.getErr().println("wirespeed: error: " + ex.getMessage());
+                commandLine.getErr().flush();
                 return EXIT_USAGE;
             }
             throw ex;
         });
-        System.exit(cmd.execute(args));
+        return cmd;
     }
 }

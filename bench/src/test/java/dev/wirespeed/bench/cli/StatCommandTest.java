@@ -1,0 +1,83 @@
+package dev.wirespeed.bench.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.wirespeed.engine.runtime.EngineCounters;
+import dev.wirespeed.engine.runtime.ShardCounters;
+import dev.wirespeed.engine.wire.FrameParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args)
+    {
+        final CommandLine cli = WirespeedCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void printsEveryCounterOfTheNewestRunningEngine()
+    {
+        try (EngineCounters counters = EngineCounters.create(dir.resolve("wirespeed-77.counters"), 128, true))
+        {
+            final ShardCounters s = counters.shard(0);
+            s.onRx(42, 4200);
+            s.onDrop(FrameParser.DROP_IPV4_BAD_CHECKSUM);
+            assertEquals(0, run("stat", "--dir", dir.toString(), "--count", "2", "--interval", "0.01"), err.toString());
+            final String text = out.toString();
+            assertEquals(2, text.split("== ", -1).length - 1, text);
+            assertTrue(text.contains("shard-0 rx packets: 42\n"), text);
+            assertTrue(text.contains("shard-0 rx bytes: 4200\n"), text);
+            assertTrue(text.contains("shard-0 drop IPV4_BAD_CHECKSUM: 1\n"), text);
+            assertTrue(text.contains("shard-0 tcp ESTABLISHED: 0\n"), text);
+            assertTrue(text.contains("pid " + ProcessHandle.current().pid()), text);
+            assertEquals("", err.toString());
+        }
+    }
+
+    @Test
+    void noEngineIsOneErrorLineAndExit2()
+    {
+        assertEquals(2, run("stat", "--dir", dir.toString(), "--count", "1"));
+        assertTrue(err.toString().startsWith("wirespeed: error: no Wirespeed engine is running: no wirespeed-*.counters in "),
+            err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertEquals(2, run("stat", "--file", dir.resolve("nope.counters").toString()));
+        assertTrue(err.toString().contains("no counters file"), err.toString());
+    }
+
+    @Test
+    void fileOfAnExitedEngineIsRefusedUnlessNamed() throws Exception
+    {
+        // a file claiming a pid that cannot be alive: write one, then patch its pid field
+        final Path f = dir.resolve("wirespeed-5.counters");
+        try (EngineCounters counters = EngineCounters.create(f, 64, false))
+        {
+            counters.shard(3).onTx(7, 700);
+        }
+        final byte[] bytes = Files.readAllBytes(f);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(EngineCounters.PID_OFFSET, Integer.MAX_VALUE - 1L);
+        Files.write(f, bytes);
+        assertEquals(2, run("stat", "--dir", dir.toString(), "--count", "1"));
+        assertTrue(err.toString().contains("has exited"), err.toString());
+        assertEquals(0, run("stat", "--file", f.toString(), "--count", "1"));
+        assertTrue(out.toString().contains("shard-3 tx packets: 7\n"), out.toString());
+        assertTrue(err.toString().contains("is not running; showing the last values"), err.toString());
+    }
+}
