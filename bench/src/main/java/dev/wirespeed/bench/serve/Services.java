@@ -140,7 +140,7 @@ public final class Services implements TcpHandler
             if (headerLength == MAX_HEADER)
             {
                 endpoint.write(id, badRequest, 0, badRequest.capacity());
-                endpoint.close(id);
+                endpoint.shutdownOutput(id);
                 connections.put(id, connections.get(id) | CLOSING);
                 httpState.remove(id);
                 return length;
@@ -157,7 +157,9 @@ public final class Services implements TcpHandler
                 endpoint.write(id, r, 0, r.capacity());
                 if (close)
                 {
-                    endpoint.close(id);
+                    // FIN now; the full close follows the peer's FIN (close() here would find this very request
+                    // still unread and reset the connection, RFC 2525 §2.17).
+                    endpoint.shutdownOutput(id);
                     connections.put(id, connections.get(id) | CLOSING);
                     httpState.remove(id);
                     return length;
