@@ -1877,8 +1877,10 @@ public final class TcpConnection
             final int usable = sndUna + wnd - sndNxt;
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
+            final int wholeLen = len;
             if (len > 0)
             {
+                // a segment stops at the ring's end; the next one starts at index 0
                 final int idx = sndNxt & sendMask;
                 len = Math.min(len, sendArray.length - idx);
             }
@@ -1888,15 +1890,16 @@ public final class TcpConnection
             {
                 break;
             }
-            if (len > 0 && len < maxPayload && !canFin && !lt(sndNxt, sndMax))
+            if (wholeLen < maxPayload && !canFin && !lt(sndNxt, sndMax))
             {
+                final int len2 = wholeLen;
                 // Nagle (RFC 896 / RFC 1122 §4.2.3.4) and sender SWS avoidance
                 final boolean unacked = sndMax != sndUna;
-                if (unacked && (!noDelay || len < avail))
+                if (unacked && (!noDelay || len2 < avail))
                 {
                     break;
                 }
-                if (!unacked && len < avail && len < maxSndWnd / 2)
+                if (!unacked && len2 < avail && len2 < maxSndWnd / 2)
                 {
                     break;
                 }
