@@ -64,7 +64,9 @@ class ChecksumProperties
         final int expected = referenceSum(data, 0, data.length);
         assertEquals(expected, Checksum.sum(whole, start, data.length));
         assertEquals(expected, Checksum.sum(new UnsafeBuffer(direct, start, data.length), 0, data.length));
-        assertEquals(expected, Checksum.sum(new org.agrona.ExpandableArrayBuffer(data.length + 1) {{ putBytes(0, data); }}, 0, data.length));
+        final org.agrona.ExpandableArrayBuffer expandable = new org.agrona.ExpandableArrayBuffer(data.length + 1);
+        expandable.putBytes(0, data);
+        assertEquals(expected, Checksum.sum(expandable, 0, data.length));
     }
 
     @Property(tries = 200)
