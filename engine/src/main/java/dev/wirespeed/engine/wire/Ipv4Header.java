@@ -340,10 +340,14 @@ public final class Ipv4Header
     /**
      * Decrements the TTL and patches the checksum incrementally (RFC 1624), as a router would.
      *
-     * @return the new TTL.
+     * @return the new TTL; 0 if it was already 0 (nothing is changed: the caller drops the datagram).
      */
     public int decrementTtl()
     {
+        if (ttl() == 0)
+        {
+            return 0;
+        }
         final int word = buffer.getShort(offset + TTL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         final int newWord = word - 0x100;
         mutableBuffer.putShort(offset + TTL_OFFSET, (short)newWord, ByteOrder.BIG_ENDIAN);

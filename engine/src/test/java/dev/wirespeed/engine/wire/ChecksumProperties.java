@@ -53,6 +53,34 @@ class ChecksumProperties
     }
 
     @Property(tries = 1000)
+    void sumOverOffHeapMemoryEqualsTheReference(
+        @ForAll @Size(max = 1600) final byte[] data, @ForAll @IntRange(max = 40) final int startSeed)
+    {
+        // the runtime wraps mbuf memory: an off-heap buffer, here also a slice of one
+        final int start = Math.min(startSeed, data.length);
+        final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(data.length + 64);
+        final UnsafeBuffer whole = new UnsafeBuffer(direct);
+        whole.putBytes(start, data);
+        final int expected = referenceSum(data, 0, data.length);
+        assertEquals(expected, Checksum.sum(whole, start, data.length));
+        assertEquals(expected, Checksum.sum(new UnsafeBuffer(direct, start, data.length), 0, data.length));
+        final org.agrona.ExpandableArrayBuffer expandable = new org.agrona.ExpandableArrayBuffer(data.length + 1);
+        expandable.putBytes(0, data);
+        assertEquals(expected, Checksum.sum(expandable, 0, data.length));
+    }
+
+    @Property(tries = 200)
+    void sumOutsideTheBufferThrowsInsteadOfReading(
+        @ForAll @Size(max = 64) final byte[] data, @ForAll @IntRange(min = 1, max = 9) final int over)
+    {
+        final UnsafeBuffer exact = new UnsafeBuffer(data);
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+            () -> Checksum.sum(exact, 0, data.length + over));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+            () -> Checksum.sum(exact, -over, data.length));
+    }
+
+    @Property(tries = 1000)
     void allOnesDataSumsCorrectly(@ForAll @IntRange(max = 9000) final int length)
     {
         // worst case for carries
