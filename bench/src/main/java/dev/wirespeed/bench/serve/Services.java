@@ -105,7 +105,9 @@ public final class Services implements TcpHandler
                 echoedBytes += written;
                 if ((entry & PEER_CLOSED) != 0 && written == length)
                 {
-                    closeAfterDrain(id, entry, length - written);
+                    // unread still counts this chunk; more may follow it (the receive ring wraps)
+                    final TcpConnection c = endpoint.connection(id);
+                    closeAfterDrain(id, entry, c == null ? 0 : c.unreadBytes() - length);
                 }
                 return written;
             }
@@ -196,7 +198,9 @@ public final class Services implements TcpHandler
         if (unread == 0 && (entry & CLOSING) == 0)
         {
             connections.put(id, entry | CLOSING);
-            endpoint.close(id);
+            // The peer has closed its side: our FIN completes the close. (close() from inside onData would see the
+            // bytes being delivered as unread and reset the connection.)
+            endpoint.shutdownOutput(id);
         }
     }
 

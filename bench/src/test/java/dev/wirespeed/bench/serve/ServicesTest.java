@@ -73,7 +73,7 @@ class ServicesTest
     void echoReturnsFourMebibytesIntactAndBothSidesEndClean() throws Exception
     {
         start();
-        final byte[] data = new byte[4 << 20];
+        final byte[] data = new byte[Integer.getInteger("echo.size", 4 << 20)];
         new java.util.SplittableRandom(1).nextBytes(data);
         client.toSend = data;
         client.id = clientEndpoint.connect(nowNs, CLIENT_IP, SERVER_IP, 7);
