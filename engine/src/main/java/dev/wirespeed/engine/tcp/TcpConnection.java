@@ -1087,8 +1087,11 @@ public final class TcpConnection
                 len -= dup;
             }
         }
-        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (checklist 15, 16)
-        final int room = rcvAdvRight - seq;
+        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (checklist 15, 16).
+        // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
+        // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
+        final int ringRight = readSeq + recvArray.length;
+        final int room = (lt(ringRight, rcvAdvRight) ? ringRight : rcvAdvRight) - seq;
         if (len > room)
         {
             len = Math.max(room, 0);
