@@ -1,0 +1,37 @@
+package dev.wirespeed.bench.cli;
+
+import dev.wirespeed.bindings.DpdkException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point behind the {@code wirespeed} launcher. Every failure the user can cause or fix prints one
+ * {@code wirespeed: error: ...} line and exits 2; a stack trace means a bug in Wirespeed.
+ */
+@Command(name = "wirespeed", mixinStandardHelpOptions = true, version = "wirespeed 0.1.0",
+    description = "User-space TCP/IP packet engine for the JVM on DPDK.",
+    subcommands = {DemoCommand.class, NicBenchCommand.class})
+public final class WirespeedCli implements Runnable
+{
+    public static final int EXIT_USAGE = 2;
+
+    public void run()
+    {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(final String[] args)
+    {
+        final CommandLine cmd = new CommandLine(new WirespeedCli());
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            if (ex instanceof DpdkException || ex instanceof IllegalStateException || ex instanceof IllegalArgumentException)
+            {
+                System.err.println("wirespeed: error: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            throw ex;
+        });
+        System.exit(cmd.execute(args));
+    }
+}

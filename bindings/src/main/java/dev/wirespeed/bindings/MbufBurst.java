@@ -1,0 +1,104 @@
+package dev.wirespeed.bindings;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A reusable off-heap array of {@code struct rte_mbuf *} for one burst: rx_burst fills it, tx_burst drains it,
+ * with one native call per burst. Allocate it once (engine lifetime) and reuse it.
+ * <p>
+ * Not thread safe.
+ */
+public final class MbufBurst
+{
+    /** DPDK's customary burst size. */
+    public static final int DEFAULT_CAPACITY = 32;
+
+    private final MemorySegment array;
+    private final int capacity;
+    private int size;
+
+    public MbufBurst(final Arena arena, final int capacity)
+    {
+        if (capacity <= 0 || capacity > 65535)
+        {
+            throw new IllegalArgumentException("burst capacity must be 1..65535: " + capacity);
+        }
+        this.capacity = capacity;
+        this.array = arena.allocate(8L * capacity, 64);
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** Number of valid entries. */
+    public int size()
+    {
+        return size;
+    }
+
+    public void size(final int size)
+    {
+        this.size = size;
+    }
+
+    /** Address of the i-th mbuf. */
+    public long get(final int i)
+    {
+        return array.getAtIndex(JAVA_LONG, i);
+    }
+
+    public void set(final int i, final long mbufAddress)
+    {
+        array.setAtIndex(JAVA_LONG, i, mbufAddress);
+    }
+
+    /** Appends an mbuf address; returns false when full. */
+    public boolean add(final long mbufAddress)
+    {
+        if (size == capacity)
+        {
+            return false;
+        }
+        array.setAtIndex(JAVA_LONG, size++, mbufAddress);
+        return true;
+    }
+
+    /**
+     * Drops the first {@code n} entries (e.g. the ones tx_burst took), moving the rest to the front.
+     */
+    public void consumeFront(final int n)
+    {
+        final int remaining = size - n;
+        if (remaining > 0)
+        {
+            MemorySegment.copy(array, 8L * n, array, 0, 8L * remaining);
+        }
+        size = Math.max(remaining, 0);
+    }
+
+    public void clear()
+    {
+        size = 0;
+    }
+
+    /** The native pointer array. */
+    public MemorySegment segment()
+    {
+        return array;
+    }
+
+    /** Frees every mbuf in the burst (bulk) and clears it. */
+    public void freeAll()
+    {
+        if (size > 0)
+        {
+            Mbuf.freeBulk(this, size);
+            size = 0;
+        }
+    }
+}
