@@ -379,7 +379,8 @@ final class TcpSimulation
             }
             if (t > LIMIT_NS)
             {
-                fail("no quiescence after " + LIMIT_NS / 1_000_000_000L + " s simulated" + connectionStates());
+                fail("no quiescence after " + LIMIT_NS / 1_000_000_000L + " s simulated" + stallDiagnosis() +
+                    connectionStates());
             }
             nowNs = Math.max(nowNs, t);
             stats.events++;
@@ -1082,6 +1083,33 @@ final class TcpSimulation
         }
     }
 
+    /** Names the known stall: data queued, nothing in flight, window open, yet nothing sent. */
+    private String stallDiagnosis()
+    {
+        for (final Conn c : conns)
+        {
+            for (int side = 0; side < 2; side++)
+            {
+                final TcpConnection tc = c.clientPort == 0 ? null : endpoints[side].find(
+                    side == CLIENT ? CLIENT_IP : SERVER_IP, c.localPort(side),
+                    side == CLIENT ? SERVER_IP : CLIENT_IP, c.remotePort(side));
+                if (tc != null && tc.sendQueued() > 0 && tc.sndUna() == tc.sndNxt() && tc.sndWnd() > 0)
+                {
+                    final int sendBuffer = configs[side].sendBufferSize;
+                    final int toRingEnd = sendBuffer - (tc.sndNxt() & (sendBuffer - 1));
+                    return " [send stall: " + SIDE[side] + " conn " + c.index + " has " + tc.sendQueued() +
+                        " B queued, nothing in flight, SND.WND " + tc.sndWnd() + ", " + toRingEnd +
+                        " B to the send ring's end]";
+                }
+                if (tc != null && tc.sndWnd() == 0 && tc.sendQueued() > 0)
+                {
+                    return " [zero-window stall: " + SIDE[side] + " conn " + c.index + "]";
+                }
+            }
+        }
+        return "";
+    }
+
     private String connectionStates()
     {
         final StringBuilder sb = new StringBuilder();
@@ -1096,7 +1124,10 @@ final class TcpSimulation
                         c.localPort(side), side == CLIENT ? SERVER_IP : CLIENT_IP, c.remotePort(side));
                     if (tc != null)
                     {
-                        sb.append("\n    ").append(SIDE[side]).append(": ").append(tc);
+                        sb.append("\n    ").append(SIDE[side]).append(": ").append(tc).append(" sndWnd=").append(tc.sndWnd())
+                            .append(" cwnd=").append(tc.cwnd()).append(" queued=").append(tc.sendQueued())
+                            .append(" unread=").append(tc.unreadBytes()).append(" mss=").append(tc.effectiveMss())
+                            .append(" deadline=").append(tc.nextDeadlineNs());
                     }
                 }
             }
