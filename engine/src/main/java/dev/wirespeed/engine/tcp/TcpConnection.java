@@ -445,7 +445,7 @@ public final class TcpConnection
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
-        cc.init(sndMss, config.initialCwndSegments * sndMss);
+        cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
         state = TcpState.ESTABLISHED;
         lastRecvNs = nowNs;
     }
@@ -552,7 +552,7 @@ public final class TcpConnection
             backoff = 0;
             retries = 0;
             synPending = false;
-            cc.init(sndMss, config.initialCwndSegments * sndMss);
+            cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
             state = TcpState.ESTABLISHED;
             ackNow = true;
             endpoint.markDirty(this);
@@ -709,7 +709,7 @@ public final class TcpConnection
                 backoff = 0;
                 retries = 0;
                 synPending = false;
-                cc.init(sndMss, config.initialCwndSegments * sndMss);
+                cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
                 state = TcpState.ESTABLISHED;
                 endpoint.connectionEstablished(this);
                 if (state == TcpState.CLOSED)
@@ -1711,7 +1711,9 @@ public final class TcpConnection
         }
         if (ackNow && !sentSomething)
         {
-            emitAck(s, nowNs, sndNxt == sndMax ? sndMax : sndNxt, out);
+            // a pure ACK carries SND.NXT as the peer knows it (sndMax), never a rewound retransmission point:
+            // an older SEQ would be unacceptable to the peer and start an ACK storm
+            emitAck(s, nowNs, sndMax, out);
         }
     }
 
@@ -1854,6 +1856,12 @@ public final class TcpConnection
         }
     }
 
+    /** Largest payload of one segment: the MSS less the timestamp option (RFC 6691). */
+    private int payloadMss()
+    {
+        return sndMss - (tsOk ? 12 : 0);
+    }
+
     private int dataEnd()
     {
         return sendBase + sendBytes;
@@ -1867,7 +1875,7 @@ public final class TcpConnection
         if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
         {
             // RFC 5681 §4.1: restart window after idle (checklist 58)
-            cc.onIdleRestart(config.initialCwndSegments * sndMss);
+            cc.onIdleRestart(config.initialCwndSegments * payloadMss());
         }
         while (true)
         {
@@ -1890,16 +1898,21 @@ public final class TcpConnection
             {
                 break;
             }
-            if (wholeLen < maxPayload && !canFin && !lt(sndNxt, sndMax))
+            if (wholeLen < maxPayload && !canFin)
             {
-                final int len2 = wholeLen;
-                // Nagle (RFC 896 / RFC 1122 §4.2.3.4) and sender SWS avoidance
-                final boolean unacked = sndMax != sndUna;
-                if (unacked && (!noDelay || len2 < avail))
+                // sender SWS avoidance (RFC 1122 §4.2.3.4): no window-limited runt while data is in flight
+                final boolean retransmitting = lt(sndNxt, sndMax);
+                final boolean inFlight = sndNxt != sndUna;
+                if (inFlight && wholeLen < avail)
                 {
                     break;
                 }
-                if (!unacked && len2 < avail && len2 < maxSndWnd / 2)
+                // Nagle (RFC 896): a small segment waits while new data is unacknowledged, unless no-delay
+                if (!retransmitting && sndMax != sndUna && !noDelay)
+                {
+                    break;
+                }
+                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2)
                 {
                     break;
                 }
