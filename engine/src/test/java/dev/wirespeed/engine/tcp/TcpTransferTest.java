@@ -21,6 +21,7 @@ class TcpTransferTest
     static final int PORT = 8080;
     static final int SIZE = 1 << 20;
     static int size = SIZE;
+    static final int LOSS_MOD = System.getenv("TCP_LOSS_MOD") != null ? Integer.parseInt(System.getenv("TCP_LOSS_MOD")) : 10;
     static final long LINK_DELAY_NS = 50_000;
 
     static final class Side implements TcpHandler
@@ -147,9 +148,10 @@ class TcpTransferTest
     @Test
     void lossAndReorderingStillDeliverEveryByteAndDrain()
     {
-        for (int seed = Integer.getInteger("seed0", 1); seed <= 6; seed++)
+        final int seeds = System.getenv("TCP_SEEDS") != null ? Integer.parseInt(System.getenv("TCP_SEEDS")) : 6;
+        for (int seed = Integer.getInteger("seed0", 1); seed <= seeds; seed++)
         {
-            final long[] result = run(seed, seed <= 3 ? 2 : 5, 10, 256 * 1024);
+            final long[] result = run(seed, 1 + seed % LOSS_MOD, 5 + seed % 30, 256 * 1024);
             assertTrue(result[0] > 0, "seed " + seed + " had losses to repair");
         }
     }
@@ -193,6 +195,11 @@ class TcpTransferTest
                 {
                     final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
                     toServer.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
+                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
+                    {
+                        // a duplicate, later
+                        toServer.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
+                    }
                 }
             });
             s.dispatch(now, seg ->
@@ -205,6 +212,11 @@ class TcpTransferTest
                 {
                     final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
                     toClient.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
+                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
+                    {
+                        // a duplicate, later
+                        toClient.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
+                    }
                 }
             });
             boolean delivered = false;
