@@ -546,6 +546,16 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             }
             return 0;
         }
+        final long spanNs = wheel.tickResolution() * wheel.ticksPerWheel();
+        if (nowNs - wheel.currentTickTime() > spanNs)
+        {
+            // a clock jump longer than a turn: visit every spoke once with the real time, then jump the wheel
+            for (int i = 0, n = wheel.ticksPerWheel(); i < n; i++)
+            {
+                fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+            }
+            wheel.currentTickTime(nowNs);
+        }
         do
         {
             fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);

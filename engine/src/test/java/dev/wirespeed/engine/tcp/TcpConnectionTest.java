@@ -613,6 +613,19 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist23_defaultKeepaliveAfterTwoHoursAcrossAClockJump()
+        {
+            setUp(c -> c.keepAlive = true);
+            established();
+            advanceTo(7200 * SEC - 1);
+            expectNothing();
+            advanceTo(7200 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            advanceTo(7200 * SEC + 75 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+        }
+
+        @Test
         void checklist23_keepaliveAnsweredKeepsConnection()
         {
             setUp(c ->
