@@ -58,6 +58,8 @@ public final class TcpConfig
     public int receiveBufferSize = 64 * 1024;
     /** Capacity of the queue of stateless replies (RSTs, cookie SYN-ACKs) between two dispatches. */
     public int replyQueueCapacity = 1024;
+    /** Connections (any state, TIME-WAIT included) per endpoint; past it SYNs get cookies or are dropped. */
+    public int maxConnections = 1 << 20;
     /** Out-of-order intervals kept per connection. */
     public int maxOutOfOrderIntervals = 8;
     /** Ephemeral port range (RFC 6335 §6). */

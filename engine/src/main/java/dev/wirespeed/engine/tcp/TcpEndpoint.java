@@ -41,6 +41,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     public static final long ERR_OUTPUT_SHUTDOWN = -4;
     public static final long ERR_BAD_ADDRESS = -5;
     public static final long ERR_NOT_CONNECTED = -6;
+    public static final long ERR_TOO_MANY_CONNECTIONS = -7;
 
     private static final class Listener
     {
@@ -257,6 +258,11 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
+        if (table.size() >= config.maxConnections)
+        {
+            counters.increment(DROP_CONNECTION_TABLE_FULL);
+            return ERR_TOO_MANY_CONNECTIONS;
+        }
         final TcpConnection c = allocate();
         c.initTuple(localIp, localPort, remoteIp, remotePort);
         c.appVisible = true;
@@ -677,7 +683,8 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         final boolean enforceMinIss)
     {
         // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
-        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog)
+        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
+            table.size() >= config.maxConnections)
         {
             if (config.synCookiesEnabled)
             {
@@ -827,6 +834,11 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             ws = (bits & 0xf) != 0xf;
             peerShift = bits & 0xf;
             sack = (bits & 0x10) != 0;
+        }
+        if (table.size() >= config.maxConnections)
+        {
+            counters.increment(DROP_CONNECTION_TABLE_FULL);
+            return true;
         }
         counters.increment(SYN_COOKIES_ACCEPTED);
         final TcpConnection c = allocate();
