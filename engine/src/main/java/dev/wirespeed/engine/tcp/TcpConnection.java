@@ -87,6 +87,9 @@ public final class TcpConnection
     final byte[] sendArray;
     final UnsafeBuffer sendBuffer;
     final int sendMask;
+    final int sendCap;
+    /** The first {@code sendMirror} bytes of the ring are mirrored after its end: a segment never wraps. */
+    final int sendMirror;
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
@@ -163,7 +166,9 @@ public final class TcpConnection
         this.slot = slot;
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
-        sendArray = new byte[sendCap];
+        this.sendCap = sendCap;
+        sendMirror = Math.min(sendCap, Math.max(config.mss(), 64));
+        sendArray = new byte[sendCap + sendMirror];
         sendBuffer = new UnsafeBuffer(sendArray);
         sendMask = sendCap - 1;
         recvArray = new byte[recvCap];
@@ -922,7 +927,7 @@ public final class TcpConnection
         {
             rtoDeadlineNs = sndUna == sndMax ? NONE : nowNs + currentRto();
         }
-        if (writeBlocked && sendBytes < sendArray.length)
+        if (writeBlocked && sendBytes < sendCap)
         {
             writeBlocked = false;
             endpoint.connectionWritable(this);
@@ -1397,16 +1402,18 @@ public final class TcpConnection
 
     int write(final DirectBuffer src, final int off, final int len)
     {
-        final int cap = sendArray.length;
+        final int cap = sendCap;
         final int n = Math.min(len, cap - sendBytes);
         if (n > 0)
         {
             final int idx = (sendBase + sendBytes) & sendMask;
             final int first = Math.min(n, cap - idx);
             src.getBytes(off, sendArray, idx, first);
+            mirror(idx, first);
             if (first < n)
             {
                 src.getBytes(off + first, sendArray, 0, n - first);
+                mirror(0, n - first);
             }
             sendBytes += n;
         }
@@ -1415,6 +1422,14 @@ public final class TcpConnection
             writeBlocked = true;
         }
         return n;
+    }
+
+    private void mirror(final int idx, final int count)
+    {
+        if (idx < sendMirror)
+        {
+            System.arraycopy(sendArray, idx, sendArray, sendCap + idx, Math.min(count, sendMirror - idx));
+        }
     }
 
     /** Queue our FIN after the queued data (RFC 9293 §3.10.4). */
@@ -1886,12 +1901,6 @@ public final class TcpConnection
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
-            if (len > 0)
-            {
-                // a segment stops at the ring's end; the next one starts at index 0
-                final int idx = sndNxt & sendMask;
-                len = Math.min(len, sendArray.length - idx);
-            }
             final boolean canFin = finQueued && !finAcked && sndNxt + len == end &&
                 state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT;
             if (len <= 0 && !canFin)
@@ -2006,12 +2015,7 @@ public final class TcpConnection
         }
         final int end = dataEnd();
         final int maxPayload = sndMss - (tsOk ? 12 : 0);
-        int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
-        if (len > 0)
-        {
-            final int idx = from & sendMask;
-            len = Math.min(len, sendArray.length - idx);
-        }
+        final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
         final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
         if (len <= 0 && !fin)
         {

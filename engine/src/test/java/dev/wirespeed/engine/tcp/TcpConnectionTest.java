@@ -163,6 +163,26 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist11_retransmittedSynGetsTheSameSynAckAgain()
+        {
+            synReceived();
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            assertState(TcpState.SYN_RECEIVED);
+            assertEquals(1, ep.connectionCount());
+        }
+
+        @Test
+        void checklist02_dataOnTheHandshakeAckIsDelivered()
+        {
+            synReceived();
+            send(data(in().flags(ACK | PSH), "GET"));
+            assertEvents("accepted 80");
+            assertEquals("GET", app.data.toString());
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
         void checklist11_synAckRetransmittedWithDoublingRtoThenDropped()
         {
             setUp(c -> c.synAckRetries = 2);
@@ -659,6 +679,22 @@ class TcpConnectionTest extends TcpTestSupport
             expect(out().ack(REMOTE_SEQ + 7));
             assertEquals("abcdef", app.data.toString());
             assertEquals(1, ep.counters().get(TcpCounters.DROP_URGENT_INVALID));
+        }
+
+        @Test
+        void checklist22_fullSendBufferAcceptsPartialWriteThenSignalsWritable()
+        {
+            setUp(c -> c.sendBufferSize = 1024);
+            established();
+            send(in().window(0));
+            assertEquals(1024, write(1500));
+            assertEquals(0, write(10));
+            send(in().window(10_000));
+            final List<TcpSegment> got = recv();
+            assertEquals(1024, got.stream().mapToInt(x -> x.payloadLength).sum());
+            send(in().ack(LOCAL_SEQ + 1 + 1024).window(10_000));
+            assertEvents("writable");
+            assertEquals(10, write(10));
         }
 
         @Test
@@ -1223,6 +1259,21 @@ class TcpConnectionTest extends TcpTestSupport
             send(syn().flags(SYN | RST));
             expectNothing();
             assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist54_connectionTableBoundRefusesConnectAndCookiesSyns()
+        {
+            setUp(c -> c.maxConnections = 1);
+            listen();
+            send(syn());
+            assertEquals(1, recv().size());
+            assertEquals(TcpEndpoint.ERR_TOO_MANY_CONNECTIONS, ep.connect(now, LOCAL_IP, REMOTE_IP, 9999));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1234));
+            final List<TcpSegment> got = recv();
+            assertEquals(1, got.size());
+            assertEquals(ep.cookieIsn(now, syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1234)), got.get(0).seq);
+            assertEquals(1, ep.connectionCount());
         }
 
         @Test
