@@ -406,6 +406,7 @@ public final class TcpConnection
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
+        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
         // the window of a SYN is never scaled (RFC 7323 §2.2)
         sndWnd = syn.window;
         maxSndWnd = sndWnd;
@@ -558,7 +559,7 @@ public final class TcpConnection
             retries = 0;
             synPending = false;
             cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-            state = TcpState.ESTABLISHED;
+            state = finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
             ackNow = true;
             endpoint.markDirty(this);
             endpoint.connectionEstablished(this);

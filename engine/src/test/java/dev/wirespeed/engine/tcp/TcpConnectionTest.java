@@ -221,6 +221,18 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist39_shutdownOutputInSynSentSendsFinOnceEstablished()
+        {
+            synSent();
+            write("hi");
+            ep.shutdownOutput(id);
+            expectNothing();
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            expect(data(out().flags(FIN | PSH | ACK), "hi"));
+            assertState(TcpState.FIN_WAIT_1);
+        }
+
+        @Test
         void checklist05_ackAtOrBelowIssGetsRst()
         {
             synSent();
@@ -1035,6 +1047,21 @@ class TcpConnectionTest extends TcpTestSupport
             assertEquals(TcpState.CLOSED, ep.state(id));
             assertEquals(0, ep.connectionCount());
             assertEvents("peerClosed", "closed");
+        }
+
+        @Test
+        void checklist35_lastAckFinRetransmittedOnRto()
+        {
+            lastAck();
+            advanceTo(199 * MS);
+            expectNothing();
+            advanceTo(200 * MS);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            advanceTo(600 * MS);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
         }
 
         @Test
