@@ -1070,12 +1070,6 @@ public final class TcpConnection
         {
             return;
         }
-        if (appClosed && len > 0)
-        {
-            // data for a fully closed connection: RFC 2525 §2.17 → RST
-            abortWithRst();
-            return;
-        }
         // trim the part below RCV.NXT (checklist 14, 15)
         if (lt(seq, rcvNxt))
         {
@@ -1099,6 +1093,12 @@ public final class TcpConnection
         {
             len = Math.max(room, 0);
             fin = false;
+        }
+        if (appClosed && len > 0)
+        {
+            // new data for a fully closed connection nobody will read: RFC 2525 §2.17 → RST
+            abortWithRst();
+            return;
         }
         if (len > rcvMss && len <= config.mss())
         {

@@ -1065,6 +1065,21 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist40_newDataAfterCloseGetsRstButRetransmittedDataIsAcked()
+        {
+            established();
+            send(data(in(), "abc"));
+            ep.close(id);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 4));
+            send(data(in().ack(LOCAL_SEQ + 2), "abc"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
+            assertState(TcpState.FIN_WAIT_1);
+            send(data(in().seq(REMOTE_SEQ + 4).ack(LOCAL_SEQ + 2), "new"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4).flags(RST | ACK).window(0));
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
         void checklist36_simultaneousCloseThroughClosing()
         {
             closing();
