@@ -408,7 +408,7 @@ public final class TcpConnection
         lastAckSent = rcvNxt;
         rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
         // the window of a SYN is never scaled (RFC 7323 §2.2)
-        sndWnd = syn.window;
+        sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
         sndWl2 = iss;
@@ -447,7 +447,7 @@ public final class TcpConnection
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
         rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
-        sndWnd = ack.window << sndWscale;
+        sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
@@ -544,7 +544,7 @@ public final class TcpConnection
         if (ackAcceptable)
         {
             // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (checklist 4)
-            sndWnd = seg.window;
+            sndWnd = seg.window & 0xffff;
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
@@ -575,7 +575,7 @@ public final class TcpConnection
             return;
         }
         // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (checklist 8)
-        sndWnd = seg.window;
+        sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
         sndWl2 = iss;
@@ -707,7 +707,7 @@ public final class TcpConnection
                 rttTiming = false;
                 sndUna = seg.ack;
                 sndNxt = sndMax;
-                sndWnd = seg.window << sndWscale;
+                sndWnd = (seg.window & 0xffff) << sndWscale;
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
@@ -789,7 +789,7 @@ public final class TcpConnection
             // an ACKed probe keeps the connection alive (checklist 18)
             retries = 0;
         }
-        final int newWnd = seg.window << sndWscale;
+        final int newWnd = (seg.window & 0xffff) << sndWscale;
         if (gt(ack, sndUna))
         {
             onNewAck(nowNs, ack);
@@ -966,7 +966,8 @@ public final class TcpConnection
     /** Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4). */
     private void recordSack(final TcpOptions o)
     {
-        for (int b = 0; b < o.sackBlockCount; b++)
+        final int blocks = Math.min(Math.max(o.sackBlockCount, 0), TcpOptions.MAX_SACK_BLOCKS);
+        for (int b = 0; b < blocks; b++)
         {
             int l = o.sackLeft[b];
             int r = o.sackRight[b];

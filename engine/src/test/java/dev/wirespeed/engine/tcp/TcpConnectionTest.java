@@ -1584,6 +1584,24 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist29_garbageSackBlocksIgnoredWithoutCrash()
+        {
+            establishedSack();
+            write(2 * 1460);
+            assertEquals(2, recv().size());
+            final TcpSegment bad = sack(in(), LOCAL_SEQ + 5000, LOCAL_SEQ + 10, LOCAL_SEQ - 100, LOCAL_SEQ + 1,
+                LOCAL_SEQ + 1461, LOCAL_SEQ + 99_999, 0, 0);
+            bad.options.sackBlockCount = 9;
+            send(bad);
+            send(sack(in(), LOCAL_SEQ + 1461, LOCAL_SEQ + 2921));
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            send(in().ack(LOCAL_SEQ + 2921));
+            expectNothing();
+            assertEquals(0, ep.counters().get(TcpCounters.RETRANSMITS));
+        }
+
+        @Test
         void checklist29_onlyUnsackedHolesRetransmitted()
         {
             establishedSack();
