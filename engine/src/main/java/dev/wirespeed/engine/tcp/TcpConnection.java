@@ -84,8 +84,26 @@ public final class TcpConnection
     boolean inputShutdown;
 
     // ---- rings
-    final byte[] sendArray;
-    final UnsafeBuffer sendBuffer;
+    /** Send and receive rings, borrowed from the endpoint's pool while the connection can carry data. */
+    static final class Rings
+    {
+        final byte[] send;
+        final UnsafeBuffer sendBuffer;
+        final byte[] recv;
+        final UnsafeBuffer recvBuffer;
+
+        Rings(final int sendBytes, final int recvBytes)
+        {
+            send = new byte[sendBytes];
+            sendBuffer = new UnsafeBuffer(send);
+            recv = new byte[recvBytes];
+            recvBuffer = new UnsafeBuffer(recv);
+        }
+    }
+
+    Rings rings;
+    byte[] sendArray;
+    UnsafeBuffer sendBuffer;
     final int sendMask;
     final int sendCap;
     /** The first {@code sendMirror} bytes of the ring are mirrored after its end: a segment never wraps. */
@@ -93,8 +111,9 @@ public final class TcpConnection
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
-    final byte[] recvArray;
-    final UnsafeBuffer recvBuffer;
+    byte[] recvArray;
+    UnsafeBuffer recvBuffer;
+    final int recvCap;
     final int recvMask;
     final int recvUsable;
     final int[] oooLeft = new int[OOO_MAX];
@@ -167,18 +186,41 @@ public final class TcpConnection
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
+        this.recvCap = recvCap;
         sendMirror = Math.min(sendCap, Math.max(config.mss(), 64));
-        sendArray = new byte[sendCap + sendMirror];
-        sendBuffer = new UnsafeBuffer(sendArray);
         sendMask = sendCap - 1;
-        recvArray = new byte[recvCap];
-        recvBuffer = new UnsafeBuffer(recvArray);
         recvMask = recvCap - 1;
         // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
     }
 
     // =================================================================================================== accessors
+
+    Rings newRings()
+    {
+        return new Rings(sendCap + sendMirror, recvCap);
+    }
+
+    void attach(final Rings r)
+    {
+        rings = r;
+        sendArray = r.send;
+        sendBuffer = r.sendBuffer;
+        recvArray = r.recv;
+        recvBuffer = r.recvBuffer;
+    }
+
+    /** Give the rings back (TIME-WAIT or release): a TIME-WAIT TCB keeps no buffers. */
+    Rings detach()
+    {
+        final Rings r = rings;
+        rings = null;
+        sendArray = null;
+        sendBuffer = null;
+        recvArray = null;
+        recvBuffer = null;
+        return r;
+    }
 
     int recvUsable()
     {
@@ -1271,7 +1313,7 @@ public final class TcpConnection
 
     private void copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        final int cap = recvArray.length;
+        final int cap = recvCap;
         final int idx = seq & recvMask;
         final int first = Math.min(len, cap - idx);
         src.getBytes(off, recvArray, idx, first);
@@ -1294,7 +1336,7 @@ public final class TcpConnection
         while (readSeq != rcvDataEnd() && state != TcpState.CLOSED)
         {
             final int idx = readSeq & recvMask;
-            final int chunk = Math.min(rcvDataEnd() - readSeq, recvArray.length - idx);
+            final int chunk = Math.min(rcvDataEnd() - readSeq, recvCap - idx);
             final int consumed = deliver(recvBuffer, idx, chunk);
             readSeq += consumed;
             if (consumed < chunk)

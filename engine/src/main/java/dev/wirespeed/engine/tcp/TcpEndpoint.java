@@ -64,6 +64,8 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
+    private TcpConnection.Rings[] freeRings = new TcpConnection.Rings[64];
+    private int freeRingCount;
     private int[] dirtySlots = new int[64];
     private int dirtyCount;
     private int halfOpenTotal;
@@ -181,7 +183,9 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     {
         for (int i = 0; i < count; i++)
         {
-            freeSlotPush(newConnection().slot);
+            final TcpConnection c = newConnection();
+            freeSlotPush(c.slot);
+            pushRings(c.newRings());
         }
     }
 
@@ -1001,6 +1005,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
 
     void connectionTimeWait(final TcpConnection c)
     {
+        pushRings(c.detach());
         if (c.appVisible)
         {
             c.appVisible = false;
@@ -1113,6 +1118,15 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         return c;
     }
 
+    private void pushRings(final TcpConnection.Rings r)
+    {
+        if (freeRingCount == freeRings.length)
+        {
+            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
+        }
+        freeRings[freeRingCount++] = r;
+    }
+
     private void freeSlotPush(final int slot)
     {
         if (freeCount == freeSlots.length)
@@ -1127,6 +1141,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         final TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
         c.generation = (c.generation + 1) & 0x7fffffff;
         c.reset(((long)c.generation << 32) | c.slot);
+        c.attach(freeRingCount > 0 ? freeRings[--freeRingCount] : c.newRings());
         return c;
     }
 
@@ -1139,6 +1154,10 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             c.timerId = -1;
         }
         c.released = true;
+        if (c.rings != null)
+        {
+            pushRings(c.detach());
+        }
         freeSlotPush(c.slot);
     }
 

@@ -1137,6 +1137,17 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist41_timeWaitKeepsNoBuffers()
+        {
+            timeWait();
+            assertNull(conn().rings);
+            assertNull(conn().sendArray);
+            send(data(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2), "late"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
         void checklist41_timeWaitOutOfWindowSegmentAcked()
         {
             timeWait();
