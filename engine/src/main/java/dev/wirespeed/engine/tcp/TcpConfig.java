@@ -39,6 +39,8 @@ public final class TcpConfig
     public boolean randomTimestampOffset = true;
     public boolean noDelay = false;
     public int initialCwndSegments = 10;
+    /** Congestion control per TCB (called once per pooled TCB, not per connection). NewReno by default. */
+    public java.util.function.Supplier<CongestionControl> congestionControl = NewReno::new;
 
     public boolean keepAlive = false;
     public long keepAliveIdleNs = 7_200_000_000_000L;

@@ -165,7 +165,7 @@ public final class TcpConnection
     int retries;
 
     // ---- congestion and recovery
-    final CongestionControl cc = new NewReno();
+    final CongestionControl cc;
     int dupAcks;
     boolean inRecovery;
     int recover;
@@ -183,6 +183,7 @@ public final class TcpConnection
         this.config = endpoint.config;
         this.counters = endpoint.counters;
         this.slot = slot;
+        this.cc = config.congestionControl.get();
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
