@@ -31,6 +31,7 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
 public final class TcpConnection
 {
     static final long NONE = Long.MAX_VALUE;
+    static final long PAWS_IDLE_NS = 24L * 24 * 3600 * 1_000_000_000L;
     static final int OOO_MAX = 8;
     static final int SACK_SCOREBOARD = 8;
     private static final int MIN_MSS_CLAMP = 64;
@@ -70,6 +71,10 @@ public final class TcpConnection
     boolean tsOk;
     int sndMss;
     int tsRecent;
+    /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
+    long tsRecentNs;
+    /** The time of the segment being processed, for TS.Recent bookkeeping. */
+    private long tsNowNs;
     int lastAckSent;
     int tsOffset;
 
@@ -370,6 +375,7 @@ public final class TcpConnection
         wsOk = sackOk = tsOk = false;
         sndMss = DEFAULT_MSS;
         tsRecent = lastAckSent = tsOffset = 0;
+        tsRecentNs = 0;
         irs = rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
         rcvBytesUnacked = 0;
@@ -437,6 +443,7 @@ public final class TcpConnection
     {
         this.passiveOpen = true;
         this.listenerPort = listenerPort;
+        tsNowNs = nowNs;
         this.iss = iss;
         sndUna = iss;
         sndNxt = iss;
@@ -471,6 +478,7 @@ public final class TcpConnection
     {
         passiveOpen = true;
         this.listenerPort = listenerPort;
+        tsNowNs = nowNs;
         iss = ack.ack - 1;
         sndUna = ack.ack;
         sndNxt = ack.ack;
@@ -489,6 +497,7 @@ public final class TcpConnection
         tsOk = ack.options.timestampPresent && config.timestampsEnabled;
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
+        tsRecentNs = tsNowNs;
         rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
         sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
@@ -514,6 +523,7 @@ public final class TcpConnection
         if (tsOk)
         {
             tsRecent = o.tsVal;
+            tsRecentNs = tsNowNs;
         }
     }
 
@@ -530,6 +540,7 @@ public final class TcpConnection
      */
     public void process(final long nowNs, final TcpSegment seg)
     {
+        tsNowNs = nowNs;
         if (state == TcpState.SYN_SENT)
         {
             processSynSent(nowNs, seg);
@@ -646,7 +657,7 @@ public final class TcpConnection
             return;
         }
         // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (checklist 31)
-        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent))
+        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
             counters.increment(DROP_PAWS);
             sendAck();
@@ -768,6 +779,7 @@ public final class TcpConnection
                 if (tsOk)
                 {
                     tsRecent = opts.tsVal;
+                    tsRecentNs = tsNowNs;
                 }
                 if (finQueued)
                 {
@@ -796,9 +808,11 @@ public final class TcpConnection
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
         // (checklist 32)
-        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) && geq(opts.tsVal, tsRecent))
+        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
+            (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
             tsRecent = opts.tsVal;
+            tsRecentNs = tsNowNs;
         }
 
         // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (checklist 24)

@@ -1002,6 +1002,16 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist31_pawsIgnoresTsRecentIdleForMoreThan24Days()
+        {
+            establishedTsSack();
+            advanceTo(25L * 24 * 3600 * SEC);
+            send(ts(data(in(), "abc"), 50, 0));
+            assertEquals("abc", app.data.toString());
+            assertEquals(50, conn().tsRecent());
+        }
+
+        @Test
         void checklist32_unacceptableAckDoesNotUpdateTsRecent()
         {
             establishedTsSack();
