@@ -138,9 +138,9 @@ class TcpManyConnectionsTest
     @Test
     void fortyConcurrentConnectionsOverALossyLinkAllCompleteAndDrain()
     {
-        for (int seed = 1; seed <= 4; seed++)
+        for (int seed = 1; seed <= (System.getenv("TCP_SEEDS") != null ? Integer.parseInt(System.getenv("TCP_SEEDS")) : 4); seed++)
         {
-            run(seed, 40, 3);
+            run(seed, 40, System.getenv("TCP_MANY_LOSS") != null ? Integer.parseInt(System.getenv("TCP_MANY_LOSS")) : 3);
         }
     }
 
@@ -149,7 +149,7 @@ class TcpManyConnectionsTest
         final SplittableRandom rnd = new SplittableRandom(seed);
         final TcpConfig cfg = new TcpConfig();
         cfg.seed = seed;
-        cfg.mslNs = 5_000_000_000L;
+        cfg.mslNs = System.getenv("TCP_MSL_S") != null ? Long.parseLong(System.getenv("TCP_MSL_S")) * 1_000_000_000L : 5_000_000_000L;
         final App clientApp = new App(7);
         final App serverApp = new App(1_000_003);
         final TcpEndpoint c = new TcpEndpoint(cfg, clientApp, 0);
