@@ -33,7 +33,7 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * <p>
  * Not thread safe.
  */
-public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
+public final class TcpEndpoint
 {
     public static final long ERR_INVALID_ID = -1;
     public static final long ERR_ADDRESS_IN_USE = -2;
@@ -562,16 +562,16 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             // a clock jump longer than a turn: visit every spoke once with the real time, then jump the wheel
             for (int i = 0, n = wheel.ticksPerWheel(); i < n; i++)
             {
-                fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+                fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
             }
             wheel.currentTickTime(nowNs);
         }
         do
         {
-            fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+            fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         }
         while (wheel.currentTickTime() <= nowNs);
-        fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+        fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         return fired;
     }
 
@@ -621,7 +621,9 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
 
     private final CountingEmitter countingEmitter = new CountingEmitter();
 
-    public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
+
+    private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
     {
         final long slot = timerToSlot.remove(timerId);
         if (slot < 0)
