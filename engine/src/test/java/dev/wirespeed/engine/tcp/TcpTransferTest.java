@@ -156,13 +156,27 @@ class TcpTransferTest
         }
     }
 
-    /** Returns {retransmissions, segments delivered}. */
+    @Test
+    void sequenceNumbersWrappingAround2pow32MidTransfer()
+    {
+        final long[] result = run(9, 3, 10, 512 * 1024, 0xffff_f000L);
+        assertTrue(result[1] > 0);
+    }
+
     static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes)
+    {
+        return run(seed, lossPercent, reorderPercent, bytes, -1);
+    }
+
+    /** Returns {retransmissions, segments delivered}. */
+    static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes,
+        final long fixedIsn)
     {
         size = bytes;
         final java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         final TcpConfig cfg = new TcpConfig();
         cfg.seed = seed;
+        cfg.fixedIsnForTests = fixedIsn;
         final Side client = new Side(1);
         final Side server = new Side(2);
         final TcpEndpoint c = new TcpEndpoint(cfg, client, 0);
