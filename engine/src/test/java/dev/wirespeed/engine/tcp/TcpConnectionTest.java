@@ -826,6 +826,30 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist52_zeroWindowAcksNotRateLimited()
+        {
+            setUp(c ->
+            {
+                c.challengeAckPerSecond = 1;
+                c.receiveBufferSize = 1024;
+            });
+            established();
+            send(syn().seq(REMOTE_SEQ + 50));
+            expect(out().window(896));
+            send(syn().seq(REMOTE_SEQ + 60));
+            expectNothing();
+            app.consume = false;
+            send(data(in(), 896));
+            advance(40 * MS);
+            expect(out().ack(REMOTE_SEQ + 897).window(0));
+            for (int i = 0; i < 4; i++)
+            {
+                send(data(in().seq(REMOTE_SEQ + 897), "z"));
+                expect(out().ack(REMOTE_SEQ + 897).window(0));
+            }
+        }
+
+        @Test
         void checklist50_synInEstablishedGetsChallengeAckNeverRst()
         {
             established();
