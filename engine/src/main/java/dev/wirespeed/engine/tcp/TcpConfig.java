@@ -47,6 +47,9 @@ public final class TcpConfig
     public long keepAliveIntervalNs = 75_000_000_000L;
     public int keepAliveProbes = 9;
 
+    /** An application-closed connection waits at most this long in FIN-WAIT-2 for the peer's FIN (Linux's
+     * tcp_fin_timeout); then it is dropped. */
+    public long finWait2TimeoutNs = 60_000_000_000L;
     /** Maximum segment lifetime; TIME-WAIT lasts 2·MSL (default 2·30 s = 60 s). */
     public long mslNs = 30_000_000_000L;
     /** Half-open (SYN-RECEIVED) connections per endpoint before SYN cookies take over (RFC 4987). */

@@ -904,10 +904,14 @@ public final class TcpConnection
         switch (state)
         {
             case FIN_WAIT_1:
-                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34)
+                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
                     state = TcpState.FIN_WAIT_2;
+                    if (appClosed)
+                    {
+                        timeWaitDeadlineNs = nowNs + config.finWait2TimeoutNs;
+                    }
                 }
                 break;
             case CLOSING:
@@ -1589,7 +1593,7 @@ public final class TcpConnection
     {
         if (timeWaitDeadlineNs <= nowNs)
         {
-            // 2MSL elapsed ⇒ CLOSED (checklist 42)
+            // 2MSL elapsed ⇒ CLOSED (checklist 42); or an orphan's FIN-WAIT-2 timeout
             timeWaitDeadlineNs = NONE;
             endpoint.connectionFinished(this);
             return;

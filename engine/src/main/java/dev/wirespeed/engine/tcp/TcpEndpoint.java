@@ -352,6 +352,11 @@ public final class TcpEndpoint
         }
         c.appClosed = true;
         c.queueFin();
+        if (c.state == TcpState.FIN_WAIT_2)
+        {
+            c.timeWaitDeadlineNs = c.lastRecvNs + config.finWait2TimeoutNs;
+            updateTimer(c);
+        }
         markDirty(c);
         return 0;
     }

@@ -1132,6 +1132,31 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist34_orphanInFinWait2DroppedAfterFinTimeout()
+        {
+            finWait2();
+            assertEquals(60 * SEC, config.finWait2TimeoutNs);
+            advanceTo(60 * SEC - 1);
+            expectNothing();
+            assertState(TcpState.FIN_WAIT_2);
+            advanceTo(60 * SEC);
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist39_halfClosedFinWait2WaitsForThePeer()
+        {
+            established();
+            ep.shutdownOutput(id);
+            expect(out().flags(FIN | ACK));
+            send(in().ack(LOCAL_SEQ + 2));
+            advanceTo(600 * SEC);
+            expectNothing();
+            assertState(TcpState.FIN_WAIT_2);
+        }
+
+        @Test
         void checklist37_finAfterAckOfOurFinStillAcked()
         {
             finWait2();
