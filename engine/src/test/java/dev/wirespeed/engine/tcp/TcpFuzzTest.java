@@ -35,7 +35,8 @@ class TcpFuzzTest extends TcpTestSupport
     {
         final byte[] bytes = new byte[3000];
         final UnsafeBuffer buf = new UnsafeBuffer(bytes);
-        for (int seed = 1; seed <= 20; seed++)
+        final int seeds = System.getenv("TCP_SEEDS") != null ? Integer.parseInt(System.getenv("TCP_SEEDS")) : 20;
+        for (int seed = 1; seed <= seeds; seed++)
         {
             final int s0 = seed;
             setUp(c -> c.halfOpenBound = 4 + s0 % 3);
