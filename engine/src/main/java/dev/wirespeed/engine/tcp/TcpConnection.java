@@ -609,6 +609,11 @@ public final class TcpConnection
             sndUna = seg.ack;
             sndNxt = sndMax;
             rtoDeadlineNs = NONE;
+            if (!rttValid && backoff > 0)
+            {
+                // RFC 6298 §5.7: the SYN was retransmitted and gave no sample: RTO 3 s for data
+                rtoNs = Math.max(rtoNs, 3_000_000_000L);
+            }
             backoff = 0;
             retries = 0;
             synPending = false;

@@ -353,6 +353,25 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist56_retransmittedSynLeavesThreeSecondRtoForData()
+        {
+            synSent();
+            advanceTo(SEC);
+            assertEquals(1, recv().size());
+            advanceTo(1500 * MS);
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            recv();
+            assertEquals(0, conn().srttNs());
+            assertEquals(3 * SEC, conn().rtoNs());
+            write("x");
+            assertEquals(1, recv().size());
+            advanceTo(4500 * MS - 1);
+            expectNothing();
+            advanceTo(4500 * MS);
+            assertEquals(1, recv().size());
+        }
+
+        @Test
         void checklist27_windowScaleIgnoredWhenSynAckLacksIt()
         {
             synSent();
