@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,6 +35,10 @@ public class TcpSegmentBenchmark
     static final int REMOTE_PORT = 40000;
     static final int REMOTE_ISN = 7_000_000;
     static final int PAYLOAD = 1460;
+
+    /** With timestamps both sides carry TSval/TSecr and PAWS runs on every segment. */
+    @Param({ "false", "true" })
+    public boolean timestamps;
 
     private TcpEndpoint ep;
     private final TcpSegment seg = new TcpSegment();
@@ -58,7 +63,7 @@ public class TcpSegmentBenchmark
     public void setup()
     {
         final TcpConfig cfg = new TcpConfig();
-        cfg.timestampsEnabled = false;
+        cfg.timestampsEnabled = timestamps;
         ep = new TcpEndpoint(cfg, handler, 0);
         ep.listen(LOCAL_IP, LOCAL_PORT, 16);
         seg.tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT);
@@ -67,10 +72,14 @@ public class TcpSegmentBenchmark
         seg.window = 65535;
         seg.options.mssPresent = true;
         seg.options.mss = 1460;
+        seg.options.timestampPresent = timestamps;
+        seg.options.tsVal = 1;
         ep.onSegment(now, seg);
         final int[] iss = new int[1];
         ep.dispatch(now, s -> iss[0] = s.seq);
         seg.options.reset();
+        seg.options.timestampPresent = timestamps;
+        seg.options.tsVal = 1;
         seg.flags = TcpSegment.ACK;
         seg.seq = REMOTE_ISN + 1;
         seg.ack = iss[0] + 1;

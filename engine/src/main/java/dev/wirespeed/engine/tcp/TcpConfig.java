@@ -39,12 +39,17 @@ public final class TcpConfig
     public boolean randomTimestampOffset = true;
     public boolean noDelay = false;
     public int initialCwndSegments = 10;
+    /** Congestion control per TCB (called once per pooled TCB, not per connection). NewReno by default. */
+    public java.util.function.Supplier<CongestionControl> congestionControl = NewReno::new;
 
     public boolean keepAlive = false;
     public long keepAliveIdleNs = 7_200_000_000_000L;
     public long keepAliveIntervalNs = 75_000_000_000L;
     public int keepAliveProbes = 9;
 
+    /** An application-closed connection waits at most this long in FIN-WAIT-2 for the peer's FIN (Linux's
+     * tcp_fin_timeout); then it is dropped. */
+    public long finWait2TimeoutNs = 60_000_000_000L;
     /** Maximum segment lifetime; TIME-WAIT lasts 2·MSL (default 2·30 s = 60 s). */
     public long mslNs = 30_000_000_000L;
     /** Half-open (SYN-RECEIVED) connections per endpoint before SYN cookies take over (RFC 4987). */
@@ -58,6 +63,8 @@ public final class TcpConfig
     public int receiveBufferSize = 64 * 1024;
     /** Capacity of the queue of stateless replies (RSTs, cookie SYN-ACKs) between two dispatches. */
     public int replyQueueCapacity = 1024;
+    /** Connections (any state, TIME-WAIT included) per endpoint; past it SYNs get cookies or are dropped. */
+    public int maxConnections = 1 << 20;
     /** Out-of-order intervals kept per connection. */
     public int maxOutOfOrderIntervals = 8;
     /** Ephemeral port range (RFC 6335 §6). */

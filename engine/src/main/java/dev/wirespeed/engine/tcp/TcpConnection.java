@@ -31,6 +31,7 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
 public final class TcpConnection
 {
     static final long NONE = Long.MAX_VALUE;
+    static final long PAWS_IDLE_NS = 24L * 24 * 3600 * 1_000_000_000L;
     static final int OOO_MAX = 8;
     static final int SACK_SCOREBOARD = 8;
     private static final int MIN_MSS_CLAMP = 64;
@@ -70,6 +71,10 @@ public final class TcpConnection
     boolean tsOk;
     int sndMss;
     int tsRecent;
+    /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
+    long tsRecentNs;
+    /** The time of the segment being processed, for TS.Recent bookkeeping. */
+    private long tsNowNs;
     int lastAckSent;
     int tsOffset;
 
@@ -84,14 +89,36 @@ public final class TcpConnection
     boolean inputShutdown;
 
     // ---- rings
-    final byte[] sendArray;
-    final UnsafeBuffer sendBuffer;
+    /** Send and receive rings, borrowed from the endpoint's pool while the connection can carry data. */
+    static final class Rings
+    {
+        final byte[] send;
+        final UnsafeBuffer sendBuffer;
+        final byte[] recv;
+        final UnsafeBuffer recvBuffer;
+
+        Rings(final int sendBytes, final int recvBytes)
+        {
+            send = new byte[sendBytes];
+            sendBuffer = new UnsafeBuffer(send);
+            recv = new byte[recvBytes];
+            recvBuffer = new UnsafeBuffer(recv);
+        }
+    }
+
+    Rings rings;
+    byte[] sendArray;
+    UnsafeBuffer sendBuffer;
     final int sendMask;
+    final int sendCap;
+    /** The first {@code sendMirror} bytes of the ring are mirrored after its end: a segment never wraps. */
+    final int sendMirror;
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
-    final byte[] recvArray;
-    final UnsafeBuffer recvBuffer;
+    byte[] recvArray;
+    UnsafeBuffer recvBuffer;
+    final int recvCap;
     final int recvMask;
     final int recvUsable;
     final int[] oooLeft = new int[OOO_MAX];
@@ -143,7 +170,7 @@ public final class TcpConnection
     int retries;
 
     // ---- congestion and recovery
-    final CongestionControl cc = new NewReno();
+    final CongestionControl cc;
     int dupAcks;
     boolean inRecovery;
     int recover;
@@ -161,19 +188,45 @@ public final class TcpConnection
         this.config = endpoint.config;
         this.counters = endpoint.counters;
         this.slot = slot;
+        this.cc = config.congestionControl.get();
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
-        sendArray = new byte[sendCap];
-        sendBuffer = new UnsafeBuffer(sendArray);
+        this.sendCap = sendCap;
+        this.recvCap = recvCap;
+        sendMirror = Math.min(sendCap, Math.max(config.mss(), 64));
         sendMask = sendCap - 1;
-        recvArray = new byte[recvCap];
-        recvBuffer = new UnsafeBuffer(recvArray);
         recvMask = recvCap - 1;
         // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
     }
 
     // =================================================================================================== accessors
+
+    Rings newRings()
+    {
+        return new Rings(sendCap + sendMirror, recvCap);
+    }
+
+    void attach(final Rings r)
+    {
+        rings = r;
+        sendArray = r.send;
+        sendBuffer = r.sendBuffer;
+        recvArray = r.recv;
+        recvBuffer = r.recvBuffer;
+    }
+
+    /** Give the rings back (TIME-WAIT or release): a TIME-WAIT TCB keeps no buffers. */
+    Rings detach()
+    {
+        final Rings r = rings;
+        rings = null;
+        sendArray = null;
+        sendBuffer = null;
+        recvArray = null;
+        recvBuffer = null;
+        return r;
+    }
 
     int recvUsable()
     {
@@ -322,6 +375,7 @@ public final class TcpConnection
         wsOk = sackOk = tsOk = false;
         sndMss = DEFAULT_MSS;
         tsRecent = lastAckSent = tsOffset = 0;
+        tsRecentNs = 0;
         irs = rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
         rcvBytesUnacked = 0;
@@ -389,6 +443,7 @@ public final class TcpConnection
     {
         this.passiveOpen = true;
         this.listenerPort = listenerPort;
+        tsNowNs = nowNs;
         this.iss = iss;
         sndUna = iss;
         sndNxt = iss;
@@ -401,8 +456,9 @@ public final class TcpConnection
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
+        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
         // the window of a SYN is never scaled (RFC 7323 §2.2)
-        sndWnd = syn.window;
+        sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
         sndWl2 = iss;
@@ -422,6 +478,7 @@ public final class TcpConnection
     {
         passiveOpen = true;
         this.listenerPort = listenerPort;
+        tsNowNs = nowNs;
         iss = ack.ack - 1;
         sndUna = ack.ack;
         sndNxt = ack.ack;
@@ -440,12 +497,13 @@ public final class TcpConnection
         tsOk = ack.options.timestampPresent && config.timestampsEnabled;
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
+        tsRecentNs = tsNowNs;
         rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
-        sndWnd = ack.window << sndWscale;
+        sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
-        cc.init(sndMss, config.initialCwndSegments * sndMss);
+        cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
         state = TcpState.ESTABLISHED;
         lastRecvNs = nowNs;
     }
@@ -465,6 +523,7 @@ public final class TcpConnection
         if (tsOk)
         {
             tsRecent = o.tsVal;
+            tsRecentNs = tsNowNs;
         }
     }
 
@@ -481,6 +540,7 @@ public final class TcpConnection
      */
     public void process(final long nowNs, final TcpSegment seg)
     {
+        tsNowNs = nowNs;
         if (state == TcpState.SYN_SENT)
         {
             processSynSent(nowNs, seg);
@@ -538,7 +598,7 @@ public final class TcpConnection
         if (ackAcceptable)
         {
             // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (checklist 4)
-            sndWnd = seg.window;
+            sndWnd = seg.window & 0xffff;
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
@@ -549,11 +609,16 @@ public final class TcpConnection
             sndUna = seg.ack;
             sndNxt = sndMax;
             rtoDeadlineNs = NONE;
+            if (!rttValid && backoff > 0)
+            {
+                // RFC 6298 §5.7: the SYN was retransmitted and gave no sample: RTO 3 s for data
+                rtoNs = Math.max(rtoNs, 3_000_000_000L);
+            }
             backoff = 0;
             retries = 0;
             synPending = false;
-            cc.init(sndMss, config.initialCwndSegments * sndMss);
-            state = TcpState.ESTABLISHED;
+            cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+            state = finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
             ackNow = true;
             endpoint.markDirty(this);
             endpoint.connectionEstablished(this);
@@ -569,7 +634,7 @@ public final class TcpConnection
             return;
         }
         // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (checklist 8)
-        sndWnd = seg.window;
+        sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
         sndWl2 = iss;
@@ -597,7 +662,7 @@ public final class TcpConnection
             return;
         }
         // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (checklist 31)
-        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent))
+        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
             counters.increment(DROP_PAWS);
             sendAck();
@@ -701,7 +766,7 @@ public final class TcpConnection
                 rttTiming = false;
                 sndUna = seg.ack;
                 sndNxt = sndMax;
-                sndWnd = seg.window << sndWscale;
+                sndWnd = (seg.window & 0xffff) << sndWscale;
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
@@ -709,7 +774,7 @@ public final class TcpConnection
                 backoff = 0;
                 retries = 0;
                 synPending = false;
-                cc.init(sndMss, config.initialCwndSegments * sndMss);
+                cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
                 state = TcpState.ESTABLISHED;
                 endpoint.connectionEstablished(this);
                 if (state == TcpState.CLOSED)
@@ -719,6 +784,7 @@ public final class TcpConnection
                 if (tsOk)
                 {
                     tsRecent = opts.tsVal;
+                    tsRecentNs = tsNowNs;
                 }
                 if (finQueued)
                 {
@@ -747,9 +813,11 @@ public final class TcpConnection
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
         // (checklist 32)
-        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) && geq(opts.tsVal, tsRecent))
+        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
+            (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
             tsRecent = opts.tsVal;
+            tsRecentNs = tsNowNs;
         }
 
         // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (checklist 24)
@@ -783,7 +851,7 @@ public final class TcpConnection
             // an ACKed probe keeps the connection alive (checklist 18)
             retries = 0;
         }
-        final int newWnd = seg.window << sndWscale;
+        final int newWnd = (seg.window & 0xffff) << sndWscale;
         if (gt(ack, sndUna))
         {
             onNewAck(nowNs, ack);
@@ -841,10 +909,14 @@ public final class TcpConnection
         switch (state)
         {
             case FIN_WAIT_1:
-                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34)
+                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
                     state = TcpState.FIN_WAIT_2;
+                    if (appClosed)
+                    {
+                        timeWaitDeadlineNs = nowNs + config.finWait2TimeoutNs;
+                    }
                 }
                 break;
             case CLOSING:
@@ -922,7 +994,7 @@ public final class TcpConnection
         {
             rtoDeadlineNs = sndUna == sndMax ? NONE : nowNs + currentRto();
         }
-        if (writeBlocked && sendBytes < sendArray.length)
+        if (writeBlocked && sendBytes < sendCap)
         {
             writeBlocked = false;
             endpoint.connectionWritable(this);
@@ -960,7 +1032,8 @@ public final class TcpConnection
     /** Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4). */
     private void recordSack(final TcpOptions o)
     {
-        for (int b = 0; b < o.sackBlockCount; b++)
+        final int blocks = Math.min(Math.max(o.sackBlockCount, 0), TcpOptions.MAX_SACK_BLOCKS);
+        for (int b = 0; b < blocks; b++)
         {
             int l = o.sackLeft[b];
             int r = o.sackRight[b];
@@ -1064,12 +1137,6 @@ public final class TcpConnection
         {
             return;
         }
-        if (appClosed && len > 0)
-        {
-            // data for a fully closed connection: RFC 2525 §2.17 → RST
-            abortWithRst();
-            return;
-        }
         // trim the part below RCV.NXT (checklist 14, 15)
         if (lt(seq, rcvNxt))
         {
@@ -1096,6 +1163,12 @@ public final class TcpConnection
         {
             len = Math.max(room, 0);
             fin = false;
+        }
+        if (appClosed && len > 0)
+        {
+            // new data for a fully closed connection nobody will read: RFC 2525 §2.17 → RST
+            abortWithRst();
+            return;
         }
         if (len > rcvMss && len <= config.mss())
         {
@@ -1267,7 +1340,7 @@ public final class TcpConnection
 
     private void copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        final int cap = recvArray.length;
+        final int cap = recvCap;
         final int idx = seq & recvMask;
         final int first = Math.min(len, cap - idx);
         src.getBytes(off, recvArray, idx, first);
@@ -1290,7 +1363,7 @@ public final class TcpConnection
         while (readSeq != rcvDataEnd() && state != TcpState.CLOSED)
         {
             final int idx = readSeq & recvMask;
-            final int chunk = Math.min(rcvDataEnd() - readSeq, recvArray.length - idx);
+            final int chunk = Math.min(rcvDataEnd() - readSeq, recvCap - idx);
             final int consumed = deliver(recvBuffer, idx, chunk);
             readSeq += consumed;
             if (consumed < chunk)
@@ -1400,16 +1473,18 @@ public final class TcpConnection
 
     int write(final DirectBuffer src, final int off, final int len)
     {
-        final int cap = sendArray.length;
+        final int cap = sendCap;
         final int n = Math.min(len, cap - sendBytes);
         if (n > 0)
         {
             final int idx = (sendBase + sendBytes) & sendMask;
             final int first = Math.min(n, cap - idx);
             src.getBytes(off, sendArray, idx, first);
+            mirror(idx, first);
             if (first < n)
             {
                 src.getBytes(off + first, sendArray, 0, n - first);
+                mirror(0, n - first);
             }
             sendBytes += n;
         }
@@ -1418,6 +1493,14 @@ public final class TcpConnection
             writeBlocked = true;
         }
         return n;
+    }
+
+    private void mirror(final int idx, final int count)
+    {
+        if (idx < sendMirror)
+        {
+            System.arraycopy(sendArray, idx, sendArray, sendCap + idx, Math.min(count, sendMirror - idx));
+        }
     }
 
     /** Queue our FIN after the queued data (RFC 9293 §3.10.4). */
@@ -1518,7 +1601,7 @@ public final class TcpConnection
     {
         if (timeWaitDeadlineNs <= nowNs)
         {
-            // 2MSL elapsed ⇒ CLOSED (checklist 42)
+            // 2MSL elapsed ⇒ CLOSED (checklist 42); or an orphan's FIN-WAIT-2 timeout
             timeWaitDeadlineNs = NONE;
             endpoint.connectionFinished(this);
             return;
@@ -1714,7 +1797,9 @@ public final class TcpConnection
         }
         if (ackNow && !sentSomething)
         {
-            emitAck(s, nowNs, sndNxt == sndMax ? sndMax : sndNxt, out);
+            // a pure ACK carries SND.NXT as the peer knows it (sndMax), never a rewound retransmission point:
+            // an older SEQ would be unacceptable to the peer and start an ACK storm
+            emitAck(s, nowNs, sndMax, out);
         }
     }
 
@@ -1857,6 +1942,12 @@ public final class TcpConnection
         }
     }
 
+    /** Largest payload of one segment: the MSS less the timestamp option (RFC 6691). */
+    private int payloadMss()
+    {
+        return sndMss - (tsOk ? 12 : 0);
+    }
+
     private int dataEnd()
     {
         return sendBase + sendBytes;
@@ -1870,7 +1961,7 @@ public final class TcpConnection
         if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
         {
             // RFC 5681 §4.1: restart window after idle (checklist 58)
-            cc.onIdleRestart(config.initialCwndSegments * sndMss);
+            cc.onIdleRestart(config.initialCwndSegments * payloadMss());
         }
         while (true)
         {
@@ -1881,28 +1972,27 @@ public final class TcpConnection
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
-            if (len > 0)
-            {
-                // a segment stops at the ring's end; the next one starts at index 0
-                final int idx = sndNxt & sendMask;
-                len = Math.min(len, sendArray.length - idx);
-            }
             final boolean canFin = finQueued && !finAcked && sndNxt + len == end &&
                 state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT;
             if (len <= 0 && !canFin)
             {
                 break;
             }
-            if (wholeLen < maxPayload && !canFin && !lt(sndNxt, sndMax))
+            if (wholeLen < maxPayload && !canFin)
             {
-                final int len2 = wholeLen;
-                // Nagle (RFC 896 / RFC 1122 §4.2.3.4) and sender SWS avoidance
-                final boolean unacked = sndMax != sndUna;
-                if (unacked && (!noDelay || len2 < avail))
+                // sender SWS avoidance (RFC 1122 §4.2.3.4): no window-limited runt while data is in flight
+                final boolean retransmitting = lt(sndNxt, sndMax);
+                final boolean inFlight = sndNxt != sndUna;
+                if (inFlight && wholeLen < avail)
                 {
                     break;
                 }
-                if (!unacked && len2 < avail && len2 < maxSndWnd / 2)
+                // Nagle (RFC 896): a small segment waits while new data is unacknowledged, unless no-delay
+                if (!retransmitting && sndMax != sndUna && !noDelay)
+                {
+                    break;
+                }
+                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2)
                 {
                     break;
                 }
@@ -1996,12 +2086,7 @@ public final class TcpConnection
         }
         final int end = dataEnd();
         final int maxPayload = sndMss - (tsOk ? 12 : 0);
-        int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
-        if (len > 0)
-        {
-            final int idx = from & sendMask;
-            len = Math.min(len, sendArray.length - idx);
-        }
+        final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
         final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
         if (len <= 0 && !fin)
         {

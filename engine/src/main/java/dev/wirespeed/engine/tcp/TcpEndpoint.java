@@ -33,7 +33,7 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * <p>
  * Not thread safe.
  */
-public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
+public final class TcpEndpoint
 {
     public static final long ERR_INVALID_ID = -1;
     public static final long ERR_ADDRESS_IN_USE = -2;
@@ -41,6 +41,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     public static final long ERR_OUTPUT_SHUTDOWN = -4;
     public static final long ERR_BAD_ADDRESS = -5;
     public static final long ERR_NOT_CONNECTED = -6;
+    public static final long ERR_TOO_MANY_CONNECTIONS = -7;
 
     private static final class Listener
     {
@@ -63,6 +64,8 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
+    private TcpConnection.Rings[] freeRings = new TcpConnection.Rings[64];
+    private int freeRingCount;
     private int[] dirtySlots = new int[64];
     private int dirtyCount;
     private int halfOpenTotal;
@@ -180,7 +183,9 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     {
         for (int i = 0; i < count; i++)
         {
-            freeSlotPush(newConnection().slot);
+            final TcpConnection c = newConnection();
+            freeSlotPush(c.slot);
+            pushRings(c.newRings());
         }
     }
 
@@ -257,6 +262,11 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
+        if (table.size() >= config.maxConnections)
+        {
+            counters.increment(DROP_CONNECTION_TABLE_FULL);
+            return ERR_TOO_MANY_CONNECTIONS;
+        }
         final TcpConnection c = allocate();
         c.initTuple(localIp, localPort, remoteIp, remotePort);
         c.appVisible = true;
@@ -342,6 +352,11 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         }
         c.appClosed = true;
         c.queueFin();
+        if (c.state == TcpState.FIN_WAIT_2)
+        {
+            c.timeWaitDeadlineNs = c.lastRecvNs + config.finWait2TimeoutNs;
+            updateTimer(c);
+        }
         markDirty(c);
         return 0;
     }
@@ -546,12 +561,22 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             }
             return 0;
         }
+        final long spanNs = wheel.tickResolution() * wheel.ticksPerWheel();
+        if (nowNs - wheel.currentTickTime() > spanNs)
+        {
+            // a clock jump longer than a turn: visit every spoke once with the real time, then jump the wheel
+            for (int i = 0, n = wheel.ticksPerWheel(); i < n; i++)
+            {
+                fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
+            }
+            wheel.currentTickTime(nowNs);
+        }
         do
         {
-            fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+            fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         }
         while (wheel.currentTickTime() <= nowNs);
-        fired += wheel.poll(nowNs, this, Integer.MAX_VALUE);
+        fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         return fired;
     }
 
@@ -601,7 +626,9 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
 
     private final CountingEmitter countingEmitter = new CountingEmitter();
 
-    public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
+
+    private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
     {
         final long slot = timerToSlot.remove(timerId);
         if (slot < 0)
@@ -667,7 +694,8 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         final boolean enforceMinIss)
     {
         // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
-        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog)
+        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
+            table.size() >= config.maxConnections)
         {
             if (config.synCookiesEnabled)
             {
@@ -817,6 +845,11 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             ws = (bits & 0xf) != 0xf;
             peerShift = bits & 0xf;
             sack = (bits & 0x10) != 0;
+        }
+        if (table.size() >= config.maxConnections)
+        {
+            counters.increment(DROP_CONNECTION_TABLE_FULL);
+            return true;
         }
         counters.increment(SYN_COOKIES_ACCEPTED);
         final TcpConnection c = allocate();
@@ -979,6 +1012,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
 
     void connectionTimeWait(final TcpConnection c)
     {
+        pushRings(c.detach());
         if (c.appVisible)
         {
             c.appVisible = false;
@@ -1091,6 +1125,15 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         return c;
     }
 
+    private void pushRings(final TcpConnection.Rings r)
+    {
+        if (freeRingCount == freeRings.length)
+        {
+            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
+        }
+        freeRings[freeRingCount++] = r;
+    }
+
     private void freeSlotPush(final int slot)
     {
         if (freeCount == freeSlots.length)
@@ -1105,6 +1148,7 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
         final TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
         c.generation = (c.generation + 1) & 0x7fffffff;
         c.reset(((long)c.generation << 32) | c.slot);
+        c.attach(freeRingCount > 0 ? freeRings[--freeRingCount] : c.newRings());
         return c;
     }
 
@@ -1117,6 +1161,10 @@ public final class TcpEndpoint implements DeadlineTimerWheel.TimerHandler
             c.timerId = -1;
         }
         c.released = true;
+        if (c.rings != null)
+        {
+            pushRings(c.detach());
+        }
         freeSlotPush(c.slot);
     }
 

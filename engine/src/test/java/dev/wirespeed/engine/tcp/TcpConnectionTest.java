@@ -163,6 +163,26 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist11_retransmittedSynGetsTheSameSynAckAgain()
+        {
+            synReceived();
+            send(syn());
+            expect(mss(out().seq(LOCAL_SEQ).flags(SYN | ACK), 1460));
+            assertState(TcpState.SYN_RECEIVED);
+            assertEquals(1, ep.connectionCount());
+        }
+
+        @Test
+        void checklist02_dataOnTheHandshakeAckIsDelivered()
+        {
+            synReceived();
+            send(data(in().flags(ACK | PSH), "GET"));
+            assertEvents("accepted 80");
+            assertEquals("GET", app.data.toString());
+            assertState(TcpState.ESTABLISHED);
+        }
+
+        @Test
         void checklist11_synAckRetransmittedWithDoublingRtoThenDropped()
         {
             setUp(c -> c.synAckRetries = 2);
@@ -198,6 +218,18 @@ class TcpConnectionTest extends TcpTestSupport
             assertState(TcpState.ESTABLISHED);
             assertEvents("connected");
             assertFalse(conn().windowScaling());
+        }
+
+        @Test
+        void checklist39_shutdownOutputInSynSentSendsFinOnceEstablished()
+        {
+            synSent();
+            write("hi");
+            ep.shutdownOutput(id);
+            expectNothing();
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            expect(data(out().flags(FIN | PSH | ACK), "hi"));
+            assertState(TcpState.FIN_WAIT_1);
         }
 
         @Test
@@ -318,6 +350,25 @@ class TcpConnectionTest extends TcpTestSupport
             expectNothing();
             assertEvents("timeout", "closed");
             assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist56_retransmittedSynLeavesThreeSecondRtoForData()
+        {
+            synSent();
+            advanceTo(SEC);
+            assertEquals(1, recv().size());
+            advanceTo(1500 * MS);
+            send(mss(in().seq(REMOTE_SEQ).flags(SYN | ACK), 1460));
+            recv();
+            assertEquals(0, conn().srttNs());
+            assertEquals(3 * SEC, conn().rtoNs());
+            write("x");
+            assertEquals(1, recv().size());
+            advanceTo(4500 * MS - 1);
+            expectNothing();
+            advanceTo(4500 * MS);
+            assertEquals(1, recv().size());
         }
 
         @Test
@@ -613,6 +664,19 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist23_defaultKeepaliveAfterTwoHoursAcrossAClockJump()
+        {
+            setUp(c -> c.keepAlive = true);
+            established();
+            advanceTo(7200 * SEC - 1);
+            expectNothing();
+            advanceTo(7200 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+            advanceTo(7200 * SEC + 75 * SEC);
+            expect(out().seq(LOCAL_SEQ));
+        }
+
+        @Test
         void checklist23_keepaliveAnsweredKeepsConnection()
         {
             setUp(c ->
@@ -646,6 +710,22 @@ class TcpConnectionTest extends TcpTestSupport
             expect(out().ack(REMOTE_SEQ + 7));
             assertEquals("abcdef", app.data.toString());
             assertEquals(1, ep.counters().get(TcpCounters.DROP_URGENT_INVALID));
+        }
+
+        @Test
+        void checklist22_fullSendBufferAcceptsPartialWriteThenSignalsWritable()
+        {
+            setUp(c -> c.sendBufferSize = 1024);
+            established();
+            send(in().window(0));
+            assertEquals(1024, write(1500));
+            assertEquals(0, write(10));
+            send(in().window(10_000));
+            final List<TcpSegment> got = recv();
+            assertEquals(1024, got.stream().mapToInt(x -> x.payloadLength).sum());
+            send(in().ack(LOCAL_SEQ + 1 + 1024).window(10_000));
+            assertEvents("writable");
+            assertEquals(10, write(10));
         }
 
         @Test
@@ -762,6 +842,30 @@ class TcpConnectionTest extends TcpTestSupport
             advance(SEC);
             send(syn().seq(REMOTE_SEQ + 80));
             expect(out());
+        }
+
+        @Test
+        void checklist52_zeroWindowAcksNotRateLimited()
+        {
+            setUp(c ->
+            {
+                c.challengeAckPerSecond = 1;
+                c.receiveBufferSize = 1024;
+            });
+            established();
+            send(syn().seq(REMOTE_SEQ + 50));
+            expect(out().window(896));
+            send(syn().seq(REMOTE_SEQ + 60));
+            expectNothing();
+            app.consume = false;
+            send(data(in(), 896));
+            advance(40 * MS);
+            expect(out().ack(REMOTE_SEQ + 897).window(0));
+            for (int i = 0; i < 4; i++)
+            {
+                send(data(in().seq(REMOTE_SEQ + 897), "z"));
+                expect(out().ack(REMOTE_SEQ + 897).window(0));
+            }
         }
 
         @Test
@@ -941,6 +1045,16 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist31_pawsIgnoresTsRecentIdleForMoreThan24Days()
+        {
+            establishedTsSack();
+            advanceTo(25L * 24 * 3600 * SEC);
+            send(ts(data(in(), "abc"), 50, 0));
+            assertEquals("abc", app.data.toString());
+            assertEquals(50, conn().tsRecent());
+        }
+
+        @Test
         void checklist32_unacceptableAckDoesNotUpdateTsRecent()
         {
             establishedTsSack();
@@ -989,6 +1103,36 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist35_lastAckFinRetransmittedOnRto()
+        {
+            lastAck();
+            advanceTo(199 * MS);
+            expectNothing();
+            advanceTo(200 * MS);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            advanceTo(600 * MS);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist40_newDataAfterCloseGetsRstButRetransmittedDataIsAcked()
+        {
+            established();
+            send(data(in(), "abc"));
+            ep.close(id);
+            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 4));
+            send(data(in().ack(LOCAL_SEQ + 2), "abc"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
+            assertState(TcpState.FIN_WAIT_1);
+            send(data(in().seq(REMOTE_SEQ + 4).ack(LOCAL_SEQ + 2), "new"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4).flags(RST | ACK).window(0));
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
         void checklist36_simultaneousCloseThroughClosing()
         {
             closing();
@@ -1004,6 +1148,31 @@ class TcpConnectionTest extends TcpTestSupport
             send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
             expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
+        }
+
+        @Test
+        void checklist34_orphanInFinWait2DroppedAfterFinTimeout()
+        {
+            finWait2();
+            assertEquals(60 * SEC, config.finWait2TimeoutNs);
+            advanceTo(60 * SEC - 1);
+            expectNothing();
+            assertState(TcpState.FIN_WAIT_2);
+            advanceTo(60 * SEC);
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist39_halfClosedFinWait2WaitsForThePeer()
+        {
+            established();
+            ep.shutdownOutput(id);
+            expect(out().flags(FIN | ACK));
+            send(in().ack(LOCAL_SEQ + 2));
+            advanceTo(600 * SEC);
+            expectNothing();
+            assertState(TcpState.FIN_WAIT_2);
         }
 
         @Test
@@ -1043,6 +1212,17 @@ class TcpConnectionTest extends TcpTestSupport
             expectNothing();
             assertEquals(TcpState.CLOSED, ep.state(id));
             assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
+        void checklist41_timeWaitKeepsNoBuffers()
+        {
+            timeWait();
+            assertNull(conn().rings);
+            assertNull(conn().sendArray);
+            send(data(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2), "late"));
+            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            assertState(TcpState.TIME_WAIT);
         }
 
         @Test
@@ -1213,6 +1393,21 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist54_connectionTableBoundRefusesConnectAndCookiesSyns()
+        {
+            setUp(c -> c.maxConnections = 1);
+            listen();
+            send(syn());
+            assertEquals(1, recv().size());
+            assertEquals(TcpEndpoint.ERR_TOO_MANY_CONNECTIONS, ep.connect(now, LOCAL_IP, REMOTE_IP, 9999));
+            send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1234));
+            final List<TcpSegment> got = recv();
+            assertEquals(1, got.size());
+            assertEquals(ep.cookieIsn(now, syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, 1234)), got.get(0).seq);
+            assertEquals(1, ep.connectionCount());
+        }
+
+        @Test
         void checklist62_portZeroDroppedWithoutRst()
         {
             send(syn().tuple(LOCAL_IP, 0, REMOTE_IP, REMOTE_PORT));
@@ -1380,7 +1575,7 @@ class TcpConnectionTest extends TcpTestSupport
             send(in().ack(fresh.seq + 1));
             expectNothing();
             assertState(TcpState.ESTABLISHED);
-            assertEquals(536, conn().effectiveMss() < 536 ? 0 : 536);
+            assertEquals(1460, conn().effectiveMss(), "MSS index carried by the cookie");
         }
     }
 
@@ -1475,6 +1670,24 @@ class TcpConnectionTest extends TcpTestSupport
                 assertEquals(0, s.payloadLength, "no retransmission");
             }
             assertEquals(0, ep.counters().get(TcpCounters.FAST_RETRANSMITS));
+        }
+
+        @Test
+        void checklist29_garbageSackBlocksIgnoredWithoutCrash()
+        {
+            establishedSack();
+            write(2 * 1460);
+            assertEquals(2, recv().size());
+            final TcpSegment bad = sack(in(), LOCAL_SEQ + 5000, LOCAL_SEQ + 10, LOCAL_SEQ - 100, LOCAL_SEQ + 1,
+                LOCAL_SEQ + 1461, LOCAL_SEQ + 99_999, 0, 0);
+            bad.options.sackBlockCount = 9;
+            send(bad);
+            send(sack(in(), LOCAL_SEQ + 1461, LOCAL_SEQ + 2921));
+            expectNothing();
+            assertState(TcpState.ESTABLISHED);
+            send(in().ack(LOCAL_SEQ + 2921));
+            expectNothing();
+            assertEquals(0, ep.counters().get(TcpCounters.RETRANSMITS));
         }
 
         @Test

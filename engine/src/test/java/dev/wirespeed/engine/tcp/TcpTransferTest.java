@@ -20,6 +20,8 @@ class TcpTransferTest
     static final int SERVER_IP = 0x0a000002;
     static final int PORT = 8080;
     static final int SIZE = 1 << 20;
+    static int size = SIZE;
+    static final int LOSS_MOD = System.getenv("TCP_LOSS_MOD") != null ? Integer.parseInt(System.getenv("TCP_LOSS_MOD")) : 10;
     static final long LINK_DELAY_NS = 50_000;
 
     static final class Side implements TcpHandler
@@ -44,18 +46,31 @@ class TcpTransferTest
 
         void pump()
         {
-            while (written < SIZE)
+            while (written < size)
             {
-                final int n = ep.write(id, new UnsafeBuffer(source), written, SIZE - written);
+                final int n = ep.write(id, new UnsafeBuffer(source), written, size - written);
                 if (n <= 0)
                 {
                     break;
                 }
                 written += n;
             }
-            if (written == SIZE)
+            if (written == size)
             {
                 ep.shutdownOutput(id);
+                maybeClose();
+            }
+        }
+
+        boolean closeCalled;
+
+        /** Close once our data is all queued and the peer's stream ended. */
+        void maybeClose()
+        {
+            if (peerClosed && written == size && !closeCalled)
+            {
+                closeCalled = true;
+                ep.close(id);
             }
         }
 
@@ -87,7 +102,7 @@ class TcpTransferTest
         public void onPeerClosed(final long id)
         {
             peerClosed = true;
-            ep.close(id);
+            maybeClose();
         }
 
         public void onReset(final long id)
@@ -125,8 +140,43 @@ class TcpTransferTest
     @Test
     void oneMegabyteBothWaysThenOrderlyCloseAndTablesDrain()
     {
+        final long[] result = run(42, 0, 0, SIZE);
+        assertEquals(0, result[0], "retransmissions on a lossless link");
+        assertTrue(result[1] > 2 * SIZE / 1460, "segments " + result[1]);
+    }
+
+    @Test
+    void lossAndReorderingStillDeliverEveryByteAndDrain()
+    {
+        final int seeds = System.getenv("TCP_SEEDS") != null ? Integer.parseInt(System.getenv("TCP_SEEDS")) : 6;
+        for (int seed = Integer.getInteger("seed0", 1); seed <= seeds; seed++)
+        {
+            final long[] result = run(seed, 1 + seed % LOSS_MOD, 5 + seed % 30, 256 * 1024);
+            assertTrue(result[0] > 0, "seed " + seed + " had losses to repair");
+        }
+    }
+
+    @Test
+    void sequenceNumbersWrappingAround2pow32MidTransfer()
+    {
+        final long[] result = run(9, 3, 10, 512 * 1024, 0xffff_f000L);
+        assertTrue(result[1] > 0);
+    }
+
+    static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes)
+    {
+        return run(seed, lossPercent, reorderPercent, bytes, -1);
+    }
+
+    /** Returns {retransmissions, segments delivered}. */
+    static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes,
+        final long fixedIsn)
+    {
+        size = bytes;
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         final TcpConfig cfg = new TcpConfig();
-        cfg.seed = 42;
+        cfg.seed = seed;
+        cfg.fixedIsnForTests = fixedIsn;
         final Side client = new Side(1);
         final Side server = new Side(2);
         final TcpEndpoint c = new TcpEndpoint(cfg, client, 0);
@@ -139,16 +189,50 @@ class TcpTransferTest
         assertTrue(id >= 0);
         client.id = id;
 
-        final ArrayDeque<InFlight> toServer = new ArrayDeque<>();
-        final ArrayDeque<InFlight> toClient = new ArrayDeque<>();
+        final java.util.PriorityQueue<InFlight> toServer =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(InFlight::deliverAtNs));
+        final java.util.PriorityQueue<InFlight> toClient =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(InFlight::deliverAtNs));
         int segments = 0;
-        for (int iter = 0; iter < 2_000_000; iter++)
+        for (int iter = 0; iter < 5_000_000; iter++)
         {
             final long t = now;
             c.poll(now);
             s.poll(now);
-            c.dispatch(now, seg -> { if (DEBUG) System.out.println("DEBUG " + t + " C> " + seg); toServer.add(new InFlight(t + LINK_DELAY_NS, copyForPeer(seg))); });
-            s.dispatch(now, seg -> { if (DEBUG) System.out.println("DEBUG " + t + " S> " + seg); toClient.add(new InFlight(t + LINK_DELAY_NS, copyForPeer(seg))); });
+            c.dispatch(now, seg ->
+            {
+                if (DEBUG)
+                {
+                    System.out.println("DEBUG " + t + " C> " + seg);
+                }
+                if (rnd.nextInt(100) >= lossPercent)
+                {
+                    final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
+                    toServer.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
+                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
+                    {
+                        // a duplicate, later
+                        toServer.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
+                    }
+                }
+            });
+            s.dispatch(now, seg ->
+            {
+                if (DEBUG)
+                {
+                    System.out.println("DEBUG " + t + " S> " + seg);
+                }
+                if (rnd.nextInt(100) >= lossPercent)
+                {
+                    final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
+                    toClient.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
+                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
+                    {
+                        // a duplicate, later
+                        toClient.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
+                    }
+                }
+            });
             boolean delivered = false;
             while (!toServer.isEmpty() && toServer.peek().deliverAtNs() <= now)
             {
@@ -182,18 +266,20 @@ class TcpTransferTest
             now = Math.max(now, next);
         }
 
-        System.out.println("DEBUG now=" + now + " c=" + c.counters() + " s=" + s.counters() + " cr=" + client.receivedLength + " sr=" + server.receivedLength + " cw=" + client.written + " sw=" + server.written + " cconn=" + c.connectionCount() + " sconn=" + s.connectionCount());
-        assertEquals(SIZE, client.receivedLength);
-        assertEquals(SIZE, server.receivedLength);
-        assertArrayEquals(server.source, java.util.Arrays.copyOf(client.received, SIZE));
-        assertArrayEquals(client.source, java.util.Arrays.copyOf(server.received, SIZE));
-        assertTrue(client.peerClosed && server.peerClosed);
-        assertTrue(client.closed && server.closed);
-        assertTrue(!client.reset && !server.reset);
-        assertEquals(0, c.connectionCount());
-        assertEquals(0, s.connectionCount());
+        final String where = "seed " + seed + " now=" + now + " c=" + c.counters() + " s=" + s.counters() +
+            " cr=" + client.receivedLength + " sr=" + server.receivedLength + " cconn=" + c.connectionCount() +
+            " sconn=" + s.connectionCount();
+        assertEquals(bytes, client.receivedLength, where);
+        assertEquals(bytes, server.receivedLength, where);
+        assertArrayEquals(java.util.Arrays.copyOf(server.source, bytes), java.util.Arrays.copyOf(client.received, bytes));
+        assertArrayEquals(java.util.Arrays.copyOf(client.source, bytes), java.util.Arrays.copyOf(server.received, bytes));
+        assertTrue(client.peerClosed && server.peerClosed, where);
+        assertTrue(client.closed && server.closed, where);
+        assertTrue(!client.reset && !server.reset, where);
+        assertEquals(0, c.connectionCount(), where);
+        assertEquals(0, s.connectionCount(), where);
         assertTrue(now >= 2 * cfg.mslNs, "TIME-WAIT lasted 2MSL");
-        assertEquals(0, c.counters().get(TcpCounters.RETRANSMITS) + s.counters().get(TcpCounters.RETRANSMITS));
-        assertTrue(segments > 2 * SIZE / 1460, "segments " + segments);
+        return new long[] {
+            c.counters().get(TcpCounters.RETRANSMITS) + s.counters().get(TcpCounters.RETRANSMITS), segments };
     }
 }
