@@ -125,23 +125,22 @@ public final class ServeCommand implements Callable<Integer>
             new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
         final AgentRunner runner = new AgentRunner(idleStrategy, Throwable::printStackTrace, null, shard);
 
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
-        {
-            runner.close();
-            final String summary = summary(shard, services);
-            port.close();
-            eal.close();
-            System.out.println(summary);
-            System.out.flush();
-            stopped.countDown();
-        }, "wirespeed-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGINT/SIGTERM end the wait below; the teardown then runs on this thread and the exit code is 0.
+        final CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
         AgentRunner.startOnThread(runner);
         System.out.println("ready ip=" + ip + " mac=" + EthPort.formatMac(port.macAddress()) + " port=" +
             ports.get(0) + " services=" + describe() + (pcap == null ? "" : " pcap=" + pcap));
         System.out.flush();
-        stopped.await();
+        stop.await();
+        runner.close();
+        final String summary = summary(shard, services);
+        port.close();
+        eal.close();
+        arena.close();
+        System.out.println(summary);
+        System.out.flush();
         return 0;
     }
 
