@@ -52,6 +52,8 @@ public final class TcpConnection
     boolean passiveOpen;
     int listenerPort;
     boolean appVisible;
+    /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
+    boolean closeAfterRead;
     boolean appClosed;
     boolean released = true;
 
@@ -368,6 +370,7 @@ public final class TcpConnection
         passiveOpen = false;
         listenerPort = 0;
         appVisible = false;
+        closeAfterRead = false;
         appClosed = false;
         released = false;
         iss = sndUna = sndNxt = sndMax = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;

@@ -383,6 +383,15 @@ public final class TcpEndpoint
         }
         final int before = c.unreadBytes();
         c.deliverFromRing();
+        if (c.closeAfterRead)
+        {
+            if (c.unreadBytes() == 0 && c.state == TcpState.TIME_WAIT)
+            {
+                c.closeAfterRead = false;
+                connectionTimeWait(c);
+            }
+            return;
+        }
         if (c.state != TcpState.CLOSED && c.unreadBytes() < before)
         {
             // window update
@@ -1012,6 +1021,12 @@ public final class TcpEndpoint
 
     void connectionTimeWait(final TcpConnection c)
     {
+        if (c.appVisible && c.unreadBytes() > 0)
+        {
+            // the stream is complete but not all read: the app reads the rest (resumeReading), then hears onClosed
+            c.closeAfterRead = true;
+            return;
+        }
         pushRings(c.detach());
         if (c.appVisible)
         {
