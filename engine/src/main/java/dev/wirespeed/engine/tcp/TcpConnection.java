@@ -151,6 +151,10 @@ public final class TcpConnection
     // ---- timers
     long rtoDeadlineNs = NONE;
     boolean persistMode;
+    /** Sender SWS avoidance held back a window-limited runt with nothing in flight; the override timer is armed. */
+    boolean swsBlocked;
+    /** The SWS override timer fired: send what the window allows (RFC 1122 §4.2.3.4). */
+    boolean swsOverride;
     long timeWaitDeadlineNs = NONE;
     long lastRecvNs;
     long lastSendNs;
@@ -397,6 +401,8 @@ public final class TcpConnection
         delAckDeadlineNs = NONE;
         rtoDeadlineNs = NONE;
         persistMode = false;
+        swsBlocked = false;
+        swsOverride = false;
         timeWaitDeadlineNs = NONE;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
@@ -1684,6 +1690,13 @@ public final class TcpConnection
         }
         if (sndMax == sndUna)
         {
+            if (swsBlocked)
+            {
+                // the SWS override timeout: send the window-limited segment now
+                swsBlocked = false;
+                swsOverride = true;
+                endpoint.markDirty(this);
+            }
             return;
         }
         retries++;
@@ -1957,6 +1970,9 @@ public final class TcpConnection
     }
 
     /** New data and go-back-N retransmission from SND.NXT, within min(cwnd, SND.WND) and Nagle (checklist 22). */
+    /** RFC 1122 §4.2.3.4 suggests 0.1 to 1 s for the sender's SWS override timeout. */
+    private static final long SWS_OVERRIDE_NS = 200_000_000L;
+
     private boolean sendData(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         boolean sent = false;
@@ -1995,12 +2011,20 @@ public final class TcpConnection
                 {
                     break;
                 }
-                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2)
+                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2 && !swsOverride)
                 {
+                    // RFC 1122 §4.2.3.4: hold the runt, but an override timeout must send it eventually
+                    swsBlocked = true;
+                    if (rtoDeadlineNs == NONE)
+                    {
+                        rtoDeadlineNs = nowNs + Math.min(currentRto(), SWS_OVERRIDE_NS);
+                    }
                     break;
                 }
             }
             final boolean retransmit = lt(sndNxt, sndMax);
+            swsBlocked = false;
+            swsOverride = false;
             emitSegment(s, nowNs, sndNxt, len, canFin, out);
             if (retransmit)
             {
