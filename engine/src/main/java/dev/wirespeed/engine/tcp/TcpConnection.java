@@ -54,6 +54,8 @@ public final class TcpConnection
     boolean appVisible;
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
     boolean closeAfterRead;
+    /** Set while an app abort retires the connection: nothing is kept for reading. */
+    boolean rstPendingDiscard;
     boolean appClosed;
     boolean released = true;
 
@@ -1369,7 +1371,7 @@ public final class TcpConnection
     void deliverFromRing()
     {
         readBlocked = false;
-        while (readSeq != rcvDataEnd() && state != TcpState.CLOSED)
+        while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
         {
             final int idx = readSeq & recvMask;
             final int chunk = Math.min(rcvDataEnd() - readSeq, recvCap - idx);

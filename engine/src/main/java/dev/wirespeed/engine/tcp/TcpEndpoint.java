@@ -340,6 +340,12 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
+        if (c.closeAfterRead)
+        {
+            // the connection is already finished on the wire; the app gives up the bytes it had not read
+            finishAfterRead(c);
+            return 0;
+        }
         if (c.state == TcpState.SYN_SENT)
         {
             retire(c, 0);
@@ -369,6 +375,11 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
+        if (c.closeAfterRead)
+        {
+            finishAfterRead(c);
+            return 0;
+        }
         c.abortWithRst();
         return 0;
     }
@@ -385,10 +396,9 @@ public final class TcpEndpoint
         c.deliverFromRing();
         if (c.closeAfterRead)
         {
-            if (c.unreadBytes() == 0 && c.state == TcpState.TIME_WAIT)
+            if (c.unreadBytes() == 0)
             {
-                c.closeAfterRead = false;
-                connectionTimeWait(c);
+                finishAfterRead(c);
             }
             return;
         }
@@ -605,7 +615,7 @@ public final class TcpEndpoint
                 continue;
             }
             c.dispatch(nowNs, counting);
-            if (c.state == TcpState.CLOSED)
+            if (c.state == TcpState.CLOSED && !c.closeAfterRead)
             {
                 release(c);
             }
@@ -1011,12 +1021,29 @@ public final class TcpEndpoint
 
     void connectionAborted(final TcpConnection c)
     {
+        // the app threw the connection away: its unread bytes go with it
+        c.rstPendingDiscard = true;
         retire(c, 0);
+        c.rstPendingDiscard = false;
     }
 
     void connectionFinished(final TcpConnection c)
     {
         retire(c, 0);
+    }
+
+    /** The app has read (or given up) what was left of a finished connection: now it is closed for the app too. */
+    private void finishAfterRead(final TcpConnection c)
+    {
+        c.closeAfterRead = false;
+        if (c.state == TcpState.TIME_WAIT)
+        {
+            connectionTimeWait(c);
+            return;
+        }
+        c.appVisible = false;
+        handler.onClosed(c.id);
+        markDirty(c);
     }
 
     void connectionTimeWait(final TcpConnection c)
@@ -1071,6 +1098,12 @@ public final class TcpEndpoint
         c.timeWaitDeadlineNs = TcpConnection.NONE;
         c.sendBytes = 0;
         markDirty(c);
+        if (c.appVisible && event == 0 && !c.rstPendingDiscard && c.rings != null && c.unreadBytes() > 0)
+        {
+            // orderly end with bytes the app has not read yet: they stay readable; onClosed follows the last read
+            c.closeAfterRead = true;
+            return;
+        }
         if (c.appVisible)
         {
             c.appVisible = false;
