@@ -2,7 +2,7 @@ package dev.wirespeed.bench.serve;
 
 import java.util.ArrayDeque;
 
-import dev.wirespeed.engine.runtime.TcpFrameCodec;
+import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.SegmentEmitter;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpSegment;

@@ -8,6 +8,7 @@ import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
 import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.engine.tcp.SegmentEmitter;
+import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpSegment;
 import dev.wirespeed.engine.wire.EthernetFrame;

@@ -1,5 +1,6 @@
 package dev.wirespeed.engine.tcp;
 
+import dev.wirespeed.engine.wire.TcpHeader;
 import dev.wirespeed.engine.wire.TcpOptions;
 import org.agrona.DirectBuffer;
 
@@ -17,14 +18,14 @@ import org.agrona.DirectBuffer;
  */
 public final class TcpSegment
 {
-    public static final int FIN = 0x01;
-    public static final int SYN = 0x02;
-    public static final int RST = 0x04;
-    public static final int PSH = 0x08;
-    public static final int ACK = 0x10;
-    public static final int URG = 0x20;
-    public static final int ECE = 0x40;
-    public static final int CWR = 0x80;
+    public static final int FIN = TcpHeader.FIN;
+    public static final int SYN = TcpHeader.SYN;
+    public static final int RST = TcpHeader.RST;
+    public static final int PSH = TcpHeader.PSH;
+    public static final int ACK = TcpHeader.ACK;
+    public static final int URG = TcpHeader.URG;
+    public static final int ECE = TcpHeader.ECE;
+    public static final int CWR = TcpHeader.CWR;
 
     public int localIp;
     public int remoteIp;

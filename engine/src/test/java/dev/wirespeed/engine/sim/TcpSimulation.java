@@ -5,12 +5,12 @@ import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpConnection;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
+import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.TcpSegment;
 import dev.wirespeed.engine.tcp.TcpState;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.PacketBuilder;
-import dev.wirespeed.engine.wire.TcpHeader;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -548,20 +548,8 @@ final class TcpSimulation
                 fail("a bit flip at frame byte " + e.flippedByte + " passed FrameParser's checksums");
             }
         }
-        final TcpHeader tcp = parser.tcp();
-        final TcpSegment seg = rx;
-        seg.reset();
-        seg.localIp = parser.ipv4().dstAddress();
-        seg.remoteIp = parser.ipv4().srcAddress();
-        seg.localPort = tcp.dstPort();
-        seg.remotePort = tcp.srcPort();
-        seg.seq = tcp.seq();
-        seg.ack = tcp.ack();
-        seg.flags = tcp.flags();
-        seg.window = tcp.window();
-        seg.urgentPointer = tcp.urgentPointer();
-        seg.options.copyFrom(parser.tcpOptions());
-        seg.payload(e.frame, tcp.payloadOffset(), tcp.payloadLength());
+        // the runtime's own decoder: the payload stays a view over the frame
+        final TcpSegment seg = TcpFrameCodec.decode(parser, rx.reset());
         trace.add(nowNs, Trace.DELIVER, side, seg.flags, seg.seq, seg.ack, seg.window, seg.payloadLength,
             seg.remotePort, seg.localPort);
         endpoints[side].onSegment(nowNs, seg);

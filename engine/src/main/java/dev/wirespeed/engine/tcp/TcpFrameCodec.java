@@ -1,6 +1,5 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.tcp;
 
-import dev.wirespeed.engine.tcp.TcpSegment;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import dev.wirespeed.engine.wire.PacketBuilder;
