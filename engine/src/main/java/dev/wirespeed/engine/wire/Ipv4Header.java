@@ -26,7 +26,7 @@ import java.nio.ByteOrder;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * Network byte order throughout; addresses are ints, first octet most significant
- * ({@code 0xC0A80001} is 192.168.0.1). {@code length} given to {@code wrap} is what the frame holds after
+ * ({@code 0xC0000201} is 192.0.2.1). {@code length} given to {@code wrap} is what the frame holds after
  * the Ethernet header, which may exceed {@link #totalLength()} by Ethernet padding.
  * <p>
  * Not thread safe.

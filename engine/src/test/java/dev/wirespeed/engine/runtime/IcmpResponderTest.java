@@ -18,18 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IcmpResponderTest
 {
     static final long OUR_MAC = 0x52_54_00_12_34_56L;
-    static final int OUR_IP = 0xC0_A8_00_02;
+    static final int OUR_IP = 0xC0_00_02_02;
 
     static byte[] hex(final String s)
     {
         return HexFormat.of().parseHex(s.replaceAll("#[^\n]*", "").replaceAll("\\s+", ""));
     }
 
-    /** ping 192.168.0.1 -> 192.168.0.2 (us), id 0x1234 seq 1, 16 bytes "abcdefghijklmnop" (as in the wire fixtures). */
+    /** ping 192.0.2.1 -> 192.0.2.2 (us), id 0x1234 seq 1, 16 bytes "abcdefghijklmnop" (as in the wire fixtures). */
     static final byte[] ECHO_REQUEST = hex("""
         525400123456 525400abcdef 0800
-        45 00 00 2c  00 01 00 00  40 01 f9 7c   # total 44, id 1, TTL 64, ICMP, checksum 0xf97c
-        c0 a8 00 01  c0 a8 00 02                # 192.168.0.1 -> 192.168.0.2
+        45 00 00 2c  00 01 00 00  40 01 f6 cc   # total 44, id 1, TTL 64, ICMP, checksum 0xf6cc
+        c0 00 02 01  c0 00 02 02                # 192.0.2.1 -> 192.0.2.2
         08 00 a2 7f  12 34 00 01                # echo request, checksum 0xa27f, id 0x1234, seq 1
         6162636465666768696a6b6c6d6e6f70        # abcdefghijklmnop
         """);
@@ -37,8 +37,8 @@ class IcmpResponderTest
     /** The reply worked out by hand: ICMP checksum 0xa27f + 0x0800 = 0xaa7f; IPv4 checksum unchanged. */
     static final byte[] ECHO_REPLY = hex("""
         525400abcdef 525400123456 0800
-        45 00 00 2c  00 01 00 00  40 01 f9 7c
-        c0 a8 00 02  c0 a8 00 01
+        45 00 00 2c  00 01 00 00  40 01 f6 cc
+        c0 00 02 02  c0 00 02 01
         00 00 aa 7f  12 34 00 01
         6162636465666768696a6b6c6d6e6f70
         """);

@@ -43,10 +43,10 @@ class AddressHelpersTest
     @Test
     void ipv4TextParsesAndFormats()
     {
-        assertEquals(0xc0a80001L, Ipv4Header.parseAddress("192.168.0.1"));
+        assertEquals(0xc0000201L, Ipv4Header.parseAddress("192.0.2.1"));
         assertEquals(0xffffffffL, Ipv4Header.parseAddress("255.255.255.255"));
         assertEquals(0L, Ipv4Header.parseAddress("0.0.0.0"));
-        assertEquals("10.0.0.254", Ipv4Header.formatAddress(0x0a0000fe));
+        assertEquals("198.51.100.254", Ipv4Header.formatAddress(0xc63364fe));
         assertEquals("255.255.255.255", Ipv4Header.formatAddress(-1));
     }
 
@@ -64,10 +64,10 @@ class AddressHelpersTest
     void broadcastAndMulticastIpv4()
     {
         assertTrue(Ipv4Header.isBroadcast(0xffffffff));
-        assertFalse(Ipv4Header.isBroadcast(0xc0a800ff));
-        assertTrue(Ipv4Header.isBroadcast(0xc0a800ff, 0xffffff00));
-        assertFalse(Ipv4Header.isBroadcast(0xc0a80001, 0xffffff00));
-        assertFalse(Ipv4Header.isBroadcast(0xc0a800ff, 0xffffffff));
+        assertFalse(Ipv4Header.isBroadcast(0xc00002ff));
+        assertTrue(Ipv4Header.isBroadcast(0xc00002ff, 0xffffff00));
+        assertFalse(Ipv4Header.isBroadcast(0xc0000201, 0xffffff00));
+        assertFalse(Ipv4Header.isBroadcast(0xc00002ff, 0xffffffff));
         assertTrue(Ipv4Header.isMulticast(0xe0000001));
         assertTrue(Ipv4Header.isMulticast(0xefffffff));
         assertFalse(Ipv4Header.isMulticast(0xdfffffff));
