@@ -123,9 +123,10 @@ public final class Services implements TcpHandler
 
     private int onHttp(final long id, final DirectBuffer buffer, final int offset, final int length)
     {
-        long state = httpState.get(id);
+        final long state = httpState.get(id);
         int headerLength = (int)state;
         int skip = (int)(state >>> 32);
+        UnsafeBuffer header = null;
         int i = offset;
         final int end = offset + length;
         while (i < end)
@@ -137,7 +138,10 @@ public final class Services implements TcpHandler
                 i += n;
                 continue;
             }
-            final UnsafeBuffer header = headerBuffers.forConnection(httpBufferIndex, id);
+            if (header == null)
+            {
+                header = headerBuffers.forConnection(httpBufferIndex, id);
+            }
             final byte b = buffer.getByte(i++);
             if (headerLength == MAX_HEADER)
             {

@@ -295,8 +295,6 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         {
             pcap.write(frame, 0, length, nowNs);
         }
-        txPackets++;
-        txBytes += length;
         if (!txBurst.add(mbuf))
         {
             flushTx(true);
@@ -304,8 +302,11 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             {
                 txDropped++;
                 Mbuf.free(mbuf);
+                return;
             }
         }
+        txPackets++;
+        txBytes += length;
         if (txBurst.size() == txBurst.capacity())
         {
             flushTx(true);

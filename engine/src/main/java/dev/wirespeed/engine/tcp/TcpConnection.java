@@ -54,8 +54,6 @@ public final class TcpConnection
     boolean appVisible;
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
     boolean closeAfterRead;
-    /** Set while an app abort retires the connection: nothing is kept for reading. */
-    boolean rstPendingDiscard;
     boolean appClosed;
     boolean released = true;
 

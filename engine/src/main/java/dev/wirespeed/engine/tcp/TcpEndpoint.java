@@ -1022,9 +1022,7 @@ public final class TcpEndpoint
     void connectionAborted(final TcpConnection c)
     {
         // the app threw the connection away: its unread bytes go with it
-        c.rstPendingDiscard = true;
-        retire(c, 0);
-        c.rstPendingDiscard = false;
+        retire(c, RETIRE_ABORTED);
     }
 
     void connectionFinished(final TcpConnection c)
@@ -1087,7 +1085,13 @@ public final class TcpEndpoint
         return length;
     }
 
-    /** CLOSED: out of the table now, back to the pool at the next dispatch. event 1 = reset, 2 = timeout. */
+    /** {@link #retire} event: the app aborted; like an orderly end (onClosed only) but nothing is kept to read. */
+    private static final int RETIRE_ABORTED = 3;
+
+    /**
+     * CLOSED: out of the table now, back to the pool at the next dispatch. event 0 = orderly end (unread bytes
+     * stay readable until the app reads them), 1 = reset, 2 = timeout, {@link #RETIRE_ABORTED}.
+     */
     private void retire(final TcpConnection c, final int event)
     {
         c.state = TcpState.CLOSED;
@@ -1098,7 +1102,7 @@ public final class TcpEndpoint
         c.timeWaitDeadlineNs = TcpConnection.NONE;
         c.sendBytes = 0;
         markDirty(c);
-        if (c.appVisible && event == 0 && !c.rstPendingDiscard && c.rings != null && c.unreadBytes() > 0)
+        if (c.appVisible && event == 0 && c.rings != null && c.unreadBytes() > 0)
         {
             // orderly end with bytes the app has not read yet: they stay readable; onClosed follows the last read
             c.closeAfterRead = true;
