@@ -67,6 +67,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final MbufBurst txBurst;
     private final long[] dropsByReason = new long[FrameParser.DROP_REASON_COUNT];
 
+    private ShardDuty[] duties = new ShardDuty[0];
     private long nowNs;
     private long lastTxFlushNs;
     private long rxPackets;
@@ -129,9 +130,25 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         int work = pollRx();
         work += endpoint.poll(nowNs);
         work += arpCache.poll(nowNs);
+        final ShardDuty[] duties = this.duties;
+        for (int i = 0; i < duties.length; i++)
+        {
+            work += duties[i].doWork(nowNs);
+        }
         work += endpoint.dispatch(nowNs, this);
         work += flushTx(false);
         return work;
+    }
+
+    /**
+     * Adds work run on this shard's thread every duty cycle (see {@link ShardDuty}). Call before the shard's
+     * thread starts.
+     */
+    public void addDuty(final ShardDuty duty)
+    {
+        final ShardDuty[] grown = java.util.Arrays.copyOf(duties, duties.length + 1);
+        grown[duties.length] = duty;
+        duties = grown;
     }
 
     /** The time of the current duty cycle. */

@@ -367,10 +367,17 @@ public final class TcpConnection
 
     // ================================================================================================= lifecycle
 
+    /** Every state change goes through here, so the endpoint's per-state gauge stays exact. */
+    void moveTo(final TcpState next)
+    {
+        endpoint.counters().onStateChange(state, next);
+        state = next;
+    }
+
     void reset(final long newId)
     {
         id = newId;
-        state = TcpState.CLOSED;
+        moveTo(TcpState.CLOSED);
         passiveOpen = false;
         listenerPort = 0;
         appVisible = false;
@@ -442,7 +449,7 @@ public final class TcpConnection
         sendBase = iss + 1;
         rcvWscale = config.windowScaleEnabled ? clampShift(config.windowScale) : 0;
         tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        state = TcpState.SYN_SENT;
+        moveTo(TcpState.SYN_SENT);
         synPending = true;
         lastRecvNs = nowNs;
     }
@@ -471,7 +478,7 @@ public final class TcpConnection
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
         sndWl2 = iss;
-        state = TcpState.SYN_RECEIVED;
+        moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
         lastRecvNs = nowNs;
         if (syn.payloadLength > 0)
@@ -513,7 +520,7 @@ public final class TcpConnection
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
         cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-        state = TcpState.ESTABLISHED;
+        moveTo(TcpState.ESTABLISHED);
         lastRecvNs = nowNs;
     }
 
@@ -627,7 +634,7 @@ public final class TcpConnection
             retries = 0;
             synPending = false;
             cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-            state = finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+            moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
             ackNow = true;
             endpoint.markDirty(this);
             endpoint.connectionEstablished(this);
@@ -648,7 +655,7 @@ public final class TcpConnection
         sndWl1 = seg.seq;
         sndWl2 = iss;
         sndNxt = iss;
-        state = TcpState.SYN_RECEIVED;
+        moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
         rttTiming = false;
         rtoDeadlineNs = NONE;
@@ -784,7 +791,7 @@ public final class TcpConnection
                 retries = 0;
                 synPending = false;
                 cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-                state = TcpState.ESTABLISHED;
+                moveTo(TcpState.ESTABLISHED);
                 endpoint.connectionEstablished(this);
                 if (state == TcpState.CLOSED)
                 {
@@ -797,7 +804,7 @@ public final class TcpConnection
                 }
                 if (finQueued)
                 {
-                    state = TcpState.FIN_WAIT_1;
+                    moveTo(TcpState.FIN_WAIT_1);
                 }
                 endpoint.markDirty(this);
             }
@@ -921,7 +928,7 @@ public final class TcpConnection
                 // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
-                    state = TcpState.FIN_WAIT_2;
+                    moveTo(TcpState.FIN_WAIT_2);
                     if (appClosed)
                     {
                         timeWaitDeadlineNs = nowNs + config.finWait2TimeoutNs;
@@ -1410,7 +1417,7 @@ public final class TcpConnection
         {
             case SYN_RECEIVED:
             case ESTABLISHED:
-                state = TcpState.CLOSE_WAIT;
+                moveTo(TcpState.CLOSE_WAIT);
                 break;
             case FIN_WAIT_1:
                 if (finAcked)
@@ -1419,7 +1426,7 @@ public final class TcpConnection
                 }
                 else
                 {
-                    state = TcpState.CLOSING;
+                    moveTo(TcpState.CLOSING);
                 }
                 break;
             case FIN_WAIT_2:
@@ -1438,7 +1445,7 @@ public final class TcpConnection
 
     private void enterTimeWait(final long nowNs)
     {
-        state = TcpState.TIME_WAIT;
+        moveTo(TcpState.TIME_WAIT);
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
         rtoDeadlineNs = NONE;
         delAckDeadlineNs = NONE;
@@ -1523,10 +1530,10 @@ public final class TcpConnection
         switch (state)
         {
             case ESTABLISHED:
-                state = TcpState.FIN_WAIT_1;
+                moveTo(TcpState.FIN_WAIT_1);
                 break;
             case CLOSE_WAIT:
-                state = TcpState.LAST_ACK;
+                moveTo(TcpState.LAST_ACK);
                 break;
             default:
                 break;

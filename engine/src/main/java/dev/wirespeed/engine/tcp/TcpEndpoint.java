@@ -1094,7 +1094,7 @@ public final class TcpEndpoint
      */
     private void retire(final TcpConnection c, final int event)
     {
-        c.state = TcpState.CLOSED;
+        c.moveTo(TcpState.CLOSED);
         table.remove(c);
         dropHalfOpen(c);
         c.rtoDeadlineNs = TcpConnection.NONE;
