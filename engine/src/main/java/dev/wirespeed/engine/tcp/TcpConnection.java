@@ -858,10 +858,7 @@ public final class TcpConnection
             sendAck();
             return false;
         }
-        if (sackOk && seg.options.sackBlockCount > 0)
-        {
-            recordSack(seg.options);
-        }
+        final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (persistMode)
         {
             // an ACKed probe keeps the connection alive (checklist 18)
@@ -878,9 +875,12 @@ public final class TcpConnection
         }
         else if (ack == sndUna)
         {
-            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57)
-            if (payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd && sndMax != sndUna &&
-                !persistMode && sndWnd != 0)
+            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57). An ACK
+            // that SACKs new data counts too, whatever its window or payload (RFC 6675 §2, "DupAcks"): a receiver
+            // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
+            // and one sending data of its own (an echo) piggybacks every ACK
+            final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
+            if ((classicDup || sackedNew) && sndMax != sndUna && !persistMode && sndWnd != 0)
             {
                 onDupAck();
             }
@@ -1031,7 +1031,7 @@ public final class TcpConnection
             }
             endpoint.markDirty(this);
         }
-        else if (dupAcks == 3 && geq(sndUna, recover))
+        else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
             // RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS)
             counters.increment(FAST_RETRANSMITS);
@@ -1045,9 +1045,14 @@ public final class TcpConnection
         }
     }
 
-    /** Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4). */
-    private void recordSack(final TcpOptions o)
+    /**
+     * Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4).
+     *
+     * @return true if a block covered bytes not SACKed before.
+     */
+    private boolean recordSack(final TcpOptions o)
     {
+        boolean sackedNew = false;
         final int blocks = Math.min(Math.max(o.sackBlockCount, 0), TcpOptions.MAX_SACK_BLOCKS);
         for (int b = 0; b < blocks; b++)
         {
@@ -1061,6 +1066,12 @@ public final class TcpConnection
             {
                 l = sndUna;
             }
+            boolean known = false;
+            for (int i = 0; i < sackCount && !known; i++)
+            {
+                known = leq(sackL[i], l) && geq(sackR[i], r);
+            }
+            sackedNew |= !known;
             // merge with overlapping or adjacent entries, keep sorted by left edge
             int i = 0;
             while (i < sackCount)
@@ -1091,6 +1102,35 @@ public final class TcpConnection
             sackR[pos] = r;
             sackCount++;
         }
+        return sackedNew;
+    }
+
+    /**
+     * With SACK, the segment at SND.UNA counts as lost before three duplicate ACKs when more than
+     * (DupThresh-1)·SMSS bytes above it are SACKed (RFC 6675 §4 IsLost), or when everything in flight but that
+     * one segment is SACKed (RFC 5827 early retransmit): a small flight, such as that of an echo whose peer keeps
+     * its window small, never produces three duplicate ACKs and would otherwise wait for the RTO.
+     */
+    private boolean sackSaysLost()
+    {
+        if (!sackOk || sackCount == 0)
+        {
+            return false;
+        }
+        final int sacked = sackedBytes();
+        final int mss = payloadMss();
+        return sacked > 2 * mss || sacked >= sndMax - sndUna - mss;
+    }
+
+    /** Bytes the scoreboard holds as SACKed above SND.UNA. */
+    private int sackedBytes()
+    {
+        int bytes = 0;
+        for (int i = 0; i < sackCount; i++)
+        {
+            bytes += sackR[i] - sackL[i];
+        }
+        return bytes;
     }
 
     private void removeSack(final int i)
@@ -1965,10 +2005,20 @@ public final class TcpConnection
         }
     }
 
-    /** Largest payload of one segment: the MSS less the timestamp option (RFC 6691). */
+    /**
+     * Largest payload of one segment: the MSS less the options every data segment carries now (RFC 6691,
+     * RFC 9293 §3.7.1): timestamps (12 bytes with their NOPs) and, while out-of-order data waits here, the SACK
+     * blocks of {@link #ackFields} (4 + 8 per block). Without the SACK share, a full-sized segment sent while we
+     * hold a hole would exceed the path MTU and vanish.
+     */
     private int payloadMss()
     {
-        return sndMss - (tsOk ? 12 : 0);
+        int options = tsOk ? 12 : 0;
+        if (sackOk && oooCount > 0)
+        {
+            options += 4 + 8 * Math.min(oooCount, tsOk ? 3 : 4);
+        }
+        return sndMss - options;
     }
 
     private int dataEnd()
@@ -1983,7 +2033,7 @@ public final class TcpConnection
     private boolean sendData(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         boolean sent = false;
-        final int maxPayload = sndMss - (tsOk ? 12 : 0);
+        final int maxPayload = payloadMss();
         if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
         {
             // RFC 5681 §4.1: restart window after idle (checklist 58)
@@ -2119,7 +2169,7 @@ public final class TcpConnection
             limit = sndMax;
         }
         final int end = dataEnd();
-        final int maxPayload = sndMss - (tsOk ? 12 : 0);
+        final int maxPayload = payloadMss();
         final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
         final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
         if (len <= 0 && !fin)
