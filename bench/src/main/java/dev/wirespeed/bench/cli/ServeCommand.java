@@ -66,6 +66,9 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--time-wait-ms", defaultValue = "60000", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
     long timeWaitMs;
 
+    @Option(names = "--rto-min-ms", defaultValue = "200", description = "lower bound of the retransmission timeout (default ${DEFAULT-VALUE}, like Linux; RFC 6298 says 1000)")
+    long rtoMinMs;
+
     @Option(names = "--shutdown", defaultValue = "abort", description = "on SIGINT/SIGTERM: abort (RST every connection) or close (FIN, wait up to --shutdown-ms for peers); default ${DEFAULT-VALUE}")
     String shutdown;
 
@@ -94,6 +97,10 @@ public final class ServeCommand implements Callable<Integer>
         if (!"busy".equals(idle) && !"backoff".equals(idle))
         {
             throw new ParameterException(spec.commandLine(), "--idle must be busy or backoff");
+        }
+        if (rtoMinMs < 1 || rtoMinMs > 60_000)
+        {
+            throw new ParameterException(spec.commandLine(), "--rto-min-ms must be 1..60000, got " + rtoMinMs);
         }
         if (!"abort".equals(shutdown) && !"close".equals(shutdown))
         {
@@ -141,6 +148,7 @@ public final class ServeCommand implements Callable<Integer>
                 final TcpConfig tcp = new TcpConfig();
                 tcp.seed = seed;
                 tcp.mslNs = timeWaitMs * 500_000L;
+                tcp.minRtoNs = rtoMinMs * 1_000_000L;
                 return tcp;
             })
             .handlers(i -> services[i])
