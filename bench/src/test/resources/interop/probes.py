@@ -1,7 +1,7 @@
 """Crafted-segment probes against `wirespeed serve`, run by ProbeInteropTest from the Linux namespace with Debian's
 scapy (/usr/bin/python3). Usage: probes.py IFACE ENGINE_IP ENGINE_MAC DEADLINE_S
 
-Each probe has its own source port (PORTS, 40001..40005; time_wait_fin goes on with simultaneous_close's
+Each probe has its own source port (PORTS, 40001..40006; time_wait_fin goes on with simultaneous_close's
 connection), so that the test can tell its frames apart in the capture. The caller makes the kernel drop whatever
 comes in for those ports (it has no socket for them and would reset every connection made here).
 
@@ -24,7 +24,7 @@ END = time.monotonic() + DEADLINE_S
 
 ECHO, DISCARD, HTTP, CLOSED_PORT = 7, 9, 80, 4444
 PORTS = {"closed_port_rst": 40001, "challenge_ack": 40002, "bad_checksum": 40003, "simultaneous_close": 40004,
-         "sack_blocks": 40005}
+         "sack_blocks": 40005, "sack_with_timestamps": 40006}
 
 F, S, R, P, A = 0x01, 0x02, 0x04, 0x08, 0x10
 MOD = 1 << 32
@@ -172,8 +172,9 @@ def closed_port_rst(w, ctx):
 
 def challenge_ack(w, ctx):
     """RFC 5961 §3/§4: an RST in the window but not at RCV.NXT, and a SYN in ESTABLISHED, each get a challenge ACK
-    <SEQ=SND.NXT, ACK=RCV.NXT>; the connection survives both (echo still works). An RST exactly at RCV.NXT then
-    resets it: data afterwards gets an RST, as for a connection that does not exist."""
+    <SEQ=SND.NXT, ACK=RCV.NXT>, an RST outside the window gets nothing; the connection survives all three (echo
+    still works). An RST exactly at RCV.NXT then resets it: data afterwards gets an RST, as for a connection that
+    does not exist."""
     c = Conn(w, PORTS["challenge_ack"], ECHO)
     c.open()
     c.drain(0.05)
@@ -182,7 +183,9 @@ def challenge_ack(w, ctx):
     check(ch is not None, "no challenge ACK for an in-window RST at RCV.NXT+1000")
     check(is_pure_ack(ch) and ch[TCP].seq == c.rcv % MOD and ch[TCP].ack == c.snd % MOD,
           "in-window RST got %s, expected a challenge ACK seq=%d ack=%d" % (describe(ch), c.rcv % MOD, c.snd % MOD))
-    time.sleep(0.05)
+    c.send(R, seq=c.snd + (1 << 30), ack=0)  # far outside the window: dropped silently
+    oow = c.expect(timeout=0.3)
+    check(oow is None, "an RST outside the window was answered: " + describe(oow))
     c.send(S, seq=c.snd + 5000, ack=0, options=[("MSS", 1460)])
     ch2 = c.expect(timeout=1.0)
     check(ch2 is not None, "no challenge ACK for a SYN in ESTABLISHED")
@@ -204,7 +207,7 @@ def challenge_ack(w, ctx):
     r = c.expect(timeout=1.0)
     check(r is not None and flags(r) & R and r[TCP].seq == c.rcv % MOD,
           "data after an exact RST got %s, expected RST seq=%d (no connection)" % (describe(r), c.rcv % MOD))
-    return "in-window RST and SYN challenged, echo survived, exact RST reset it"
+    return "in-window RST and SYN challenged, out-of-window RST dropped, echo survived, exact RST reset it"
 
 
 def bad_checksum(w, ctx):
@@ -338,12 +341,46 @@ def sack_blocks_probe(w, ctx):
                                                                                      (base + 150) % MOD, want3))
     c.snd = base + 150
     c.abort()
-    return "duplicate ACKs carry %s then %s+%s; hole fill ACKed at once" % (want1, want2, want1)
+    return "duplicate ACKs carry %s then %s+%s; filling the first hole ACKs up to the second" % (want1, want2, want1)
+
+
+def sack_with_timestamps(w, ctx):
+    """RFC 2018 §3 with RFC 7323: beside a timestamp option (10 bytes + 2 NOPs) only three SACK blocks fit in the 40
+    bytes of TCP options. Four separate out-of-order segments: every duplicate ACK carries the three newest blocks,
+    newest first, and a timestamp echoing the TSval of the last in-order segment, not of the out-of-order ones
+    (RFC 7323 §4.3: TS.Recent moves only with segments that cover the left edge)."""
+    c = Conn(w, PORTS["sack_with_timestamps"], DISCARD)
+    sa = c.open(options=(("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)), ("WScale", 7)))
+    opts = dict(sa[TCP].options)
+    check("Timestamp" in opts and "SAckOK" in opts and opts["Timestamp"][1] == 1000,
+          "SYN-ACK %s lacks SACK-permitted or a timestamp echoing 1000" % describe(sa))
+    their_ts = opts["Timestamp"][0]
+
+    def ts(value):
+        return [("NOP", None), ("NOP", None), ("Timestamp", (value, their_ts))]
+
+    c.send(A, options=ts(1001))  # the handshake's ACK, with a timestamp as RFC 7323 wants
+    c.drain(0.1)
+    base = c.snd
+    blocks = []
+    for i in range(4):
+        c.send(P | A, b"q" * 10, seq=base + 100 * (i + 1), options=ts(1002 + i))
+        d = c.expect(timeout=0.5)
+        blocks.insert(0, ((base + 100 * (i + 1)) % MOD, (base + 100 * (i + 1) + 10) % MOD))
+        got_ts = dict(d[TCP].options).get("Timestamp") if d is not None else None
+        check(d is not None and is_pure_ack(d) and d[TCP].ack == base % MOD,
+              "out-of-order segment %d got %s, expected a duplicate ACK=%d" % (i + 1, describe(d), base % MOD))
+        check(got_ts is not None and got_ts[1] == 1001,
+              "duplicate ACK %s does not echo TSval 1001 of the last in-order segment" % describe(d))
+        check(sack_blocks(d) == blocks[:3], "duplicate ACK %d %s: SACK blocks %s, expected %s"
+              % (i + 1, describe(d), sack_blocks(d), blocks[:3]))
+    c.abort()
+    return "4 holes: each duplicate ACK echoes the in-order TSval and carries the 3 newest SACK blocks"
 
 
 PROBES = [("closed_port_rst", closed_port_rst), ("challenge_ack", challenge_ack), ("bad_checksum", bad_checksum),
           ("simultaneous_close", simultaneous_close), ("time_wait_fin", time_wait_fin),
-          ("sack_blocks", sack_blocks_probe)]
+          ("sack_blocks", sack_blocks_probe), ("sack_with_timestamps", sack_with_timestamps)]
 
 
 def main():

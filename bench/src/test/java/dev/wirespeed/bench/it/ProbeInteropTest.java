@@ -71,7 +71,8 @@ class ProbeInteropTest
         net.inB("nft", "add", "chain", "inet", "probe", "in", "{ type filter hook input priority 0; }");
         net.inB("nft", "add", "rule", "inet", "probe", "in", "tcp", "dport", "40000-40099", "drop");
         serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--echo", "7",
-            "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms", "10000", "--pcap", pcap.toString());
+            "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms", "10000",
+            "--pcap", pcap.toString());
         final Matcher mac = Pattern.compile(" mac=([0-9a-f:]{17}) ").matcher(serve.output());
         assertTrue(mac.find(), "no mac= in serve's ready line: " + serve.output());
         probeOutput = net.inB(PYTHON, script.toString(), net.ifB, NetNs.ENGINE_IP, mac.group(1),
@@ -111,7 +112,7 @@ class ProbeInteropTest
         assertTrue(result.startsWith("ok"), name + ": " + result + "\n--- probes.py:\n" + probeOutput);
     }
 
-    /** Checklist 44: a closed port answers a SYN with RST+ACK ⟨SEQ=0, ACK=SEG.SEQ+1⟩ (and an ACK with RST ⟨SEQ=SEG.ACK⟩). */
+    /** Checklist 44: a closed port answers a SYN with RST+ACK ⟨SEQ=0, ACK=SEG.SEQ+1⟩, an ACK with RST ⟨SEQ=ACK⟩. */
     @Test
     @Order(1)
     void synToClosedPortGetsRstAckWithAckSeqPlusOne()
@@ -119,7 +120,10 @@ class ProbeInteropTest
         assertProbe("closed_port_rst");
     }
 
-    /** Checklist 49, 50: in-window RST and SYN in ESTABLISHED get challenge ACKs, the connection survives, an exact RST resets it. */
+    /**
+     * Checklist 49, 50: an in-window RST and a SYN in ESTABLISHED get challenge ACKs, an out-of-window RST gets
+     * nothing, the connection survives; then an exact RST resets it.
+     */
     @Test
     @Order(2)
     void inWindowRstAndSynInEstablishedGetChallengeAcks()
@@ -135,7 +139,10 @@ class ProbeInteropTest
         assertProbe("bad_checksum");
     }
 
-    /** Checklist 36: FINs cross; the engine ACKs ours past its own FIN (CLOSING), retransmits its FIN, then waits in TIME-WAIT. */
+    /**
+     * Checklist 36: the FINs cross; the engine ACKs ours past its own FIN (CLOSING), retransmits its FIN, and after
+     * our ACK of it goes quiet (TIME-WAIT).
+     */
     @Test
     @Order(4)
     void simultaneousCloseGoesThroughClosingToTimeWait()
@@ -159,15 +166,23 @@ class ProbeInteropTest
         assertProbe("sack_blocks");
     }
 
+    /** Checklist 28, 30: with timestamps on, duplicate ACKs carry the timestamp and only the 3 SACK blocks that fit. */
     @Test
     @Order(7)
+    void sackBlocksBesideTimestampsFitTheOptionSpace()
+    {
+        assertProbe("sack_with_timestamps");
+    }
+
+    @Test
+    @Order(8)
     void probeScriptRanToTheEnd()
     {
         assertTrue(probeOutput.lines().anyMatch("DONE"::equals), "probes.py did not finish:\n" + probeOutput);
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void shutdownIsCleanAndTheCaptureHoldsOnlyTheInjectedErrors() throws Exception
     {
         final int exit = serve.stop();
@@ -175,7 +190,8 @@ class ProbeInteropTest
         assertEquals(0, exit, out);
         final Matcher dropped = Pattern.compile("TCP_BAD_CHECKSUM (\\d+)").matcher(out);
         assertTrue(dropped.find() && Integer.parseInt(dropped.group(1)) == INJECTED_BAD_CHECKSUMS,
-            "the engine should count exactly the " + INJECTED_BAD_CHECKSUMS + " corrupt segments as TCP_BAD_CHECKSUM drops:\n" + out);
+            "the engine should count exactly the " + INJECTED_BAD_CHECKSUMS + " corrupt segments as TCP_BAD_CHECKSUM " +
+            "drops:\n" + out);
 
         final String injected = "(ip.src == " + NetNs.PEER_IP + " && tcp.srcport == " + BAD_CHECKSUM_PORT +
             " && tcp.checksum.status == 0)";
