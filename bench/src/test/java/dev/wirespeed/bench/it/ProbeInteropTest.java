@@ -38,6 +38,7 @@ class ProbeInteropTest
     private static final String PYTHON = "/usr/bin/python3";
     /** The source port of the bad-checksum probe: its corrupt frames are the only expected tshark errors. */
     private static final int BAD_CHECKSUM_PORT = 40003;
+    /** probes.py's bad_checksum sends two corrupt segments: a SYN and, on an established connection, data. */
     private static final int INJECTED_BAD_CHECKSUMS = 2;
     private static final int SCRIPT_DEADLINE_S = 40;
 
