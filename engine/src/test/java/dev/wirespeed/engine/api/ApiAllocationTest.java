@@ -119,7 +119,7 @@ class ApiAllocationTest
             return sender.connectionId >= 0 && echo.connectionId >= 0;
         });
 
-        for (int i = 0; i < 3_000; i++)
+        for (int i = 0; i < 20_000; i++)
         {
             round(loop);
         }
@@ -128,17 +128,26 @@ class ApiAllocationTest
         final long readBlocksBefore = loop.client.proxy.readBlocks() + loop.server.proxy.readBlocks();
         final long receivedBefore = sender.received;
 
-        final long before = MX.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 2_000; i++)
+        // a steady-state allocation shows in every window; a one-off JIT event (a deoptimization materialising a
+        // scalar-replaced object, a late class initialisation) in at most one
+        final long[] windows = new long[3];
+        long allocated = Long.MAX_VALUE;
+        for (int w = 0; w < windows.length && allocated != 0; w++)
         {
-            round(loop);
+            final long before = MX.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 5_000; i++)
+            {
+                round(loop);
+            }
+            windows[w] = allocatedSince(before);
+            allocated = Math.min(allocated, windows[w]);
         }
-        final long allocated = allocatedSince(before);
 
         assertTrue(sender.received - receivedBefore > 10L << 20, "echoed " + (sender.received - receivedBefore));
         assertTrue(loop.client.adapter.writesParked() + loop.server.adapter.writesParked() > parkedBefore);
         assertTrue(loop.client.adapter.headOfLineStalls() + loop.server.adapter.headOfLineStalls() > stallsBefore);
         assertTrue(loop.client.proxy.readBlocks() + loop.server.proxy.readBlocks() > readBlocksBefore);
-        assertEquals(0, allocated, "bytes allocated in 2000 steady-state rounds");
+        assertEquals(0, allocated, "bytes allocated per window of 5000 steady-state rounds: " +
+            java.util.Arrays.toString(windows));
     }
 }
