@@ -895,6 +895,7 @@ public final class TcpConnection
         if (geq(ack, sndUna) && (lt(sndWl1, seq) || (sndWl1 == seq && leq(sndWl2, ack))))
         {
             final boolean wasZero = sndWnd == 0;
+            final boolean grew = newWnd > sndWnd;
             sndWnd = newWnd;
             sndWl1 = seq;
             sndWl2 = ack;
@@ -917,6 +918,12 @@ public final class TcpConnection
                     }
                 }
                 backoff = 0;
+                endpoint.markDirty(this);
+            }
+            else if (grew && sendBytes > sndMax - sndUna)
+            {
+                // a pure window update (the peer's application read) opened room for data held back by the window
+                // or by sender SWS avoidance: send now, not at the SWS override timer
                 endpoint.markDirty(this);
             }
         }

@@ -555,6 +555,19 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist18_windowGrowingFromASmallNonZeroWindowSendsHeldDataAtOnce()
+        {
+            // a receiver whose application was slow reopens its window in steps (pure window updates, same ACK):
+            // the held-back data goes at the first update that makes room, not at the 200 ms SWS override timer
+            established();
+            send(in().window(100));
+            write(3000);
+            expectNothing();
+            send(in().window(5000));
+            expect(outLen(out(), 1460), outLen(out().seq(LOCAL_SEQ + 1 + 1460), 1460));
+        }
+
+        @Test
         void checklist19_ackAboveSndNxtAckedAndDropped()
         {
             established();
