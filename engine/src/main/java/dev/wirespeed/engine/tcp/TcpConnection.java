@@ -1126,7 +1126,10 @@ public final class TcpConnection
         }
         final int sacked = sackedBytes();
         final int mss = payloadMss();
-        return sacked > 2 * mss || sacked >= sndMax - sndUna - mss;
+        final int flight = sndMax - sndUna;
+        // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
+        final boolean earlyRetransmit = flight < 4 * mss && !gt(dataEnd(), sndMax) && sacked >= flight - mss;
+        return sacked > 2 * mss || earlyRetransmit;
     }
 
     /** Bytes the scoreboard holds as SACKed above SND.UNA. */

@@ -1689,8 +1689,10 @@ class TcpConnectionTest extends TcpTestSupport
         void checklist29_garbageSackBlocksIgnoredWithoutCrash()
         {
             establishedSack();
-            write(2 * 1460);
-            assertEquals(2, recv().size());
+            // four segments: neither early retransmit (RFC 5827, flights under four) nor IsLost (RFC 6675,
+            // more than two segments SACKed) applies to one SACKed segment
+            write(4 * 1460);
+            assertEquals(4, recv().size());
             final TcpSegment bad = sack(in(), LOCAL_SEQ + 5000, LOCAL_SEQ + 10, LOCAL_SEQ - 100, LOCAL_SEQ + 1,
                 LOCAL_SEQ + 1461, LOCAL_SEQ + 99_999, 0, 0);
             bad.options.sackBlockCount = 9;
@@ -1698,7 +1700,7 @@ class TcpConnectionTest extends TcpTestSupport
             send(sack(in(), LOCAL_SEQ + 1461, LOCAL_SEQ + 2921));
             expectNothing();
             assertState(TcpState.ESTABLISHED);
-            send(in().ack(LOCAL_SEQ + 2921));
+            send(in().ack(LOCAL_SEQ + 4 * 1460 + 1));
             expectNothing();
             assertEquals(0, ep.counters().get(TcpCounters.RETRANSMITS));
         }
@@ -1715,8 +1717,8 @@ class TcpConnectionTest extends TcpTestSupport
             final int s4 = s3 + 1460;
             final int end = s4 + 2 * 1460;
             send(sack(in(), s2, s3));
-            send(sack(in(), s4, end, s2, s3));
             expectNothing();
+            // three segments SACKed above SND.UNA: IsLost(SND.UNA) (RFC 6675 §5 step 3) before a third dup ACK
             send(sack(in(), s4, end, s2, s3));
             expect(outLen(out(), 1460));
             send(sack(in(), s4, end, s2, s3));
