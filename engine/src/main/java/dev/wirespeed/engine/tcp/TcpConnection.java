@@ -304,6 +304,12 @@ public final class TcpConnection
         return sendBytes;
     }
 
+    /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
+    public int sendCapacity()
+    {
+        return sendCap;
+    }
+
     public int unreadBytes()
     {
         return rcvDataEnd() - readSeq;
