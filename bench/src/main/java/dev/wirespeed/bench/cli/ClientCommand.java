@@ -249,7 +249,8 @@ public final class ClientCommand implements Callable<Integer>
         if (s.stopReason() != null)
         {
             err.println("wirespeed: client: stopped, " + s.stopReason() + ": " + s.count(ClientSession.ABORTED) +
-                " of " + n + " connections unfinished and reset (" + s.neverOpened() + " never opened)");
+                " of " + n + " connections unfinished and aborted (" + s.abortedConnecting() + " still connecting, " +
+                s.neverOpened() + " never opened)");
         }
         if (peerUnresolved && s.count(ClientSession.OK) < n)
         {

@@ -617,6 +617,20 @@ public final class ClientSession implements TcpHandler
         return n;
     }
 
+    /** Connections aborted while still connecting (SYN-SENT). */
+    public int abortedConnecting()
+    {
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (ids[i] >= 0 && outcome[i] == ABORTED && (flags[i] & CONNECTED) == 0)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public long totalSent()
     {
         return totalSent;
