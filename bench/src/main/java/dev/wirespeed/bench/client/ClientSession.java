@@ -55,6 +55,12 @@ public final class ClientSession implements TcpHandler
     static final int MAX_OPENING = 32;
     /** After every connection has closed, how long to wait for the non-TIME-WAIT TCBs to go. */
     static final long LINGER_NS = 2_000_000_000L;
+    /**
+     * After aborting, stay this long: an RST that is in the server's window but not exactly at its RCV.NXT draws a
+     * challenge ACK (RFC 5961 §3.2), which the endpoint, having no TCB any more, answers with an RST at exactly
+     * SEG.ACK. Exiting at once would leave the server's socket open.
+     */
+    static final long ABORT_LINGER_NS = 200_000_000L;
     private static final long LINGER_CHECK_INTERVAL_NS = 1_000_000L;
     private static final int CHUNK = 64 * 1024;
     private static final int MAX_MESSAGES = 10;
@@ -101,6 +107,7 @@ public final class ClientSession implements TcpHandler
     private long startNs;
     private long deadlineNs;
     private long lingerDeadlineNs;
+    private long lingerAtLeastUntilNs;
     private long nextLingerCheckNs;
     private long endNs;
     private String stopReason;
@@ -229,6 +236,7 @@ public final class ClientSession implements TcpHandler
         phase = PHASE_LINGER;
         final long timeWaitNs = waitTimeWait && stopReason == null ? 2 * endpoint.config().mslNs : 0;
         lingerDeadlineNs = nowNs + LINGER_NS + timeWaitNs;
+        lingerAtLeastUntilNs = stopReason == null ? nowNs : nowNs + ABORT_LINGER_NS;
         nextLingerCheckNs = nowNs;
     }
 
@@ -241,7 +249,7 @@ public final class ClientSession implements TcpHandler
         nextLingerCheckNs = nowNs + LINGER_CHECK_INTERVAL_NS;
         countTcbs();
         final boolean settled = tcbsLeft == 0 && (timeWaitLeft == 0 || !waitTimeWait || stopReason != null) &&
-            !endpoint.hasPendingOutput();
+            !endpoint.hasPendingOutput() && nowNs - lingerAtLeastUntilNs >= 0;
         if (settled || nowNs - lingerDeadlineNs >= 0)
         {
             phase = PHASE_DONE;

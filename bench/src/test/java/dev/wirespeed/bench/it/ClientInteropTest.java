@@ -40,6 +40,7 @@ class ClientInteropTest
     private static final int ECHO_PORT = 7007;
     private static final int SINK_PORT = 7009;
     private static final int SOURCE_PORT = 7010;
+    private static final int STUCK_PORT = 7011;
     private static final int CLOSED_PORT = 7999;
     private static final long RUN_TIMEOUT_S = 60;
 
@@ -57,7 +58,10 @@ class ClientInteropTest
         net = NetNs.create();
         dir = Files.createTempDirectory("wirespeed-client");
         pcap = dir.resolve("upload.pcap");
-        startInB("socat", "TCP-LISTEN:" + ECHO_PORT + ",fork,reuseaddr,backlog=64", "PIPE");
+        // -b 4096: socat writes what it reads into its own pipe with a blocking write; a write larger than the
+        // pipe's free room (its default block is 8192) blocks forever, since only socat itself drains the pipe. A
+        // block of one page always fits once select() says the pipe is writable.
+        startInB("socat", "-b", "4096", "TCP-LISTEN:" + ECHO_PORT + ",fork,reuseaddr,backlog=64", "PIPE");
         awaitListening(ECHO_PORT);
     }
 
@@ -176,6 +180,23 @@ class ClientInteropTest
 
     @Test
     @Order(6)
+    void theTimeLimitResetsAStuckConnectionAndLinuxDropsIt() throws Exception
+    {
+        // a server that never reads: its window closes, the client probes it until --seconds, then aborts
+        final Process stuck = startInB("socat", "-u", "TCP-LISTEN:" + STUCK_PORT + ",reuseaddr", "SYSTEM:sleep 30");
+        awaitListening(STUCK_PORT);
+        final Run run = client(STUCK_PORT, "--send", "16M", "--seconds", "2");
+        assertEquals(1, run.exit, run.output);
+        assertEquals("1", run.result.get("aborted"), run.output);
+        assertEquals("0", run.result.get("tcbs_left"), run.output);
+        assertTrue(run.output.contains("stopped, the time limit of 2000 ms passed"), run.output);
+        // the RST lands inside the closed window, at Linux's RCV.NXT, and is accepted
+        assertNoOpenSocketsInLinux();
+        stuck.destroyForcibly();
+    }
+
+    @Test
+    @Order(7)
     void theUploadCaptureIsWellFormed() throws Exception
     {
         final String bad = NetNs.run("tshark", "-r", pcap.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
@@ -185,12 +206,13 @@ class ClientInteropTest
         // strictly.
         assertEquals("", bad.lines().filter(l -> !l.startsWith("Running as user")).reduce("", (a, b) -> a + b + "\n"),
             "tshark found malformed packets, bad checksums or expert errors");
-        final String ours = NetNs.run("tshark", "-r", pcap.toString(), "-T", "fields", "-e", "tcp.flags.str", "-Y",
-            "ip.src == " + NetNs.ENGINE_IP + " && tcp").strip();
-        assertTrue(ours.lines().count() > 1000, "the capture holds the upload: " + ours.lines().count() + " frames");
-        assertTrue(ours.lines().anyMatch(l -> l.contains("S") && !l.contains("A")), "our SYN is captured");
-        assertTrue(ours.lines().anyMatch(l -> l.contains("F")), "our FIN is captured");
-        assertTrue(ours.lines().noneMatch(l -> l.contains("R")), "we never reset the orderly upload");
+        // one line of flags per frame we sent, like "·······A····" (tshark's "Running as user" notice has no '·')
+        final List<String> ours = NetNs.run("tshark", "-r", pcap.toString(), "-T", "fields", "-e", "tcp.flags.str",
+            "-Y", "ip.src == " + NetNs.ENGINE_IP + " && tcp").lines().filter(l -> l.contains("\u00b7")).toList();
+        assertTrue(ours.size() > 1000, "the capture holds the upload: " + ours.size() + " frames");
+        assertTrue(ours.stream().anyMatch(l -> l.contains("S") && !l.contains("A")), "our SYN is captured");
+        assertTrue(ours.stream().anyMatch(l -> l.contains("F")), "our FIN is captured");
+        assertTrue(ours.stream().noneMatch(l -> l.contains("R")), "we never reset the orderly upload");
     }
 
     // ================================================================================================ helpers
@@ -202,7 +224,11 @@ class ClientInteropTest
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "client",
             "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--connect", NetNs.PEER_IP + ":" + port,
-            "--idle", "backoff", "--seconds", "30", "--time-wait-ms", "200", "--wait-time-wait"));
+            "--idle", "backoff", "--time-wait-ms", "200", "--wait-time-wait"));
+        if (!List.of(extra).contains("--seconds"))
+        {
+            cmd.addAll(List.of("--seconds", "30"));
+        }
         cmd.addAll(List.of(extra));
         final Path log = Files.createTempFile(dir, "client", ".log");
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
