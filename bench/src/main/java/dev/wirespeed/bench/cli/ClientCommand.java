@@ -14,11 +14,14 @@ import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.PortSpec;
+import dev.wirespeed.bindings.PortStats;
 import dev.wirespeed.engine.runtime.ArpCache;
 import dev.wirespeed.engine.runtime.PcapWriter;
 import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
+import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
+import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -199,6 +202,7 @@ public final class ClientCommand implements Callable<Integer>
         }
         final boolean peerUnresolved = shard.arpCache().lookup(remoteIp, shard.nowNs()) == ArpCache.NO_MAC;
         invoker.close();
+        final String engineLine = engineLine(shard, endpoint.counters(), port.stats(new PortStats()));
         port.close();
         eal.close();
         arena.close();
@@ -208,8 +212,30 @@ public final class ClientCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        out.println(engineLine);
         report(out, err, session, peerUnresolved, Ipv4Header.formatAddress(remoteIp));
         return session.succeeded() ? 0 : 1;
+    }
+
+    /** Frame and TCP counters of the run, for telling a lossy link from a slow server. */
+    private static String engineLine(final Shard shard, final TcpCounters tcp, final PortStats port)
+    {
+        final StringBuilder sb = new StringBuilder("engine rx_frames=").append(shard.rxPackets())
+            .append(" port_rx_missed=").append(port.rxMissed).append(" port_tx_errors=").append(port.txErrors)
+            .append(" tx_frames=").append(shard.txPackets()).append(" tx_dropped=").append(shard.txDropped())
+            .append(" tx_no_mbuf=").append(shard.txNoMbuf()).append(" retransmits=")
+            .append(tcp.get(TcpCounters.RETRANSMITS)).append(" fast_retransmits=")
+            .append(tcp.get(TcpCounters.FAST_RETRANSMITS)).append(" rto_expiries=")
+            .append(tcp.get(TcpCounters.RTO_EXPIRIES));
+        for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+        {
+            if (shard.drops(r) > 0)
+            {
+                sb.append(" drop_").append(FrameParser.dropReasonName(r).toLowerCase(Locale.ROOT)).append('=')
+                    .append(shard.drops(r));
+            }
+        }
+        return sb.toString();
     }
 
     private static void progress(final PrintWriter out, final ClientSession s, final long elapsedNs)

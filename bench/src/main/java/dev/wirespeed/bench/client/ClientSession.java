@@ -24,8 +24,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * It is the endpoint's {@link TcpHandler} and its {@link #step(long)} runs in the same duty cycle, so every
  * endpoint call happens on the shard thread. It knows nothing about DPDK: tests drive it over an in-memory wire.
- * Per-connection state sits in arrays indexed by connection number, allocated once; the data path (fill, write,
- * compare, digest) allocates nothing. Failure messages are built when they happen.
+ * Writing happens in {@code step}, at most {@link #SEND_BUDGET_PER_STEP} bytes per step over the connections that
+ * can send (a ring, each connection once), so a duty cycle stays short however many connect at once; callbacks
+ * only queue. Per-connection state sits in arrays indexed by connection number, allocated once; the data path
+ * (fill, write, compare, digest) allocates nothing. Failure messages are built when they happen.
  * <p>
  * Not thread safe.
  */
@@ -63,6 +65,11 @@ public final class ClientSession implements TcpHandler
     static final long ABORT_LINGER_NS = 200_000_000L;
     private static final long LINGER_CHECK_INTERVAL_NS = 1_000_000L;
     private static final int CHUNK = 64 * 1024;
+    /**
+     * Bytes written per step at most, so one duty cycle stays short (the shard polls rx and timers between steps):
+     * a long cycle makes acknowledgements wait in the rx ring while retransmission timers fire.
+     */
+    static final int SEND_BUDGET_PER_STEP = 256 * 1024;
     private static final int MAX_MESSAGES = 10;
 
     private static final byte CONNECTED = 1;
@@ -70,6 +77,7 @@ public final class ClientSession implements TcpHandler
     private static final byte PEER_CLOSED = 4;
     private static final byte CLOSE_CALLED = 8;
     private static final byte CLOSED = 16;
+    private static final byte SEND_QUEUED = 32;
 
     private static final int PHASE_RUNNING = 0;
     private static final int PHASE_LINGER = 1;
@@ -95,6 +103,10 @@ public final class ClientSession implements TcpHandler
     private final MessageDigest[] sentDigest;
     private final MessageDigest[] receivedDigest;
     private final Long2LongHashMap indexById = new Long2LongHashMap(-1);
+    /** Connections with bytes to send and room to send them, in a ring (each at most once: SEND_QUEUED). */
+    private final int[] sendQueue;
+    private int sendQueueHead;
+    private int sendQueueSize;
 
     private final byte[] sendScratch = new byte[CHUNK];
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendScratch);
@@ -160,6 +172,7 @@ public final class ClientSession implements TcpHandler
         Arrays.fill(firstMismatch, -1);
         localPorts = new int[connections];
         flags = new byte[connections];
+        sendQueue = new int[connections];
         outcome = new byte[connections];
         sentDigest = new MessageDigest[connections];
         receivedDigest = new MessageDigest[connections];
@@ -223,6 +236,7 @@ public final class ClientSession implements TcpHandler
             open(nextToOpen++, nowNs);
             work++;
         }
+        work += sendQueued();
         if (finished == count)
         {
             enterLinger(nowNs);
@@ -332,40 +346,84 @@ public final class ClientSession implements TcpHandler
 
     // ================================================================================================ sending
 
-    private void pump(final int i)
+    /** Connection {@code i} can send: it is served by a following step. */
+    private void queueSend(final int i)
+    {
+        if ((flags[i] & (SEND_QUEUED | OUTPUT_SHUT | CLOSED)) == 0)
+        {
+            flags[i] |= SEND_QUEUED;
+            sendQueue[(sendQueueHead + sendQueueSize++) % count] = i;
+        }
+    }
+
+    /** Serves queued connections up to the step's byte budget. Returns how many were served. */
+    private int sendQueued()
+    {
+        int budget = SEND_BUDGET_PER_STEP;
+        int served = 0;
+        for (int n = sendQueueSize; n > 0 && budget > 0; n--)
+        {
+            final int i = sendQueue[sendQueueHead];
+            sendQueueHead = (sendQueueHead + 1) % count;
+            sendQueueSize--;
+            flags[i] &= ~SEND_QUEUED;
+            if ((flags[i] & CLOSED) != 0 || outcome[i] != RUNNING)
+            {
+                continue;
+            }
+            final int written = pump(i, budget);
+            budget -= written;
+            served++;
+            if (budget <= 0 && sent[i] < sendBytes)
+            {
+                // out of budget, not out of room: its turn comes again
+                queueSend(i);
+            }
+        }
+        return served;
+    }
+
+    /**
+     * Writes up to {@code budget} bytes of connection {@code i}'s stream, then FIN once all is written. Stops
+     * early when the send buffer is full: the refused write marks the connection write-blocked, so onWritable
+     * follows when the peer acknowledges. Returns the bytes written.
+     */
+    private int pump(final int i, final int budget)
     {
         final long id = ids[i];
-        while (sent[i] < sendBytes)
+        int total = 0;
+        while (sent[i] < sendBytes && total < budget)
         {
             final TcpConnection c = endpoint.connection(id);
             if (c == null)
             {
-                return;
+                return total;
             }
-            // With a full buffer, a 1-byte try is refused and marks the connection write-blocked, so onWritable
-            // follows when the peer acknowledges.
+            // with a full buffer, a 1-byte try is refused (and marks the connection write-blocked)
             final int room = Math.max(1, c.sendCapacity() - c.sendQueued());
-            final int n = (int)Math.min(Math.min(CHUNK, room), sendBytes - sent[i]);
+            final int n = (int)Math.min(Math.min(CHUNK, Math.min(room, budget - total)), sendBytes - sent[i]);
             pattern.fill(i, sent[i], sendScratch, 0, n);
             final int written = endpoint.write(id, sendBuffer, 0, n);
             if (written < 0)
             {
-                return;
+                return total;
             }
             sentDigest[i].update(sendScratch, 0, written);
             sent[i] += written;
             totalSent += written;
+            total += written;
             if (written < n)
             {
-                return;
+                return total;
             }
         }
-        if ((flags[i] & OUTPUT_SHUT) == 0)
+        if (sent[i] == sendBytes && (flags[i] & OUTPUT_SHUT) == 0)
         {
             flags[i] |= OUTPUT_SHUT;
             endpoint.shutdownOutput(id);
             closeWhenDone(i);
         }
+        return total;
     }
 
     private void closeWhenDone(final int i)
@@ -389,7 +447,7 @@ public final class ClientSession implements TcpHandler
         flags[i] |= CONNECTED;
         opening--;
         established++;
-        pump(i);
+        queueSend(i);
     }
 
     public int onData(final long id, final DirectBuffer buffer, final int offset, final int length)
@@ -443,9 +501,9 @@ public final class ClientSession implements TcpHandler
     public void onWritable(final long id)
     {
         final int i = index(id);
-        if (i >= 0 && (flags[i] & OUTPUT_SHUT) == 0)
+        if (i >= 0)
         {
-            pump(i);
+            queueSend(i);
         }
     }
 
