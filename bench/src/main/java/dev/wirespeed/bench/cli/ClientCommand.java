@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.wirespeed.bench.client.ClientAgent;
 import dev.wirespeed.bench.client.ClientSession;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
@@ -41,8 +40,8 @@ import picocli.CommandLine.Spec;
  * each second and one {@code RESULT} line; exit 0 when every connection succeeded, 1 when any failed (refused,
  * reset, timeout, mismatch), 2 on bad flags.
  * <p>
- * The shard and the client share the calling thread: an {@link AgentInvoker} drives a {@link ClientAgent} (the
- * shard's duty cycle, then the client's step), so no endpoint call crosses threads.
+ * The shard and the client share the calling thread: an {@link AgentInvoker} drives the shard, whose duty cycle
+ * runs the client's step as a {@link dev.wirespeed.engine.runtime.ShardDuty}, so no endpoint call crosses threads.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Runs the TCP engine as a client of a server on the local link: sends, receives, checks, closes.")
@@ -166,7 +165,8 @@ public final class ClientCommand implements Callable<Integer>
         final IdleStrategy idleStrategy = "busy".equals(idle) ? new BusySpinIdleStrategy() :
             new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
         final Throwable[] failure = new Throwable[1];
-        final AgentInvoker invoker = new AgentInvoker(t -> failure[0] = t, null, new ClientAgent(shard, session));
+        shard.addDuty(session::step);
+        final AgentInvoker invoker = new AgentInvoker(t -> failure[0] = t, null, shard);
 
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupted = true);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupted = true);

@@ -22,8 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * server is an echo), half-closes with FIN once everything is sent, closes once the server's FIN is in, and ends
  * when every TCB it made is gone or in TIME-WAIT.
  * <p>
- * It is the endpoint's {@link TcpHandler} and its {@link #step(long)} runs in the same duty cycle, so every
- * endpoint call happens on the shard thread. It knows nothing about DPDK: tests drive it over an in-memory wire.
+ * It is the endpoint's {@link TcpHandler} and its {@link #step(long)} is a duty of the same shard (run after rx
+ * and timers, before the endpoint's dispatch), so every endpoint call happens on the shard thread. It knows nothing about DPDK: tests drive it over an in-memory wire.
  * Writing happens in {@code step}, at most {@link #SEND_BUDGET_PER_STEP} bytes per step over the connections that
  * can send (a ring, each connection once), so a duty cycle stays short however many connect at once; callbacks
  * only queue. Per-connection state sits in arrays indexed by connection number, allocated once; the data path
@@ -63,7 +63,6 @@ public final class ClientSession implements TcpHandler
      * SEG.ACK. Exiting at once would leave the server's socket open.
      */
     static final long ABORT_LINGER_NS = 200_000_000L;
-    private static final long LINGER_CHECK_INTERVAL_NS = 1_000_000L;
     private static final int CHUNK = 64 * 1024;
     /**
      * Bytes written per step at most, so one duty cycle stays short (the shard polls rx and timers between steps):
@@ -120,7 +119,6 @@ public final class ClientSession implements TcpHandler
     private long deadlineNs;
     private long lingerDeadlineNs;
     private long lingerAtLeastUntilNs;
-    private long nextLingerCheckNs;
     private long endNs;
     private String stopReason;
 
@@ -251,16 +249,10 @@ public final class ClientSession implements TcpHandler
         final long timeWaitNs = waitTimeWait && stopReason == null ? 2 * endpoint.config().mslNs : 0;
         lingerDeadlineNs = nowNs + LINGER_NS + timeWaitNs;
         lingerAtLeastUntilNs = stopReason == null ? nowNs : nowNs + ABORT_LINGER_NS;
-        nextLingerCheckNs = nowNs;
     }
 
     private int stepLinger(final long nowNs)
     {
-        if (nowNs - nextLingerCheckNs < 0)
-        {
-            return 0;
-        }
-        nextLingerCheckNs = nowNs + LINGER_CHECK_INTERVAL_NS;
         countTcbs();
         final boolean settled = tcbsLeft == 0 && (timeWaitLeft == 0 || !waitTimeWait || stopReason != null) &&
             !endpoint.hasPendingOutput() && nowNs - lingerAtLeastUntilNs >= 0;
@@ -275,16 +267,8 @@ public final class ClientSession implements TcpHandler
 
     private void countTcbs()
     {
-        int timeWait = 0;
-        for (int i = 0; i < nextToOpen; i++)
-        {
-            if (ids[i] >= 0 && endpoint.state(ids[i]) == TcpState.TIME_WAIT)
-            {
-                timeWait++;
-            }
-        }
-        timeWaitLeft = timeWait;
-        tcbsLeft = endpoint.connectionCount() - timeWait;
+        timeWaitLeft = (int)endpoint.counters().connections(TcpState.TIME_WAIT);
+        tcbsLeft = endpoint.liveConnectionCount();
     }
 
     /** Ends the run early: open connections are aborted at the next step. */

@@ -72,9 +72,9 @@ class ClientSessionTest
             toClient.deliver(client, nowNs);
             server.poll(nowNs);
             client.poll(nowNs);
+            session.step(nowNs); // a shard duty: after rx and timers, before dispatch
             server.dispatch(nowNs, toClient);
             client.dispatch(nowNs, toServer);
-            session.step(nowNs);
         }
         assertTrue(session.isDone(), "the session ends");
     }
@@ -204,9 +204,9 @@ class ClientSessionTest
             nowNs += STEP_NS;
             toServer.deliver(server, nowNs);
             toClient.deliver(client, nowNs);
+            session.step(nowNs);
             server.dispatch(nowNs, toClient);
             client.dispatch(nowNs, toServer);
-            session.step(nowNs);
         }
         assertTrue(session.totalSent() > 0);
         session.stop("interrupted");
