@@ -304,6 +304,12 @@ public final class TcpConnection
         return sendBytes;
     }
 
+    /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
+    public int sendCapacity()
+    {
+        return sendCap;
+    }
+
     public int unreadBytes()
     {
         return rcvDataEnd() - readSeq;
@@ -1788,7 +1794,10 @@ public final class TcpConnection
                 if (rstPending)
                 {
                     rstPending = false;
-                    header(s, sndMax, RST | ACK);
+                    // RST <SEQ=SND.NXT> (checklist 46), but never past the peer's window: after a zero-window probe
+                    // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
+                    final int windowEnd = sndUna + sndWnd;
+                    header(s, leq(sndMax, windowEnd) ? sndMax : windowEnd, RST | ACK);
                     s.ack = rcvNxt;
                     s.window = 0;
                     counters.increment(RSTS_SENT);

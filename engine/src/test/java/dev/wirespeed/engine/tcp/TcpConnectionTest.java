@@ -805,6 +805,26 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist46_abortAfterARefusedZeroWindowProbeSendsRstAtTheWindowEdge()
+        {
+            // The probe byte took SND.NXT past the peer's closed window; an RST there is outside the window and
+            // dropped (Linux did, leaving its socket ESTABLISHED). It goes at SND.UNA + SND.WND, where the peer's
+            // RCV.NXT is (Linux's tcp_acceptable_seq).
+            established();
+            send(in().window(0));
+            expectNothing();
+            write("0123456789");
+            expectNothing();
+            advanceTo(200 * MS);
+            expect(data(out(), "0"));
+            send(in().window(0));
+            expectNothing();
+            ep.abort(id);
+            expect(out().seq(LOCAL_SEQ + 1).flags(RST | ACK).window(0));
+            assertEquals(0, ep.connectionCount());
+        }
+
+        @Test
         void checklist47_restartedPeerSynGetsChallengeAckThenItsRstAccepted()
         {
             established();
