@@ -34,7 +34,7 @@ class ClientCommandTest
     void aServerOffTheLocalNetworkIsRefused()
     {
         assertEquals(2, run("--connect", "198.51.100.7:80"));
-        assertTrue(err.toString().startsWith("--connect 198.51.100.7 is not on the local network 192.0.2.0/24: " +
+        assertTrue(err.toString().startsWith("wirespeed: error: --connect 198.51.100.7 is not on the local network 192.0.2.0/24: " +
             "the client has no routing"), err.toString());
     }
 
