@@ -28,7 +28,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       in place, hand TCP segments to the endpoint (payload zero-copy over the mbuf);</li>
  *   <li>timers: {@code endpoint.poll(nowNs)}, ARP retries;</li>
  *   <li>{@code endpoint.dispatch}: every segment is written straight into a new mbuf and batched;</li>
- *   <li>tx_burst when the batch is full or {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
+ *   <li>tx_burst when the batch is full, when the rx burst came back short (nothing else is waiting, so
+ *       holding the batch would only add latency), or when {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
  * </ol>
  * Mbuf ownership: a received mbuf is freed exactly once at the end of its handling, unless it is turned into a
  * reply in place, in which case it moves to the TX batch; an mbuf in the TX batch belongs to the driver once
@@ -126,11 +127,14 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int work = pollRx();
+        final int received = pollRx();
+        int work = received;
         work += endpoint.poll(nowNs);
         work += arpCache.poll(nowNs);
         work += endpoint.dispatch(nowNs, this);
-        work += flushTx(false);
+        // a short rx burst means nothing else is waiting: send now (batching more would only add latency, up to
+        // the whole flush interval per hop); under load the bursts are full and the batch still fills
+        work += flushTx(received < rxBurst.capacity());
         return work;
     }
 

@@ -1,0 +1,78 @@
+package dev.wirespeed.bench.e2e;
+
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one phase measured: connections per second, round-trip percentiles, or Gbit/s, plus the error count
+ * (anything wrong: bad bytes, resets, timeouts, a stall, TCBs or mbufs left over) and a detail line.
+ */
+public final class PhaseResult
+{
+    public enum Phase
+    {
+        CPS, LATENCY, BULK
+    }
+
+    public final String stack;
+    public final Phase phase;
+    /** CPS: connections per second; BULK: Gbit/s of payload; LATENCY: round trips per second. */
+    public final double rate;
+    /** LATENCY only, in nanoseconds. */
+    public final long p50Ns;
+    public final long p99Ns;
+    public final long p999Ns;
+    public final long maxNs;
+    /** Completed operations in the window: connections, round trips, or bytes. */
+    public final long count;
+    public final long errors;
+    public final String detail;
+
+    private PhaseResult(final String stack, final Phase phase, final double rate, final Histogram h, final long count,
+        final long errors, final String detail)
+    {
+        this.stack = stack;
+        this.phase = phase;
+        this.rate = rate;
+        this.p50Ns = h == null ? 0 : h.getValueAtPercentile(50);
+        this.p99Ns = h == null ? 0 : h.getValueAtPercentile(99);
+        this.p999Ns = h == null ? 0 : h.getValueAtPercentile(99.9);
+        this.maxNs = h == null ? 0 : h.getMaxValue();
+        this.count = count;
+        this.errors = errors;
+        this.detail = detail;
+    }
+
+    static PhaseResult cps(final String stack, final long connections, final long windowNs, final long errors,
+        final String detail)
+    {
+        return new PhaseResult(stack, Phase.CPS, connections * 1e9 / windowNs, null, connections, errors, detail);
+    }
+
+    static PhaseResult latency(final String stack, final Histogram h, final long windowNs, final long errors,
+        final String detail)
+    {
+        return new PhaseResult(stack, Phase.LATENCY, h.getTotalCount() * 1e9 / windowNs, h, h.getTotalCount(), errors,
+            detail);
+    }
+
+    static PhaseResult bulk(final String stack, final long bytes, final long windowNs, final long errors,
+        final String detail)
+    {
+        return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, detail);
+    }
+
+    /** One line: the figure, then the errors and the detail. */
+    public String summary()
+    {
+        final String figure = switch (phase)
+        {
+            case CPS -> String.format(Locale.ROOT, "%,.0f conn/s (%,d connections)", rate, count);
+            case LATENCY -> String.format(Locale.ROOT, "p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.2f us (%,d round trips)",
+                p50Ns / 1e3, p99Ns / 1e3, p999Ns / 1e3, maxNs / 1e3, count);
+            case BULK -> String.format(Locale.ROOT, "%.2f Gbit/s (%,d bytes)", rate, count);
+        };
+        return figure + ", errors " + errors + (detail.isEmpty() ? "" : "; " + detail);
+    }
+}
