@@ -61,6 +61,15 @@ public final class EngineE2e implements AutoCloseable
         drain = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
     }
 
+    /** How a phase ended: clean or not, what was left behind, and the counters worth printing. */
+    private record Outcome(boolean ok, int leftover, String text)
+    {
+        long errors()
+        {
+            return ok ? 0 : 1;
+        }
+    }
+
     /** Starts EAL if this process has not yet (it can start only once), and makes the ring pair. */
     public static EngineE2e open(final String name)
     {
@@ -85,14 +94,14 @@ public final class EngineE2e implements AutoCloseable
             s.messageSize);
         final TcpConfig serverConfig = config(s);
         final TcpConfig clientConfig = config(s);
-        final String run = run(s, server, serverConfig, client, clientConfig, CPS_PORT, s.concurrency + 16, end);
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, CPS_PORT, s.concurrency + 16, end);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
         server.describe(sb);
-        sb.append("; ").append(run);
+        sb.append("; ").append(run.text());
         return PhaseResult.cps("engine", client.completedInWindow, s.measureNs,
-            client.errors() + server.errors() + (run.startsWith("ok") ? 0 : 1), sb.toString());
+            client.errors() + server.errors() + run.errors(), run.leftover(), sb.toString());
     }
 
     /** Ping-pong of one message on one keep-alive connection, for the window. */
@@ -102,14 +111,14 @@ public final class EngineE2e implements AutoCloseable
         final long end = warmupEnd + s.measureNs;
         final EchoServer server = new EchoServer(warmupEnd, end);
         final PingClient client = new PingClient(warmupEnd, end, CLIENT_IP, SERVER_IP, ECHO_PORT, 1, s.messageSize);
-        final String run = run(s, server, config(s), client, config(s), ECHO_PORT, 4, end);
+        final Outcome run = run(s, server, config(s), client, config(s), ECHO_PORT, 4, end);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
         server.describe(sb);
-        sb.append("; ").append(run);
+        sb.append("; ").append(run.text());
         return PhaseResult.latency("engine", client.histogram, s.measureNs,
-            client.errors() + server.errors() + (run.startsWith("ok") ? 0 : 1), sb.toString());
+            client.errors() + server.errors() + run.errors(), run.leftover(), sb.toString());
     }
 
     /** One connection, one direction, as fast as it goes, for the window. */
@@ -125,19 +134,19 @@ public final class EngineE2e implements AutoCloseable
         final TcpConfig clientConfig = config(s);
         clientConfig.sendBufferSize = s.engineBulkBufferBytes;
         clientConfig.receiveBufferSize = 4096;
-        final String run = run(s, server, serverConfig, client, clientConfig, DISCARD_PORT, 4, end);
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, DISCARD_PORT, 4, end);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
         server.describe(sb);
-        sb.append("; ").append(run);
+        sb.append("; ").append(run.text());
         final long lost = client.sentBytes - server.receivedBytes;
         if (lost != 0)
         {
             sb.append("; sent - received = ").append(lost).append(" B");
         }
         return PhaseResult.bulk("engine", server.bytesInWindow, s.measureNs,
-            client.errors() + server.errors() + (lost != 0 ? 1 : 0) + (run.startsWith("ok") ? 0 : 1), sb.toString());
+            client.errors() + server.errors() + (lost != 0 ? 1 : 0) + run.errors(), run.leftover(), sb.toString());
     }
 
     private TcpConfig config(final E2eSettings s)
@@ -154,7 +163,7 @@ public final class EngineE2e implements AutoCloseable
      * endpoint holds a TCB, or until the drain timeout. Returns "ok ..." or what went wrong, with the shard and
      * TCP counters that matter (retransmits, drops, mbufs).
      */
-    private String run(final E2eSettings s, final EngineSide server, final TcpConfig serverConfig,
+    private Outcome run(final E2eSettings s, final EngineSide server, final TcpConfig serverConfig,
         final EngineSide client, final TcpConfig clientConfig, final int listenPort, final int preallocate,
         final long endNs)
     {
@@ -268,7 +277,9 @@ public final class EngineE2e implements AutoCloseable
         {
             sb.append(", stray frames ").append(strayFrames);
         }
-        return sb.toString();
+        final int leftover = clientEndpoint.connectionCount() + serverEndpoint.connectionCount() +
+            Math.abs(serverLeak) + Math.abs(clientLeak);
+        return new Outcome(ok, leftover, sb.toString());
     }
 
     private static long counter(final TcpEndpoint endpoint, final int counter)

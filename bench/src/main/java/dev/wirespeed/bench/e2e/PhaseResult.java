@@ -27,10 +27,12 @@ public final class PhaseResult
     /** Completed operations in the window: connections, round trips, or bytes. */
     public final long count;
     public final long errors;
+    /** Engine only: TCBs still in either endpoint plus mbufs not back in their pool after the phase; 0 if clean. */
+    public final long leftover;
     public final String detail;
 
     private PhaseResult(final String stack, final Phase phase, final double rate, final Histogram h, final long count,
-        final long errors, final String detail)
+        final long errors, final long leftover, final String detail)
     {
         this.stack = stack;
         this.phase = phase;
@@ -41,26 +43,28 @@ public final class PhaseResult
         this.maxNs = h == null ? 0 : h.getMaxValue();
         this.count = count;
         this.errors = errors;
+        this.leftover = leftover;
         this.detail = detail;
     }
 
     static PhaseResult cps(final String stack, final long connections, final long windowNs, final long errors,
-        final String detail)
+        final long leftover, final String detail)
     {
-        return new PhaseResult(stack, Phase.CPS, connections * 1e9 / windowNs, null, connections, errors, detail);
-    }
-
-    static PhaseResult latency(final String stack, final Histogram h, final long windowNs, final long errors,
-        final String detail)
-    {
-        return new PhaseResult(stack, Phase.LATENCY, h.getTotalCount() * 1e9 / windowNs, h, h.getTotalCount(), errors,
+        return new PhaseResult(stack, Phase.CPS, connections * 1e9 / windowNs, null, connections, errors, leftover,
             detail);
     }
 
-    static PhaseResult bulk(final String stack, final long bytes, final long windowNs, final long errors,
-        final String detail)
+    static PhaseResult latency(final String stack, final Histogram h, final long windowNs, final long errors,
+        final long leftover, final String detail)
     {
-        return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, detail);
+        return new PhaseResult(stack, Phase.LATENCY, h.getTotalCount() * 1e9 / windowNs, h, h.getTotalCount(), errors,
+            leftover, detail);
+    }
+
+    static PhaseResult bulk(final String stack, final long bytes, final long windowNs, final long errors,
+        final long leftover, final String detail)
+    {
+        return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, leftover, detail);
     }
 
     /** One line: the figure, then the errors and the detail. */
