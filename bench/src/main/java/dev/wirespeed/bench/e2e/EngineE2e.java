@@ -62,11 +62,22 @@ public final class EngineE2e implements AutoCloseable
     }
 
     /** How a phase ended: clean or not, what was left behind, and the counters worth printing. */
-    private record Outcome(boolean ok, int leftover, String text)
+    private record Outcome(boolean ok, int leftover, boolean sharedThread, long clientAllocated,
+        long serverAllocated, String text)
     {
         long errors()
         {
             return ok ? 0 : 1;
+        }
+
+        /** Both shard threads' allocation in the window (one thread's counter when they share a thread). */
+        long allocated()
+        {
+            if (clientAllocated < 0 || serverAllocated < 0)
+            {
+                return -1;
+            }
+            return sharedThread ? clientAllocated : clientAllocated + serverAllocated;
         }
     }
 
@@ -101,7 +112,7 @@ public final class EngineE2e implements AutoCloseable
         server.describe(sb);
         sb.append("; ").append(run.text());
         return PhaseResult.cps("engine", client.completedInWindow, s.measureNs,
-            client.errors() + server.errors() + run.errors(), run.leftover(), sb.toString());
+            client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
     }
 
     /** Ping-pong of one message on one keep-alive connection, for the window. */
@@ -118,7 +129,7 @@ public final class EngineE2e implements AutoCloseable
         server.describe(sb);
         sb.append("; ").append(run.text());
         return PhaseResult.latency("engine", client.histogram, s.measureNs,
-            client.errors() + server.errors() + run.errors(), run.leftover(), sb.toString());
+            client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
     }
 
     /** One connection, one direction, as fast as it goes, for the window. */
@@ -146,7 +157,8 @@ public final class EngineE2e implements AutoCloseable
             sb.append("; sent - received = ").append(lost).append(" B");
         }
         return PhaseResult.bulk("engine", server.bytesInWindow, s.measureNs,
-            client.errors() + server.errors() + (lost != 0 ? 1 : 0) + run.errors(), run.leftover(), sb.toString());
+            client.errors() + server.errors() + (lost != 0 ? 1 : 0) + run.errors(), run.leftover(), run.allocated(),
+            sb.toString());
     }
 
     private TcpConfig config(final E2eSettings s)
@@ -266,6 +278,8 @@ public final class EngineE2e implements AutoCloseable
             sb.append("\n    client TCP counters: ").append(clientEndpoint.counters())
                 .append("\n    server TCP counters: ").append(serverEndpoint.counters());
         }
+        sb.append(", allocated in the window: client thread ").append(clientAgent.allocatedInWindow)
+            .append(" B, server thread ").append(serverAgent.allocatedInWindow).append(" B");
         sb.append(", frames c->s ").append(clientShard.txPackets()).append(" s->c ").append(serverShard.txPackets());
         final long txDrops = clientShard.txDropped() + serverShard.txDropped() + clientShard.txNoMbuf() +
             serverShard.txNoMbuf();
@@ -279,7 +293,7 @@ public final class EngineE2e implements AutoCloseable
         }
         final int leftover = clientEndpoint.connectionCount() + serverEndpoint.connectionCount() +
             Math.abs(serverLeak) + Math.abs(clientLeak);
-        return new Outcome(ok, leftover, sb.toString());
+        return new Outcome(ok, leftover, sharedThread, clientAgent.allocatedInWindow, serverAgent.allocatedInWindow, sb.toString());
     }
 
     private static long counter(final TcpEndpoint endpoint, final int counter)

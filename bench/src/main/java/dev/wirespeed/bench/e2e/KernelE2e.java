@@ -59,7 +59,7 @@ public final class KernelE2e
                 (client.failure == null ? "" : ", failed: " + client.failure) + "; server: accepted " +
                 server.accepted + ", served " + server.served + ", errors " + server.errors +
                 (server.failure == null ? "" : ", failed: " + server.failure);
-            return PhaseResult.cps("kernel", client.completedInWindow, s.measureNs, errors, 0, detail);
+            return PhaseResult.cps("kernel", client.completedInWindow, s.measureNs, errors, 0, -1, detail);
         }
     }
 
@@ -407,7 +407,7 @@ public final class KernelE2e
             echoThread.join(nanosToMillis(s.drainTimeoutNs));
             final boolean stalled = echoThread.isAlive();
             final long errors = bad + (stalled ? 1 : 0) + (echo.failure == null ? 0 : 1);
-            return PhaseResult.latency(stack, h, s.measureNs, errors, 0, "round trips " + roundTrips + ", bad " + bad +
+            return PhaseResult.latency(stack, h, s.measureNs, errors, 0, -1, "round trips " + roundTrips + ", bad " + bad +
                 (stalled ? ", echo STALLED" : "") + (echo.failure == null ? "" : ", echo failed: " + echo.failure));
         }
     }
@@ -485,7 +485,7 @@ public final class KernelE2e
             final long lost = sent - sink.received;
             final long errors = sink.badChunks + (stalled ? 1 : 0) + (lost != 0 ? 1 : 0) +
                 (sink.failure == null ? 0 : 1);
-            return PhaseResult.bulk("kernel", sink.bytesInWindow, s.measureNs, errors, 0, "sent " + sent +
+            return PhaseResult.bulk("kernel", sink.bytesInWindow, s.measureNs, errors, 0, -1, "sent " + sent +
                 " B, received " + sink.received + " B" + (s.verifyBulk ? ", bad chunks " + sink.badChunks : "") +
                 (stalled ? ", sink STALLED" : "") + (sink.failure == null ? "" : ", sink failed: " + sink.failure));
         }

@@ -29,10 +29,12 @@ public final class PhaseResult
     public final long errors;
     /** Engine only: TCBs still in either endpoint plus mbufs not back in their pool after the phase; 0 if clean. */
     public final long leftover;
+    /** Engine only: bytes its shard thread(s) allocated during the window, or -1 (kernel, or not sampled). */
+    public final long allocatedBytes;
     public final String detail;
 
     private PhaseResult(final String stack, final Phase phase, final double rate, final Histogram h, final long count,
-        final long errors, final long leftover, final String detail)
+        final long errors, final long leftover, final long allocatedBytes, final String detail)
     {
         this.stack = stack;
         this.phase = phase;
@@ -44,27 +46,39 @@ public final class PhaseResult
         this.count = count;
         this.errors = errors;
         this.leftover = leftover;
+        this.allocatedBytes = allocatedBytes;
         this.detail = detail;
     }
 
     static PhaseResult cps(final String stack, final long connections, final long windowNs, final long errors,
-        final long leftover, final String detail)
+        final long leftover, final long allocatedBytes, final String detail)
     {
         return new PhaseResult(stack, Phase.CPS, connections * 1e9 / windowNs, null, connections, errors, leftover,
-            detail);
+            allocatedBytes, detail);
     }
 
     static PhaseResult latency(final String stack, final Histogram h, final long windowNs, final long errors,
-        final long leftover, final String detail)
+        final long leftover, final long allocatedBytes, final String detail)
     {
         return new PhaseResult(stack, Phase.LATENCY, h.getTotalCount() * 1e9 / windowNs, h, h.getTotalCount(), errors,
-            leftover, detail);
+            leftover, allocatedBytes, detail);
     }
 
     static PhaseResult bulk(final String stack, final long bytes, final long windowNs, final long errors,
-        final long leftover, final String detail)
+        final long leftover, final long allocatedBytes, final String detail)
     {
-        return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, leftover, detail);
+        return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, leftover,
+            allocatedBytes, detail);
+    }
+
+    /** Bytes allocated per connection, per round trip, or per MiB moved; NaN when not measured. */
+    public double allocatedPerOp()
+    {
+        if (allocatedBytes < 0 || count == 0)
+        {
+            return Double.NaN;
+        }
+        return phase == Phase.BULK ? allocatedBytes * 1048576.0 / count : (double)allocatedBytes / count;
     }
 
     /** One line: the figure, then the errors and the detail. */
@@ -77,6 +91,8 @@ public final class PhaseResult
                 p50Ns / 1e3, p99Ns / 1e3, p999Ns / 1e3, maxNs / 1e3, count);
             case BULK -> String.format(Locale.ROOT, "%.2f Gbit/s (%,d bytes)", rate, count);
         };
-        return figure + ", errors " + errors + (detail.isEmpty() ? "" : "; " + detail);
+        final String alloc = allocatedBytes < 0 ? "" : String.format(Locale.ROOT, ", allocated %.3f B/%s", allocatedPerOp(),
+            phase == Phase.CPS ? "connection" : phase == Phase.LATENCY ? "round trip" : "MiB");
+        return figure + alloc + ", errors " + errors + (detail.isEmpty() ? "" : "; " + detail);
     }
 }

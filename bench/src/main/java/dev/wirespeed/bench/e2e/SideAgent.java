@@ -12,9 +12,17 @@ import org.agrona.concurrent.Agent;
  */
 final class SideAgent implements Agent
 {
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+
     private final Shard shard;
     private final EngineSide side;
     private final String roleName;
+    private boolean windowStarted;
+    private boolean windowEnded;
+    private long allocatedAtStart;
+    /** Bytes this thread allocated during the measurement window (read after the thread is joined); -1 if unknown. */
+    long allocatedInWindow = -1;
 
     SideAgent(final Shard shard, final EngineSide side, final String roleName)
     {
@@ -31,7 +39,27 @@ final class SideAgent implements Agent
     public int doWork()
     {
         final int work = shard.doWork();
-        return work + side.step(shard.nowNs());
+        final long nowNs = shard.nowNs();
+        if (!windowEnded && side.inWindow(nowNs) != windowStarted)
+        {
+            sampleAllocation();
+        }
+        return work + side.step(nowNs);
+    }
+
+    /** Two samples of the thread's allocation counter: as the window opens and as it closes. */
+    private void sampleAllocation()
+    {
+        if (!windowStarted)
+        {
+            windowStarted = true;
+            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+        }
+        else
+        {
+            windowEnded = true;
+            allocatedInWindow = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
+        }
     }
 
     public void onClose()
