@@ -53,18 +53,27 @@ public final class E2eCommand implements Callable<Integer>
     @Option(names = "--time-wait-ms", defaultValue = "200", description = "engine TIME-WAIT, 2*MSL (default ${DEFAULT-VALUE}; the kernel's is 60 s)")
     long timeWaitMs;
 
-    @Option(names = "--bulk-buffer-kb", defaultValue = "1024", description = "engine send/receive buffer in the bulk phase, KiB, a power of two (default ${DEFAULT-VALUE})")
+    @Option(names = "--bulk-buffer-kb", defaultValue = "256", description = "engine send/receive buffer in the bulk phase, KiB, a power of two (default ${DEFAULT-VALUE})")
     int bulkBufferKb;
 
     @Option(names = "--verify", description = "check every bulk byte at the receiver (costs receiver CPU)")
     boolean verify;
 
     @Option(names = "--kernel-spin", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "also measure the kernel's latency with busy-polled non-blocking sockets (default ${DEFAULT-VALUE})")
+        description = "also measure the kernel's latency with busy-polled non-blocking sockets, idling like the engine's --idle (default ${DEFAULT-VALUE})")
     boolean kernelSpin;
 
     @Option(names = "--engine-threads", defaultValue = "2", description = "engine shard threads: 2 (one per shard) or 1 (both shards composed on one thread) (default ${DEFAULT-VALUE})")
     int engineThreads;
+
+    @Option(names = "--mtu", defaultValue = "1500", description = "engine IP MTU on the net_ring pair, 576..9000 (default ${DEFAULT-VALUE}; loopback's is 65536)")
+    int mtu;
+
+    @Option(names = "--jumbo-mtu", defaultValue = "9000", description = "also run the engine's bulk phase at this MTU, 0 for no (default ${DEFAULT-VALUE})")
+    int jumboMtu;
+
+    @Option(names = "--idle", defaultValue = "busy", description = "engine shard idle strategy: busy, yield or backoff (default ${DEFAULT-VALUE})")
+    String idle;
 
     @Option(names = "--verbose", description = "print every non-zero engine TCP counter after each engine phase")
     boolean verbose;
@@ -72,6 +81,7 @@ public final class E2eCommand implements Callable<Integer>
     private static final String ENGINE = "engine";
     private static final String KERNEL = "kernel";
     private static final String KERNEL_SPIN = "kernel-spin";
+    private static final String ENGINE_JUMBO = "engine-jumbo";
 
     public Integer call() throws Exception
     {
@@ -84,12 +94,11 @@ public final class E2eCommand implements Callable<Integer>
         s.engineTimeWaitNs = timeWaitMs * 1_000_000L;
         s.engineBulkBufferBytes = bulkBufferKb * 1024;
         s.verifyBulk = verify;
+        s.engineMtu = mtu;
+        final E2eSettings jumbo = s.copy();
+        jumbo.engineMtu = jumboMtu;
 
         final List<PhaseResult.Phase> phaseList = new ArrayList<>();
-        if (engineThreads != 1 && engineThreads != 2)
-        {
-            throw new ParameterException(spec.commandLine(), "--engine-threads must be 1 or 2");
-        }
         for (final String p : phases)
         {
             phaseList.add(PhaseResult.Phase.valueOf(p.trim().toUpperCase(Locale.ROOT)));
@@ -97,12 +106,13 @@ public final class E2eCommand implements Callable<Integer>
         final boolean runEngine = stacks.contains(ENGINE);
         final boolean runKernel = stacks.contains(KERNEL);
         System.out.printf(Locale.ROOT, "e2e: %d round(s) of %s on %s; %.1f s warm-up + %.1f s measured per phase; " +
-            "cps concurrency %d, message %d B; engine TIME-WAIT %d ms, bulk buffer %d KiB, %d shard thread(s); %d cores%n",
-            rounds, phaseList, stacks, warmup, seconds, concurrency, size, timeWaitMs, bulkBufferKb, engineThreads,
-            Runtime.getRuntime().availableProcessors());
+            "cps concurrency %d, message %d B; engine TIME-WAIT %d ms, bulk buffer %d KiB, MTU %d, %d shard thread(s), " +
+            "idle %s; %d cores%n", rounds, phaseList, stacks, warmup, seconds, concurrency, size, timeWaitMs, bulkBufferKb,
+            mtu, engineThreads, idle, Runtime.getRuntime().availableProcessors());
 
         final Map<PhaseResult.Phase, Map<String, List<PhaseResult>>> results = new EnumMap<>(PhaseResult.Phase.class);
-        final EngineE2e engine = runEngine ? EngineE2e.open("ws_e2e").verbose(verbose).sharedThread(engineThreads == 1) : null;
+        final EngineE2e engine = runEngine ? EngineE2e.open("ws_e2e", Math.max(mtu, jumboMtu)).verbose(verbose)
+            .sharedThread(engineThreads == 1).idle(idle) : null;
         final KernelE2e kernel = new KernelE2e();
         long errors = 0;
         try
@@ -115,6 +125,10 @@ public final class E2eCommand implements Callable<Integer>
                     if (runEngine)
                     {
                         order.add(ENGINE);
+                        if (phase == PhaseResult.Phase.BULK && jumboMtu != 0 && jumboMtu != mtu)
+                        {
+                            order.add(ENGINE_JUMBO);
+                        }
                     }
                     if (runKernel)
                     {
@@ -130,10 +144,11 @@ public final class E2eCommand implements Callable<Integer>
                     }
                     for (final String stack : order)
                     {
-                        System.out.printf(Locale.ROOT, "[round %d/%d] %-11s %-7s ... ", round, rounds, stack,
+                        System.out.printf(Locale.ROOT, "[round %d/%d] %-12s %-7s ... ", round, rounds, stack,
                             phase.name().toLowerCase(Locale.ROOT));
                         System.out.flush();
-                        final PhaseResult r = run(engine, kernel, stack, phase, s);
+                        final PhaseResult r = run(engine, kernel, stack, phase, ENGINE_JUMBO.equals(stack) ? jumbo : s,
+                            !"busy".equals(idle));
                         System.out.println(r.summary());
                         errors += r.errors;
                         results.computeIfAbsent(phase, k -> new LinkedHashMap<>())
@@ -155,11 +170,11 @@ public final class E2eCommand implements Callable<Integer>
     }
 
     private static PhaseResult run(final EngineE2e engine, final KernelE2e kernel, final String stack,
-        final PhaseResult.Phase phase, final E2eSettings s) throws Exception
+        final PhaseResult.Phase phase, final E2eSettings s, final boolean yieldWhenIdle) throws Exception
     {
         return switch (stack)
         {
-            case ENGINE -> switch (phase)
+            case ENGINE, ENGINE_JUMBO -> switch (phase)
             {
                 case CPS -> engine.cps(s);
                 case LATENCY -> engine.latency(s);
@@ -171,11 +186,11 @@ public final class E2eCommand implements Callable<Integer>
                 case LATENCY -> kernel.latency(s, false);
                 case BULK -> kernel.bulk(s);
             };
-            default -> kernel.latency(s, true);
+            default -> kernel.latency(s, true, yieldWhenIdle);
         };
     }
 
-    private static void report(final Map<PhaseResult.Phase, Map<String, List<PhaseResult>>> results)
+    private void report(final Map<PhaseResult.Phase, Map<String, List<PhaseResult>>> results)
     {
         System.out.println();
         System.out.println("medians over the rounds (per-round values in brackets):");
@@ -214,8 +229,14 @@ public final class E2eCommand implements Callable<Integer>
         if (bulk.containsKey(ENGINE) && bulk.containsKey(KERNEL))
         {
             final double ratio = median(bulk.get(ENGINE), r -> r.rate) / median(bulk.get(KERNEL), r -> r.rate);
-            System.out.printf(Locale.ROOT, "ratio bulk    engine/kernel          = %8.2fx   (target >= 1x: %s)%n",
-                ratio, ratio >= 1 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "ratio bulk    engine/kernel          = %8.2fx   (target >= 1x: %s; engine MTU %d, loopback 65536)%n",
+                ratio, ratio >= 1 ? "met" : "NOT met", mtu);
+            if (bulk.containsKey(ENGINE_JUMBO))
+            {
+                final double jumboRatio = median(bulk.get(ENGINE_JUMBO), r -> r.rate) / median(bulk.get(KERNEL), r -> r.rate);
+                System.out.printf(Locale.ROOT, "      at engine MTU %-5d              = %8.2fx   (target >= 1x: %s)%n",
+                    jumboMtu, jumboRatio, jumboRatio >= 1 ? "met" : "NOT met");
+            }
         }
     }
 
@@ -255,6 +276,14 @@ public final class E2eCommand implements Callable<Integer>
         if (timeWaitMs < 1 || bulkBufferKb < 4 || Integer.bitCount(bulkBufferKb) != 1 || bulkBufferKb > 65536)
         {
             throw new ParameterException(spec.commandLine(), "--time-wait-ms must be >= 1, --bulk-buffer-kb a power of two in 4..65536");
+        }
+        if (!List.of("busy", "yield", "backoff").contains(idle))
+        {
+            throw new ParameterException(spec.commandLine(), "--idle must be busy, yield or backoff");
+        }
+        if (mtu < 576 || mtu > 9000 || (jumboMtu != 0 && (jumboMtu < 576 || jumboMtu > 9000)))
+        {
+            throw new ParameterException(spec.commandLine(), "--mtu and --jumbo-mtu must be 576..9000 (--jumbo-mtu 0: none)");
         }
         if (engineThreads != 1 && engineThreads != 2)
         {

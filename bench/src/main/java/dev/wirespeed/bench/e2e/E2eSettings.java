@@ -12,10 +12,27 @@ public final class E2eSettings
     public int messageSize = 64;
     /** Engine TIME-WAIT length (2·MSL). The kernel's is fixed at 60 s. */
     public long engineTimeWaitNs = 200_000_000L;
+    /** Engine IP MTU (the ports must have been opened with mbufs big enough: {@link EngineE2e#open(String, int)}). */
+    public int engineMtu = 1500;
     /** Engine send and receive buffer size in the bulk phase (a power of two). */
-    public int engineBulkBufferBytes = 1 << 20;
+    public int engineBulkBufferBytes = 256 * 1024;
     /** Check every bulk byte against its pattern at the receiver (costs receiver CPU). */
     public boolean verifyBulk = false;
+    E2eSettings copy()
+    {
+        final E2eSettings c = new E2eSettings();
+        c.warmupNs = warmupNs;
+        c.measureNs = measureNs;
+        c.concurrency = concurrency;
+        c.messageSize = messageSize;
+        c.engineTimeWaitNs = engineTimeWaitNs;
+        c.engineMtu = engineMtu;
+        c.engineBulkBufferBytes = engineBulkBufferBytes;
+        c.verifyBulk = verifyBulk;
+        c.drainTimeoutNs = drainTimeoutNs;
+        return c;
+    }
+
     /** How long after the window a phase may take to finish and drain before it is reported as stalled. */
     public long drainTimeoutNs = 5_000_000_000L;
 }

@@ -4,21 +4,28 @@ import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EalOptions;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.MbufBurst;
+import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.RingPair;
 import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
+import dev.wirespeed.engine.wire.EthernetFrame;
+import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -41,6 +48,7 @@ public final class EngineE2e implements AutoCloseable
     static final int DISCARD_PORT = 9;
 
     private final RingPair pair;
+    private final int maxMtu;
     private final Arena arena = Arena.ofShared();
     private final MbufBurst serverRx;
     private final MbufBurst serverTx;
@@ -50,10 +58,12 @@ public final class EngineE2e implements AutoCloseable
     private long seed = System.nanoTime();
     private boolean verbose;
     private boolean sharedThread;
+    private Supplier<IdleStrategy> idle = BusySpinIdleStrategy::new;
 
-    private EngineE2e(final RingPair pair)
+    private EngineE2e(final RingPair pair, final int maxMtu)
     {
         this.pair = pair;
+        this.maxMtu = maxMtu;
         serverRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
         serverTx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
         clientRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
@@ -81,8 +91,18 @@ public final class EngineE2e implements AutoCloseable
         }
     }
 
-    /** Starts EAL if this process has not yet (it can start only once), and makes the ring pair. */
+    /** Starts EAL if this process has not yet (it can start only once), and makes the ring pair (MTU up to 1500). */
     public static EngineE2e open(final String name)
+    {
+        return open(name, 1500);
+    }
+
+    /**
+     * As {@link #open(String)}, with mbufs large enough for frames of {@code maxMtu} bytes of IP (jumbo frames: a
+     * net_ring port has no MTU of its own; the mempool's data room is the limit). Each phase then runs at its
+     * settings' {@link E2eSettings#engineMtu}, at most this.
+     */
+    public static EngineE2e open(final String name, final int maxMtu)
     {
         if (Eal.current() == null)
         {
@@ -90,9 +110,14 @@ public final class EngineE2e implements AutoCloseable
         }
         Eal.registerThread();
         final RingPair pair = RingPair.create(name, 4096);
-        pair.a().start(new PortConfig().mempool(16383, 256));
-        pair.b().start(new PortConfig().mempool(16383, 256));
-        return new EngineE2e(pair);
+        final PortConfig config = new PortConfig().mempool(16383, 256);
+        if (maxMtu > 1500)
+        {
+            config.mempool(8191, 256).dataRoom(NativeLayout.PKTMBUF_HEADROOM + EthernetFrame.HEADER_LENGTH + maxMtu);
+        }
+        pair.a().start(config);
+        pair.b().start(config);
+        return new EngineE2e(pair, maxMtu);
     }
 
     /** Connect, one request and its response, close: {@code concurrency} at a time, for the window. */
@@ -167,6 +192,12 @@ public final class EngineE2e implements AutoCloseable
         c.seed = seed++;
         c.mslNs = s.engineTimeWaitNs / 2;
         c.noDelay = true;
+        if (s.engineMtu > maxMtu)
+        {
+            throw new IllegalArgumentException("MTU " + s.engineMtu + " is more than the ports were opened for (" +
+                maxMtu + ")");
+        }
+        c.mtu = s.engineMtu;
         return c;
     }
 
@@ -213,15 +244,15 @@ public final class EngineE2e implements AutoCloseable
         final AgentRunner clientRunner;
         if (sharedThread)
         {
-            serverRunner = new AgentRunner(new BusySpinIdleStrategy(), onError, null,
+            serverRunner = new AgentRunner(idle.get(), onError, null,
                 new CompositeAgent(serverAgent, clientAgent));
             clientRunner = null;
             AgentRunner.startOnThread(serverRunner);
         }
         else
         {
-            serverRunner = new AgentRunner(new BusySpinIdleStrategy(), onError, null, serverAgent);
-            clientRunner = new AgentRunner(new BusySpinIdleStrategy(), onError, null, clientAgent);
+            serverRunner = new AgentRunner(idle.get(), onError, null, serverAgent);
+            clientRunner = new AgentRunner(idle.get(), onError, null, clientAgent);
             AgentRunner.startOnThread(serverRunner);
             AgentRunner.startOnThread(clientRunner);
         }
@@ -287,6 +318,14 @@ public final class EngineE2e implements AutoCloseable
         {
             sb.append(", tx dropped/no-mbuf ").append(txDrops);
         }
+        for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+        {
+            if (clientShard.drops(r) + serverShard.drops(r) > 0)
+            {
+                sb.append(", rx drop ").append(FrameParser.dropReasonName(r)).append(" c/s ").append(clientShard.drops(r))
+                    .append('/').append(serverShard.drops(r));
+            }
+        }
         if (strayFrames > 0)
         {
             sb.append(", stray frames ").append(strayFrames);
@@ -308,6 +347,23 @@ public final class EngineE2e implements AutoCloseable
     public EngineE2e sharedThread(final boolean shared)
     {
         this.sharedThread = shared;
+        return this;
+    }
+
+    /**
+     * How an idle shard thread waits: {@code busy} spins (lowest latency, needs a free core per shard),
+     * {@code yield} calls {@code Thread.yield()} (lets another runnable thread, perhaps the peer shard, have the core),
+     * {@code backoff} spins, yields, then parks up to 100 µs.
+     */
+    public EngineE2e idle(final String name)
+    {
+        idle = switch (name)
+        {
+            case "busy" -> BusySpinIdleStrategy::new;
+            case "yield" -> YieldingIdleStrategy::new;
+            case "backoff" -> () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            default -> throw new IllegalArgumentException("idle strategy must be busy, yield or backoff: " + name);
+        };
         return this;
     }
 

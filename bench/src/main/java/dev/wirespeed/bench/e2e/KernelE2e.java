@@ -356,13 +356,23 @@ public final class KernelE2e
 
     public PhaseResult latency(final E2eSettings s, final boolean spin) throws Exception
     {
+        return latency(s, spin, false);
+    }
+
+    /**
+     * @param spin          non-blocking sockets polled in a loop instead of blocking reads.
+     * @param yieldWhenIdle with {@code spin}: {@code Thread.yield()} after a read that found nothing (like the
+     *                      engine's {@code yield} idle strategy), else {@code Thread.onSpinWait()}.
+     */
+    public PhaseResult latency(final E2eSettings s, final boolean spin, final boolean yieldWhenIdle) throws Exception
+    {
         final long warmupEnd = System.nanoTime() + s.warmupNs;
         final long end = warmupEnd + s.measureNs;
         final String stack = spin ? "kernel-spin" : "kernel";
         try (ServerSocketChannel listener = ServerSocketChannel.open())
         {
             listener.bind(new InetSocketAddress(LOOPBACK, 0));
-            final Echo echo = new Echo(listener, s.messageSize, spin);
+            final Echo echo = new Echo(listener, s.messageSize, spin, yieldWhenIdle);
             final Thread echoThread = start(stack + "-echo", echo);
             final Histogram h = new Histogram(60_000_000_000L, 3);
             long roundTrips = 0;
@@ -386,9 +396,14 @@ public final class KernelE2e
                     }
                     while (resp.hasRemaining())
                     {
-                        if (ch.read(resp) < 0)
+                        final int n = ch.read(resp);
+                        if (n < 0)
                         {
                             throw new IOException("echo closed the connection");
+                        }
+                        if (n == 0)
+                        {
+                            idle(yieldWhenIdle);
                         }
                     }
                     now = System.nanoTime();
@@ -417,13 +432,15 @@ public final class KernelE2e
         private final ServerSocketChannel listener;
         private final int size;
         private final boolean spin;
+        private final boolean yieldWhenIdle;
         Throwable failure;
 
-        Echo(final ServerSocketChannel listener, final int size, final boolean spin)
+        Echo(final ServerSocketChannel listener, final int size, final boolean spin, final boolean yieldWhenIdle)
         {
             this.listener = listener;
             this.size = size;
             this.spin = spin;
+            this.yieldWhenIdle = yieldWhenIdle;
         }
 
         public void run()
@@ -438,9 +455,14 @@ public final class KernelE2e
                     b.clear();
                     while (b.hasRemaining())
                     {
-                        if (ch.read(b) < 0)
+                        final int n = ch.read(b);
+                        if (n < 0)
                         {
                             return;
+                        }
+                        if (n == 0)
+                        {
+                            idle(yieldWhenIdle);
                         }
                     }
                     b.flip();
@@ -545,6 +567,18 @@ public final class KernelE2e
     }
 
     // ================================================================================================ helpers
+
+    private static void idle(final boolean yield)
+    {
+        if (yield)
+        {
+            Thread.yield();
+        }
+        else
+        {
+            Thread.onSpinWait();
+        }
+    }
 
     private static Thread start(final String name, final Runnable r)
     {
