@@ -29,7 +29,7 @@ class E2eSmokeTest
         settings.engineBulkBufferBytes = 256 * 1024;
         settings.verifyBulk = true;
         settings.drainTimeoutNs = 10_000_000_000L;
-        engine = EngineE2e.open("ws_t_e2e").verbose(true);
+        engine = EngineE2e.open("ws_t_e2e", 9000).verbose(true);
     }
 
     @AfterAll
@@ -74,7 +74,17 @@ class E2eSmokeTest
     }
 
     @Test
-    void engineRunsWithBothShardsOnOneThread()
+    void engineBulkWithJumboFramesArrivesWholeAndInOrder()
+    {
+        final E2eSettings jumbo = settings.copy();
+        jumbo.engineMtu = 9000;
+        final PhaseResult r = engine.bulk(jumbo);
+        System.out.println("engine bulk, MTU 9000: " + r.summary());
+        assertClean(r);
+    }
+
+    @Test
+    void engineRunsWithBothShardsOnOneThreadAndWithAYieldingIdleStrategy()
     {
         engine.sharedThread(true);
         try
@@ -87,6 +97,17 @@ class E2eSmokeTest
         {
             engine.sharedThread(false);
         }
+        engine.idle("yield");
+        try
+        {
+            final PhaseResult r = engine.latency(settings);
+            System.out.println("engine latency, yielding: " + r.summary());
+            assertClean(r);
+        }
+        finally
+        {
+            engine.idle("busy");
+        }
     }
 
     @Test
@@ -98,7 +119,7 @@ class E2eSmokeTest
         k.concurrency = 16;
         k.verifyBulk = true;
         for (final PhaseResult r : new PhaseResult[] {new KernelE2e().cps(k), new KernelE2e().latency(k, false),
-            new KernelE2e().latency(k, true), new KernelE2e().bulk(k)})
+            new KernelE2e().latency(k, true, true), new KernelE2e().bulk(k)})
         {
             System.out.println(r.stack + " " + r.phase + ": " + r.summary());
             assertClean(r);
