@@ -147,8 +147,16 @@ public final class E2eCommand implements Callable<Integer>
                         System.out.printf(Locale.ROOT, "[round %d/%d] %-12s %-7s ... ", round, rounds, stack,
                             phase.name().toLowerCase(Locale.ROOT));
                         System.out.flush();
-                        final PhaseResult r = run(engine, kernel, stack, phase, ENGINE_JUMBO.equals(stack) ? jumbo : s,
-                            !"busy".equals(idle));
+                        PhaseResult r;
+                        try
+                        {
+                            r = run(engine, kernel, stack, phase, ENGINE_JUMBO.equals(stack) ? jumbo : s,
+                                !"busy".equals(idle));
+                        }
+                        catch (final Exception ex)
+                        {
+                            r = PhaseResult.failed(stack, phase, ex);
+                        }
                         System.out.println(r.summary());
                         errors += r.errors;
                         results.computeIfAbsent(phase, k -> new LinkedHashMap<>())

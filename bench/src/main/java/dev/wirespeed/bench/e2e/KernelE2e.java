@@ -377,7 +377,8 @@ public final class KernelE2e
             final Histogram h = new Histogram(60_000_000_000L, 3);
             long roundTrips = 0;
             long bad = 0;
-            try (SocketChannel ch = SocketChannel.open(listener.getLocalAddress()))
+            try (SocketChannel ch = SocketChannel.open(listener.getLocalAddress());
+                Watchdog ignored = new Watchdog(end + s.drainTimeoutNs, ch, listener))
             {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.configureBlocking(!spin);
@@ -491,7 +492,8 @@ public final class KernelE2e
             final Sink sink = new Sink(listener, warmupEnd, end, s.verifyBulk);
             final Thread sinkThread = start("kernel-bulk-sink", sink);
             long sent = 0;
-            try (SocketChannel ch = SocketChannel.open(listener.getLocalAddress()))
+            try (SocketChannel ch = SocketChannel.open(listener.getLocalAddress());
+                Watchdog ignored = new Watchdog(end + s.drainTimeoutNs, ch, listener))
             {
                 final ByteBuffer src = ByteBuffer.allocateDirect(Payload.BULK_PERIOD + Payload.BULK_CHUNK);
                 Payload.BULK_SOURCE.getBytes(0, src, 0, src.capacity());
@@ -567,6 +569,47 @@ public final class KernelE2e
     }
 
     // ================================================================================================ helpers
+
+    /**
+     * Closes the given channels at a deadline unless closed first, so that a blocking read or write that would
+     * never return (a peer thread that died) ends the phase instead of hanging it.
+     */
+    private static final class Watchdog implements AutoCloseable
+    {
+        private final Thread thread;
+
+        Watchdog(final long deadlineNs, final java.io.Closeable... channels)
+        {
+            thread = start("kernel-watchdog", () ->
+            {
+                long left;
+                while ((left = deadlineNs - System.nanoTime()) > 0)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                    if (Thread.interrupted())
+                    {
+                        return;
+                    }
+                }
+                for (final java.io.Closeable c : channels)
+                {
+                    try
+                    {
+                        c.close();
+                    }
+                    catch (final IOException ignored)
+                    {
+                        // closing to unblock
+                    }
+                }
+            });
+        }
+
+        public void close()
+        {
+            thread.interrupt();
+        }
+    }
 
     private static void idle(final boolean yield)
     {

@@ -40,6 +40,7 @@ public final class PhaseResult
         this.phase = phase;
         this.rate = rate;
         this.p50Ns = h == null ? 0 : h.getValueAtPercentile(50);
+        // (a failed latency phase has no histogram: its percentiles read 0)
         this.p99Ns = h == null ? 0 : h.getValueAtPercentile(99);
         this.p999Ns = h == null ? 0 : h.getValueAtPercentile(99.9);
         this.maxNs = h == null ? 0 : h.getMaxValue();
@@ -69,6 +70,12 @@ public final class PhaseResult
     {
         return new PhaseResult(stack, Phase.BULK, bytes * 8.0 / windowNs, null, bytes, errors, leftover,
             allocatedBytes, detail);
+    }
+
+    /** A phase that could not run to its end: no figure, one error, and why. */
+    static PhaseResult failed(final String stack, final Phase phase, final Throwable t)
+    {
+        return new PhaseResult(stack, phase, 0, null, 0, 1, 0, -1, "FAILED: " + t);
     }
 
     /** Bytes allocated per connection, per round trip, or per MiB moved; NaN when not measured. */
