@@ -20,21 +20,21 @@ import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * Two Wirespeed engines in one process over a crossed {@code net_ring} pair: port A is the server at 192.0.2.1,
- * port B the client at 192.0.2.2, one shard thread each (busy-spinning). The ports, their mempools and the bursts
- * are set up once; every phase builds fresh endpoints and shards on them, runs, waits until the client has finished
- * and both endpoints hold no TCB (TIME-WAIT included), stops the threads, drains anything left in the rings and
- * checks that both mempools are back where they started.
+ * port B the client at 192.0.2.2, one shard thread each (busy-spinning unless {@link #idle} says otherwise). The
+ * ports, their mempools and the bursts are set up once; every phase builds fresh endpoints and shards on them, runs,
+ * waits until the client has finished and both endpoints hold no TCB (TIME-WAIT included), stops the threads, drains
+ * anything left in the rings and checks that both mempools are back where they started.
  * <p>
  * Not thread safe: one phase at a time, driven from one thread.
  */
