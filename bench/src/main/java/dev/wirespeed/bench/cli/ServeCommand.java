@@ -1,28 +1,23 @@
 package dev.wirespeed.bench.cli;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.wirespeed.bench.serve.Services;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
-import dev.wirespeed.bindings.MbufBurst;
-import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.PortSpec;
-import dev.wirespeed.engine.runtime.PcapWriter;
+import dev.wirespeed.engine.runtime.Engine;
+import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
-import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,17 +51,29 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--http", paramLabel = "PORT", description = "HTTP/1.1 fixed-response server on this TCP port")
     Integer httpPort;
 
-    @Option(names = "--shards", defaultValue = "1", description = "shard threads (default ${DEFAULT-VALUE}; only 1 is supported so far)")
+    @Option(names = "--shards", defaultValue = "1", description = "shard threads, each with its own TCP state and TX queue (default ${DEFAULT-VALUE})")
     int shards;
 
-    @Option(names = "--pcap", paramLabel = "FILE", description = "capture every frame sent and received (pcap)")
+    @Option(names = "--pcap", paramLabel = "FILE", description = "capture every frame sent and received (pcap; shard N>0 writes FILE-shardN.pcap)")
     Path pcap;
+
+    @Option(names = "--impair", paramLabel = "SPEC", description = "fault injection on the port, both directions, e.g. loss=5%%,dup=2%%,reorder=10%%,corrupt=0.5%%,seed=7")
+    String impair;
 
     @Option(names = "--idle", defaultValue = "busy", description = "idle strategy: busy (lowest latency) or backoff (spares the CPU)")
     String idle;
 
     @Option(names = "--time-wait-ms", defaultValue = "60000", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
     long timeWaitMs;
+
+    @Option(names = "--rto-min-ms", defaultValue = "200", description = "lower bound of the retransmission timeout (default ${DEFAULT-VALUE}, like Linux; RFC 6298 says 1000)")
+    long rtoMinMs;
+
+    @Option(names = "--shutdown", defaultValue = "abort", description = "on SIGINT/SIGTERM: abort (RST every connection) or close (FIN, wait up to --shutdown-ms for peers); default ${DEFAULT-VALUE}")
+    String shutdown;
+
+    @Option(names = "--shutdown-ms", defaultValue = "2000", description = "longest wait for peers during a close shutdown (default ${DEFAULT-VALUE})")
+    long shutdownMs;
 
     public Integer call() throws Exception
     {
@@ -82,64 +89,95 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "serve needs exactly one port (--iface, --vdev or --pci), got " + ports.size());
         }
-        if (shards != 1)
+        if (shards < 1 || shards > Runtime.getRuntime().availableProcessors() * 4)
         {
-            throw new ParameterException(spec.commandLine(), "--shards " + shards + ": only one shard is supported so far");
+            throw new ParameterException(spec.commandLine(), "--shards must be 1.." +
+                Runtime.getRuntime().availableProcessors() * 4 + ", got " + shards);
         }
         if (!"busy".equals(idle) && !"backoff".equals(idle))
         {
             throw new ParameterException(spec.commandLine(), "--idle must be busy or backoff");
         }
-        final Services services = new Services();
-        try
+        if (rtoMinMs < 1 || rtoMinMs > 60_000)
         {
-            addService(services, echoPort, Services.ECHO, "--echo");
-            addService(services, discardPort, Services.DISCARD, "--discard");
-            addService(services, httpPort, Services.HTTP, "--http");
+            throw new ParameterException(spec.commandLine(), "--rto-min-ms must be 1..60000, got " + rtoMinMs);
         }
-        catch (final IllegalArgumentException ex)
+        if (!"abort".equals(shutdown) && !"close".equals(shutdown))
         {
-            throw new ParameterException(spec.commandLine(), ex.getMessage());
+            throw new ParameterException(spec.commandLine(), "--shutdown must be abort or close");
         }
-        if (services.ports().length == 0)
+        if (impair != null)
+        {
+            try
+            {
+                Impairment.parse(impair, null);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ParameterException(spec.commandLine(), "--impair: " + ex.getMessage());
+            }
+        }
+        final Services[] services = new Services[shards];
+        for (int i = 0; i < shards; i++)
+        {
+            services[i] = new Services();
+            try
+            {
+                addService(services[i], echoPort, Services.ECHO, "--echo");
+                addService(services[i], discardPort, Services.DISCARD, "--discard");
+                addService(services[i], httpPort, Services.HTTP, "--http");
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ParameterException(spec.commandLine(), ex.getMessage());
+            }
+        }
+        if (services[0].ports().length == 0)
         {
             throw new ParameterException(spec.commandLine(), "nothing to serve: give --echo, --discard and/or --http");
         }
 
         final Eal eal = Eal.init(portOptions.ealOptions());
-        final Arena arena = Arena.ofShared();
-        final EthPort port = EthPort.open(ports.get(0));
-        port.start(new PortConfig().mempool(16383, 256));
-        final TcpConfig tcp = new TcpConfig();
-        tcp.seed = System.nanoTime();
-        tcp.mslNs = timeWaitMs * 500_000L;
-        final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-        final TcpEndpoint endpoint = new TcpEndpoint(tcp, services, clock.nanoTime());
-        endpoint.addLocalAddress((int)address, prefix);
-        endpoint.preallocate(1024);
-        services.attach(endpoint, (int)address, 1024);
-        final PcapWriter capture = pcap == null ? null : new PcapWriter(pcap);
-        final Shard shard = new Shard(0, port, 0, 0, (int)address, endpoint, clock,
-            new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY), new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY), capture);
-        final IdleStrategy idleStrategy = "busy".equals(idle) ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-        final AgentRunner runner = new AgentRunner(idleStrategy, Throwable::printStackTrace, null, shard);
+        final long seed = System.nanoTime();
+        final Engine engine = Engine.builder()
+            .port(ports.get(0))
+            .address((int)address, prefix)
+            .shards(shards)
+            .tcpConfig(() ->
+            {
+                final TcpConfig tcp = new TcpConfig();
+                tcp.seed = seed;
+                tcp.mslNs = timeWaitMs * 500_000L;
+                tcp.minRtoNs = rtoMinMs * 1_000_000L;
+                return tcp;
+            })
+            .handlers(i -> services[i])
+            .idleStrategy(() -> "busy".equals(idle) ? new BusySpinIdleStrategy() :
+                new BackoffIdleStrategy(100, 10, 1_000, 1_000_000))
+            .pcap(pcap)
+            .impairment(impair)
+            .build();
+        for (int i = 0; i < shards; i++)
+        {
+            services[i].attach(engine.shard(i).endpoint(), (int)address, 1024);
+        }
 
         // SIGINT/SIGTERM end the wait below; the teardown then runs on this thread and the exit code is 0.
         final CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
-        AgentRunner.startOnThread(runner);
+        engine.start();
+        final EthPort port = engine.port();
         System.out.println("ready ip=" + ip + " mac=" + EthPort.formatMac(port.macAddress()) + " port=" +
-            ports.get(0) + " services=" + describe() + (pcap == null ? "" : " pcap=" + pcap));
+            ports.get(0) + " shards=" + shards + " rx-queues=" + engine.rxQueues() + " services=" + describe() +
+            (pcap == null ? "" : " pcap=" + pcap) + (impair == null ? "" : " impair=" + impair) +
+            (engine.counters() == null ? "" : " counters=" + engine.counters().file()));
         System.out.flush();
         stop.await();
-        runner.close();
-        final String summary = summary(shard, services);
-        port.close();
+        final boolean abort = "abort".equals(shutdown);
+        final boolean drained = engine.close(abort, TimeUnit.MILLISECONDS.toNanos(abort ? 1000 : shutdownMs));
         eal.close();
-        arena.close();
-        System.out.println(summary);
+        System.out.println(summary(engine, services) + (drained ? "" : ", shutdown: peers did not finish in time"));
         System.out.flush();
         return 0;
     }
@@ -162,21 +200,63 @@ public final class ServeCommand implements Callable<Integer>
         return sb.toString().trim().replace(' ', ',');
     }
 
-    private static String summary(final Shard shard, final Services services)
+    private static String summary(final Engine engine, final Services[] services)
     {
-        final StringBuilder sb = new StringBuilder("summary: rx ").append(shard.rxPackets()).append(" frames/")
-            .append(shard.rxBytes()).append(" B, tx ").append(shard.txPackets()).append(" frames/")
-            .append(shard.txBytes()).append(" B, tx dropped ").append(shard.txDropped()).append(", tx no-mbuf ")
-            .append(shard.txNoMbuf()).append(", http requests ").append(services.requests()).append(", echoed ")
-            .append(services.echoedBytes()).append(" B, discarded ").append(services.discardedBytes()).append(" B");
-        for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+        long rxFrames = 0, rxBytes = 0, txFrames = 0, txBytes = 0, txDropped = 0, txNoMbuf = 0, handedOff = 0;
+        long handOffDropped = 0, requests = 0, echoed = 0, discarded = 0;
+        final long[] drops = new long[FrameParser.DROP_REASON_COUNT];
+        for (int i = 0; i < engine.shardCount(); i++)
         {
-            if (shard.drops(r) > 0)
+            final Shard shard = engine.shard(i);
+            rxFrames += shard.rxPackets();
+            rxBytes += shard.rxBytes();
+            txFrames += shard.txPackets();
+            txBytes += shard.txBytes();
+            txDropped += shard.txDropped();
+            txNoMbuf += shard.txNoMbuf();
+            handedOff += shard.handedOff();
+            handOffDropped += shard.handOffDropped();
+            requests += services[i].requests();
+            echoed += services[i].echoedBytes();
+            discarded += services[i].discardedBytes();
+            for (int r = 1; r < drops.length; r++)
             {
-                sb.append(", drop ").append(FrameParser.dropReasonName(r)).append(' ').append(shard.drops(r));
+                drops[r] += shard.drops(r);
+            }
+        }
+        final StringBuilder sb = new StringBuilder("summary: rx ").append(rxFrames).append(" frames/")
+            .append(rxBytes).append(" B, tx ").append(txFrames).append(" frames/").append(txBytes)
+            .append(" B, tx dropped ").append(txDropped).append(", tx no-mbuf ").append(txNoMbuf)
+            .append(", http requests ").append(requests).append(", echoed ").append(echoed)
+            .append(" B, discarded ").append(discarded).append(" B");
+        if (engine.shardCount() > 1)
+        {
+            sb.append(", handed between shards ").append(handedOff).append(" (lost ").append(handOffDropped).append(')');
+        }
+        for (int r = 1; r < drops.length; r++)
+        {
+            if (drops[r] > 0)
+            {
+                sb.append(", drop ").append(FrameParser.dropReasonName(r)).append(' ').append(drops[r]);
+            }
+        }
+        for (int i = 0; i < engine.shardCount(); i++)
+        {
+            final Impairment rx = engine.shard(i).rxImpairment();
+            final Impairment tx = engine.shard(i).txImpairment();
+            if (rx != null)
+            {
+                sb.append(", shard-").append(i).append(" impaired rx ").append(impairSummary(rx)).append(" tx ")
+                    .append(impairSummary(tx));
             }
         }
         return sb.toString();
+    }
+
+    private static String impairSummary(final Impairment impairment)
+    {
+        return "lost " + impairment.dropped() + "/dup " + impairment.duplicated() + "/reordered " +
+            impairment.reordered() + "/corrupted " + impairment.corrupted() + " of " + impairment.packetsIn();
     }
 
     private void addService(final Services services, final Integer port, final int kind, final String flag)

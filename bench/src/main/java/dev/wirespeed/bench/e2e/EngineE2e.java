@@ -238,8 +238,8 @@ public final class EngineE2e implements AutoCloseable
             agentErrors.incrementAndGet();
             firstError.compareAndSet(null, t);
         };
-        final SideAgent serverAgent = new SideAgent(serverShard, server, "e2e-server");
-        final SideAgent clientAgent = new SideAgent(clientShard, client, "e2e-client");
+        final SideAgent serverAgent = new SideAgent(serverShard, "e2e-server");
+        final SideAgent clientAgent = new SideAgent(clientShard, "e2e-client");
         final AgentRunner serverRunner;
         final AgentRunner clientRunner;
         if (sharedThread)
@@ -309,8 +309,8 @@ public final class EngineE2e implements AutoCloseable
             sb.append("\n    client TCP counters: ").append(clientEndpoint.counters())
                 .append("\n    server TCP counters: ").append(serverEndpoint.counters());
         }
-        sb.append(", allocated in the window: client thread ").append(clientAgent.allocatedInWindow)
-            .append(" B, server thread ").append(serverAgent.allocatedInWindow).append(" B");
+        sb.append(", allocated in the window: client thread ").append(client.allocatedInWindow)
+            .append(" B, server thread ").append(server.allocatedInWindow).append(" B");
         sb.append(", frames c->s ").append(clientShard.txPackets()).append(" s->c ").append(serverShard.txPackets());
         final long txDrops = clientShard.txDropped() + serverShard.txDropped() + clientShard.txNoMbuf() +
             serverShard.txNoMbuf();
@@ -332,7 +332,8 @@ public final class EngineE2e implements AutoCloseable
         }
         final int leftover = clientEndpoint.connectionCount() + serverEndpoint.connectionCount() +
             Math.abs(serverLeak) + Math.abs(clientLeak);
-        return new Outcome(ok, leftover, sharedThread, clientAgent.allocatedInWindow, serverAgent.allocatedInWindow, sb.toString());
+        return new Outcome(ok, leftover, sharedThread, client.allocatedInWindow, server.allocatedInWindow,
+            sb.toString());
     }
 
     private static long counter(final TcpEndpoint endpoint, final int counter)

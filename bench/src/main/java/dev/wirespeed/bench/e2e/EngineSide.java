@@ -6,9 +6,10 @@ import dev.wirespeed.engine.tcp.TcpHandler;
 
 /**
  * One side (client or server) of an engine-to-engine phase: the application, run entirely on its shard's thread as
- * the endpoint's {@link TcpHandler} plus a {@link #step} called by {@link SideAgent} after every duty cycle. The
- * main thread only reads what this publishes through volatile fields ({@link #finished()}, {@link #tcbs()}), and
- * reads the plain counters after the shard thread has been joined.
+ * the endpoint's {@link TcpHandler} plus a {@link #step} the shard runs as a {@link dev.wirespeed.engine.runtime.ShardDuty}
+ * every duty cycle (after rx and timers, before dispatch, so what it does goes out in the same cycle). The main
+ * thread only reads what this publishes through volatile fields ({@link #finished()}, {@link #tcbs()}), and reads
+ * the plain counters after the shard thread has been joined.
  * <p>
  * Not thread safe: everything but the two published values belongs to the shard thread.
  */
@@ -20,9 +21,17 @@ abstract class EngineSide implements TcpHandler
     TcpEndpoint endpoint;
     Shard shard;
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+
     private int lastTcbs = -1;
     private volatile int tcbs = -1;
     private volatile boolean finished;
+    private boolean windowStarted;
+    private boolean windowEnded;
+    private long allocatedAtStart;
+    /** Bytes the shard thread allocated during the measurement window (read after it is joined); -1 if unknown. */
+    long allocatedInWindow = -1;
 
     EngineSide(final long warmupEndNs, final long endNs)
     {
@@ -30,16 +39,27 @@ abstract class EngineSide implements TcpHandler
         this.endNs = endNs;
     }
 
-    /** Binds to the endpoint and shard built around this handler (they need it at construction). */
+    /**
+     * Binds to the endpoint and shard built around this handler (they need it at construction) and adds
+     * {@link #step} to the shard's duties.
+     */
     void attach(final TcpEndpoint endpoint, final Shard shard)
     {
         this.endpoint = endpoint;
         this.shard = shard;
+        shard.addDuty(this::step);
     }
 
-    /** Called on the shard thread after each duty cycle; publishes the TCB count when it changes. */
+    /**
+     * Runs on the shard thread every duty cycle: samples the thread's allocation counter as the window opens and
+     * as it closes, publishes the TCB count when it changes, then does the side's own work.
+     */
     final int step(final long nowNs)
     {
+        if (!windowEnded && inWindow(nowNs) != windowStarted)
+        {
+            sampleAllocation();
+        }
         final int n = endpoint.connectionCount();
         if (n != lastTcbs)
         {
@@ -47,6 +67,20 @@ abstract class EngineSide implements TcpHandler
             tcbs = n;
         }
         return work(nowNs);
+    }
+
+    private void sampleAllocation()
+    {
+        if (!windowStarted)
+        {
+            windowStarted = true;
+            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+        }
+        else
+        {
+            windowEnded = true;
+            allocatedInWindow = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
+        }
     }
 
     /** The side's own work of one duty cycle (open connections, notice the end of the phase...). */

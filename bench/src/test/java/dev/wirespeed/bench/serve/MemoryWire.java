@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * One direction of a lossless in-memory link: segments are written as real frames (the runtime's codec, real
  * checksums) and parsed back (FrameParser) before they reach the other endpoint.
  */
-final class MemoryWire implements SegmentEmitter
+public final class MemoryWire implements SegmentEmitter
 {
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
     private final TcpFrameCodec codec = new TcpFrameCodec();
@@ -36,7 +36,7 @@ final class MemoryWire implements SegmentEmitter
     }
 
     /** Delivers every queued frame to {@code to}; returns how many. */
-    int deliver(final TcpEndpoint to, final long nowNs)
+    public int deliver(final TcpEndpoint to, final long nowNs)
     {
         int n = 0;
         byte[] frame;

@@ -29,6 +29,7 @@ public final class ArpResponder
     private final ArpCache cache;
     private final long ourMac;
     private final int ourIp;
+    private final boolean answerRequests;
 
     private long repliesSent;
     private long learned;
@@ -36,6 +37,16 @@ public final class ArpResponder
 
     public ArpResponder(final long ourMac, final int ourIp, final ArpCache cache)
     {
+        this(ourMac, ourIp, cache, true);
+    }
+
+    /**
+     * @param answerRequests false for a listener that only learns: with several shards, every shard sees a copy
+     *                       of each ARP frame to fill its own cache, and one of them answers.
+     */
+    public ArpResponder(final long ourMac, final int ourIp, final ArpCache cache, final boolean answerRequests)
+    {
+        this.answerRequests = answerRequests;
         this.ourMac = ourMac;
         this.ourIp = ourIp;
         this.cache = cache;
@@ -65,7 +76,7 @@ public final class ArpResponder
             {
                 learned++;
             }
-            if (operation == ArpPacket.OPERATION_REQUEST)
+            if (operation == ArpPacket.OPERATION_REQUEST && answerRequests)
             {
                 ethernet.dstMac(senderMac).srcMac(ourMac);
                 arp.toReplyInPlace(ourMac, ourIp);

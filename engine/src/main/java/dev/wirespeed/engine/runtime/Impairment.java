@@ -114,6 +114,27 @@ public final class Impairment
      */
     public static Impairment parse(final String spec, final MbufOps ops)
     {
+        return parse(spec, ops, 0);
+    }
+
+    /**
+     * Like {@link #parse(String, MbufOps)}, for one of several independent streams of the same spec (a shard and
+     * a direction): stream 0 uses the spec's seed as is, other streams a seed derived from it, so a run stays
+     * repeatable while directions and shards do not drop in lockstep.
+     */
+    public static Impairment parse(final String spec, final MbufOps ops, final int stream)
+    {
+        final Impairment base = parseSpec(spec, ops);
+        if (stream == 0)
+        {
+            return base;
+        }
+        return new Impairment(base.lossRate, base.duplicateRate, base.reorderRate, base.corruptRate, base.delayNs,
+            base.heldMbufs.length, base.seed + stream * 0x9E37_79B9_7F4A_7C15L, ops);
+    }
+
+    private static Impairment parseSpec(final String spec, final MbufOps ops)
+    {
         if (spec == null || spec.isBlank())
         {
             throw new IllegalArgumentException(

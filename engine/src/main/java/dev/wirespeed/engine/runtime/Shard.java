@@ -8,6 +8,7 @@ import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
 import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.engine.tcp.SegmentEmitter;
+import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpSegment;
@@ -15,9 +16,12 @@ import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import dev.wirespeed.engine.wire.TcpHeader;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * One shard: a single thread that owns a port queue pair, a {@link TcpEndpoint} (TCBs and timers), an ARP cache
@@ -28,13 +32,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       in place, hand TCP segments to the endpoint (payload zero-copy over the mbuf);</li>
  *   <li>timers: {@code endpoint.poll(nowNs)}, ARP retries;</li>
  *   <li>{@code endpoint.dispatch}: every segment is written straight into a new mbuf and batched;</li>
- *   <li>tx_burst when the batch is full, when the rx burst came back short (nothing else is waiting, so
- *       holding the batch would only add latency), or when {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
+ *   <li>tx_burst when the batch is full, when every rx burst came back short and every inbox read stayed under
+ *       its limit (nothing else is waiting, so holding the batch would only add latency), or when
+ *       {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
  * </ol>
+ * Several shards: each polls the RX queues given to it (none, one, or all of a single-queue port) and hands every
+ * frame whose {@link FlowDispatcher} shard is another one to that shard through a one-to-one ring of mbuf
+ * addresses (one message per burst, never a copy of the packet). ARP frames are handled where they arrive and
+ * copied to every other shard, which only learns from them. Each shard sends on its own TX queue.
+ * <p>
  * Mbuf ownership: a received mbuf is freed exactly once at the end of its handling, unless it is turned into a
- * reply in place, in which case it moves to the TX batch; an mbuf in the TX batch belongs to the driver once
- * tx_burst takes it; one queued behind an ARP resolution belongs to the {@link ArpCache} until it transmits or
- * drops it.
+ * reply in place, in which case it moves to the TX batch; an mbuf written into another shard's inbox belongs to
+ * that shard from the commit on (if the ring is full it is freed here and counted); an mbuf in the TX batch
+ * belongs to the driver once tx_burst takes it; one queued behind an ARP resolution belongs to the
+ * {@link ArpCache} until it transmits or drops it; one held by an {@link Impairment} belongs to it until it is
+ * released or freed.
  * <p>
  * Not thread safe: everything here runs on the shard's thread.
  */
@@ -42,10 +54,23 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
 {
     /** TX batches are flushed at least this often, like DPDK's l2fwd drain interval. */
     public static final long TX_FLUSH_INTERVAL_NS = 100_000;
+    /** Live counters are published at least this often. */
+    public static final long COUNTERS_INTERVAL_NS = 1_000_000;
+    /** Inbox message: mbuf addresses (8 bytes each) for the receiving shard to handle. */
+    public static final int MSG_FRAMES = 1;
+    /** Inbox message: copies of ARP frames (8-byte mbuf addresses) to learn from, never to answer. */
+    public static final int MSG_ARP_COPIES = 2;
+    /** Most messages read from one inbox per duty cycle. */
+    public static final int INBOX_READ_LIMIT = 16;
+
+    private static final int SHUTDOWN_NONE = 0;
+    private static final int SHUTDOWN_ABORT = 1;
+    private static final int SHUTDOWN_CLOSE = 2;
 
     private final int shardId;
+    private final int shardCount;
     private final EthPort port;
-    private final int rxQueue;
+    private final int[] rxQueues;
     private final int txQueue;
     private final Mempool pool;
     private final long ourMac;
@@ -55,8 +80,16 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final TcpEndpoint endpoint;
     private final ArpCache arpCache;
     private final ArpResponder arp;
+    private final ArpResponder arpLearner;
     private final IcmpResponder icmp;
     private final PcapWriter pcap;
+    private final ShardCounters counters;
+    private final Impairment rxImpairment;
+    private final Impairment txImpairment;
+    private final FlowDispatcher dispatcher;
+    private final RingBuffer[] inboxes;
+    private final RingBuffer[] outboxes;
+    private final DpdkMbufOps mbufOps;
 
     private final FrameParser parser = new FrameParser();
     private final TcpFrameCodec codec = new TcpFrameCodec();
@@ -65,21 +98,33 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final MbufView txView = new MbufView();
     private final EthernetFrame txEthernet = new EthernetFrame();
     private final MbufBurst rxBurst;
+    private final MbufBurst rxImpaired;
     private final MbufBurst txBurst;
+    private final MbufBurst txWire;
+    private final long[][] staged;
+    private final int[] stagedCount;
     private final long[] dropsByReason = new long[FrameParser.DROP_REASON_COUNT];
+    private final MessageHandler inboxHandler = this::onInboxMessage;
 
+    private ShardDuty[] duties = new ShardDuty[0];
     private long nowNs;
     private long lastTxFlushNs;
+    /** This duty cycle found more input waiting: a full rx burst, or an inbox read up to its limit. */
+    private boolean inputBacklog;
+    private long lastCountersNs;
     private long rxPackets;
     private long rxBytes;
     private long txPackets;
     private long txBytes;
     private long txNoMbuf;
     private long txDropped;
+    private long handedOff;
+    private long handOffDropped;
+    private volatile int shutdownRequest = SHUTDOWN_NONE;
+    private int shutdownStarted = SHUTDOWN_NONE;
+    private volatile boolean drained;
 
-    /**
-     * @param pcap capture of every frame received and sent, or null.
-     */
+    /** A single shard on queue pair ({@code rxQueue}, {@code txQueue}) of {@code port}, with no counters file. */
     public Shard(
         final int shardId,
         final EthPort port,
@@ -92,25 +137,52 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         final MbufBurst txBurst,
         final PcapWriter pcap)
     {
-        this.shardId = shardId;
-        this.port = port;
-        this.rxQueue = rxQueue;
-        this.txQueue = txQueue;
+        this(new Context().shardId(shardId).port(port).rxQueues(rxQueue).txQueue(txQueue).ourIp(ourIp)
+            .endpoint(endpoint).clock(clock).rxBurst(rxBurst).txBurst(txBurst).pcap(pcap));
+    }
+
+    public Shard(final Context ctx)
+    {
+        this.shardId = ctx.shardId;
+        this.shardCount = ctx.shardCount;
+        this.port = ctx.port;
+        this.rxQueues = ctx.rxQueues;
+        this.txQueue = ctx.txQueue;
         this.pool = port.mempool();
         this.ourMac = port.macAddress();
-        this.ourIp = ourIp;
+        this.ourIp = ctx.ourIp;
         this.txChecksumOffload = (port.txOffloads() & NativeLayout.TX_OFFLOAD_TCP_CKSUM) != 0 &&
             (port.txOffloads() & NativeLayout.TX_OFFLOAD_IPV4_CKSUM) != 0;
-        this.clock = clock;
-        this.endpoint = endpoint;
-        this.rxBurst = rxBurst;
-        this.txBurst = txBurst;
-        this.pcap = pcap;
+        this.clock = ctx.clock;
+        this.endpoint = ctx.endpoint;
+        this.rxBurst = ctx.rxBurst;
+        this.txBurst = ctx.txBurst;
+        this.pcap = ctx.pcap;
+        this.counters = ctx.counters;
+        this.mbufOps = new DpdkMbufOps(pool);
+        this.rxImpairment = ctx.impairment == null ? null : Impairment.parse(ctx.impairment, mbufOps, 2 * shardId);
+        this.txImpairment = ctx.impairment == null ? null :
+            Impairment.parse(ctx.impairment, mbufOps, 2 * shardId + 1);
+        this.rxImpaired = rxImpairment == null ? null : new MbufBurst(ctx.arena, 4 * rxBurst.capacity());
+        this.txWire = txImpairment == null ? null : new MbufBurst(ctx.arena, 4 * txBurst.capacity());
+        this.inboxes = ctx.inboxes;
+        this.outboxes = ctx.outboxes;
+        this.dispatcher = shardCount > 1 ? new FlowDispatcher(shardCount) : null;
+        this.staged = new long[shardCount][shardCount > 1 ? rxBurst.capacity() : 0];
+        this.stagedCount = new int[shardCount];
+        if (shardCount > 1 && (inboxes == null || outboxes == null || inboxes.length != shardCount ||
+            outboxes.length != shardCount))
+        {
+            throw new IllegalArgumentException("shard " + shardId + " of " + shardCount + " needs an inbox and an " +
+                "outbox ring per shard");
+        }
         this.arpCache = new ArpCache(1024, 64, 300_000_000_000L, 1_000_000_000L, 3, this);
         this.arp = new ArpResponder(ourMac, ourIp, arpCache);
+        this.arpLearner = new ArpResponder(ourMac, ourIp, arpCache, false);
         this.icmp = new IcmpResponder(ourMac, ourIp);
         this.nowNs = clock.nanoTime();
         this.lastTxFlushNs = nowNs;
+        this.lastCountersNs = nowNs;
     }
 
     /** Registers the shard's thread with DPDK (lcore id, mempool caches). */
@@ -127,15 +199,75 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        final int received = pollRx();
-        int work = received;
+        final int shutdown = shutdownRequest;
+        if (shutdown != shutdownStarted)
+        {
+            startShutdown(shutdown);
+        }
+        inputBacklog = false;
+        int work = pollInboxes();
+        work += pollRx();
         work += endpoint.poll(nowNs);
         work += arpCache.poll(nowNs);
+        final ShardDuty[] duties = this.duties;
+        for (int i = 0; i < duties.length; i++)
+        {
+            work += duties[i].doWork(nowNs);
+        }
         work += endpoint.dispatch(nowNs, this);
-        // a short rx burst means nothing else is waiting: send now (batching more would only add latency, up to
-        // the whole flush interval per hop); under load the bursts are full and the batch still fills
-        work += flushTx(received < rxBurst.capacity());
+        // short rx bursts (and inbox reads under their limit) mean nothing else is waiting: send now, as batching
+        // more would only add latency, up to the whole flush interval per hop; under load the batch still fills
+        work += flushTx(shutdownStarted != SHUTDOWN_NONE || !inputBacklog);
+        if (counters != null && nowNs - lastCountersNs >= COUNTERS_INTERVAL_NS)
+        {
+            publishCounters();
+        }
+        if (shutdownStarted != SHUTDOWN_NONE && !drained &&
+            (shutdownStarted == SHUTDOWN_ABORT || endpoint.liveConnectionCount() == 0))
+        {
+            drained = true;
+        }
         return work;
+    }
+
+    /**
+     * Asks the shard, from any thread, to end its connections: {@code abort} resets them all in the next duty
+     * cycle; otherwise each gets an orderly close (FIN after its queued data). {@link #drained()} turns true
+     * once that is done (for a close, once no connection is left but those in TIME-WAIT).
+     */
+    public void requestShutdown(final boolean abort)
+    {
+        shutdownRequest = abort ? SHUTDOWN_ABORT : SHUTDOWN_CLOSE;
+    }
+
+    /** True once a requested shutdown has ended the shard's connections. */
+    public boolean drained()
+    {
+        return drained;
+    }
+
+    private void startShutdown(final int mode)
+    {
+        shutdownStarted = mode;
+        if (mode == SHUTDOWN_ABORT)
+        {
+            endpoint.abortAll();
+        }
+        else
+        {
+            endpoint.closeAll();
+        }
+    }
+
+    /**
+     * Adds work run on this shard's thread every duty cycle (see {@link ShardDuty}). Call before the shard's
+     * thread starts.
+     */
+    public void addDuty(final ShardDuty duty)
+    {
+        final ShardDuty[] grown = java.util.Arrays.copyOf(duties, duties.length + 1);
+        grown[duties.length] = duty;
+        duties = grown;
     }
 
     /** The time of the current duty cycle. */
@@ -144,21 +276,178 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         return nowNs;
     }
 
-    private int pollRx()
+    private int pollInboxes()
     {
-        final int n = port.rxBurst(rxQueue, rxBurst);
-        for (int i = 0; i < n; i++)
+        if (inboxes == null)
         {
-            onFrame(rxBurst.get(i));
+            return 0;
         }
-        rxBurst.clear();
-        return n;
+        int work = 0;
+        for (int i = 0; i < inboxes.length; i++)
+        {
+            if (inboxes[i] != null)
+            {
+                final int messages = inboxes[i].read(inboxHandler, INBOX_READ_LIMIT);
+                inputBacklog |= messages == INBOX_READ_LIMIT;
+                work += messages;
+            }
+        }
+        return work;
     }
 
-    private void onFrame(final long mbuf)
+    private void onInboxMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
+        final int length)
+    {
+        final boolean learnOnly = msgTypeId == MSG_ARP_COPIES;
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            onFrame(buffer.getLong(index + i), learnOnly);
+        }
+    }
+
+    private int pollRx()
+    {
+        int work = 0;
+        for (int q = 0; q < rxQueues.length; q++)
+        {
+            final int n = port.rxBurst(rxQueues[q], rxBurst);
+            if (n == 0)
+            {
+                continue;
+            }
+            inputBacklog |= n == rxBurst.capacity();
+            work += n;
+            if (rxImpairment == null)
+            {
+                onBurst(rxBurst);
+            }
+            else
+            {
+                rxImpairment.apply(rxBurst, rxImpaired, nowNs);
+                onBurst(rxImpaired);
+            }
+        }
+        if (rxImpairment != null && rxImpairment.held() > 0)
+        {
+            work += rxImpairment.poll(rxImpaired, nowNs);
+            onBurst(rxImpaired);
+        }
+        return work;
+    }
+
+    /** Handles this shard's frames of a received burst and hands the others to their shards; clears the burst. */
+    private void onBurst(final MbufBurst burst)
+    {
+        final int n = burst.size();
+        for (int i = 0; i < n; i++)
+        {
+            final long mbuf = burst.get(i);
+            if (dispatcher == null)
+            {
+                onFrame(mbuf, false);
+                continue;
+            }
+            final UnsafeBuffer frame = rxView.wrap(mbuf);
+            final int target = dispatcher.target(frame, frame.capacity());
+            if (target == shardId)
+            {
+                onFrame(mbuf, false);
+            }
+            else if (target == FlowDispatcher.ALL_SHARDS)
+            {
+                for (int s = 0; s < shardCount; s++)
+                {
+                    if (s != shardId)
+                    {
+                        final long copy = mbufOps.copy(mbuf);
+                        if (copy == 0)
+                        {
+                            handOffDropped++;
+                        }
+                        else
+                        {
+                            stage(s, copy, MSG_ARP_COPIES);
+                        }
+                    }
+                }
+                onFrame(mbuf, false);
+            }
+            else
+            {
+                stage(target, mbuf, MSG_FRAMES);
+            }
+        }
+        burst.clear();
+        if (dispatcher != null)
+        {
+            for (int s = 0; s < shardCount; s++)
+            {
+                handOff(s, MSG_FRAMES);
+            }
+        }
+    }
+
+    private void stage(final int target, final long mbuf, final int msgTypeId)
+    {
+        if (msgTypeId == MSG_ARP_COPIES)
+        {
+            // rare: its own message, so that the receiver knows not to answer it
+            handOff(target, MSG_FRAMES);
+            staged[target][stagedCount[target]++] = mbuf;
+            handOff(target, MSG_ARP_COPIES);
+            return;
+        }
+        staged[target][stagedCount[target]++] = mbuf;
+        if (stagedCount[target] == staged[target].length)
+        {
+            handOff(target, MSG_FRAMES);
+        }
+    }
+
+    /** Writes the staged mbufs of one target into its inbox as one message; frees them if the ring is full. */
+    private void handOff(final int target, final int msgTypeId)
+    {
+        final int count = stagedCount[target];
+        if (count == 0)
+        {
+            return;
+        }
+        stagedCount[target] = 0;
+        final long[] mbufs = staged[target];
+        final RingBuffer ring = outboxes[target];
+        final int index = ring.tryClaim(msgTypeId, count * Long.BYTES);
+        if (index < 0)
+        {
+            handOffDropped += count;
+            for (int i = 0; i < count; i++)
+            {
+                Mbuf.free(mbufs[i]);
+            }
+            return;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        for (int i = 0; i < count; i++)
+        {
+            buffer.putLong(index + i * Long.BYTES, mbufs[i]);
+        }
+        ring.commit(index);
+        handedOff += count;
+    }
+
+    private void onFrame(final long mbuf, final boolean learnOnly)
     {
         final UnsafeBuffer frame = rxView.wrap(mbuf);
         final int length = frame.capacity();
+        if (learnOnly)
+        {
+            // a copy of an ARP frame another shard received and handled: learn the sender, answer nothing
+            if (parser.parse(frame, 0, length, 0) == FrameParser.DROP_NONE && parser.type() == FrameParser.TYPE_ARP)
+            {
+                arpLearner.onArp(frame, 0, length, nowNs);
+            }
+            Mbuf.free(mbuf);
+            return;
+        }
         rxPackets++;
         rxBytes += length;
         if (pcap != null)
@@ -318,37 +607,137 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     }
 
     /**
-     * Sends the batch when full, when forced, or when the flush interval has passed. What the driver does not take
-     * stays batched for the next try; if the batch is still full after a forced flush, the rest is dropped (TCP
-     * retransmits it).
+     * Sends the batch when full, when forced, or when the flush interval has passed (through the TX impairment,
+     * when there is one). What the driver does not take stays batched for the next try; if the batch is still
+     * full after a forced flush, the rest is dropped (TCP retransmits it).
      */
     private int flushTx(final boolean force)
     {
         final int size = txBurst.size();
-        if (size == 0 || (!force && size < txBurst.capacity() && nowNs - lastTxFlushNs < TX_FLUSH_INTERVAL_NS))
+        final boolean pending = size > 0 ||
+            (txImpairment != null && (txWire.size() > 0 || txImpairment.held() > 0));
+        if (!pending || (!force && size < txBurst.capacity() && nowNs - lastTxFlushNs < TX_FLUSH_INTERVAL_NS))
         {
             return 0;
         }
         lastTxFlushNs = nowNs;
-        final int sent = port.txBurst(txQueue, txBurst);
-        if (force && txBurst.size() == txBurst.capacity())
+        MbufBurst wire = txBurst;
+        if (txImpairment != null)
         {
-            txDropped += txBurst.size();
-            txBurst.freeAll();
+            if (txWire.capacity() - txWire.size() < size)
+            {
+                port.txBurst(txQueue, txWire);
+            }
+            if (txWire.capacity() - txWire.size() < size)
+            {
+                txDropped += size;
+                txBurst.freeAll();
+            }
+            else
+            {
+                txImpairment.apply(txBurst, txWire, nowNs);
+            }
+            txImpairment.poll(txWire, nowNs);
+            wire = txWire;
+        }
+        final int sent = port.txBurst(txQueue, wire);
+        if (force && wire.size() == wire.capacity())
+        {
+            txDropped += wire.size();
+            wire.freeAll();
         }
         return sent;
     }
 
-    /** Flushes what is batched and frees every mbuf the shard still holds (shutdown). */
+    private void publishCounters()
+    {
+        lastCountersNs = nowNs;
+        counters.rxPackets().setRelease(rxPackets);
+        counters.rxBytes().setRelease(rxBytes);
+        counters.txPackets().setRelease(txPackets);
+        counters.txBytes().setRelease(txBytes);
+        counters.txDropped().setRelease(txDropped + txNoMbuf);
+        counters.handedOff().setRelease(handedOff);
+        counters.handOffDropped().setRelease(handOffDropped);
+        for (int reason = 1; reason < FrameParser.DROP_REASON_COUNT; reason++)
+        {
+            counters.drops(reason).setRelease(dropsByReason[reason]);
+        }
+        final TcpCounters tcp = endpoint.counters();
+        for (int state = 0; state < ShardCounters.TCP_STATE_NAMES.length; state++)
+        {
+            counters.connections(state).setRelease(tcp.connections(state));
+        }
+        counters.retransmissions().setRelease(tcp.get(TcpCounters.RETRANSMITS));
+        counters.challengeAcks().setRelease(tcp.get(TcpCounters.CHALLENGE_ACKS));
+        counters.synCookiesSent().setRelease(tcp.get(TcpCounters.SYN_COOKIES_SENT));
+        counters.rstsSent().setRelease(tcp.get(TcpCounters.RSTS_SENT));
+    }
+
+    /**
+     * Flushes what is batched and frees every mbuf the shard still holds (shutdown). Call after every shard that
+     * could hand this one frames has stopped: what is left in the inboxes is freed here.
+     */
     public void onClose()
     {
         nowNs = clock.nanoTime();
         flushTx(true);
         txBurst.freeAll();
+        if (txImpairment != null)
+        {
+            txImpairment.freeHeld();
+            txWire.freeAll();
+        }
+        if (rxImpairment != null)
+        {
+            rxImpairment.freeHeld();
+            rxImpaired.freeAll();
+        }
+        for (int s = 0; s < shardCount; s++)
+        {
+            for (int i = 0; i < stagedCount[s]; i++)
+            {
+                Mbuf.free(staged[s][i]);
+            }
+            stagedCount[s] = 0;
+        }
         arpCache.clear();
+        if (counters != null)
+        {
+            publishCounters();
+        }
         if (pcap != null)
         {
             pcap.close();
+        }
+    }
+
+    /**
+     * Frees every mbuf still waiting in this shard's inboxes. Call once no shard runs any more (engine
+     * shutdown), from any thread.
+     */
+    public void freeInboxes()
+    {
+        if (inboxes == null)
+        {
+            return;
+        }
+        final MessageHandler free = (msgTypeId, buffer, index, length) ->
+        {
+            for (int i = 0; i < length; i += Long.BYTES)
+            {
+                Mbuf.free(buffer.getLong(index + i));
+            }
+        };
+        for (final RingBuffer inbox : inboxes)
+        {
+            if (inbox != null)
+            {
+                while (inbox.read(free) > 0)
+                {
+                    // drain
+                }
+            }
         }
     }
 
@@ -392,6 +781,33 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         return txDropped;
     }
 
+    /** Frames received here and handed to the shard that owns their flow. */
+    public long handedOff()
+    {
+        return handedOff;
+    }
+
+    /** Frames that could not be handed off (the target's inbox was full, or no mbuf for an ARP copy). */
+    public long handOffDropped()
+    {
+        return handOffDropped;
+    }
+
+    public int shardId()
+    {
+        return shardId;
+    }
+
+    public Impairment rxImpairment()
+    {
+        return rxImpairment;
+    }
+
+    public Impairment txImpairment()
+    {
+        return txImpairment;
+    }
+
     public long drops(final int reason)
     {
         return dropsByReason[reason];
@@ -400,5 +816,127 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     public long ourMac()
     {
         return ourMac;
+    }
+
+    /** What one shard is given: its port queues, rings, endpoint and options. */
+    public static final class Context
+    {
+        int shardId;
+        int shardCount = 1;
+        EthPort port;
+        int[] rxQueues = {0};
+        int txQueue;
+        int ourIp;
+        TcpEndpoint endpoint;
+        NanoClock clock;
+        MbufBurst rxBurst;
+        MbufBurst txBurst;
+        PcapWriter pcap;
+        ShardCounters counters;
+        String impairment;
+        java.lang.foreign.Arena arena;
+        RingBuffer[] inboxes;
+        RingBuffer[] outboxes;
+
+        public Context shardId(final int shardId)
+        {
+            this.shardId = shardId;
+            return this;
+        }
+
+        /** Shards of the engine; above 1 the shard needs {@link #inboxes} and {@link #outboxes}. */
+        public Context shardCount(final int shardCount)
+        {
+            this.shardCount = shardCount;
+            return this;
+        }
+
+        public Context port(final EthPort port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /** The RX queues this shard polls: none, one, or several. */
+        public Context rxQueues(final int... rxQueues)
+        {
+            this.rxQueues = rxQueues.clone();
+            return this;
+        }
+
+        public Context txQueue(final int txQueue)
+        {
+            this.txQueue = txQueue;
+            return this;
+        }
+
+        public Context ourIp(final int ourIp)
+        {
+            this.ourIp = ourIp;
+            return this;
+        }
+
+        public Context endpoint(final TcpEndpoint endpoint)
+        {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Context clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        public Context rxBurst(final MbufBurst rxBurst)
+        {
+            this.rxBurst = rxBurst;
+            return this;
+        }
+
+        public Context txBurst(final MbufBurst txBurst)
+        {
+            this.txBurst = txBurst;
+            return this;
+        }
+
+        /** Capture of every frame this shard handles and sends, or null. */
+        public Context pcap(final PcapWriter pcap)
+        {
+            this.pcap = pcap;
+            return this;
+        }
+
+        /** Live counters of this shard, or null. */
+        public Context counters(final ShardCounters counters)
+        {
+            this.counters = counters;
+            return this;
+        }
+
+        /**
+         * An {@link Impairment} spec applied to this shard's received bursts and to its sent ones, each with its
+         * own seed stream; null for none. Needs {@link #arena}.
+         */
+        public Context impairment(final String spec, final java.lang.foreign.Arena arena)
+        {
+            this.impairment = spec;
+            this.arena = arena;
+            return this;
+        }
+
+        /** inboxes[s]: the ring shard s writes this shard's frames into (null at this shard's own index). */
+        public Context inboxes(final RingBuffer[] inboxes)
+        {
+            this.inboxes = inboxes;
+            return this;
+        }
+
+        /** outboxes[s]: the ring this shard writes shard s's frames into (null at this shard's own index). */
+        public Context outboxes(final RingBuffer[] outboxes)
+        {
+            this.outboxes = outboxes;
+            return this;
+        }
     }
 }

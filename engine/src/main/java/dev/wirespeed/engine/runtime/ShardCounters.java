@@ -4,10 +4,10 @@ import dev.wirespeed.engine.wire.FrameParser;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * One shard's counters in {@link EngineCounters}, labelled {@code "shard-N ..."}: RX/TX packets and bytes, a drop
- * counter per {@link FrameParser} reason, a gauge of connections per TCP state, and TCP events. The owning shard
- * is the only writer: use {@code incrementRelease()}, {@code getAndAddRelease(n)} and, for the state gauges,
- * {@code decrementRelease()}.
+ * One shard's counters in {@link EngineCounters}, labelled {@code "shard-N ..."}: RX/TX packets and bytes, TX
+ * drops, frames handed to other shards, a drop counter per {@link FrameParser} reason, a gauge of connections per
+ * TCP state (CLOSED stays 0), and TCP events. The owning shard is the only writer; it publishes its own plain
+ * counts with {@code setRelease} about once a millisecond (see {@code Shard}).
  * <p>
  * Not thread safe: written by its shard only.
  */
@@ -30,6 +30,10 @@ public final class ShardCounters
     private final AtomicCounter retransmissions;
     private final AtomicCounter challengeAcks;
     private final AtomicCounter synCookiesSent;
+    private final AtomicCounter rstsSent;
+    private final AtomicCounter txDropped;
+    private final AtomicCounter handedOff;
+    private final AtomicCounter handOffDropped;
 
     ShardCounters(final EngineCounters counters, final int shardId)
     {
@@ -39,6 +43,9 @@ public final class ShardCounters
         rxBytes = counters.newCounter(p + "rx bytes", EngineCounters.TYPE_BYTES);
         txPackets = counters.newCounter(p + "tx packets", EngineCounters.TYPE_PACKETS);
         txBytes = counters.newCounter(p + "tx bytes", EngineCounters.TYPE_BYTES);
+        txDropped = counters.newCounter(p + "tx dropped", EngineCounters.TYPE_DROPS);
+        handedOff = counters.newCounter(p + "rx handed to other shards", EngineCounters.TYPE_PACKETS);
+        handOffDropped = counters.newCounter(p + "drop hand-off ring full", EngineCounters.TYPE_DROPS);
         for (int reason = 1; reason < drops.length; reason++)
         {
             drops[reason] = counters.newCounter(p + "drop " + FrameParser.dropReasonName(reason), EngineCounters.TYPE_DROPS);
@@ -50,6 +57,7 @@ public final class ShardCounters
         retransmissions = counters.newCounter(p + "tcp retransmissions", EngineCounters.TYPE_TCP_EVENTS);
         challengeAcks = counters.newCounter(p + "tcp challenge ACKs", EngineCounters.TYPE_TCP_EVENTS);
         synCookiesSent = counters.newCounter(p + "tcp SYN cookies sent", EngineCounters.TYPE_TCP_EVENTS);
+        rstsSent = counters.newCounter(p + "tcp RSTs sent", EngineCounters.TYPE_TCP_EVENTS);
     }
 
     public int shardId()
@@ -138,5 +146,28 @@ public final class ShardCounters
     public AtomicCounter synCookiesSent()
     {
         return synCookiesSent;
+    }
+
+    public AtomicCounter rstsSent()
+    {
+        return rstsSent;
+    }
+
+    /** Frames built but not sent: no mbuf, a full TX batch, or an ARP resolution that failed. */
+    public AtomicCounter txDropped()
+    {
+        return txDropped;
+    }
+
+    /** Frames this shard received for another shard's flow and handed over through its inbox ring. */
+    public AtomicCounter handedOff()
+    {
+        return handedOff;
+    }
+
+    /** Frames lost because another shard's inbox ring was full (or no mbuf for an ARP copy). */
+    public AtomicCounter handOffDropped()
+    {
+        return handOffDropped;
     }
 }

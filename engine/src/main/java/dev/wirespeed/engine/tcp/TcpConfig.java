@@ -70,6 +70,12 @@ public final class TcpConfig
     /** Ephemeral port range (RFC 6335 §6). */
     public int ephemeralLow = 49152;
     public int ephemeralHigh = 65535;
+    /**
+     * Shards of the engine and this endpoint's index among them: active opens use only local ports whose
+     * {@link FlowHash} is this shard, so the dispatcher brings the replies here.
+     */
+    public int shardCount = 1;
+    public int shardIndex = 0;
 
     public int mss()
     {

@@ -304,6 +304,12 @@ public final class TcpConnection
         return sendBytes;
     }
 
+    /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
+    public int sendCapacity()
+    {
+        return sendCap;
+    }
+
     public int unreadBytes()
     {
         return rcvDataEnd() - readSeq;
@@ -367,10 +373,17 @@ public final class TcpConnection
 
     // ================================================================================================= lifecycle
 
+    /** Every state change goes through here, so the endpoint's per-state gauge stays exact. */
+    void moveTo(final TcpState next)
+    {
+        endpoint.counters().onStateChange(state, next);
+        state = next;
+    }
+
     void reset(final long newId)
     {
         id = newId;
-        state = TcpState.CLOSED;
+        moveTo(TcpState.CLOSED);
         passiveOpen = false;
         listenerPort = 0;
         appVisible = false;
@@ -442,7 +455,7 @@ public final class TcpConnection
         sendBase = iss + 1;
         rcvWscale = config.windowScaleEnabled ? clampShift(config.windowScale) : 0;
         tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        state = TcpState.SYN_SENT;
+        moveTo(TcpState.SYN_SENT);
         synPending = true;
         lastRecvNs = nowNs;
     }
@@ -471,7 +484,7 @@ public final class TcpConnection
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
         sndWl2 = iss;
-        state = TcpState.SYN_RECEIVED;
+        moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
         lastRecvNs = nowNs;
         if (syn.payloadLength > 0)
@@ -513,7 +526,7 @@ public final class TcpConnection
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
         cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-        state = TcpState.ESTABLISHED;
+        moveTo(TcpState.ESTABLISHED);
         lastRecvNs = nowNs;
     }
 
@@ -627,7 +640,7 @@ public final class TcpConnection
             retries = 0;
             synPending = false;
             cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-            state = finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+            moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
             ackNow = true;
             endpoint.markDirty(this);
             endpoint.connectionEstablished(this);
@@ -648,7 +661,7 @@ public final class TcpConnection
         sndWl1 = seg.seq;
         sndWl2 = iss;
         sndNxt = iss;
-        state = TcpState.SYN_RECEIVED;
+        moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
         rttTiming = false;
         rtoDeadlineNs = NONE;
@@ -784,7 +797,7 @@ public final class TcpConnection
                 retries = 0;
                 synPending = false;
                 cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-                state = TcpState.ESTABLISHED;
+                moveTo(TcpState.ESTABLISHED);
                 endpoint.connectionEstablished(this);
                 if (state == TcpState.CLOSED)
                 {
@@ -797,7 +810,7 @@ public final class TcpConnection
                 }
                 if (finQueued)
                 {
-                    state = TcpState.FIN_WAIT_1;
+                    moveTo(TcpState.FIN_WAIT_1);
                 }
                 endpoint.markDirty(this);
             }
@@ -851,10 +864,7 @@ public final class TcpConnection
             sendAck();
             return false;
         }
-        if (sackOk && seg.options.sackBlockCount > 0)
-        {
-            recordSack(seg.options);
-        }
+        final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (persistMode)
         {
             // an ACKed probe keeps the connection alive (checklist 18)
@@ -871,9 +881,12 @@ public final class TcpConnection
         }
         else if (ack == sndUna)
         {
-            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57)
-            if (payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd && sndMax != sndUna &&
-                !persistMode && sndWnd != 0)
+            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57). An ACK
+            // that SACKs new data counts too, whatever its window or payload (RFC 6675 §2, "DupAcks"): a receiver
+            // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
+            // and one sending data of its own (an echo) piggybacks every ACK
+            final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
+            if ((classicDup || sackedNew) && sndMax != sndUna && !persistMode && sndWnd != 0)
             {
                 onDupAck();
             }
@@ -888,6 +901,7 @@ public final class TcpConnection
         if (geq(ack, sndUna) && (lt(sndWl1, seq) || (sndWl1 == seq && leq(sndWl2, ack))))
         {
             final boolean wasZero = sndWnd == 0;
+            final boolean grew = newWnd > sndWnd;
             sndWnd = newWnd;
             sndWl1 = seq;
             sndWl2 = ack;
@@ -912,6 +926,12 @@ public final class TcpConnection
                 backoff = 0;
                 endpoint.markDirty(this);
             }
+            else if (grew && sendBytes > sndMax - sndUna)
+            {
+                // a pure window update (the peer's application read) opened room for data held back by the window
+                // or by sender SWS avoidance: send now, not at the SWS override timer
+                endpoint.markDirty(this);
+            }
         }
         updatePersist(nowNs);
 
@@ -921,7 +941,7 @@ public final class TcpConnection
                 // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
-                    state = TcpState.FIN_WAIT_2;
+                    moveTo(TcpState.FIN_WAIT_2);
                     if (appClosed)
                     {
                         timeWaitDeadlineNs = nowNs + config.finWait2TimeoutNs;
@@ -1024,7 +1044,7 @@ public final class TcpConnection
             }
             endpoint.markDirty(this);
         }
-        else if (dupAcks == 3 && geq(sndUna, recover))
+        else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
             // RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS)
             counters.increment(FAST_RETRANSMITS);
@@ -1038,9 +1058,14 @@ public final class TcpConnection
         }
     }
 
-    /** Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4). */
-    private void recordSack(final TcpOptions o)
+    /**
+     * Record SACK blocks of an incoming ACK in the sender scoreboard (RFC 2018 §4).
+     *
+     * @return true if a block covered bytes not SACKed before.
+     */
+    private boolean recordSack(final TcpOptions o)
     {
+        boolean sackedNew = false;
         final int blocks = Math.min(Math.max(o.sackBlockCount, 0), TcpOptions.MAX_SACK_BLOCKS);
         for (int b = 0; b < blocks; b++)
         {
@@ -1054,6 +1079,12 @@ public final class TcpConnection
             {
                 l = sndUna;
             }
+            boolean known = false;
+            for (int i = 0; i < sackCount && !known; i++)
+            {
+                known = leq(sackL[i], l) && geq(sackR[i], r);
+            }
+            sackedNew |= !known;
             // merge with overlapping or adjacent entries, keep sorted by left edge
             int i = 0;
             while (i < sackCount)
@@ -1084,6 +1115,38 @@ public final class TcpConnection
             sackR[pos] = r;
             sackCount++;
         }
+        return sackedNew;
+    }
+
+    /**
+     * With SACK, the segment at SND.UNA counts as lost before three duplicate ACKs when more than
+     * (DupThresh-1)·SMSS bytes above it are SACKed (RFC 6675 §4 IsLost), or when everything in flight but that
+     * one segment is SACKed (RFC 5827 early retransmit): a small flight, such as that of an echo whose peer keeps
+     * its window small, never produces three duplicate ACKs and would otherwise wait for the RTO.
+     */
+    private boolean sackSaysLost()
+    {
+        if (!sackOk || sackCount == 0)
+        {
+            return false;
+        }
+        final int sacked = sackedBytes();
+        final int mss = payloadMss();
+        final int flight = sndMax - sndUna;
+        // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
+        final boolean earlyRetransmit = flight < 4 * mss && !gt(dataEnd(), sndMax) && sacked >= flight - mss;
+        return sacked > 2 * mss || earlyRetransmit;
+    }
+
+    /** Bytes the scoreboard holds as SACKed above SND.UNA. */
+    private int sackedBytes()
+    {
+        int bytes = 0;
+        for (int i = 0; i < sackCount; i++)
+        {
+            bytes += sackR[i] - sackL[i];
+        }
+        return bytes;
     }
 
     private void removeSack(final int i)
@@ -1410,7 +1473,7 @@ public final class TcpConnection
         {
             case SYN_RECEIVED:
             case ESTABLISHED:
-                state = TcpState.CLOSE_WAIT;
+                moveTo(TcpState.CLOSE_WAIT);
                 break;
             case FIN_WAIT_1:
                 if (finAcked)
@@ -1419,7 +1482,7 @@ public final class TcpConnection
                 }
                 else
                 {
-                    state = TcpState.CLOSING;
+                    moveTo(TcpState.CLOSING);
                 }
                 break;
             case FIN_WAIT_2:
@@ -1438,7 +1501,7 @@ public final class TcpConnection
 
     private void enterTimeWait(final long nowNs)
     {
-        state = TcpState.TIME_WAIT;
+        moveTo(TcpState.TIME_WAIT);
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
         rtoDeadlineNs = NONE;
         delAckDeadlineNs = NONE;
@@ -1523,10 +1586,10 @@ public final class TcpConnection
         switch (state)
         {
             case ESTABLISHED:
-                state = TcpState.FIN_WAIT_1;
+                moveTo(TcpState.FIN_WAIT_1);
                 break;
             case CLOSE_WAIT:
-                state = TcpState.LAST_ACK;
+                moveTo(TcpState.LAST_ACK);
                 break;
             default:
                 break;
@@ -1731,7 +1794,10 @@ public final class TcpConnection
                 if (rstPending)
                 {
                     rstPending = false;
-                    header(s, sndMax, RST | ACK);
+                    // RST <SEQ=SND.NXT> (checklist 46), but never past the peer's window: after a zero-window probe
+                    // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
+                    final int windowEnd = sndUna + sndWnd;
+                    header(s, leq(sndMax, windowEnd) ? sndMax : windowEnd, RST | ACK);
                     s.ack = rcvNxt;
                     s.window = 0;
                     counters.increment(RSTS_SENT);
@@ -1958,10 +2024,20 @@ public final class TcpConnection
         }
     }
 
-    /** Largest payload of one segment: the MSS less the timestamp option (RFC 6691). */
+    /**
+     * Largest payload of one segment: the MSS less the options every data segment carries now (RFC 6691,
+     * RFC 9293 §3.7.1): timestamps (12 bytes with their NOPs) and, while out-of-order data waits here, the SACK
+     * blocks of {@link #ackFields} (4 + 8 per block). Without the SACK share, a full-sized segment sent while we
+     * hold a hole would exceed the path MTU and vanish.
+     */
     private int payloadMss()
     {
-        return sndMss - (tsOk ? 12 : 0);
+        int options = tsOk ? 12 : 0;
+        if (sackOk && oooCount > 0)
+        {
+            options += 4 + 8 * Math.min(oooCount, tsOk ? 3 : 4);
+        }
+        return sndMss - options;
     }
 
     private int dataEnd()
@@ -1976,7 +2052,7 @@ public final class TcpConnection
     private boolean sendData(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         boolean sent = false;
-        final int maxPayload = sndMss - (tsOk ? 12 : 0);
+        final int maxPayload = payloadMss();
         if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
         {
             // RFC 5681 §4.1: restart window after idle (checklist 58)
@@ -2112,7 +2188,7 @@ public final class TcpConnection
             limit = sndMax;
         }
         final int end = dataEnd();
-        final int maxPayload = sndMss - (tsOk ? 12 : 0);
+        final int maxPayload = payloadMss();
         final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
         final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
         if (len <= 0 && !fin)

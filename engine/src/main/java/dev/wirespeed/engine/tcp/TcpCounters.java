@@ -61,6 +61,7 @@ public final class TcpCounters
     };
 
     final long[] values = new long[COUNT];
+    private final long[] connectionsByState = new long[TcpState.values().length];
 
     public static String name(final int counter)
     {
@@ -75,6 +76,30 @@ public final class TcpCounters
     void increment(final int counter)
     {
         values[counter]++;
+    }
+
+    /** Connections in a state now (a gauge; CLOSED is not counted: closed connections are gone or pooled). */
+    public long connections(final TcpState state)
+    {
+        return connectionsByState[state.ordinal()];
+    }
+
+    /** Connections in a state now, by {@link TcpState} ordinal. */
+    public long connections(final int stateOrdinal)
+    {
+        return connectionsByState[stateOrdinal];
+    }
+
+    void onStateChange(final TcpState from, final TcpState to)
+    {
+        if (from != TcpState.CLOSED)
+        {
+            connectionsByState[from.ordinal()]--;
+        }
+        if (to != TcpState.CLOSED)
+        {
+            connectionsByState[to.ordinal()]++;
+        }
     }
 
     public String toString()

@@ -220,7 +220,10 @@ public final class TcpEndpoint
         listeners.remove(port);
     }
 
-    /** Active open from an ephemeral local port (RFC 6056 algorithm 3). Returns an id, or a negative ERR_*. */
+    /**
+     * Active open from an ephemeral local port (RFC 6056 algorithm 3), one that {@link FlowHash} maps to this
+     * shard. Returns an id, or a negative ERR_*.
+     */
     public long connect(final long nowNs, final int localIp, final int remoteIp, final int remotePort)
     {
         if (isNonUnicast(remoteIp) || remotePort == 0)
@@ -235,7 +238,8 @@ public final class TcpEndpoint
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
             // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (checklist 42)
-            if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null)
+            if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null &&
+                FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
             {
                 ephemeralCounter += i + 1;
                 return open(nowNs, localIp, port, remoteIp, remotePort);
@@ -382,6 +386,68 @@ public final class TcpEndpoint
         }
         c.abortWithRst();
         return 0;
+    }
+
+    /**
+     * Shutdown by abort: every live connection, half-open ones included, is reset (an RST goes out at the next
+     * dispatch for synchronized ones). TIME-WAIT connections are left to their timers.
+     *
+     * @return connections reset.
+     */
+    public int abortAll()
+    {
+        int n = 0;
+        for (int i = 0; i < connectionSlots; i++)
+        {
+            final TcpConnection c = connections[i];
+            if (c.released || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT)
+            {
+                continue;
+            }
+            if (c.closeAfterRead)
+            {
+                finishAfterRead(c);
+                continue;
+            }
+            c.abortWithRst();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Shutdown by orderly close: every connection the application holds gets {@link #close(long)} (a FIN after
+     * its queued data); half-open ones the application never saw are reset.
+     *
+     * @return connections closed or reset.
+     */
+    public int closeAll()
+    {
+        int n = 0;
+        for (int i = 0; i < connectionSlots; i++)
+        {
+            final TcpConnection c = connections[i];
+            if (c.released || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
+            {
+                continue;
+            }
+            if (c.appVisible)
+            {
+                close(c.id);
+            }
+            else
+            {
+                c.abortWithRst();
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** Connections not yet CLOSED nor in TIME-WAIT: what a graceful shutdown waits for. */
+    public int liveConnectionCount()
+    {
+        return table.size() - (int)counters.connections(TcpState.TIME_WAIT);
     }
 
     /** Offer again the bytes the application left unconsumed, and reopen the window. */
@@ -1094,7 +1160,7 @@ public final class TcpEndpoint
      */
     private void retire(final TcpConnection c, final int event)
     {
-        c.state = TcpState.CLOSED;
+        c.moveTo(TcpState.CLOSED);
         table.remove(c);
         dropHalfOpen(c);
         c.rtoDeadlineNs = TcpConnection.NONE;

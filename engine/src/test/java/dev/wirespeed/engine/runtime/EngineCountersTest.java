@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EngineCountersTest
 {
-    static final int PER_SHARD = 4 + (FrameParser.DROP_REASON_COUNT - 1) + ShardCounters.TCP_STATE_NAMES.length + 3;
+    static final int PER_SHARD = 7 + (FrameParser.DROP_REASON_COUNT - 1) + ShardCounters.TCP_STATE_NAMES.length + 4;
 
     @TempDir
     Path dir;

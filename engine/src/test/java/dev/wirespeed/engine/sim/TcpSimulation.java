@@ -987,6 +987,24 @@ final class TcpSimulation
                 t.state = s;
             }
         }
+        for (int side = 0; side < 2; side++)
+        {
+            long gauged = 0;
+            for (final TcpState s : TcpState.values())
+            {
+                final long n = endpoints[side].counters().connections(s);
+                if (n < 0)
+                {
+                    fail(SIDE[side] + " per-state gauge " + s + " is negative: " + n);
+                }
+                gauged += n;
+            }
+            if (gauged != endpoints[side].connectionCount())
+            {
+                fail(SIDE[side] + " per-state gauges add up to " + gauged + ", the table holds " +
+                    endpoints[side].connectionCount());
+            }
+        }
     }
 
     private void transition(final Conn c, final int side, final Track t, final TcpState to)

@@ -555,6 +555,19 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist18_windowGrowingFromASmallNonZeroWindowSendsHeldDataAtOnce()
+        {
+            // a receiver whose application was slow reopens its window in steps (pure window updates, same ACK):
+            // the held-back data goes at the first update that makes room, not at the 200 ms SWS override timer
+            established();
+            send(in().window(100));
+            write(3000);
+            expectNothing();
+            send(in().window(5000));
+            expect(outLen(out(), 1460), outLen(out().seq(LOCAL_SEQ + 1 + 1460), 1460));
+        }
+
+        @Test
         void checklist19_ackAboveSndNxtAckedAndDropped()
         {
             established();
@@ -789,6 +802,26 @@ class TcpConnectionTest extends TcpTestSupport
             assertEvents("closed");
             advance(120 * SEC);
             expectNothing();
+        }
+
+        @Test
+        void checklist46_abortAfterARefusedZeroWindowProbeSendsRstAtTheWindowEdge()
+        {
+            // The probe byte took SND.NXT past the peer's closed window; an RST there is outside the window and
+            // dropped (Linux did, leaving its socket ESTABLISHED). It goes at SND.UNA + SND.WND, where the peer's
+            // RCV.NXT is (Linux's tcp_acceptable_seq).
+            established();
+            send(in().window(0));
+            expectNothing();
+            write("0123456789");
+            expectNothing();
+            advanceTo(200 * MS);
+            expect(data(out(), "0"));
+            send(in().window(0));
+            expectNothing();
+            ep.abort(id);
+            expect(out().seq(LOCAL_SEQ + 1).flags(RST | ACK).window(0));
+            assertEquals(0, ep.connectionCount());
         }
 
         @Test
@@ -1676,8 +1709,10 @@ class TcpConnectionTest extends TcpTestSupport
         void checklist29_garbageSackBlocksIgnoredWithoutCrash()
         {
             establishedSack();
-            write(2 * 1460);
-            assertEquals(2, recv().size());
+            // four segments: neither early retransmit (RFC 5827, flights under four) nor IsLost (RFC 6675,
+            // more than two segments SACKed) applies to one SACKed segment
+            write(4 * 1460);
+            assertEquals(4, recv().size());
             final TcpSegment bad = sack(in(), LOCAL_SEQ + 5000, LOCAL_SEQ + 10, LOCAL_SEQ - 100, LOCAL_SEQ + 1,
                 LOCAL_SEQ + 1461, LOCAL_SEQ + 99_999, 0, 0);
             bad.options.sackBlockCount = 9;
@@ -1685,7 +1720,7 @@ class TcpConnectionTest extends TcpTestSupport
             send(sack(in(), LOCAL_SEQ + 1461, LOCAL_SEQ + 2921));
             expectNothing();
             assertState(TcpState.ESTABLISHED);
-            send(in().ack(LOCAL_SEQ + 2921));
+            send(in().ack(LOCAL_SEQ + 4 * 1460 + 1));
             expectNothing();
             assertEquals(0, ep.counters().get(TcpCounters.RETRANSMITS));
         }
@@ -1702,8 +1737,8 @@ class TcpConnectionTest extends TcpTestSupport
             final int s4 = s3 + 1460;
             final int end = s4 + 2 * 1460;
             send(sack(in(), s2, s3));
-            send(sack(in(), s4, end, s2, s3));
             expectNothing();
+            // three segments SACKed above SND.UNA: IsLost(SND.UNA) (RFC 6675 §5 step 3) before a third dup ACK
             send(sack(in(), s4, end, s2, s3));
             expect(outLen(out(), 1460));
             send(sack(in(), s4, end, s2, s3));

@@ -1,0 +1,89 @@
+package dev.wirespeed.engine.api;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * What an application thread hears from a shard, through {@link EventAdapter#poll(int)}. Every method has a default
+ * that ignores the event (and consumes data); override the ones you need. Called on the polling thread.
+ * <p>
+ * Lifecycle of a connection id (a {@link ConnectionId}): {@link #onConnected} or {@link #onAccepted} first; then any
+ * of {@link #onData}, {@link #onWriteBlocked}/{@link #onWritable}, {@link #onPeerClosed} (after the last byte);
+ * then at most one of {@link #onReset} or {@link #onTimeout}; and finally {@link #onClosed}, after which the id is
+ * invalid and commands on it are ignored. A connect that never establishes ends with a single
+ * {@link #onConnectFailed} and no id.
+ */
+public interface ConnectionListener
+{
+    /** The connect with {@code correlationId} is established. */
+    default void onConnected(final long correlationId, final long connectionId)
+    {
+    }
+
+    /**
+     * The connect with {@code correlationId} failed.
+     *
+     * @param reason    {@link ApiMessages#CONNECT_REFUSED}, {@link ApiMessages#CONNECT_TIMED_OUT},
+     *                  {@link ApiMessages#CONNECT_ERROR} or {@link ApiMessages#CONNECT_CLOSED}.
+     * @param errorCode for {@link ApiMessages#CONNECT_ERROR}: the endpoint's {@code ERR_*}; otherwise 0.
+     */
+    default void onConnectFailed(final long correlationId, final int reason, final int errorCode)
+    {
+    }
+
+    default void onAccepted(final int listenerPort, final long connectionId)
+    {
+    }
+
+    /**
+     * In-order stream bytes: a view into the event ring, valid only during the call.
+     *
+     * @return bytes consumed (0..length). The rest is offered again, first, on the next poll, and nothing behind it
+     * in the ring is delivered before that.
+     */
+    default int onData(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length;
+    }
+
+    /**
+     * TCP's send buffer for this connection is full and bytes of a write wait on the shard; later writes to it
+     * queue behind them. Writing more now risks holding up the shard's other commands (see {@link CommandAdapter}).
+     */
+    default void onWriteBlocked(final long connectionId)
+    {
+    }
+
+    /** The bytes that waited after {@link #onWriteBlocked} are all in TCP's send buffer. */
+    default void onWritable(final long connectionId)
+    {
+    }
+
+    /** The peer's FIN: end of stream, after the last {@link #onData}. */
+    default void onPeerClosed(final long connectionId)
+    {
+    }
+
+    default void onReset(final long connectionId)
+    {
+    }
+
+    default void onTimeout(final long connectionId)
+    {
+    }
+
+    default void onClosed(final long connectionId)
+    {
+    }
+
+    /**
+     * A command could not be applied.
+     *
+     * @param connectionId  the connection it named (0 for commands without one).
+     * @param commandTypeId an {@code ApiMessages.CMD_*}.
+     * @param errorCode     a {@link dev.wirespeed.engine.tcp.TcpEndpoint} {@code ERR_*} or an
+     *                      {@code ApiMessages.ERR_*}.
+     */
+    default void onCommandFailed(final long connectionId, final int commandTypeId, final int errorCode)
+    {
+    }
+}
