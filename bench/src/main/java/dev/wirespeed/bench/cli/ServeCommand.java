@@ -242,6 +242,14 @@ public final class ServeCommand implements Callable<Integer>
         }
         for (int i = 0; i < engine.shardCount(); i++)
         {
+            final String tcp = engine.shard(i).endpoint().counters().toString().trim();
+            if (!tcp.isEmpty())
+            {
+                sb.append(", shard-").append(i).append(" tcp ").append(tcp.replace(' ', ','));
+            }
+        }
+        for (int i = 0; i < engine.shardCount(); i++)
+        {
             final Impairment rx = engine.shard(i).rxImpairment();
             final Impairment tx = engine.shard(i).txImpairment();
             if (rx != null)

@@ -31,6 +31,15 @@ public final class WirespeedCli implements Runnable
     public static CommandLine commandLine()
     {
         final CommandLine cmd = new CommandLine(new WirespeedCli());
+        cmd.setParameterExceptionHandler((ex, args) ->
+        {
+            final CommandLine bad = ex.getCommandLine();
+            final String help = bad.getParent() == null ? "wirespeed --help" :
+                "wirespeed " + bad.getCommandName() + " --help";
+            bad.getErr().println("wirespeed: error: " + ex.getMessage() + " (see '" + help + "')");
+            bad.getErr().flush();
+            return EXIT_USAGE;
+        });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             if (ex instanceof DpdkException || ex instanceof IllegalStateException || ex instanceof IllegalArgumentException)

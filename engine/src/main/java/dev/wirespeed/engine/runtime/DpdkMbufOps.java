@@ -50,6 +50,11 @@ public final class DpdkMbufOps implements MbufOps
         return Mbuf.dataLength(mbuf);
     }
 
+    public int getByte(final long mbuf, final int index)
+    {
+        return source.wrap(mbuf).getByte(index) & 0xFF;
+    }
+
     public void xorByte(final long mbuf, final int index, final int mask)
     {
         final UnsafeBuffer data = source.wrap(mbuf);

@@ -17,7 +17,9 @@ import dev.wirespeed.engine.wire.EthernetFrame;
  * <p>
  * For each packet of a burst, in order, four random draws are made whatever the outcome (so one decision never
  * shifts the others): <b>loss</b> frees the mbuf; <b>corrupt</b> XORs one random byte after the 14-byte
- * Ethernet header with a nonzero mask, so an IPv4, ICMP or TCP checksum catches it; <b>dup</b> emits a copy
+ * Ethernet header of an IPv4 frame with a nonzero mask, so an IPv4, ICMP or TCP checksum catches it (other frames
+ * are left alone: on a real link the Ethernet FCS drops damaged frames, and ARP, which has no checksum of its own,
+ * would otherwise teach the ARP cache a wrong address); <b>dup</b> emits a copy
  * right after the original (skipped, and counted, when no mbuf or no room is left); <b>reorder</b> holds the
  * packet in a fixed ring and releases it at the start of a later {@link #apply}/{@link #poll} call once
  * {@code delay} has passed, i.e. after the packets that followed it. A full ring lets packets pass unheld.
@@ -298,7 +300,8 @@ public final class Impairment
     {
         final int length = ops.dataLength(mbuf);
         final int from = EthernetFrame.HEADER_LENGTH;
-        if (length > from)
+        if (length > from && ops.getByte(mbuf, EthernetFrame.ETHERTYPE_OFFSET) == 0x08 &&
+            ops.getByte(mbuf, EthernetFrame.ETHERTYPE_OFFSET + 1) == 0x00)
         {
             final int index = from + random.nextInt(length - from);
             final int mask = 1 + random.nextInt(255);

@@ -20,6 +20,9 @@ public interface MbufOps
     /** Bytes of packet data. */
     int dataLength(long mbuf);
 
+    /** The byte at {@code index} of the packet data, 0..255. */
+    int getByte(long mbuf, int index);
+
     /** XORs the byte at {@code index} of the packet data with {@code mask}. */
     void xorByte(long mbuf, int index, int mask);
 }

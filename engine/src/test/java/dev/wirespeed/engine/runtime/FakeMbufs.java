@@ -26,10 +26,16 @@ final class FakeMbufs implements MbufOps
         return a;
     }
 
+    /** A frame of {@code fill} bytes with the IPv4 EtherType (bytes 12..13 = 0x0800). */
     long alloc(final int length, final int fill)
     {
         final byte[] d = new byte[length];
         java.util.Arrays.fill(d, (byte)fill);
+        if (length >= 14)
+        {
+            d[12] = 0x08;
+            d[13] = 0x00;
+        }
         return alloc(d);
     }
 
@@ -55,6 +61,11 @@ final class FakeMbufs implements MbufOps
     public int dataLength(final long mbuf)
     {
         return data(mbuf).length;
+    }
+
+    public int getByte(final long mbuf, final int index)
+    {
+        return data(mbuf)[index] & 0xFF;
     }
 
     public void xorByte(final long mbuf, final int index, final int mask)

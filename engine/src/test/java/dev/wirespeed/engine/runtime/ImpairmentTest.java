@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,9 @@ class ImpairmentTest
         arena.close();
     }
 
-    /** Runs n packets (each carries its sequence number in bytes 0..3) through, consuming out as a TX would. */
+    /**
+     * Runs n IPv4 frames (each carries its sequence number in bytes 0..3) through, consuming out as a TX would.
+     */
     private List<Long> run(final Impairment imp, final int n)
     {
         final List<Long> delivered = new ArrayList<>();
@@ -46,7 +49,7 @@ class ImpairmentTest
             for (int i = 0; i < burst; i++)
             {
                 final byte[] d = new byte[FRAME];
-                ByteBuffer.wrap(d).putInt(sent + i);
+                ByteBuffer.wrap(d).putInt(sent + i).putLong(4, 0).putShort(12, (short)0x0800); // IPv4
                 in.add(mbufs.alloc(d));
             }
             sent += burst;
@@ -174,7 +177,7 @@ class ImpairmentTest
             int changed = 0;
             for (int i = 0; i < d.length; i++)
             {
-                if (d[i] != 0x55)
+                if (i != 12 && i != 13 && d[i] != 0x55)
                 {
                     changed++;
                     assertTrue(i >= 14, "byte " + i + " is in the Ethernet header");
@@ -185,6 +188,21 @@ class ImpairmentTest
             out.clear();
         }
         assertEquals(1000, imp.corrupted());
+    }
+
+    @Test
+    void onlyIpv4FramesAreCorruptedNeverArpWhichHasNoChecksum()
+    {
+        final Impairment imp = Impairment.parse("corrupt=100%,seed=3", mbufs);
+        final long m = mbufs.alloc(FRAME, 0x55);
+        mbufs.data(m)[13] = 0x06; // ARP
+        final byte[] before = mbufs.data(m).clone();
+        in.add(m);
+        imp.apply(in, out, 0);
+        assertArrayEquals(before, mbufs.data(m));
+        assertEquals(0, imp.corrupted());
+        mbufs.free(m);
+        out.clear();
     }
 
     @Test
