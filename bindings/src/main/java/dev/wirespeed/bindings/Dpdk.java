@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -89,6 +90,15 @@ final class Dpdk
     static final MethodHandle WS_ETH_FROM_RINGS = handle("ws_eth_from_rings",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
+    // ---- libc ----
+    /** {@code sched_getaffinity(pid, cpusetsize, mask)} / {@code sched_setaffinity}: pid 0 is the calling thread. */
+    static final MethodHandle SCHED_GETAFFINITY =
+        libc("sched_getaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    static final MethodHandle SCHED_SETAFFINITY =
+        libc("sched_setaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    /** Bytes of a {@code cpu_set_t} as glibc defines it (1024 CPUs). */
+    static final long CPU_SET_SIZE = 128;
+
     // ---- fast path (critical: short, no upcalls) ----
     static final MethodHandle WS_RX_BURST = critical("ws_rx_burst",
         FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS, JAVA_SHORT));
@@ -115,6 +125,12 @@ final class Dpdk
     private static MethodHandle handle(final String name, final FunctionDescriptor descriptor)
     {
         return LINKER.downcallHandle(symbol(name), descriptor);
+    }
+
+    private static MethodHandle libc(final String name, final FunctionDescriptor descriptor)
+    {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(() ->
+            new NativeUnavailableException("libc has no " + name + ": Wirespeed needs glibc on Linux")), descriptor);
     }
 
     private static MethodHandle critical(final String name, final FunctionDescriptor descriptor)

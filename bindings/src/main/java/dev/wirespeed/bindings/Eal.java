@@ -62,7 +62,21 @@ public final class Eal
             final int rc;
             try
             {
+                // rte_eal_init pins the calling thread to the main lcore (-l 0: CPU 0), and every thread this one
+                // starts afterwards would inherit that pin: all shards on one CPU. This thread is no DPDK worker,
+                // so it gets its own CPU set back.
+                final MemorySegment cpus = arena.allocate(Dpdk.CPU_SET_SIZE);
+                final boolean saved = (int)Dpdk.SCHED_GETAFFINITY.invokeExact(0, Dpdk.CPU_SET_SIZE, cpus) == 0;
                 rc = (int)Dpdk.RTE_EAL_INIT.invokeExact(argv.size(), array);
+                if (saved)
+                {
+                    final int restored = (int)Dpdk.SCHED_SETAFFINITY.invokeExact(0, Dpdk.CPU_SET_SIZE, cpus);
+                    if (restored != 0)
+                    {
+                        System.err.println("wirespeed: could not restore the thread's CPU affinity after " +
+                            "rte_eal_init; threads started from it stay on the main lcore");
+                    }
+                }
             }
             catch (final Throwable t)
             {

@@ -1,5 +1,6 @@
 package dev.wirespeed.bench.cli;
 
+import dev.wirespeed.bench.e2e.E2eCommand;
 import dev.wirespeed.bindings.DpdkException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wirespeed", mixinStandardHelpOptions = true, version = "wirespeed 0.1.0",
     description = "User-space TCP/IP packet engine for the JVM on DPDK.",
-    subcommands = {DemoCommand.class, ServeCommand.class, ClientCommand.class, NicBenchCommand.class, StatCommand.class})
+    subcommands = {DemoCommand.class, ServeCommand.class, ClientCommand.class, NicBenchCommand.class, StatCommand.class,
+        E2eCommand.class})
 public final class WirespeedCli implements Runnable
 {
     public static final int EXIT_USAGE = 2;

@@ -50,6 +50,9 @@ public final class ArpCache
     private final int[] queueSize;
     private int used;
     private int freeHint;
+    /** No entry's deadline is earlier than this (it may be earlier than the real earliest: then a scan fixes it). */
+    private long earliestDeadlineNs;
+    private boolean deadlineLowered;
 
     private long requests;
     private long resolutions;
@@ -170,6 +173,7 @@ public final class ArpCache
         state[slot] = RESOLVED;
         mac[slot] = macAddress;
         deadlineNs[slot] = nowNs + entryTtlNs;
+        setDeadline(deadlineNs[slot]);
         requestsSent[slot] = 0;
         while (queueSize[slot] > 0)
         {
@@ -191,12 +195,29 @@ public final class ArpCache
      */
     public int poll(final long nowNs)
     {
+        if (used == 0 || earliestDeadlineNs - nowNs > 0)
+        {
+            // nothing is due: the shard calls this every duty cycle, so no scan of the table
+            return 0;
+        }
         int work = 0;
+        boolean any = false;
+        long earliest = 0;
+        deadlineLowered = false;
         for (int slot = 0; slot < capacity; slot++)
         {
             final int s = state[slot];
-            if (s == FREE || deadlineNs[slot] - nowNs > 0)
+            if (s == FREE)
             {
+                continue;
+            }
+            if (deadlineNs[slot] - nowNs > 0)
+            {
+                if (!any || deadlineNs[slot] - earliest < 0)
+                {
+                    earliest = deadlineNs[slot];
+                    any = true;
+                }
                 continue;
             }
             if (s == RESOLVED)
@@ -208,6 +229,11 @@ public final class ArpCache
             {
                 requestsSent[slot]++;
                 deadlineNs[slot] = nowNs + retryIntervalNs;
+                if (!any || deadlineNs[slot] - earliest < 0)
+                {
+                    earliest = deadlineNs[slot];
+                    any = true;
+                }
                 requests++;
                 emitter.sendRequest(ip[slot]);
             }
@@ -222,7 +248,23 @@ public final class ArpCache
             }
             work++;
         }
+        // the scan saw every deadline, unless the emitter called back into the cache meanwhile and set an
+        // earlier one; keep whichever is earlier then
+        if (any && !(deadlineLowered && earliestDeadlineNs - earliest < 0))
+        {
+            earliestDeadlineNs = earliest;
+        }
         return work;
+    }
+
+    /** Keeps {@link #earliestDeadlineNs} at or before every entry's deadline. */
+    private void setDeadline(final long deadline)
+    {
+        if (used <= 1 || deadline - earliestDeadlineNs < 0)
+        {
+            earliestDeadlineNs = deadline;
+            deadlineLowered = true;
+        }
     }
 
     /** Drops every queued packet and forgets every entry (shutdown). */
@@ -246,6 +288,7 @@ public final class ArpCache
         state[slot] = PENDING;
         requestsSent[slot] = 1;
         deadlineNs[slot] = nowNs + retryIntervalNs;
+        setDeadline(deadlineNs[slot]);
         requests++;
         emitter.sendRequest(ip[slot]);
     }

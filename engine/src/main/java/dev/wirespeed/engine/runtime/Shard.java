@@ -32,7 +32,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  *       in place, hand TCP segments to the endpoint (payload zero-copy over the mbuf);</li>
  *   <li>timers: {@code endpoint.poll(nowNs)}, ARP retries;</li>
  *   <li>{@code endpoint.dispatch}: every segment is written straight into a new mbuf and batched;</li>
- *   <li>tx_burst when the batch is full or {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
+ *   <li>tx_burst when the batch is full, when every rx burst came back short and every inbox read stayed under
+ *       its limit (nothing else is waiting, so holding the batch would only add latency), or when
+ *       {@link #TX_FLUSH_INTERVAL_NS} has passed.</li>
  * </ol>
  * Several shards: each polls the RX queues given to it (none, one, or all of a single-queue port) and hands every
  * frame whose {@link FlowDispatcher} shard is another one to that shard through a one-to-one ring of mbuf
@@ -107,6 +109,8 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private ShardDuty[] duties = new ShardDuty[0];
     private long nowNs;
     private long lastTxFlushNs;
+    /** This duty cycle found more input waiting: a full rx burst, or an inbox read up to its limit. */
+    private boolean inputBacklog;
     private long lastCountersNs;
     private long rxPackets;
     private long rxBytes;
@@ -200,6 +204,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         {
             startShutdown(shutdown);
         }
+        inputBacklog = false;
         int work = pollInboxes();
         work += pollRx();
         work += endpoint.poll(nowNs);
@@ -210,7 +215,9 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             work += duties[i].doWork(nowNs);
         }
         work += endpoint.dispatch(nowNs, this);
-        work += flushTx(shutdownStarted != SHUTDOWN_NONE);
+        // short rx bursts (and inbox reads under their limit) mean nothing else is waiting: send now, as batching
+        // more would only add latency, up to the whole flush interval per hop; under load the batch still fills
+        work += flushTx(shutdownStarted != SHUTDOWN_NONE || !inputBacklog);
         if (counters != null && nowNs - lastCountersNs >= COUNTERS_INTERVAL_NS)
         {
             publishCounters();
@@ -280,7 +287,9 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         {
             if (inboxes[i] != null)
             {
-                work += inboxes[i].read(inboxHandler, INBOX_READ_LIMIT);
+                final int messages = inboxes[i].read(inboxHandler, INBOX_READ_LIMIT);
+                inputBacklog |= messages == INBOX_READ_LIMIT;
+                work += messages;
             }
         }
         return work;
@@ -306,6 +315,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             {
                 continue;
             }
+            inputBacklog |= n == rxBurst.capacity();
             work += n;
             if (rxImpairment == null)
             {

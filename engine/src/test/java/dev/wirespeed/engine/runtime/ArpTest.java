@@ -260,6 +260,31 @@ class ArpTest
         }
 
         @Test
+        void pollSkipsTheTableUntilTheEarliestDeadlineYetServesEveryEntryOnTime()
+        {
+            // poll runs every duty cycle and only scans when something is due; entries learned, refreshed and
+            // pending at different times must still each be served at their own deadline
+            cache.learn(PEER_IP, PEER_MAC, 0);                     // expires at TTL
+            cache.resolve(OTHER_IP, 5, 10 * MS);                   // retries at 10 ms + RETRY
+            cache.learn(PEER_IP, PEER_MAC, TTL_NS / 2);            // refreshed: now expires at 1.5 TTL
+            assertEquals(0, cache.poll(10 * MS + RETRY_NS - 1));
+            assertEquals(1, emitter.requests.size());
+            assertEquals(1, cache.poll(10 * MS + RETRY_NS));
+            assertEquals(2, emitter.requests.size());
+            cache.poll(10 * MS + 2 * RETRY_NS);
+            cache.poll(10 * MS + 3 * RETRY_NS);
+            assertEquals(List.of(5L), emitter.dropped, "the pending entry gave up after its retries");
+            assertEquals(0, cache.poll(TTL_NS), "the refreshed entry does not expire at its old deadline");
+            assertEquals(PEER_MAC, cache.lookup(PEER_IP, TTL_NS));
+            assertEquals(0, cache.poll(TTL_NS + TTL_NS / 2 - 1));
+            assertEquals(1, cache.poll(TTL_NS + TTL_NS / 2));
+            assertEquals(0, cache.size());
+            cache.learn(OTHER_IP, OTHER_MAC, 2 * TTL_NS);          // a new entry after the table emptied
+            assertEquals(0, cache.poll(3 * TTL_NS - 1));
+            assertEquals(1, cache.poll(3 * TTL_NS));
+        }
+
+        @Test
         void clearDropsEverythingQueued()
         {
             cache.resolve(PEER_IP, 1, 0);

@@ -1,0 +1,396 @@
+package dev.wirespeed.bench.e2e;
+
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import dev.wirespeed.bindings.Eal;
+import dev.wirespeed.bindings.EalOptions;
+import dev.wirespeed.bindings.EthPort;
+import dev.wirespeed.bindings.MbufBurst;
+import dev.wirespeed.bindings.NativeLayout;
+import dev.wirespeed.bindings.PortConfig;
+import dev.wirespeed.bindings.RingPair;
+import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.tcp.TcpConfig;
+import dev.wirespeed.engine.tcp.TcpCounters;
+import dev.wirespeed.engine.tcp.TcpEndpoint;
+import dev.wirespeed.engine.wire.EthernetFrame;
+import dev.wirespeed.engine.wire.FrameParser;
+import dev.wirespeed.engine.wire.Ipv4Header;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * Two Wirespeed engines in one process over a crossed {@code net_ring} pair: port A is the server at 192.0.2.1,
+ * port B the client at 192.0.2.2, one shard thread each (busy-spinning unless {@link #idle} says otherwise). The
+ * ports, their mempools and the bursts are set up once; every phase builds fresh endpoints and shards on them, runs,
+ * waits until the client has finished and both endpoints hold no TCB (TIME-WAIT included), stops the threads, drains
+ * anything left in the rings and checks that both mempools are back where they started.
+ * <p>
+ * Not thread safe: one phase at a time, driven from one thread.
+ */
+public final class EngineE2e implements AutoCloseable
+{
+    public static final int SERVER_IP = (int)Ipv4Header.parseAddress("192.0.2.1");
+    public static final int CLIENT_IP = (int)Ipv4Header.parseAddress("192.0.2.2");
+    static final int PREFIX = 24;
+    static final int CPS_PORT = 80;
+    static final int ECHO_PORT = 7;
+    static final int DISCARD_PORT = 9;
+
+    private final RingPair pair;
+    private final int maxMtu;
+    private final Arena arena = Arena.ofShared();
+    private final MbufBurst serverRx;
+    private final MbufBurst serverTx;
+    private final MbufBurst clientRx;
+    private final MbufBurst clientTx;
+    private final MbufBurst drain;
+    private long seed = System.nanoTime();
+    private boolean verbose;
+    private boolean sharedThread;
+    private Supplier<IdleStrategy> idle = BusySpinIdleStrategy::new;
+
+    private EngineE2e(final RingPair pair, final int maxMtu)
+    {
+        this.pair = pair;
+        this.maxMtu = maxMtu;
+        serverRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+        serverTx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+        clientRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+        clientTx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+        drain = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+    }
+
+    /** How a phase ended: clean or not, what was left behind, and the counters worth printing. */
+    private record Outcome(boolean ok, int leftover, boolean sharedThread, long clientAllocated,
+        long serverAllocated, String text)
+    {
+        long errors()
+        {
+            return ok ? 0 : 1;
+        }
+
+        /** Both shard threads' allocation in the window (one thread's counter when they share a thread). */
+        long allocated()
+        {
+            if (clientAllocated < 0 || serverAllocated < 0)
+            {
+                return -1;
+            }
+            return sharedThread ? clientAllocated : clientAllocated + serverAllocated;
+        }
+    }
+
+    /** Starts EAL if this process has not yet (it can start only once), and makes the ring pair (MTU up to 1500). */
+    public static EngineE2e open(final String name)
+    {
+        return open(name, 1500);
+    }
+
+    /**
+     * As {@link #open(String)}, with mbufs large enough for frames of {@code maxMtu} bytes of IP (jumbo frames: a
+     * net_ring port has no MTU of its own; the mempool's data room is the limit). Each phase then runs at its
+     * settings' {@link E2eSettings#engineMtu}, at most this.
+     */
+    public static EngineE2e open(final String name, final int maxMtu)
+    {
+        if (Eal.current() == null)
+        {
+            Eal.init(new EalOptions());
+        }
+        Eal.registerThread();
+        final RingPair pair = RingPair.create(name, 4096);
+        final PortConfig config = new PortConfig().mempool(16383, 256);
+        if (maxMtu > 1500)
+        {
+            config.mempool(8191, 256).dataRoom(NativeLayout.PKTMBUF_HEADROOM + EthernetFrame.HEADER_LENGTH + maxMtu);
+        }
+        pair.a().start(config);
+        pair.b().start(config);
+        return new EngineE2e(pair, maxMtu);
+    }
+
+    /** Connect, one request and its response, close: {@code concurrency} at a time, for the window. */
+    public PhaseResult cps(final E2eSettings s)
+    {
+        final long warmupEnd = System.nanoTime() + s.warmupNs;
+        final long end = warmupEnd + s.measureNs;
+        final CpsServer server = new CpsServer(warmupEnd, end, s.messageSize);
+        final CpsClient client = new CpsClient(warmupEnd, end, CLIENT_IP, SERVER_IP, CPS_PORT, s.concurrency,
+            s.messageSize);
+        final TcpConfig serverConfig = config(s);
+        final TcpConfig clientConfig = config(s);
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, CPS_PORT, s.concurrency + 16, end);
+        final StringBuilder sb = new StringBuilder();
+        client.describe(sb);
+        sb.append("; ");
+        server.describe(sb);
+        sb.append("; ").append(run.text());
+        return PhaseResult.cps("engine", client.completedInWindow, s.measureNs,
+            client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
+    }
+
+    /** Ping-pong of one message on one keep-alive connection, for the window. */
+    public PhaseResult latency(final E2eSettings s)
+    {
+        final long warmupEnd = System.nanoTime() + s.warmupNs;
+        final long end = warmupEnd + s.measureNs;
+        final EchoServer server = new EchoServer(warmupEnd, end);
+        final PingClient client = new PingClient(warmupEnd, end, CLIENT_IP, SERVER_IP, ECHO_PORT, 1, s.messageSize);
+        final Outcome run = run(s, server, config(s), client, config(s), ECHO_PORT, 4, end);
+        final StringBuilder sb = new StringBuilder();
+        client.describe(sb);
+        sb.append("; ");
+        server.describe(sb);
+        sb.append("; ").append(run.text());
+        return PhaseResult.latency("engine", client.histogram, s.measureNs,
+            client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
+    }
+
+    /** One connection, one direction, as fast as it goes, for the window. */
+    public PhaseResult bulk(final E2eSettings s)
+    {
+        final long warmupEnd = System.nanoTime() + s.warmupNs;
+        final long end = warmupEnd + s.measureNs;
+        final BulkServer server = new BulkServer(warmupEnd, end, s.verifyBulk);
+        final BulkClient client = new BulkClient(warmupEnd, end, CLIENT_IP, SERVER_IP, DISCARD_PORT);
+        final TcpConfig serverConfig = config(s);
+        serverConfig.receiveBufferSize = s.engineBulkBufferBytes;
+        serverConfig.sendBufferSize = 4096;
+        final TcpConfig clientConfig = config(s);
+        clientConfig.sendBufferSize = s.engineBulkBufferBytes;
+        clientConfig.receiveBufferSize = 4096;
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, DISCARD_PORT, 4, end);
+        final StringBuilder sb = new StringBuilder();
+        client.describe(sb);
+        sb.append("; ");
+        server.describe(sb);
+        sb.append("; ").append(run.text());
+        final long lost = client.sentBytes - server.receivedBytes;
+        if (lost != 0)
+        {
+            sb.append("; sent - received = ").append(lost).append(" B");
+        }
+        return PhaseResult.bulk("engine", server.bytesInWindow, s.measureNs,
+            client.errors() + server.errors() + (lost != 0 ? 1 : 0) + run.errors(), run.leftover(), run.allocated(),
+            sb.toString());
+    }
+
+    private TcpConfig config(final E2eSettings s)
+    {
+        final TcpConfig c = new TcpConfig();
+        c.seed = seed++;
+        c.mslNs = s.engineTimeWaitNs / 2;
+        c.noDelay = true;
+        if (s.engineMtu > maxMtu)
+        {
+            throw new IllegalArgumentException("MTU " + s.engineMtu + " is more than the ports were opened for (" +
+                maxMtu + ")");
+        }
+        c.mtu = s.engineMtu;
+        return c;
+    }
+
+    /**
+     * Runs one phase to its end: both shards on their own threads until the client has finished and neither
+     * endpoint holds a TCB, or until the drain timeout. Returns "ok ..." or what went wrong, with the shard and
+     * TCP counters that matter (retransmits, drops, mbufs).
+     */
+    private Outcome run(final E2eSettings s, final EngineSide server, final TcpConfig serverConfig,
+        final EngineSide client, final TcpConfig clientConfig, final int listenPort, final int preallocate,
+        final long endNs)
+    {
+        final EthPort serverPort = pair.a();
+        final EthPort clientPort = pair.b();
+        final int serverPoolInUse = serverPort.mempool().inUseCount();
+        final int clientPoolInUse = clientPort.mempool().inUseCount();
+        final SystemNanoClock clock = SystemNanoClock.INSTANCE;
+
+        final TcpEndpoint serverEndpoint = new TcpEndpoint(serverConfig, server, clock.nanoTime());
+        serverEndpoint.addLocalAddress(SERVER_IP, PREFIX);
+        serverEndpoint.preallocate(preallocate);
+        final Shard serverShard = new Shard(0, serverPort, 0, 0, SERVER_IP, serverEndpoint, clock, serverRx, serverTx,
+            null);
+        server.attach(serverEndpoint, serverShard);
+        serverEndpoint.listen(SERVER_IP, listenPort, 1024);
+
+        final TcpEndpoint clientEndpoint = new TcpEndpoint(clientConfig, client, clock.nanoTime());
+        clientEndpoint.addLocalAddress(CLIENT_IP, PREFIX);
+        clientEndpoint.preallocate(preallocate);
+        final Shard clientShard = new Shard(1, clientPort, 0, 0, CLIENT_IP, clientEndpoint, clock, clientRx, clientTx,
+            null);
+        client.attach(clientEndpoint, clientShard);
+
+        final AtomicLong agentErrors = new AtomicLong();
+        final AtomicReference<Throwable> firstError = new AtomicReference<>();
+        final ErrorHandler onError = t ->
+        {
+            agentErrors.incrementAndGet();
+            firstError.compareAndSet(null, t);
+        };
+        final SideAgent serverAgent = new SideAgent(serverShard, "e2e-server");
+        final SideAgent clientAgent = new SideAgent(clientShard, "e2e-client");
+        final AgentRunner serverRunner;
+        final AgentRunner clientRunner;
+        if (sharedThread)
+        {
+            serverRunner = new AgentRunner(idle.get(), onError, null,
+                new CompositeAgent(serverAgent, clientAgent));
+            clientRunner = null;
+            AgentRunner.startOnThread(serverRunner);
+        }
+        else
+        {
+            serverRunner = new AgentRunner(idle.get(), onError, null, serverAgent);
+            clientRunner = new AgentRunner(idle.get(), onError, null, clientAgent);
+            AgentRunner.startOnThread(serverRunner);
+            AgentRunner.startOnThread(clientRunner);
+        }
+
+        final long deadline = endNs + s.drainTimeoutNs;
+        boolean drained = false;
+        while (System.nanoTime() - deadline < 0)
+        {
+            if (client.finished() && client.tcbs() == 0 && server.tcbs() == 0)
+            {
+                drained = true;
+                break;
+            }
+            LockSupport.parkNanos(2_000_000L);
+        }
+        if (clientRunner != null)
+        {
+            clientRunner.close();
+        }
+        serverRunner.close();
+        // the shard threads are joined: their plain fields are visible here
+        final long strayFrames = drainPort(serverPort) + drainPort(clientPort);
+        final int serverLeak = serverPort.mempool().inUseCount() - serverPoolInUse;
+        final int clientLeak = clientPort.mempool().inUseCount() - clientPoolInUse;
+
+        final StringBuilder sb = new StringBuilder();
+        final boolean ok = drained && agentErrors.get() == 0 && serverLeak == 0 && clientLeak == 0;
+        sb.append(ok ? "ok" : "FAILED");
+        if (!drained)
+        {
+            sb.append(" (not drained ").append(s.drainTimeoutNs / 1_000_000).append(" ms after the window: client ")
+                .append(client.finished() ? "finished" : "still running").append(", TCBs client ")
+                .append(clientEndpoint.connectionCount()).append(" server ").append(serverEndpoint.connectionCount())
+                .append(')');
+        }
+        if (agentErrors.get() > 0)
+        {
+            sb.append(" (").append(agentErrors.get()).append(" exceptions on shard threads, first: ")
+                .append(firstError.get()).append(')');
+        }
+        if (serverLeak != 0 || clientLeak != 0)
+        {
+            sb.append(" (mbufs not returned: server pool ").append(serverLeak).append(", client pool ")
+                .append(clientLeak).append(')');
+        }
+        sb.append(", retransmits c/s ").append(counter(clientEndpoint, TcpCounters.RETRANSMITS)).append('/')
+            .append(counter(serverEndpoint, TcpCounters.RETRANSMITS))
+            .append(", RTO expiries c/s ").append(counter(clientEndpoint, TcpCounters.RTO_EXPIRIES)).append('/')
+            .append(counter(serverEndpoint, TcpCounters.RTO_EXPIRIES))
+            .append(", RSTs sent c/s ").append(counter(clientEndpoint, TcpCounters.RSTS_SENT)).append('/')
+            .append(counter(serverEndpoint, TcpCounters.RSTS_SENT));
+        if (verbose)
+        {
+            sb.append("\n    client TCP counters: ").append(clientEndpoint.counters())
+                .append("\n    server TCP counters: ").append(serverEndpoint.counters());
+        }
+        sb.append(", allocated in the window: client thread ").append(client.allocatedInWindow)
+            .append(" B, server thread ").append(server.allocatedInWindow).append(" B");
+        sb.append(", frames c->s ").append(clientShard.txPackets()).append(" s->c ").append(serverShard.txPackets());
+        final long txDrops = clientShard.txDropped() + serverShard.txDropped() + clientShard.txNoMbuf() +
+            serverShard.txNoMbuf();
+        if (txDrops > 0)
+        {
+            sb.append(", tx dropped/no-mbuf ").append(txDrops);
+        }
+        for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+        {
+            if (clientShard.drops(r) + serverShard.drops(r) > 0)
+            {
+                sb.append(", rx drop ").append(FrameParser.dropReasonName(r)).append(" c/s ").append(clientShard.drops(r))
+                    .append('/').append(serverShard.drops(r));
+            }
+        }
+        if (strayFrames > 0)
+        {
+            sb.append(", stray frames ").append(strayFrames);
+        }
+        final int leftover = clientEndpoint.connectionCount() + serverEndpoint.connectionCount() +
+            Math.abs(serverLeak) + Math.abs(clientLeak);
+        return new Outcome(ok, leftover, sharedThread, client.allocatedInWindow, server.allocatedInWindow,
+            sb.toString());
+    }
+
+    private static long counter(final TcpEndpoint endpoint, final int counter)
+    {
+        return endpoint.counters().get(counter);
+    }
+
+    /**
+     * Runs both shards on one thread (a {@link CompositeAgent}) instead of one thread each: on a machine with too
+     * few free cores for two busy-polling threads, this shows the engine's cost without the scheduler's.
+     */
+    public EngineE2e sharedThread(final boolean shared)
+    {
+        this.sharedThread = shared;
+        return this;
+    }
+
+    /**
+     * How an idle shard thread waits: {@code busy} spins (lowest latency, needs a free core per shard),
+     * {@code yield} calls {@code Thread.yield()} (lets another runnable thread, perhaps the peer shard, have the core),
+     * {@code backoff} spins, yields, then parks up to 100 µs.
+     */
+    public EngineE2e idle(final String name)
+    {
+        idle = switch (name)
+        {
+            case "busy" -> BusySpinIdleStrategy::new;
+            case "yield" -> YieldingIdleStrategy::new;
+            case "backoff" -> () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            default -> throw new IllegalArgumentException("idle strategy must be busy, yield or backoff: " + name);
+        };
+        return this;
+    }
+
+    /** Adds every non-zero TCP counter of both endpoints to each phase's detail. */
+    public EngineE2e verbose(final boolean verbose)
+    {
+        this.verbose = verbose;
+        return this;
+    }
+
+    private long drainPort(final EthPort port)
+    {
+        long frames = 0;
+        for (int idle = 0; idle < 3; )
+        {
+            final int n = port.rxBurst(0, drain);
+            drain.freeAll();
+            frames += n;
+            idle = n == 0 ? idle + 1 : 0;
+        }
+        return frames;
+    }
+
+    public void close()
+    {
+        pair.close();
+        arena.close();
+    }
+}
