@@ -69,6 +69,9 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--rto-min-ms", defaultValue = "200", description = "lower bound of the retransmission timeout (default ${DEFAULT-VALUE}, like Linux; RFC 6298 says 1000)")
     long rtoMinMs;
 
+    @Option(names = "--buffer-kib", defaultValue = "64", description = "send and receive buffer per connection, KiB, a power of two (default ${DEFAULT-VALUE})")
+    int bufferKib;
+
     @Option(names = "--shutdown", defaultValue = "abort", description = "on SIGINT/SIGTERM: abort (RST every connection) or close (FIN, wait up to --shutdown-ms for peers); default ${DEFAULT-VALUE}")
     String shutdown;
 
@@ -97,6 +100,10 @@ public final class ServeCommand implements Callable<Integer>
         if (!"busy".equals(idle) && !"backoff".equals(idle))
         {
             throw new ParameterException(spec.commandLine(), "--idle must be busy or backoff");
+        }
+        if (bufferKib < 4 || bufferKib > 16384 || Integer.bitCount(bufferKib) != 1)
+        {
+            throw new ParameterException(spec.commandLine(), "--buffer-kib must be a power of two 4..16384, got " + bufferKib);
         }
         if (rtoMinMs < 1 || rtoMinMs > 60_000)
         {
@@ -149,6 +156,8 @@ public final class ServeCommand implements Callable<Integer>
                 tcp.seed = seed;
                 tcp.mslNs = timeWaitMs * 500_000L;
                 tcp.minRtoNs = rtoMinMs * 1_000_000L;
+                tcp.sendBufferSize = bufferKib * 1024;
+                tcp.receiveBufferSize = bufferKib * 1024;
                 return tcp;
             })
             .handlers(i -> services[i])
