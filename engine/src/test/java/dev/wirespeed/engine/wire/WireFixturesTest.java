@@ -20,21 +20,22 @@ class WireFixturesTest
     static final byte[] ETHERNET_IPV4 = hex("525400123456 525400abcdef 0800");
 
     /**
-     * A SYN exactly as Linux sends it: 172.16.10.99:41668 -> 172.16.10.12:80, 60-byte datagram.
-     * The IPv4 header is the well-known example whose checksum is 0xb1e6.
+     * A SYN exactly as Linux sends it: 192.0.2.99:41668 -> 192.0.2.12:80, 60-byte datagram.
+     * The IPv4 header is the well-known textbook example (checksum 0xb1e6) with its addresses moved into
+     * TEST-NET-1, so its checksum is now 0x9a06 and the TCP checksum (pseudo-header) 0xe012.
      */
     static final byte[] LINUX_SYN_IP_TCP = hex(
         """
         45 00 00 3c   # version 4, IHL 5, TOS 0, total length 60
         1c 46 40 00   # id 0x1c46, DF, fragment offset 0
-        40 06 b1 e6   # TTL 64, TCP, header checksum 0xb1e6
-        ac 10 0a 63   # 172.16.10.99
-        ac 10 0a 0c   # 172.16.10.12
+        40 06 9a 06   # TTL 64, TCP, header checksum 0x9a06
+        c0 00 02 63   # 192.0.2.99
+        c0 00 02 0c   # 192.0.2.12
         a2 c4 00 50   # ports 41668 -> 80
         6c 3b 7e 61   # seq 0x6c3b7e61
         00 00 00 00   # ack 0
         a0 02 fa f0   # data offset 10 (40 bytes), SYN, window 64240
-        f7 f2 00 00   # checksum 0xf7f2, urgent 0
+        e0 12 00 00   # checksum 0xe012, urgent 0
         02 04 05 b4   # MSS 1460
         04 02         # SACK permitted
         08 0a 00 9f 5a 3c 00 00 00 00   # TS val 0x009f5a3c ecr 0
@@ -50,21 +51,21 @@ class WireFixturesTest
         hex("8100 6064 0800   # TPID, PCP 3 DEI 0 VID 100, inner EtherType IPv4"),
         LINUX_SYN_IP_TCP);
 
-    /** Who has 192.168.0.2? Tell 192.168.0.1, padded to the 60-byte Ethernet minimum. */
+    /** Who has 192.0.2.2? Tell 192.0.2.1, padded to the 60-byte Ethernet minimum. */
     static final byte[] ARP_REQUEST = hex(
         """
         ffffffffffff 525400abcdef 0806   # broadcast, ARP
         0001 0800 06 04 0001             # Ethernet, IPv4, 6, 4, request
-        525400abcdef c0a80001            # sender 52:54:00:ab:cd:ef 192.168.0.1
-        000000000000 c0a80002            # target ? 192.168.0.2
+        525400abcdef c0000201            # sender 52:54:00:ab:cd:ef 192.0.2.1
+        000000000000 c0000202            # target ? 192.0.2.2
         000000000000000000000000000000000000   # 18 bytes of padding
         """);
 
-    /** ping 192.168.0.1 -> 192.168.0.2, id 0x1234 seq 1, 16 bytes "abcdefghijklmnop". */
+    /** ping 192.0.2.1 -> 192.0.2.2, id 0x1234 seq 1, 16 bytes "abcdefghijklmnop". */
     static final byte[] ICMP_ECHO_REQUEST = concat(ETHERNET_IPV4, hex(
         """
-        45 00 00 2c  00 01 00 00  40 01 f9 7c   # total 44, id 1, TTL 64, ICMP, checksum 0xf97c
-        c0 a8 00 01  c0 a8 00 02                # 192.168.0.1 -> 192.168.0.2
+        45 00 00 2c  00 01 00 00  40 01 f6 cc   # total 44, id 1, TTL 64, ICMP, checksum 0xf6cc
+        c0 00 02 01  c0 00 02 02                # 192.0.2.1 -> 192.0.2.2
         08 00 a2 7f  12 34 00 01                # echo request, checksum 0xa27f, id 0x1234, seq 1
         6162636465666768696a6b6c6d6e6f70        # abcdefghijklmnop
         """));
@@ -72,19 +73,19 @@ class WireFixturesTest
     /** IHL 6 with a Router Alert option; TCP 1234 -> 8080 ACK with payload "hi!!". */
     static final byte[] IPV4_WITH_OPTIONS = concat(ETHERNET_IPV4, hex(
         """
-        46 00 00 30  ab cd 40 00  40 06 e5 f3   # IHL 6, total 48, id 0xabcd, DF, TCP, checksum 0xe5f3
-        0a 00 00 01  0a 00 00 02                # 10.0.0.1 -> 10.0.0.2
+        46 00 00 30  ab cd 40 00  40 06 75 2a   # IHL 6, total 48, id 0xabcd, DF, TCP, checksum 0x752a
+        c0 00 02 65  c0 00 02 66                # 192.0.2.101 -> 192.0.2.102
         94 04 00 00                             # option: Router Alert (RFC 2113)
         04 d2 1f 90  00 00 00 01  00 00 00 02   # 1234 -> 8080, seq 1, ack 2
-        50 10 20 00  cd de 00 00                # data offset 5, ACK, window 8192, checksum 0xcdde
+        50 10 20 00  5d 15 00 00                # data offset 5, ACK, window 8192, checksum 0x5d15
         68 69 21 21                             # "hi!!"
         """));
 
-    /** First fragment (MF set, offset 0) of a datagram, valid header checksum 0x0488. */
+    /** First fragment (MF set, offset 0) of a datagram, valid header checksum 0x93be. */
     static final byte[] FRAGMENT = concat(ETHERNET_IPV4, hex(
         """
-        45 00 00 2c  42 42 20 00  40 06 04 88   # total 44, id 0x4242, MF, TCP, checksum 0x0488
-        0a 00 00 01  0a 00 00 02
+        45 00 00 2c  42 42 20 00  40 06 93 be   # total 44, id 0x4242, MF, TCP, checksum 0x93be
+        c0 00 02 65  c0 00 02 66                # 192.0.2.101 -> 192.0.2.102
         04 d2 1f 90  00 00 00 01  00 00 00 02  50 10 20 00  00 00 00 00  68 69 21 21
         """));
 
@@ -121,10 +122,10 @@ class WireFixturesTest
         assertFalse(eth.isVlanTagged());
 
         final Ipv4Header ip = parser.ipv4();
-        assertEquals(0xb1e6, ip.checksum());
-        assertEquals(0xb1e6, Checksum.ipv4HeaderChecksum(ip.buffer(), ip.offset(), 20));
-        assertEquals("172.16.10.99", Ipv4Header.formatAddress(ip.srcAddress()));
-        assertEquals("172.16.10.12", Ipv4Header.formatAddress(ip.dstAddress()));
+        assertEquals(0x9a06, ip.checksum());
+        assertEquals(0x9a06, Checksum.ipv4HeaderChecksum(ip.buffer(), ip.offset(), 20));
+        assertEquals("192.0.2.99", Ipv4Header.formatAddress(ip.srcAddress()));
+        assertEquals("192.0.2.12", Ipv4Header.formatAddress(ip.dstAddress()));
         assertTrue(ip.dontFragment());
         assertFalse(ip.isFragment());
 
@@ -136,8 +137,8 @@ class WireFixturesTest
         assertEquals(10, tcp.dataOffset());
         assertEquals(TcpHeader.SYN, tcp.flags());
         assertEquals(64240, tcp.window());
-        assertEquals(0xf7f2, tcp.checksum());
-        assertEquals(0xf7f2, Checksum.tcpChecksum(tcp.buffer(), tcp.offset(), tcp.length(), ip.srcAddress(), ip.dstAddress()));
+        assertEquals(0xe012, tcp.checksum());
+        assertEquals(0xe012, Checksum.tcpChecksum(tcp.buffer(), tcp.offset(), tcp.length(), ip.srcAddress(), ip.dstAddress()));
         assertEquals(20, tcp.optionsLength());
         assertEquals(0, tcp.payloadLength());
 
@@ -167,8 +168,8 @@ class WireFixturesTest
 
         final PacketBuilder builder = new PacketBuilder()
             .dstMac(0x5254_0012_3456L).srcMac(0x5254_00ab_cdefL)
-            .srcAddress((int)Ipv4Header.parseAddress("172.16.10.99"))
-            .dstAddress((int)Ipv4Header.parseAddress("172.16.10.12"))
+            .srcAddress((int)Ipv4Header.parseAddress("192.0.2.99"))
+            .dstAddress((int)Ipv4Header.parseAddress("192.0.2.12"))
             .ipIdentification(0x1c46)
             .srcPort(41668).dstPort(80).seq(0x6c3b7e61).flags(TcpHeader.SYN).window(64240);
 
@@ -214,15 +215,15 @@ class WireFixturesTest
         final ArpPacket arp = parser.arp();
         assertEquals(ArpPacket.OPERATION_REQUEST, arp.operation());
         assertEquals(0x5254_00ab_cdefL, arp.senderMac());
-        assertEquals("192.168.0.1", Ipv4Header.formatAddress(arp.senderIp()));
+        assertEquals("192.0.2.1", Ipv4Header.formatAddress(arp.senderIp()));
         assertEquals(0L, arp.targetMac());
-        assertEquals("192.168.0.2", Ipv4Header.formatAddress(arp.targetIp()));
+        assertEquals("192.0.2.2", Ipv4Header.formatAddress(arp.targetIp()));
 
         // answer in place
         final ArpPacket reply = new ArpPacket().wrap(buffer, arp.offset(), arp.length());
         reply.toReplyInPlace(0x0200_0000_0001L, arp.targetIp());
         assertArrayEquals(
-            hex("0001 0800 06 04 0002  020000000001 c0a80002  525400abcdef c0a80001"),
+            hex("0001 0800 06 04 0002  020000000001 c0000202  525400abcdef c0000201"),
             java.util.Arrays.copyOfRange(buffer.byteArray(), 14, 14 + 28));
     }
 
@@ -231,7 +232,7 @@ class WireFixturesTest
     {
         final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
         final int length = new PacketBuilder().srcMac(0x5254_00ab_cdefL).dstMac(EthernetFrame.BROADCAST_MAC)
-            .writeArp(out, 0, ArpPacket.OPERATION_REQUEST, 0xc0a80001, 0L, 0xc0a80002);
+            .writeArp(out, 0, ArpPacket.OPERATION_REQUEST, 0xc0000201, 0L, 0xc0000202);
         assertEquals(42, length);
         assertArrayEquals(java.util.Arrays.copyOf(ARP_REQUEST, 42), java.util.Arrays.copyOf(out.byteArray(), 42));
     }
@@ -258,7 +259,7 @@ class WireFixturesTest
 
         assertEquals(FrameParser.DROP_NONE, parser.parse(buffer, 0, ICMP_ECHO_REQUEST.length));
         assertTrue(parser.icmp().isEchoReply());
-        assertEquals("192.168.0.2", Ipv4Header.formatAddress(parser.ipv4().srcAddress()));
+        assertEquals("192.0.2.2", Ipv4Header.formatAddress(parser.ipv4().srcAddress()));
         assertEquals(0x5254_00ab_cdefL, parser.ethernet().dstMac());
     }
 
