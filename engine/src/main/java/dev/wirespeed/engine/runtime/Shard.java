@@ -366,7 +366,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                         }
                         else
                         {
-                            stage(s, copy, MSG_ARP_COPIES);
+                            handOffArpCopy(s, copy);
                         }
                     }
                 }
@@ -374,7 +374,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             }
             else
             {
-                stage(target, mbuf, MSG_FRAMES);
+                stage(target, mbuf);
             }
         }
         burst.clear();
@@ -387,16 +387,16 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         }
     }
 
-    private void stage(final int target, final long mbuf, final int msgTypeId)
+    /** A copy of an ARP frame goes in a message of its own (rare), so that the receiver learns from it only. */
+    private void handOffArpCopy(final int target, final long copy)
     {
-        if (msgTypeId == MSG_ARP_COPIES)
-        {
-            // rare: its own message, so that the receiver knows not to answer it
-            handOff(target, MSG_FRAMES);
-            staged[target][stagedCount[target]++] = mbuf;
-            handOff(target, MSG_ARP_COPIES);
-            return;
-        }
+        handOff(target, MSG_FRAMES); // what was staged before it keeps its place in the order
+        staged[target][stagedCount[target]++] = copy;
+        handOff(target, MSG_ARP_COPIES);
+    }
+
+    private void stage(final int target, final long mbuf)
+    {
         staged[target][stagedCount[target]++] = mbuf;
         if (stagedCount[target] == staged[target].length)
         {
