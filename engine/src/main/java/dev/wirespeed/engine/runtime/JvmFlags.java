@@ -35,8 +35,9 @@ public final class JvmFlags
         final Module bindings = EthPort.class.getModule();
         if (!bindings.isNativeAccessEnabled())
         {
-            throw new IllegalStateException("start the JVM with " + ENABLE_NATIVE_ACCESS + " (or =" +
-                (bindings.isNamed() ? bindings.getName() : "ALL-UNNAMED") + "): the DPDK bindings call native code");
+            throw new IllegalStateException("start the JVM with " + ENABLE_NATIVE_ACCESS +
+                (bindings.isNamed() ? " (or =" + bindings.getName() + " on the module path)" : "") +
+                ": the DPDK bindings call native code");
         }
     }
 }
