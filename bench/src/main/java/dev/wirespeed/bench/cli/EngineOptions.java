@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of every command that runs an engine on a port, declared once: port selection ({@link PortOptions}),
- * {@code --ip}, {@code --shards}, {@code --pcap}, {@code --impair}, {@code --idle} and {@code --time-wait-ms}.
+ * {@code --ip}, {@code --shards}, {@code --pcap}, {@code --impair}, {@code --idle}, {@code --time-wait-ms} and
+ * {@code --name}.
  * {@link #builder} checks them (bad input is a {@link ParameterException}: one {@code wirespeed: error:} line,
  * exit 2) and turns them into an {@link Engine.Builder}.
  */
@@ -53,6 +54,10 @@ public final class EngineOptions
 
     @Option(names = "--time-wait-ms", defaultValue = "60000", paramLabel = "MS", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
     long timeWaitMs;
+
+    @Option(names = "--name", paramLabel = "NAME",
+        description = "engine name, unique on the machine: names the counters file (wirespeed-NAME.counters; 'wirespeed stat --name NAME'); default: the process id")
+    String name;
 
     private LocalAddresses addresses;
 
@@ -159,7 +164,16 @@ public final class EngineOptions
     {
         validate();
         final long mslNs = mslNs();
-        return Engine.builder()
+        final Engine.Builder builder;
+        try
+        {
+            builder = Engine.builder().name(name);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage("--name: " + ex.getMessage());
+        }
+        return builder
             .port(port())
             .addresses(addresses())
             .shards(shards)
