@@ -47,6 +47,18 @@ public final class Wirespeed implements AutoCloseable
         this.client = client;
     }
 
+    /**
+     * Starts DPDK's EAL with default options unless it runs already (it starts once per process), e.g. before
+     * creating a {@link dev.wirespeed.bindings.RingPair}; also checks the JVM flags.
+     *
+     * @return the running EAL.
+     */
+    public static Eal startEal()
+    {
+        JvmFlags.require();
+        return Eal.current() != null ? Eal.current() : Eal.init(new EalOptions());
+    }
+
     /** {@link #launch(Engine.Builder, EalOptions)} with EAL's default options if EAL is not running yet. */
     public static Wirespeed launch(final Engine.Builder builder)
     {
