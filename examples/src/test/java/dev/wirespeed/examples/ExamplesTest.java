@@ -24,4 +24,10 @@ class ExamplesTest
         System.out.printf("examples: 64 B round trip p50 %.2f us, p99 %.2f us%n",
             LatencyProbe.percentile(r.roundTripsNs(), 0.5) / 1e3, LatencyProbe.percentile(r.roundTripsNs(), 0.99) / 1e3);
     }
+
+    @Test
+    void theReadmeEchoServerAndClientWork()
+    {
+        assertEquals("hello, wirespeed", ReadmeEcho.echoOnce("hello, wirespeed"));
+    }
 }
