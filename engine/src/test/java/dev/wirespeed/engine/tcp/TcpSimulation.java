@@ -1,13 +1,5 @@
-package dev.wirespeed.engine.sim;
+package dev.wirespeed.engine.tcp;
 
-import dev.wirespeed.engine.tcp.SegmentEmitter;
-import dev.wirespeed.engine.tcp.TcpConfig;
-import dev.wirespeed.engine.tcp.TcpConnection;
-import dev.wirespeed.engine.tcp.TcpEndpoint;
-import dev.wirespeed.engine.tcp.TcpHandler;
-import dev.wirespeed.engine.tcp.TcpFrameCodec;
-import dev.wirespeed.engine.tcp.TcpSegment;
-import dev.wirespeed.engine.tcp.TcpState;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.PacketBuilder;
