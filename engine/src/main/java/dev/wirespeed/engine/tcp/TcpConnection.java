@@ -668,6 +668,16 @@ final class TcpConnection
         int payloadLength = seg.payloadLength;
         int segFlags = flags;
 
+        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs;
+        if ((flags & (SYN | RST)) == SYN && !retransmittedSyn)
+        {
+            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (checklist 47, 50). First, with
+            // or without timestamps (checklist 30): a rebooted peer that does not use them must be able to clear a
+            // half-open connection, as with Linux
+            counters.increment(DROP_SYN_IN_WINDOW);
+            challengeAck(nowNs);
+            return;
+        }
         // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (checklist 30)
         if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
         {
@@ -684,7 +694,7 @@ final class TcpConnection
 
         // SYN-RECEIVED: a retransmitted SYN (same IRS) → SYN-ACK again; its SYN-ACK twin (simultaneous open)
         // carries the duplicate SYN we trim (RFC 9293 §3.10.7.4 first, trimming)
-        if (state == TcpState.SYN_RECEIVED && (flags & SYN) != 0 && (flags & RST) == 0 && seq == irs)
+        if (retransmittedSyn && (flags & (SYN | RST)) == SYN)
         {
             if ((flags & ACK) == 0)
             {
@@ -694,13 +704,6 @@ final class TcpConnection
             }
             seq = seq + 1;
             segFlags &= ~SYN;
-        }
-        else if ((segFlags & SYN) != 0 && (segFlags & RST) == 0)
-        {
-            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (checklist 47, 50)
-            counters.increment(DROP_SYN_IN_WINDOW);
-            challengeAck(nowNs);
-            return;
         }
 
         final int segLen = payloadLength + ((segFlags & FIN) != 0 ? 1 : 0);

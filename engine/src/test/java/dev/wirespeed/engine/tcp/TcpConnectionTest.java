@@ -1068,6 +1068,44 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist30_synWithoutTimestampStillGetsChallengeAckAndHalfOpenRecovers()
+        {
+            // a rebooted peer with timestamps off (Linux tcp_timestamps=0, Windows) meets our half-open connection
+            establishedTsSack();
+            advanceTo(9 * MS);
+            send(in().seq(77_000_000).ack(0).flags(SYN));
+            expect(ts(out(), 9, 101));
+            assertEquals(1, ep.counters().get(TcpCounters.CHALLENGE_ACKS));
+            assertEquals(0, ep.counters().get(TcpCounters.DROP_MISSING_TIMESTAMP));
+            // its RST at our ACK number (no timestamp: RSTs never need one) clears the connection
+            send(in().flags(RST).ack(0));
+            expectNothing();
+            assertEquals(0, ep.connectionCount());
+            assertState(TcpState.LISTEN);
+            assertEvents("reset", "closed");
+            // and its next SYN opens a fresh connection
+            send(syn().seq(77_000_000));
+            assertEquals(1, recv().size());
+            assertState(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void checklist30_synWithoutTimestampChallengeAcksAreRateLimited()
+        {
+            setUp(c -> c.challengeAckPerSecond = 1);
+            establishedTsSack();
+            send(in().seq(77_000_000).ack(0).flags(SYN));
+            assertEquals(1, recv().size());
+            send(in().seq(77_000_000).ack(0).flags(SYN));
+            expectNothing();
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_CHALLENGE_ACK_RATE_LIMITED));
+            // other segments without a timestamp are still dropped silently
+            send(data(in(), "abc"));
+            expectNothing();
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_MISSING_TIMESTAMP));
+        }
+
+        @Test
         void checklist31_pawsOldTsvalAckedAndDropped()
         {
             establishedTsSack();
