@@ -32,6 +32,8 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * Closed connections are returned to the pool at the next {@code dispatch}.
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 public final class TcpEndpoint
 {
@@ -181,7 +183,7 @@ public final class TcpEndpoint
 
     // ============================================================================================ configuration
 
-    /** Declare a local address and its prefix; broadcast checks (checklist 55) use it. With none, any is local. */
+    /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
         if (localCount == localIps.length)
@@ -263,7 +265,7 @@ public final class TcpEndpoint
         for (int i = 0; i < num; i++)
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
-            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (checklist 42)
+            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (behaviour 42)
             if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null &&
                 FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
             {
@@ -607,13 +609,13 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
-            // port 0 is never valid (checklist 62)
+            // port 0 is never valid (behaviour 62)
             counters.increment(DROP_PORT_ZERO);
             return;
         }
         if (isNonUnicast(seg.remoteIp) || isNonUnicast(seg.localIp) || seg.remoteIp == 0)
         {
-            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (checklist 55)
+            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (behaviour 55)
             counters.increment(DROP_NON_UNICAST);
             return;
         }
@@ -624,7 +626,7 @@ public final class TcpEndpoint
         }
         if ((flags & (SYN | FIN)) == (SYN | FIN))
         {
-            // policy: SYN+FIN is dropped (checklist 62)
+            // policy: SYN+FIN is dropped (behaviour 62)
             counters.increment(DROP_SYN_FIN);
             return;
         }
@@ -632,7 +634,7 @@ public final class TcpEndpoint
         if (c != null && c.state == TcpState.TIME_WAIT && (flags & (SYN | ACK | RST)) == SYN)
         {
             // RFC 6191: a new SYN reopens a TIME-WAIT tuple only when its timestamp is newer, or without
-            // timestamps its ISN is above RCV.NXT (checklist 43); otherwise → ACK
+            // timestamps its ISN is above RCV.NXT (behaviour 43); otherwise → ACK
             final boolean tsNewer = c.tsOk && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
             final boolean seqAbove = !(c.tsOk && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
             final Listener l = listener(seg.localIp, seg.localPort);
@@ -786,18 +788,18 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if ((flags & RST) != 0)
         {
-            // first: an RST is ignored (checklist 45)
+            // first: an RST is ignored (behaviour 45)
             counters.increment(DROP_LISTEN_RST);
             return;
         }
         if ((flags & ACK) != 0)
         {
-            // a valid SYN cookie completes a handshake (RFC 4987, checklist 54)
+            // a valid SYN cookie completes a handshake (RFC 4987, behaviour 54)
             if ((flags & SYN) == 0 && config.synCookiesEnabled && cookieAccepted(nowNs, seg, l))
             {
                 return;
             }
-            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (checklist 45)
+            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (behaviour 45)
             replyRst(seg, seg.ack, 0, 0);
             return;
         }
@@ -812,7 +814,7 @@ public final class TcpEndpoint
     private void listenerSyn(final long nowNs, final TcpSegment seg, final Listener l, final int minIss,
         final boolean enforceMinIss)
     {
-        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
+        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54)
         if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
             table.size() >= config.maxConnections)
         {
@@ -842,7 +844,7 @@ public final class TcpEndpoint
         updateTimer(c);
     }
 
-    /** RFC 9293 §3.10.7.1: no connection and no listener (checklist 44, 47). */
+    /** RFC 9293 §3.10.7.1: no connection and no listener (behaviours 44, 47). */
     private void closedPort(final TcpSegment seg)
     {
         final int flags = seg.flags;
@@ -951,7 +953,7 @@ public final class TcpEndpoint
         }
         if (!ok)
         {
-            // forged or expired (checklist 54)
+            // forged or expired (behaviour 54)
             counters.increment(DROP_COOKIE_INVALID);
             return false;
         }
@@ -1181,7 +1183,7 @@ public final class TcpEndpoint
             ConnectionTable.portKey(c.localPort, c.remotePort), 2);
     }
 
-    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (checklist 53). */
+    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (behaviour 53). */
     int isn(final long nowNs, final TcpConnection c)
     {
         return isn(nowNs, c.localIp, c.localPort, c.remoteIp, c.remotePort);

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Per-state tests in smoltcp's shape. Every test named {@code checklistNN_...} covers line NN of
- * /work/shared/TCP-CHECKLIST.md with exact reply segments and resulting state.
+ * Per-state tests in smoltcp's shape. Every test named {@code checklistNN_...} covers behaviour NN of
+ * docs/TCP-BEHAVIOUR.md with exact reply segments and resulting state.
  */
 class TcpConnectionTest extends TcpTestSupport
 {
