@@ -1573,9 +1573,10 @@ final class TcpConnection
             }
             return;
         }
-        if (state != TcpState.CLOSED && unreadBytes() < before)
+        if (state != TcpState.CLOSED && unreadBytes() < before && windowWorthUpdating())
         {
-            // window update
+            // window update, only for a worthwhile opening (RFC 1122 §4.2.3.3, behaviour 64): an update that
+            // leaves the window as it was would be a duplicate ACK to the peer
             sendAck();
         }
     }
@@ -2029,13 +2030,31 @@ final class TcpConnection
         rcvBytesUnacked = 0;
     }
 
+    /**
+     * Receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): the right edge moves right only by at least
+     * min(half the buffer, one MSS); a smaller opening is not worth a segment from the peer.
+     */
+    private int swsThreshold()
+    {
+        return Math.min(recvUsable / 2, sndMss);
+    }
+
+    /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
+    boolean windowWorthUpdating()
+    {
+        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        return free - Math.max(rcvAdvRight - rcvNxt, 0) >= swsThreshold();
+    }
+
     private int windowField()
     {
         // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17)
-        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
         final int shift = rcvWscale;
         final int current = rcvAdvRight - rcvNxt;
-        long field = Math.max(free, 0) >> shift;
+        // receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): keep the current right edge unless the buffer
+        // lets it move by a worthwhile amount
+        long field = free - Math.max(current, 0) >= swsThreshold() ? free >> shift : 0;
         if (current > 0)
         {
             final long up = ((long)current + (1L << shift) - 1) >> shift;
