@@ -175,15 +175,26 @@ class ProbeInteropTest
         assertProbe("sack_with_timestamps");
     }
 
+    /**
+     * Behaviours 30, 47, 50: a rebooted peer without timestamps (Linux with tcp_timestamps=0) sends a SYN to our
+     * timestamp connection: challenge ACK, its RST at SEG.ACK clears the half-open connection, a new one works.
+     */
     @Test
     @Order(8)
+    void halfOpenRecoveryFromAPeerRebootedWithoutTimestamps()
+    {
+        assertProbe("half_open_no_timestamps");
+    }
+
+    @Test
+    @Order(9)
     void probeScriptRanToTheEnd()
     {
         assertTrue(probeOutput.lines().anyMatch("DONE"::equals), "probes.py did not finish:\n" + probeOutput);
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void shutdownIsCleanAndTheCaptureHoldsOnlyTheInjectedErrors() throws Exception
     {
         final int exit = serve.stop();
