@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-import dev.wirespeed.engine.tcp.TcpConnection;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import dev.wirespeed.engine.tcp.TcpState;
@@ -308,8 +307,7 @@ public final class ClientSession implements TcpHandler
         ids[i] = id;
         indexById.put(id, i);
         opening++;
-        final TcpConnection c = endpoint.connection(id);
-        localPorts[i] = c == null ? 0 : c.localPort();
+        localPorts[i] = Math.max(0, endpoint.localPort(id));
     }
 
     private static String connectError(final long code)
@@ -379,13 +377,13 @@ public final class ClientSession implements TcpHandler
         int total = 0;
         while (sent[i] < sendBytes && total < budget)
         {
-            final TcpConnection c = endpoint.connection(id);
-            if (c == null)
+            final int free = endpoint.sendRoom(id);
+            if (free < 0)
             {
                 return total;
             }
             // with a full buffer, a 1-byte try is refused (and marks the connection write-blocked)
-            final int room = Math.max(1, c.sendCapacity() - c.sendQueued());
+            final int room = Math.max(1, free);
             final int n = (int)Math.min(Math.min(CHUNK, Math.min(room, budget - total)), sendBytes - sent[i]);
             pattern.fill(i, sent[i], sendScratch, 0, n);
             final int written = endpoint.write(id, sendBuffer, 0, n);

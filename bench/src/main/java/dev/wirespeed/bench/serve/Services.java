@@ -2,7 +2,6 @@ package dev.wirespeed.bench.serve;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.wirespeed.engine.tcp.TcpConnection;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import org.agrona.DirectBuffer;
@@ -106,8 +105,8 @@ public final class Services implements TcpHandler
                 if ((entry & PEER_CLOSED) != 0 && written == length)
                 {
                     // unread still counts this chunk; more may follow it (the receive ring wraps)
-                    final TcpConnection c = endpoint.connection(id);
-                    closeAfterDrain(id, entry, c == null ? 0 : c.unreadBytes() - length);
+                    final int unread = endpoint.unreadBytes(id);
+                    closeAfterDrain(id, entry, unread < 0 ? 0 : unread - length);
                 }
                 return written;
             }
@@ -193,8 +192,7 @@ public final class Services implements TcpHandler
     {
         final long entry = connections.get(id) | PEER_CLOSED;
         connections.put(id, entry);
-        final TcpConnection c = endpoint.connection(id);
-        closeAfterDrain(id, entry, c == null ? 0 : c.unreadBytes());
+        closeAfterDrain(id, entry, Math.max(0, endpoint.unreadBytes(id)));
     }
 
     private void closeAfterDrain(final long id, final long entry, final int unread)

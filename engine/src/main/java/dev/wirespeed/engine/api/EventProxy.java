@@ -1,6 +1,5 @@
 package dev.wirespeed.engine.api;
 
-import dev.wirespeed.engine.tcp.TcpConnection;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import org.agrona.DirectBuffer;
@@ -214,8 +213,7 @@ public final class EventProxy implements TcpHandler
             if ((slotFlags[slot] & READ_BLOCKED) != 0)
             {
                 final long id = slotIds[slot];
-                final TcpConnection c = endpoint.connection(id);
-                if (c != null && c.unreadBytes() > 0)
+                if (endpoint.unreadBytes(id) > 0)
                 {
                     if (ring.capacity() - ring.size() < resumeThreshold)
                     {
@@ -379,8 +377,7 @@ public final class EventProxy implements TcpHandler
             if ((f & PEER_CLOSED_HELD) != 0)
             {
                 // closed after the last read (TcpEndpoint keeps an ended connection until its bytes are taken)
-                final TcpConnection c = endpoint.connection(id);
-                if (c == null || c.unreadBytes() == 0)
+                if (endpoint.unreadBytes(id) <= 0)
                 {
                     control(EVT_PEER_CLOSED, appId(id), 0);
                 }

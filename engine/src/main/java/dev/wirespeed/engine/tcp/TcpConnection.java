@@ -27,8 +27,10 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * copied once into the ring at its sequence position (or delivered straight from the segment when nothing is queued).
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
-public final class TcpConnection
+final class TcpConnection
 {
     static final long NONE = Long.MAX_VALUE;
     static final long PAWS_IDLE_NS = 24L * 24 * 3600 * 1_000_000_000L;
@@ -42,7 +44,6 @@ public final class TcpConnection
     final TcpCounters counters;
     final int slot;
     long id;
-    int generation;
 
     int localIp;
     int remoteIp;
@@ -55,13 +56,14 @@ public final class TcpConnection
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
     boolean closeAfterRead;
     boolean appClosed;
-    boolean released = true;
 
-    // ---- send sequence space (RFC 9293 §3.3.1); sndMax is the RFC's SND.NXT, sndNxt rewinds on retransmission
+    // ---- send sequence space (RFC 9293 §3.3.1)
     int iss;
     int sndUna;
+    /** The RFC's SND.NXT: the highest sequence number sent so far, plus one. */
     int sndNxt;
-    int sndMax;
+    /** Where {@link #sendData} continues: SND.NXT, except after an RTO when it goes back to SND.UNA (go-back-N). */
+    int sendCursor;
     int sndWnd;
     int sndWl1;
     int sndWl2;
@@ -123,9 +125,8 @@ public final class TcpConnection
     final int recvCap;
     final int recvMask;
     final int recvUsable;
-    final int[] oooLeft = new int[OOO_MAX];
-    final int[] oooRight = new int[OOO_MAX];
-    int oooCount;
+    /** Out-of-order bytes held beyond RCV.NXT. */
+    final SeqRangeSet ooo = new SeqRangeSet(OOO_MAX);
     int oooLastLeft;
     int oooLastRight;
     boolean peerFinPending;
@@ -146,33 +147,33 @@ public final class TcpConnection
     boolean keepalivePending;
     int rexmitRequests;
     int rexmitNxt;
-    long delAckDeadlineNs = NONE;
 
-    // ---- timers
+    // ---- timers: one named deadline each (NONE when not armed); keepalive's is computed from lastRecvNs
+    /** Retransmission timer (RFC 6298): data or SYN in flight. */
     long rtoDeadlineNs = NONE;
+    /** Persist timer (RFC 9293 §3.8.6.1): zero window with data queued; a probe goes out when it fires. */
+    long persistDeadlineNs = NONE;
+    /** Sender SWS override (RFC 1122 §4.2.3.4): a held-back runt is sent when it fires. */
+    long swsDeadlineNs = NONE;
+    /** Delayed ACK (RFC 1122 §4.2.3.2). */
+    long delAckDeadlineNs = NONE;
+    /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
+    long timeWaitDeadlineNs = NONE;
+    /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
+    long finWait2DeadlineNs = NONE;
     boolean persistMode;
     /** Sender SWS avoidance held back a window-limited runt with nothing in flight; the override timer is armed. */
     boolean swsBlocked;
     /** The SWS override timer fired: send what the window allows (RFC 1122 §4.2.3.4). */
     boolean swsOverride;
-    long timeWaitDeadlineNs = NONE;
     long lastRecvNs;
     long lastSendNs;
     int keepaliveProbesSent;
     boolean keepAlive;
     boolean noDelay;
-    long scheduledDeadlineNs = NONE;
-    long timerId = -1;
 
     // ---- RTT (RFC 6298)
-    long srttNs;
-    long rttvarNs;
-    long rtoNs;
-    boolean rttValid;
-    boolean rttTiming;
-    int rttSeq;
-    long rttStartNs;
-    int backoff;
+    final RttEstimator rtt;
     int retries;
 
     // ---- congestion and recovery
@@ -180,13 +181,8 @@ public final class TcpConnection
     int dupAcks;
     boolean inRecovery;
     int recover;
-    final int[] sackL = new int[SACK_SCOREBOARD];
-    final int[] sackR = new int[SACK_SCOREBOARD];
-    int sackCount;
-
-    // ---- endpoint bookkeeping
-    boolean dirty;
-    boolean halfOpenCounted;
+    /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
+    final SeqRangeSet scoreboard = new SeqRangeSet(SACK_SCOREBOARD);
 
     TcpConnection(final TcpEndpoint endpoint, final int slot)
     {
@@ -195,6 +191,7 @@ public final class TcpConnection
         this.counters = endpoint.counters;
         this.slot = slot;
         this.cc = config.congestionControl.get();
+        this.rtt = new RttEstimator(config);
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
@@ -239,78 +236,79 @@ public final class TcpConnection
         return recvUsable;
     }
 
-    public long id()
+    long id()
     {
         return id;
     }
 
-    public TcpState state()
+    TcpState state()
     {
         return state;
     }
 
-    public int sndUna()
+    int sndUna()
     {
         return sndUna;
     }
 
-    public int sndNxt()
+    /** The RFC's SND.NXT: one past the highest sequence number sent. */
+    int sndNxt()
     {
-        return sndMax;
+        return sndNxt;
     }
 
-    public int rcvNxt()
+    int rcvNxt()
     {
         return rcvNxt;
     }
 
-    public int iss()
+    int iss()
     {
         return iss;
     }
 
-    public int sndWnd()
+    int sndWnd()
     {
         return sndWnd;
     }
 
-    public int cwnd()
+    int cwnd()
     {
         return cc.cwnd();
     }
 
-    public int ssthresh()
+    int ssthresh()
     {
         return cc.ssthresh();
     }
 
-    public int effectiveMss()
+    int effectiveMss()
     {
         return sndMss;
     }
 
-    public long rtoNs()
+    long rtoNs()
     {
-        return currentRto();
+        return rtt.rtoNs();
     }
 
-    public long srttNs()
+    long srttNs()
     {
-        return srttNs;
+        return rtt.srttNs();
     }
 
-    public int sendQueued()
+    int sendQueued()
     {
         return sendBytes;
     }
 
     /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
-    public int sendCapacity()
+    int sendCapacity()
     {
         return sendCap;
     }
 
-    public int unreadBytes()
+    int unreadBytes()
     {
         return rcvDataEnd() - readSeq;
     }
@@ -320,47 +318,47 @@ public final class TcpConnection
         return peerFinReceived ? rcvNxt - 1 : rcvNxt;
     }
 
-    public boolean windowScaling()
+    boolean windowScaling()
     {
         return wsOk;
     }
 
-    public int peerWindowScale()
+    int peerWindowScale()
     {
         return sndWscale;
     }
 
-    public boolean timestamps()
+    boolean timestamps()
     {
         return tsOk;
     }
 
-    public boolean sack()
+    boolean sack()
     {
         return sackOk;
     }
 
-    public int tsRecent()
+    int tsRecent()
     {
         return tsRecent;
     }
 
-    public int localPort()
+    int localPort()
     {
         return localPort;
     }
 
-    public int remotePort()
+    int remotePort()
     {
         return remotePort;
     }
 
-    public int localIp()
+    int localIp()
     {
         return localIp;
     }
 
-    public int remoteIp()
+    int remoteIp()
     {
         return remoteIp;
     }
@@ -368,7 +366,7 @@ public final class TcpConnection
     public String toString()
     {
         return "TcpConnection{" + state + " una=" + Integer.toUnsignedString(sndUna) +
-            " nxt=" + Integer.toUnsignedString(sndMax) + " rcv=" + Integer.toUnsignedString(rcvNxt) + "}";
+            " nxt=" + Integer.toUnsignedString(sndNxt) + " rcv=" + Integer.toUnsignedString(rcvNxt) + "}";
     }
 
     // ================================================================================================= lifecycle
@@ -376,7 +374,7 @@ public final class TcpConnection
     /** Every state change goes through here, so the endpoint's per-state gauge stays exact. */
     void moveTo(final TcpState next)
     {
-        endpoint.counters().onStateChange(state, next);
+        counters.onStateChange(state, next);
         state = next;
     }
 
@@ -389,8 +387,7 @@ public final class TcpConnection
         appVisible = false;
         closeAfterRead = false;
         appClosed = false;
-        released = false;
-        iss = sndUna = sndNxt = sndMax = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
+        iss = sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
         wsOk = sackOk = tsOk = false;
         sndMss = DEFAULT_MSS;
@@ -402,7 +399,7 @@ public final class TcpConnection
         readBlocked = inputShutdown = false;
         sendBase = sendBytes = 0;
         writeBlocked = false;
-        oooCount = 0;
+        ooo.clear();
         oooLastLeft = oooLastRight = 0;
         peerFinPending = false;
         peerFinSeq = 0;
@@ -411,29 +408,30 @@ public final class TcpConnection
         synPending = ackNow = rstPending = probePending = keepalivePending = false;
         rexmitRequests = 0;
         rexmitNxt = 0;
-        delAckDeadlineNs = NONE;
-        rtoDeadlineNs = NONE;
+        clearDeadlines();
         persistMode = false;
         swsBlocked = false;
         swsOverride = false;
-        timeWaitDeadlineNs = NONE;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
         keepAlive = config.keepAlive;
         noDelay = config.noDelay;
-        scheduledDeadlineNs = NONE;
-        timerId = -1;
-        srttNs = rttvarNs = 0;
-        rtoNs = config.initialRtoNs;
-        rttValid = rttTiming = false;
-        rttSeq = 0;
-        rttStartNs = 0;
-        backoff = retries = 0;
+        rtt.reset();
+        retries = 0;
         dupAcks = 0;
         inRecovery = false;
         recover = 0;
-        sackCount = 0;
-        halfOpenCounted = false;
+        scoreboard.clear();
+    }
+
+    private void clearDeadlines()
+    {
+        rtoDeadlineNs = NONE;
+        persistDeadlineNs = NONE;
+        swsDeadlineNs = NONE;
+        delAckDeadlineNs = NONE;
+        timeWaitDeadlineNs = NONE;
+        finWait2DeadlineNs = NONE;
     }
 
     void initTuple(final int localIp, final int localPort, final int remoteIp, final int remotePort)
@@ -449,12 +447,13 @@ public final class TcpConnection
     {
         this.iss = iss;
         sndUna = iss;
+        sendCursor = iss;
         sndNxt = iss;
-        sndMax = iss;
         recover = iss;
         sendBase = iss + 1;
         rcvWscale = config.windowScaleEnabled ? clampShift(config.windowScale) : 0;
         tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        appVisible = true;
         moveTo(TcpState.SYN_SENT);
         synPending = true;
         lastRecvNs = nowNs;
@@ -468,8 +467,8 @@ public final class TcpConnection
         tsNowNs = nowNs;
         this.iss = iss;
         sndUna = iss;
+        sendCursor = iss;
         sndNxt = iss;
-        sndMax = iss;
         recover = iss;
         sendBase = iss + 1;
         tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
@@ -503,8 +502,8 @@ public final class TcpConnection
         tsNowNs = nowNs;
         iss = ack.ack - 1;
         sndUna = ack.ack;
+        sendCursor = ack.ack;
         sndNxt = ack.ack;
-        sndMax = ack.ack;
         recover = iss;
         sendBase = ack.ack;
         tsOffset = 0;
@@ -528,12 +527,13 @@ public final class TcpConnection
         cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
         moveTo(TcpState.ESTABLISHED);
         lastRecvNs = nowNs;
+        announceEstablished();
     }
 
     private void acceptSynOptions(final TcpSegment syn)
     {
         final TcpOptions o = syn.options;
-        // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (checklist 25, 26)
+        // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (behaviours 25, 26)
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
         sndMss = Math.min(peerMss, config.mss());
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
@@ -560,7 +560,7 @@ public final class TcpConnection
      * Apply one arriving segment, in RFC 9293 §3.10.7 order. Does no I/O; marks what {@link #dispatch} must send.
      * Only for states other than CLOSED/LISTEN (those are the endpoint's, §3.10.7.1-2).
      */
-    public void process(final long nowNs, final TcpSegment seg)
+    void process(final long nowNs, final TcpSegment seg)
     {
         tsNowNs = nowNs;
         if (state == TcpState.SYN_SENT)
@@ -577,8 +577,8 @@ public final class TcpConnection
         boolean ackAcceptable = false;
         if ((flags & ACK) != 0)
         {
-            // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (checklist 5)
-            if (leq(seg.ack, iss) || gt(seg.ack, sndMax))
+            // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (behaviour 5)
+            if (leq(seg.ack, iss) || gt(seg.ack, sndNxt))
             {
                 counters.increment(DROP_SYN_SENT_BAD_ACK);
                 if ((flags & RST) == 0)
@@ -591,11 +591,11 @@ public final class TcpConnection
         }
         if ((flags & RST) != 0)
         {
-            // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (checklist 6)
+            // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (behaviour 6)
             if (ackAcceptable)
             {
                 counters.increment(CONNECTIONS_RESET);
-                endpoint.connectionReset(this);
+                retire(RETIRE_RESET);
             }
             else
             {
@@ -605,7 +605,7 @@ public final class TcpConnection
         }
         if ((flags & SYN) == 0)
         {
-            // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, checklist 7)
+            // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, behaviour 7)
             counters.increment(DROP_SYN_SENT_NO_SYN);
             return;
         }
@@ -619,31 +619,24 @@ public final class TcpConnection
         lastRecvNs = nowNs;
         if (ackAcceptable)
         {
-            // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (checklist 4)
+            // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (behaviour 4)
             sndWnd = seg.window & 0xffff;
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
-            if (rttTiming && gt(seg.ack, rttSeq))
-            {
-                rttSample(nowNs - rttStartNs);
-            }
+            rtt.onAck(seg.ack, nowNs);
             sndUna = seg.ack;
-            sndNxt = sndMax;
+            sendCursor = sndNxt;
             rtoDeadlineNs = NONE;
-            if (!rttValid && backoff > 0)
-            {
-                // RFC 6298 §5.7: the SYN was retransmitted and gave no sample: RTO 3 s for data
-                rtoNs = Math.max(rtoNs, 3_000_000_000L);
-            }
-            backoff = 0;
+            rtt.afterHandshakeWithoutSample();
+            rtt.clearBackoff();
             retries = 0;
             synPending = false;
             cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
             moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
             ackNow = true;
             endpoint.markDirty(this);
-            endpoint.connectionEstablished(this);
+            announceEstablished();
             if (state == TcpState.CLOSED)
             {
                 return;
@@ -655,15 +648,15 @@ public final class TcpConnection
             }
             return;
         }
-        // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (checklist 8)
+        // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (behaviour 8)
         sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
         sndWl2 = iss;
-        sndNxt = iss;
+        sendCursor = iss;
         moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
-        rttTiming = false;
+        rtt.stopTiming();
         rtoDeadlineNs = NONE;
         endpoint.markDirty(this);
     }
@@ -677,13 +670,23 @@ public final class TcpConnection
         int payloadLength = seg.payloadLength;
         int segFlags = flags;
 
-        // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (checklist 30)
+        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs;
+        if ((flags & (SYN | RST)) == SYN && !retransmittedSyn)
+        {
+            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (behaviours 47, 50). First, with
+            // or without timestamps (behaviour 30): a rebooted peer that does not use them must be able to clear a
+            // half-open connection, as with Linux
+            counters.increment(DROP_SYN_IN_WINDOW);
+            challengeAck(nowNs);
+            return;
+        }
+        // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (behaviour 30)
         if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
         {
             counters.increment(DROP_MISSING_TIMESTAMP);
             return;
         }
-        // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (checklist 31)
+        // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (behaviour 31)
         if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
             counters.increment(DROP_PAWS);
@@ -693,7 +696,7 @@ public final class TcpConnection
 
         // SYN-RECEIVED: a retransmitted SYN (same IRS) → SYN-ACK again; its SYN-ACK twin (simultaneous open)
         // carries the duplicate SYN we trim (RFC 9293 §3.10.7.4 first, trimming)
-        if (state == TcpState.SYN_RECEIVED && (flags & SYN) != 0 && (flags & RST) == 0 && seq == irs)
+        if (retransmittedSyn && (flags & (SYN | RST)) == SYN)
         {
             if ((flags & ACK) == 0)
             {
@@ -704,13 +707,6 @@ public final class TcpConnection
             seq = seq + 1;
             segFlags &= ~SYN;
         }
-        else if ((segFlags & SYN) != 0 && (segFlags & RST) == 0)
-        {
-            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (checklist 47, 50)
-            counters.increment(DROP_SYN_IN_WINDOW);
-            challengeAck(nowNs);
-            return;
-        }
 
         final int segLen = payloadLength + ((segFlags & FIN) != 0 ? 1 : 0);
         final int rcvWnd = rcvAdvRight - rcvNxt > 0 ? rcvAdvRight - rcvNxt : 0;
@@ -719,7 +715,7 @@ public final class TcpConnection
         if ((segFlags & RST) != 0)
         {
             // §3.10.7.4 second + RFC 5961 §3: RST exactly at RN resets, elsewhere in window → challenge ACK,
-            // outside → silent drop (checklist 3, 49); TIME-WAIT ignores RSTs (RFC 1337, checklist 41)
+            // outside → silent drop (behaviours 3, 49); TIME-WAIT ignores RSTs (RFC 1337, behaviour 41)
             if (state == TcpState.TIME_WAIT)
             {
                 counters.increment(DROP_TIME_WAIT_RST);
@@ -746,7 +742,7 @@ public final class TcpConnection
         }
         else if (rcvWnd == 0)
         {
-            // RW = 0: no data acceptable, but ACK/URG/RST still processed (checklist 16); trim text below
+            // RW = 0: no data acceptable, but ACK/URG/RST still processed (behaviour 16); trim text below
             acceptable = seq == rcvNxt;
         }
         else
@@ -756,11 +752,11 @@ public final class TcpConnection
         }
         if (!acceptable)
         {
-            // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (checklist 14, 16, 23, 41)
+            // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (behaviours 14, 16, 23, 41)
             counters.increment(DROP_OUT_OF_WINDOW);
             if (state == TcpState.TIME_WAIT && (segFlags & FIN) != 0 && seq + segLen == rcvNxt)
             {
-                // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (checklist 41)
+                // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
                 timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
             }
             sendAck();
@@ -772,33 +768,30 @@ public final class TcpConnection
         // §3.10.7.4 fifth: ACK
         if ((segFlags & ACK) == 0)
         {
-            // no ACK bit: drop (checklist 21, 62 "FIN without ACK")
+            // no ACK bit: drop (behaviours 21, 62 "FIN without ACK")
             counters.increment(DROP_NO_ACK);
             return;
         }
         if (state == TcpState.SYN_RECEIVED)
         {
-            // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (checklist 2)
-            if (gt(seg.ack, sndUna) && leq(seg.ack, sndMax))
+            // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (behaviour 2)
+            if (gt(seg.ack, sndUna) && leq(seg.ack, sndNxt))
             {
-                if (rttTiming && gt(seg.ack, rttSeq))
-                {
-                    rttSample(nowNs - rttStartNs);
-                }
-                rttTiming = false;
+                rtt.onAck(seg.ack, nowNs);
+                rtt.stopTiming();
                 sndUna = seg.ack;
-                sndNxt = sndMax;
+                sendCursor = sndNxt;
                 sndWnd = (seg.window & 0xffff) << sndWscale;
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
                 rtoDeadlineNs = NONE;
-                backoff = 0;
+                rtt.clearBackoff();
                 retries = 0;
                 synPending = false;
                 cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
                 moveTo(TcpState.ESTABLISHED);
-                endpoint.connectionEstablished(this);
+                announceEstablished();
                 if (state == TcpState.CLOSED)
                 {
                     return;
@@ -834,7 +827,7 @@ public final class TcpConnection
         }
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
-        // (checklist 32)
+        // (behaviour 32)
         if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
             (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
@@ -842,7 +835,7 @@ public final class TcpConnection
             tsRecentNs = tsNowNs;
         }
 
-        // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (checklist 24)
+        // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (behaviour 24)
         if ((segFlags & TcpSegment.URG) != 0 && (seg.urgentPointer == 0 || seg.urgentPointer > payloadLength))
         {
             counters.increment(DROP_URGENT_INVALID);
@@ -857,8 +850,8 @@ public final class TcpConnection
         final long nowNs, final TcpSegment seg, final int seq, final int payloadLength, final int segFlags)
     {
         final int ack = seg.ack;
-        // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (checklist 19, 51)
-        if (gt(ack, sndMax) || lt(ack, sndUna - maxSndWnd))
+        // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (behaviours 19, 51)
+        if (gt(ack, sndNxt) || lt(ack, sndUna - maxSndWnd))
         {
             counters.increment(DROP_ACK_UNACCEPTABLE);
             sendAck();
@@ -867,7 +860,7 @@ public final class TcpConnection
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (persistMode)
         {
-            // an ACKed probe keeps the connection alive (checklist 18)
+            // an ACKed probe keeps the connection alive (behaviour 18)
             retries = 0;
         }
         final int newWnd = (seg.window & 0xffff) << sndWscale;
@@ -881,12 +874,12 @@ public final class TcpConnection
         }
         else if (ack == sndUna)
         {
-            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57). An ACK
+            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (behaviour 57). An ACK
             // that SACKs new data counts too, whatever its window or payload (RFC 6675 §2, "DupAcks"): a receiver
             // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
             // and one sending data of its own (an echo) piggybacks every ACK
             final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
-            if ((classicDup || sackedNew) && sndMax != sndUna && !persistMode && sndWnd != 0)
+            if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode && sndWnd != 0)
             {
                 onDupAck();
             }
@@ -895,9 +888,9 @@ public final class TcpConnection
                 dupAcks = 0;
             }
         }
-        // else ACK below SU: old duplicate, ignored (checklist 20)
+        // else ACK below SU: old duplicate, ignored (behaviour 20)
 
-        // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (checklist 20)
+        // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (behaviour 20)
         if (geq(ack, sndUna) && (lt(sndWl1, seq) || (sndWl1 == seq && leq(sndWl2, ack))))
         {
             final boolean wasZero = sndWnd == 0;
@@ -911,22 +904,23 @@ public final class TcpConnection
             }
             if (sndWnd > 0 && (wasZero || persistMode))
             {
-                // the window opened: leave persist mode and resend from SND.UNA (checklist 18)
+                // the window opened: leave persist mode and resend from SND.UNA (behaviour 18)
                 if (persistMode)
                 {
                     // a probe byte not acknowledged was not accepted: resend it as ordinary data
                     persistMode = false;
+                    persistDeadlineNs = NONE;
                     rtoDeadlineNs = NONE;
-                    sndNxt = sndUna;
+                    sendCursor = sndUna;
                     if (!finSent)
                     {
-                        sndMax = sndUna;
+                        sndNxt = sndUna;
                     }
                 }
-                backoff = 0;
+                rtt.clearBackoff();
                 endpoint.markDirty(this);
             }
-            else if (grew && sendBytes > sndMax - sndUna)
+            else if (grew && sendBytes > sndNxt - sndUna)
             {
                 // a pure window update (the peer's application read) opened room for data held back by the window
                 // or by sender SWS avoidance: send now, not at the SWS override timer
@@ -938,28 +932,28 @@ public final class TcpConnection
         switch (state)
         {
             case FIN_WAIT_1:
-                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
+                // our FIN acked ⇒ FIN-WAIT-2 (behaviour 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
                     moveTo(TcpState.FIN_WAIT_2);
                     if (appClosed)
                     {
-                        timeWaitDeadlineNs = nowNs + config.finWait2TimeoutNs;
+                        finWait2DeadlineNs = nowNs + config.finWait2TimeoutNs;
                     }
                 }
                 break;
             case CLOSING:
-                // our FIN acked ⇒ TIME-WAIT (checklist 36)
+                // our FIN acked ⇒ TIME-WAIT (behaviour 36)
                 if (finAcked)
                 {
                     enterTimeWait(nowNs);
                 }
                 break;
             case LAST_ACK:
-                // our FIN acked ⇒ CLOSED (checklist 35)
+                // our FIN acked ⇒ CLOSED (behaviour 35)
                 if (finAcked)
                 {
-                    endpoint.connectionFinished(this);
+                    retire(RETIRE_ORDERLY);
                     return false;
                 }
                 break;
@@ -980,31 +974,27 @@ public final class TcpConnection
         final int dataAcked = Math.min(acked, sendBytes);
         sendBytes -= dataAcked;
         sendBase += dataAcked;
-        final int flightBefore = sndMax - sndUna;
+        final int flightBefore = sndNxt - sndUna;
         sndUna = ack;
-        if (lt(sndNxt, sndUna))
+        if (lt(sendCursor, sndUna))
         {
-            sndNxt = sndUna;
+            sendCursor = sndUna;
         }
-        // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, checklist 56)
-        if (rttTiming && gt(ack, rttSeq))
-        {
-            rttTiming = false;
-            rttSample(nowNs - rttStartNs);
-        }
+        // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
+        rtt.onAck(ack, nowNs);
         retries = 0;
-        pruneScoreboard();
+        scoreboard.removeBelow(sndUna);
         if (inRecovery)
         {
             if (geq(ack, recover))
             {
                 // RFC 6582 §3.2 step 6: full ACK ends recovery
                 inRecovery = false;
-                cc.onExitRecovery(sndMax - sndUna);
+                cc.onExitRecovery(sndNxt - sndUna);
             }
             else
             {
-                // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (checklist 57)
+                // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (behaviour 57)
                 cc.onPartialAck(acked);
                 if (lt(rexmitNxt, sndUna) || !sackOk)
                 {
@@ -1018,10 +1008,10 @@ public final class TcpConnection
             cc.onAck(acked, flightBefore);
         }
         dupAcks = 0;
-        // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (checklist 56)
+        // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (behaviour 56)
         if (!persistMode)
         {
-            rtoDeadlineNs = sndUna == sndMax ? NONE : nowNs + currentRto();
+            rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
         }
         if (writeBlocked && sendBytes < sendCap)
         {
@@ -1036,9 +1026,9 @@ public final class TcpConnection
         dupAcks++;
         if (inRecovery)
         {
-            // RFC 5681 §3.2 step 4: inflate; with SACK also retransmit the next unSACKed hole (checklist 29)
+            // RFC 5681 §3.2 step 4: inflate; with SACK also retransmit the next unSACKed hole (behaviour 29)
             cc.onDupAckInRecovery();
-            if (sackOk && sackCount > 0)
+            if (sackOk && !scoreboard.isEmpty())
             {
                 rexmitRequests++;
             }
@@ -1048,12 +1038,12 @@ public final class TcpConnection
         {
             // RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS)
             counters.increment(FAST_RETRANSMITS);
-            cc.onEnterRecovery(sndMax - sndUna);
+            cc.onEnterRecovery(sndNxt - sndUna);
             inRecovery = true;
-            recover = sndMax;
+            recover = sndNxt;
             rexmitNxt = sndUna;
             rexmitRequests++;
-            rttTiming = false;
+            rtt.stopTiming();
             endpoint.markDirty(this);
         }
     }
@@ -1071,7 +1061,7 @@ public final class TcpConnection
         {
             int l = o.sackLeft[b];
             int r = o.sackRight[b];
-            if (!lt(l, r) || leq(r, sndUna) || gt(r, sndMax))
+            if (!lt(l, r) || leq(r, sndUna) || gt(r, sndNxt))
             {
                 continue;
             }
@@ -1079,41 +1069,8 @@ public final class TcpConnection
             {
                 l = sndUna;
             }
-            boolean known = false;
-            for (int i = 0; i < sackCount && !known; i++)
-            {
-                known = leq(sackL[i], l) && geq(sackR[i], r);
-            }
-            sackedNew |= !known;
-            // merge with overlapping or adjacent entries, keep sorted by left edge
-            int i = 0;
-            while (i < sackCount)
-            {
-                if (leq(sackL[i], r) && geq(sackR[i], l))
-                {
-                    l = SeqNum.min(l, sackL[i]);
-                    r = SeqNum.max(r, sackR[i]);
-                    removeSack(i);
-                }
-                else
-                {
-                    i++;
-                }
-            }
-            if (sackCount == SACK_SCOREBOARD)
-            {
-                removeSack(sackCount - 1);
-            }
-            int pos = sackCount;
-            while (pos > 0 && gt(sackL[pos - 1], l))
-            {
-                sackL[pos] = sackL[pos - 1];
-                sackR[pos] = sackR[pos - 1];
-                pos--;
-            }
-            sackL[pos] = l;
-            sackR[pos] = r;
-            sackCount++;
+            sackedNew |= !scoreboard.covers(l, r);
+            scoreboard.add(l, r);
         }
         return sackedNew;
     }
@@ -1126,57 +1083,16 @@ public final class TcpConnection
      */
     private boolean sackSaysLost()
     {
-        if (!sackOk || sackCount == 0)
+        if (!sackOk || scoreboard.isEmpty())
         {
             return false;
         }
-        final int sacked = sackedBytes();
+        final int sacked = scoreboard.totalBytes();
         final int mss = payloadMss();
-        final int flight = sndMax - sndUna;
+        final int flight = sndNxt - sndUna;
         // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
-        final boolean earlyRetransmit = flight < 4 * mss && !gt(dataEnd(), sndMax) && sacked >= flight - mss;
+        final boolean earlyRetransmit = flight < 4 * mss && !gt(dataEnd(), sndNxt) && sacked >= flight - mss;
         return sacked > 2 * mss || earlyRetransmit;
-    }
-
-    /** Bytes the scoreboard holds as SACKed above SND.UNA. */
-    private int sackedBytes()
-    {
-        int bytes = 0;
-        for (int i = 0; i < sackCount; i++)
-        {
-            bytes += sackR[i] - sackL[i];
-        }
-        return bytes;
-    }
-
-    private void removeSack(final int i)
-    {
-        for (int j = i; j < sackCount - 1; j++)
-        {
-            sackL[j] = sackL[j + 1];
-            sackR[j] = sackR[j + 1];
-        }
-        sackCount--;
-    }
-
-    private void pruneScoreboard()
-    {
-        int i = 0;
-        while (i < sackCount)
-        {
-            if (leq(sackR[i], sndUna))
-            {
-                removeSack(i);
-            }
-            else
-            {
-                if (lt(sackL[i], sndUna))
-                {
-                    sackL[i] = sndUna;
-                }
-                i++;
-            }
-        }
     }
 
     /** §3.10.7.4 seventh (segment text) and eighth (FIN), with the segment trimmed to the window. */
@@ -1190,7 +1106,7 @@ public final class TcpConnection
         if (state == TcpState.CLOSE_WAIT || state == TcpState.CLOSING || state == TcpState.LAST_ACK ||
             state == TcpState.TIME_WAIT)
         {
-            // the peer already sent FIN: text ignored; a retransmitted FIN is acked (checklist 41)
+            // the peer already sent FIN: text ignored; a retransmitted FIN is acked (behaviour 41)
             if (len > 0 || fin)
             {
                 if (state == TcpState.TIME_WAIT && fin)
@@ -1209,7 +1125,7 @@ public final class TcpConnection
         {
             return;
         }
-        // trim the part below RCV.NXT (checklist 14, 15)
+        // trim the part below RCV.NXT (behaviours 14, 15)
         if (lt(seq, rcvNxt))
         {
             final int dup = rcvNxt - seq;
@@ -1226,7 +1142,7 @@ public final class TcpConnection
                 len -= dup;
             }
         }
-        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (checklist 15, 16).
+        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (behaviours 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
         final int ringRight = readSeq + recvArray.length;
@@ -1263,14 +1179,14 @@ public final class TcpConnection
             }
             else if (peerFinPending && rcvNxt == peerFinSeq)
             {
-                // the hole before a held FIN filled (checklist 38)
+                // the hole before a held FIN filled (behaviour 38)
                 receiveFin(nowNs);
             }
             else if (len > 0)
             {
                 if (oooCountBeforeFill > 0)
                 {
-                    // the hole filled → immediate cumulative ACK (checklist 13)
+                    // the hole filled → immediate cumulative ACK (behaviour 13)
                     ackNow = true;
                 }
                 else
@@ -1281,14 +1197,14 @@ public final class TcpConnection
             }
             else if (lenIn > 0)
             {
-                // a wholly duplicate (or window-trimmed) segment → ACK (checklist 14, 16)
+                // a wholly duplicate (or window-trimmed) segment → ACK (behaviours 14, 16)
                 ackNow = true;
                 endpoint.markDirty(this);
             }
         }
         else
         {
-            // out of order → immediate duplicate ACK with SACK (checklist 13); hold a FIN beyond a hole (38)
+            // out of order → immediate duplicate ACK with SACK (behaviour 13); hold a FIN beyond a hole (38)
             if (len > 0)
             {
                 storeOutOfOrder(seg, seq, off, len);
@@ -1307,16 +1223,16 @@ public final class TcpConnection
 
     private void acceptInOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        oooCountBeforeFill = oooCount;
+        oooCountBeforeFill = ooo.count();
         if (inputShutdown)
         {
-            // input side shut down: bytes acknowledged and discarded (checklist 39)
+            // input side shut down: bytes acknowledged and discarded (behaviour 39)
             rcvNxt += len;
             absorbOutOfOrder();
             readSeq = rcvNxt;
             return;
         }
-        if (readSeq == rcvNxt && oooCount == 0 && !readBlocked)
+        if (readSeq == rcvNxt && ooo.isEmpty() && !readBlocked)
         {
             // fast path: nothing queued, deliver straight from the segment (zero copy)
             rcvNxt += len;
@@ -1337,50 +1253,15 @@ public final class TcpConnection
 
     private void absorbOutOfOrder()
     {
-        boolean progress = true;
-        while (progress)
-        {
-            progress = false;
-            for (int i = 0; i < oooCount; i++)
-            {
-                if (leq(oooLeft[i], rcvNxt))
-                {
-                    if (gt(oooRight[i], rcvNxt))
-                    {
-                        rcvNxt = oooRight[i];
-                    }
-                    removeOoo(i);
-                    progress = true;
-                    break;
-                }
-            }
-        }
-    }
-
-    private void removeOoo(final int i)
-    {
-        for (int j = i; j < oooCount - 1; j++)
-        {
-            oooLeft[j] = oooLeft[j + 1];
-            oooRight[j] = oooRight[j + 1];
-        }
-        oooCount--;
+        rcvNxt = ooo.absorb(rcvNxt);
     }
 
     private void storeOutOfOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        int l = seq;
-        int r = seq + len;
-        int overlaps = 0;
-        for (int i = 0; i < oooCount; i++)
-        {
-            if (leq(oooLeft[i], r) && geq(oooRight[i], l))
-            {
-                overlaps++;
-            }
-        }
+        final int l = seq;
+        final int r = seq + len;
         final int max = Math.min(OOO_MAX, config.maxOutOfOrderIntervals);
-        if (overlaps == 0 && oooCount >= max)
+        if (ooo.count() >= max && !ooo.touches(l, r))
         {
             counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
@@ -1389,23 +1270,7 @@ public final class TcpConnection
         {
             copyIntoRecvRing(seg.payload, off, seq, len);
         }
-        int i = 0;
-        while (i < oooCount)
-        {
-            if (leq(oooLeft[i], r) && geq(oooRight[i], l))
-            {
-                l = SeqNum.min(l, oooLeft[i]);
-                r = SeqNum.max(r, oooRight[i]);
-                removeOoo(i);
-            }
-            else
-            {
-                i++;
-            }
-        }
-        oooLeft[oooCount] = l;
-        oooRight[oooCount] = r;
-        oooCount++;
+        ooo.add(l, r);
         oooLastLeft = seq;
         oooLastRight = seq + len;
     }
@@ -1462,7 +1327,7 @@ public final class TcpConnection
 
     private void receiveFin(final long nowNs)
     {
-        // §3.10.7.4 eighth: FIN → ACK, end of stream (checklist 34-37)
+        // §3.10.7.4 eighth: FIN → ACK, end of stream (behaviours 34-37)
         peerFinPending = false;
         rcvNxt++;
         peerFinReceived = true;
@@ -1502,22 +1367,21 @@ public final class TcpConnection
     private void enterTimeWait(final long nowNs)
     {
         moveTo(TcpState.TIME_WAIT);
+        clearDeadlines();
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
-        rtoDeadlineNs = NONE;
-        delAckDeadlineNs = NONE;
         persistMode = false;
-        endpoint.connectionTimeWait(this);
+        leaveForTimeWait();
     }
 
     private void resetByPeer()
     {
         counters.increment(CONNECTIONS_RESET);
-        endpoint.connectionReset(this);
+        retire(RETIRE_RESET);
     }
 
     private void challengeAck(final long nowNs)
     {
-        // RFC 5961 §7: rate limited per endpoint (checklist 52)
+        // RFC 5961 §7: rate limited per endpoint (behaviour 52)
         if (endpoint.takeChallengeAckToken(nowNs))
         {
             counters.increment(CHALLENGE_ACKS);
@@ -1538,12 +1402,203 @@ public final class TcpConnection
     void abortWithRst()
     {
         rstPending = state.isSynchronized() && state != TcpState.TIME_WAIT;
-        endpoint.connectionAborted(this);
+        retire(RETIRE_ABORTED);
+    }
+
+    // ============================================================================================ ends and events
+
+    /** {@link #retire} event: orderly end; unread bytes stay readable until the app reads them. */
+    static final int RETIRE_ORDERLY = 0;
+    /** {@link #retire} event: reset by the peer. */
+    static final int RETIRE_RESET = 1;
+    /** {@link #retire} event: retransmissions or keepalives timed out. */
+    static final int RETIRE_TIMEOUT = 2;
+    /** {@link #retire} event: the app aborted; like an orderly end (onClosed only) but nothing is kept to read. */
+    static final int RETIRE_ABORTED = 3;
+
+    /** Handshake complete: a passive open becomes the app's now; the endpoint announces it. */
+    private void announceEstablished()
+    {
+        if (passiveOpen)
+        {
+            appVisible = true;
+        }
+        endpoint.connectionEstablished(this);
+    }
+
+    /**
+     * ⇒ CLOSED: out of the table now, back to the pool at the next dispatch. After an orderly end with bytes the
+     * app has not read, they stay readable and onClosed follows the last read.
+     */
+    void retire(final int event)
+    {
+        moveTo(TcpState.CLOSED);
+        clearDeadlines();
+        sendBytes = 0;
+        endpoint.connectionRemoved(this);
+        if (appVisible && event == RETIRE_ORDERLY && rings != null && unreadBytes() > 0)
+        {
+            closeAfterRead = true;
+            return;
+        }
+        if (appVisible)
+        {
+            appVisible = false;
+            endpoint.connectionEnded(this, event);
+        }
+    }
+
+    /** TIME-WAIT keeps no buffers, unless the app still has bytes to read: then it keeps them until it has. */
+    private void leaveForTimeWait()
+    {
+        if (appVisible && unreadBytes() > 0)
+        {
+            closeAfterRead = true;
+            return;
+        }
+        endpoint.returnRings(detach());
+        if (appVisible)
+        {
+            appVisible = false;
+            endpoint.connectionEnded(this, RETIRE_ORDERLY);
+        }
+    }
+
+    /** The app has read (or given up) what was left of a finished connection: now it is closed for the app too. */
+    void finishAfterRead()
+    {
+        closeAfterRead = false;
+        if (state == TcpState.TIME_WAIT)
+        {
+            leaveForTimeWait();
+            return;
+        }
+        appVisible = false;
+        endpoint.connectionEnded(this, RETIRE_ORDERLY);
+        endpoint.markDirty(this);
     }
 
     // ================================================================================================ app actions
 
+    /**
+     * Queue bytes for sending. Returns bytes accepted (possibly fewer than {@code len}), or
+     * {@link TcpEndpoint#ERR_OUTPUT_SHUTDOWN} after shutdown or close (behaviour 39).
+     */
     int write(final DirectBuffer src, final int off, final int len)
+    {
+        if (finQueued || appClosed)
+        {
+            return (int)TcpEndpoint.ERR_OUTPUT_SHUTDOWN;
+        }
+        final int n = copyIntoSendRing(src, off, len);
+        if (n > 0)
+        {
+            endpoint.markDirty(this);
+        }
+        return n;
+    }
+
+    /** Send FIN after queued data; keep receiving (half-close, behaviour 39). */
+    void shutdownOutput()
+    {
+        if (state == TcpState.SYN_SENT)
+        {
+            finQueued = true;
+            return;
+        }
+        queueFin();
+        endpoint.markDirty(this);
+    }
+
+    /** Discard further received bytes (they are still acknowledged); keep sending (behaviour 39). */
+    void shutdownInput()
+    {
+        inputShutdown = true;
+        readSeq = rcvDataEnd();
+        endpoint.markDirty(this);
+    }
+
+    /**
+     * Orderly close: FIN after queued data (behaviours 34, 35). In SYN-SENT nothing is sent (behaviour 10). With
+     * unread received bytes the connection is reset instead (RFC 2525 §2.17, behaviour 40).
+     */
+    void close()
+    {
+        if (closeAfterRead)
+        {
+            // the connection is already finished on the wire; the app gives up the bytes it had not read
+            finishAfterRead();
+            return;
+        }
+        if (state == TcpState.SYN_SENT)
+        {
+            retire(RETIRE_ORDERLY);
+            return;
+        }
+        if (unreadBytes() > 0)
+        {
+            abortWithRst();
+            return;
+        }
+        appClosed = true;
+        queueFin();
+        if (state == TcpState.FIN_WAIT_2)
+        {
+            finWait2DeadlineNs = lastRecvNs + config.finWait2TimeoutNs;
+        }
+        endpoint.markDirty(this);
+    }
+
+    /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (behaviour 46). */
+    void abort()
+    {
+        if (closeAfterRead)
+        {
+            finishAfterRead();
+            return;
+        }
+        abortWithRst();
+    }
+
+    /** Offer again the bytes the application left unconsumed, and reopen the window. */
+    void resumeReading()
+    {
+        final int before = unreadBytes();
+        deliverFromRing();
+        if (closeAfterRead)
+        {
+            if (unreadBytes() == 0)
+            {
+                finishAfterRead();
+            }
+            return;
+        }
+        if (state != TcpState.CLOSED && unreadBytes() < before && windowWorthUpdating())
+        {
+            // window update, only for a worthwhile opening (RFC 1122 §4.2.3.3, behaviour 64): an update that
+            // leaves the window as it was would be a duplicate ACK to the peer
+            sendAck();
+        }
+    }
+
+    void noDelay(final boolean on)
+    {
+        noDelay = on;
+        endpoint.markDirty(this);
+    }
+
+    void keepAlive(final boolean on)
+    {
+        keepAlive = on;
+    }
+
+    /** Free room in the send buffer: what a write would accept now. */
+    int sendRoom()
+    {
+        return sendCap - sendBytes;
+    }
+
+    private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
     {
         final int cap = sendCap;
         final int n = Math.min(len, cap - sendBytes);
@@ -1598,66 +1653,29 @@ public final class TcpConnection
 
     // ==================================================================================================== timers
 
-    long currentRto()
-    {
-        long rto = rtoNs;
-        for (int i = 0; i < backoff && rto < config.maxRtoNs; i++)
-        {
-            rto <<= 1;
-        }
-        return Math.min(rto, config.maxRtoNs);
-    }
-
-    private void rttSample(final long r)
-    {
-        // RFC 6298 §2
-        if (!rttValid)
-        {
-            srttNs = r;
-            rttvarNs = r / 2;
-            rttValid = true;
-        }
-        else
-        {
-            final long delta = Math.abs(srttNs - r);
-            rttvarNs = (3 * rttvarNs + delta) / 4;
-            srttNs = (7 * srttNs + r) / 8;
-        }
-        rtoNs = Math.min(config.maxRtoNs,
-            Math.max(config.minRtoNs, srttNs + Math.max(config.clockGranularityNs, 4 * rttvarNs)));
-        backoff = 0;
-    }
-
     private void updatePersist(final long nowNs)
     {
-        // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (checklist 18)
-        if (sndWnd == 0 && sendBytes > (sndMax - sndUna) && sndMax == sndUna && !persistMode)
+        // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (behaviour 18)
+        if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode)
         {
             persistMode = true;
-            rtoDeadlineNs = nowNs + currentRto();
+            persistDeadlineNs = nowNs + rtt.rtoNs();
         }
     }
 
-    public long nextDeadlineNs()
+    /** The earliest armed deadline, or {@link #NONE}. */
+    long nextDeadlineNs()
     {
         long d = rtoDeadlineNs;
-        if (delAckDeadlineNs < d)
-        {
-            d = delAckDeadlineNs;
-        }
-        if (timeWaitDeadlineNs < d)
-        {
-            d = timeWaitDeadlineNs;
-        }
-        final long k = keepaliveDeadline();
-        if (k < d)
-        {
-            d = k;
-        }
-        return d;
+        d = Math.min(d, persistDeadlineNs);
+        d = Math.min(d, swsDeadlineNs);
+        d = Math.min(d, delAckDeadlineNs);
+        d = Math.min(d, timeWaitDeadlineNs);
+        d = Math.min(d, finWait2DeadlineNs);
+        return Math.min(d, keepaliveDeadlineNs());
     }
 
-    private long keepaliveDeadline()
+    private long keepaliveDeadlineNs()
     {
         if (!keepAlive || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT &&
             state != TcpState.FIN_WAIT_2))
@@ -1669,13 +1687,20 @@ public final class TcpConnection
     }
 
     /** Run expired timers. */
-    public void onTimer(final long nowNs)
+    void onTimer(final long nowNs)
     {
         if (timeWaitDeadlineNs <= nowNs)
         {
-            // 2MSL elapsed ⇒ CLOSED (checklist 42); or an orphan's FIN-WAIT-2 timeout
+            // 2MSL elapsed ⇒ CLOSED (behaviour 42)
             timeWaitDeadlineNs = NONE;
-            endpoint.connectionFinished(this);
+            retire(RETIRE_ORDERLY);
+            return;
+        }
+        if (finWait2DeadlineNs <= nowNs)
+        {
+            // an orphan waited long enough in FIN-WAIT-2 for the peer's FIN
+            finWait2DeadlineNs = NONE;
+            retire(RETIRE_ORDERLY);
             return;
         }
         if (delAckDeadlineNs <= nowNs)
@@ -1693,13 +1718,33 @@ public final class TcpConnection
                 return;
             }
         }
-        if (keepaliveDeadline() <= nowNs)
+        if (persistDeadlineNs <= nowNs)
+        {
+            persistDeadlineNs = NONE;
+            onPersistExpired();
+            if (state == TcpState.CLOSED)
+            {
+                return;
+            }
+        }
+        if (swsDeadlineNs <= nowNs)
+        {
+            swsDeadlineNs = NONE;
+            if (swsBlocked)
+            {
+                // the SWS override timeout: send the window-limited segment now
+                swsBlocked = false;
+                swsOverride = true;
+                endpoint.markDirty(this);
+            }
+        }
+        if (keepaliveDeadlineNs() <= nowNs)
         {
             if (keepaliveProbesSent >= config.keepAliveProbes)
             {
-                // dead peer: abort and report a timeout (checklist 23)
+                // dead peer: abort and report a timeout (behaviour 23)
                 counters.increment(CONNECTIONS_TIMED_OUT);
-                endpoint.connectionTimedOut(this);
+                retire(RETIRE_TIMEOUT);
                 return;
             }
             keepaliveProbesSent++;
@@ -1709,15 +1754,33 @@ public final class TcpConnection
         }
     }
 
+    private void onPersistExpired()
+    {
+        if (!persistMode)
+        {
+            return;
+        }
+        // zero-window probe, then back off (behaviour 18)
+        probePending = true;
+        retries++;
+        if (retries > config.maxRetries)
+        {
+            counters.increment(CONNECTIONS_TIMED_OUT);
+            retire(RETIRE_TIMEOUT);
+            return;
+        }
+        endpoint.markDirty(this);
+    }
+
     private void onRtoExpired(final long nowNs)
     {
         counters.increment(RTO_EXPIRIES);
-        rttTiming = false;
+        rtt.stopTiming();
         switch (state)
         {
             case SYN_SENT:
             case SYN_RECEIVED:
-                // SYN / SYN-ACK retransmission with doubling RTO, bounded (checklist 11)
+                // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
                 retries++;
                 if (retries > (state == TcpState.SYN_SENT || !passiveOpen ? config.synRetries : config.synAckRetries))
                 {
@@ -1726,10 +1789,10 @@ public final class TcpConnection
                     {
                         counters.increment(DROP_HALF_OPEN_TIMEOUT);
                     }
-                    endpoint.connectionTimedOut(this);
+                    retire(RETIRE_TIMEOUT);
                     return;
                 }
-                backoff++;
+                rtt.backOff();
                 synPending = true;
                 counters.increment(RETRANSMITS);
                 endpoint.markDirty(this);
@@ -1737,47 +1800,26 @@ public final class TcpConnection
             default:
                 break;
         }
-        if (persistMode)
+        if (persistMode || sndNxt == sndUna)
         {
-            // zero-window probe, then back off (checklist 18)
-            probePending = true;
-            retries++;
-            if (retries > config.maxRetries)
-            {
-                counters.increment(CONNECTIONS_TIMED_OUT);
-                endpoint.connectionTimedOut(this);
-                return;
-            }
-            endpoint.markDirty(this);
-            return;
-        }
-        if (sndMax == sndUna)
-        {
-            if (swsBlocked)
-            {
-                // the SWS override timeout: send the window-limited segment now
-                swsBlocked = false;
-                swsOverride = true;
-                endpoint.markDirty(this);
-            }
             return;
         }
         retries++;
         if (retries > config.maxRetries)
         {
             counters.increment(CONNECTIONS_TIMED_OUT);
-            endpoint.connectionTimedOut(this);
+            retire(RETIRE_TIMEOUT);
             return;
         }
-        // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (checklist 56, 58)
-        backoff++;
-        cc.onRto(sndMax - sndUna);
+        // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (behaviours 56, 58)
+        rtt.backOff();
+        cc.onRto(sndNxt - sndUna);
         inRecovery = false;
         dupAcks = 0;
-        recover = sndMax;
-        sackCount = 0;
+        recover = sndNxt;
+        scoreboard.clear();
         rexmitRequests = 0;
-        sndNxt = sndUna;
+        sendCursor = sndUna;
         counters.increment(RETRANSMITS);
         endpoint.markDirty(this);
     }
@@ -1785,7 +1827,7 @@ public final class TcpConnection
     // ================================================================================================== dispatch
 
     /** Emit everything pending. The only place segments of this connection are produced. */
-    public void dispatch(final long nowNs, final SegmentEmitter out)
+    void dispatch(final long nowNs, final SegmentEmitter out)
     {
         final TcpSegment s = endpoint.txSegment;
         switch (state)
@@ -1794,10 +1836,10 @@ public final class TcpConnection
                 if (rstPending)
                 {
                     rstPending = false;
-                    // RST <SEQ=SND.NXT> (checklist 46), but never past the peer's window: after a zero-window probe
+                    // RST <SEQ=SND.NXT> (behaviour 46), but never past the peer's window: after a zero-window probe
                     // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
                     final int windowEnd = sndUna + sndWnd;
-                    header(s, leq(sndMax, windowEnd) ? sndMax : windowEnd, RST | ACK);
+                    header(s, leq(sndNxt, windowEnd) ? sndNxt : windowEnd, RST | ACK);
                     s.ack = rcvNxt;
                     s.window = 0;
                     counters.increment(RSTS_SENT);
@@ -1812,8 +1854,8 @@ public final class TcpConnection
                     s.ack = 0;
                     s.window = Math.min(65535, recvUsable);
                     synOptions(s, nowNs, true);
+                    sendCursor = iss + 1;
                     sndNxt = iss + 1;
-                    sndMax = iss + 1;
                     armRtoOnSend(nowNs, iss);
                     out.emit(s);
                 }
@@ -1828,20 +1870,20 @@ public final class TcpConnection
                     s.window = Math.min(65535, recvUsable);
                     rcvAdvRight = rcvNxt + s.window;
                     synOptions(s, nowNs, false);
+                    sendCursor = iss + 1;
                     sndNxt = iss + 1;
-                    sndMax = iss + 1;
                     armRtoOnSend(nowNs, iss);
                     out.emit(s);
                 }
                 if (ackNow)
                 {
-                    emitAck(s, nowNs, sndMax, out);
+                    emitAck(s, nowNs, sndNxt, out);
                 }
                 return;
             case TIME_WAIT:
                 if (ackNow)
                 {
-                    emitAck(s, nowNs, sndMax, out);
+                    emitAck(s, nowNs, sndNxt, out);
                 }
                 return;
             default:
@@ -1849,7 +1891,7 @@ public final class TcpConnection
         }
 
         boolean sentSomething = false;
-        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (checklist 29, 57)
+        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57)
         while (rexmitRequests > 0)
         {
             rexmitRequests--;
@@ -1879,9 +1921,9 @@ public final class TcpConnection
         }
         if (ackNow && !sentSomething)
         {
-            // a pure ACK carries SND.NXT as the peer knows it (sndMax), never a rewound retransmission point:
+            // a pure ACK carries SND.NXT as the peer knows it (sndNxt), never a rewound retransmission point:
             // an older SEQ would be unacceptable to the peer and start an ACK storm
-            emitAck(s, nowNs, sndMax, out);
+            emitAck(s, nowNs, sndNxt, out);
         }
     }
 
@@ -1940,31 +1982,45 @@ public final class TcpConnection
             o.tsVal = tsNow(nowNs);
             o.tsEcr = tsRecent;
         }
-        if (sackOk && oooCount > 0)
+        if (sackOk && !ooo.isEmpty())
         {
-            // RFC 2018 §4: the first block covers the segment that triggered this ACK (checklist 28)
+            // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
+            // follow most recently changed first
             final int max = tsOk ? 3 : 4;
+            final SeqRangeSet set = ooo;
             int n = 0;
             int first = -1;
-            for (int i = 0; i < oooCount; i++)
+            for (int i = 0; i < set.count(); i++)
             {
-                if (leq(oooLeft[i], oooLastLeft) && geq(oooRight[i], oooLastRight))
+                if (leq(set.left(i), oooLastLeft) && geq(set.right(i), oooLastRight))
                 {
                     first = i;
-                    o.sackLeft[n] = oooLeft[i];
-                    o.sackRight[n] = oooRight[i];
+                    o.sackLeft[n] = set.left(i);
+                    o.sackRight[n] = set.right(i);
                     n++;
                     break;
                 }
             }
-            for (int i = oooCount - 1; i >= 0 && n < max; i--)
+            int below = Integer.MAX_VALUE;
+            while (n < max)
             {
-                if (i != first)
+                int pick = -1;
+                for (int i = 0; i < set.count(); i++)
                 {
-                    o.sackLeft[n] = oooLeft[i];
-                    o.sackRight[n] = oooRight[i];
-                    n++;
+                    final int stamp = set.stamp(i);
+                    if (i != first && stamp < below && (pick < 0 || stamp > set.stamp(pick)))
+                    {
+                        pick = i;
+                    }
                 }
+                if (pick < 0)
+                {
+                    break;
+                }
+                below = set.stamp(pick);
+                o.sackLeft[n] = set.left(pick);
+                o.sackRight[n] = set.right(pick);
+                n++;
             }
             o.sackBlockCount = n;
         }
@@ -1974,13 +2030,31 @@ public final class TcpConnection
         rcvBytesUnacked = 0;
     }
 
+    /**
+     * Receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): the right edge moves right only by at least
+     * min(half the buffer, one MSS); a smaller opening is not worth a segment from the peer.
+     */
+    private int swsThreshold()
+    {
+        return Math.min(recvUsable / 2, sndMss);
+    }
+
+    /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
+    boolean windowWorthUpdating()
+    {
+        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        return free - Math.max(rcvAdvRight - rcvNxt, 0) >= swsThreshold();
+    }
+
     private int windowField()
     {
-        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, checklist 17)
-        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17)
+        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
         final int shift = rcvWscale;
         final int current = rcvAdvRight - rcvNxt;
-        long field = Math.max(free, 0) >> shift;
+        // receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): keep the current right edge unless the buffer
+        // lets it move by a worthwhile amount
+        long field = free - Math.max(current, 0) >= swsThreshold() ? free >> shift : 0;
         if (current > 0)
         {
             final long up = ((long)current + (1L << shift) - 1) >> shift;
@@ -2014,13 +2088,11 @@ public final class TcpConnection
         if (rtoDeadlineNs == NONE)
         {
             rtoDeadlineNs = nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
-                Math.min(config.maxRtoNs, config.initialRtoNs << Math.min(backoff, 30)) : currentRto());
+                rtt.handshakeRtoNs() : rtt.rtoNs());
         }
-        if (!rttTiming && backoff == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
+        if (rtt.backoff() == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
         {
-            rttTiming = true;
-            rttSeq = seqStart;
-            rttStartNs = nowNs;
+            rtt.startTiming(seqStart, nowNs);
         }
     }
 
@@ -2033,9 +2105,9 @@ public final class TcpConnection
     private int payloadMss()
     {
         int options = tsOk ? 12 : 0;
-        if (sackOk && oooCount > 0)
+        if (sackOk && !ooo.isEmpty())
         {
-            options += 4 + 8 * Math.min(oooCount, tsOk ? 3 : 4);
+            options += 4 + 8 * Math.min(ooo.count(), tsOk ? 3 : 4);
         }
         return sndMss - options;
     }
@@ -2045,7 +2117,7 @@ public final class TcpConnection
         return sendBase + sendBytes;
     }
 
-    /** New data and go-back-N retransmission from SND.NXT, within min(cwnd, SND.WND) and Nagle (checklist 22). */
+    /** New data and go-back-N retransmission from SND.NXT, within min(cwnd, SND.WND) and Nagle (behaviour 22). */
     /** RFC 1122 §4.2.3.4 suggests 0.1 to 1 s for the sender's SWS override timeout. */
     private static final long SWS_OVERRIDE_NS = 200_000_000L;
 
@@ -2053,21 +2125,21 @@ public final class TcpConnection
     {
         boolean sent = false;
         final int maxPayload = payloadMss();
-        if (sndMax == sndUna && sendBytes > 0 && nowNs - lastSendNs > currentRto())
+        if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > rtt.rtoNs())
         {
-            // RFC 5681 §4.1: restart window after idle (checklist 58)
+            // RFC 5681 §4.1: restart window after idle (behaviour 58)
             cc.onIdleRestart(config.initialCwndSegments * payloadMss());
         }
         while (true)
         {
             final int end = dataEnd();
-            final int avail = end - sndNxt;
+            final int avail = end - sendCursor;
             final int wnd = Math.min(sndWnd, cc.cwnd());
-            final int usable = sndUna + wnd - sndNxt;
+            final int usable = sndUna + wnd - sendCursor;
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
-            final boolean canFin = finQueued && !finAcked && sndNxt + len == end &&
+            final boolean canFin = finQueued && !finAcked && sendCursor + len == end &&
                 state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT;
             if (len <= 0 && !canFin)
             {
@@ -2076,14 +2148,14 @@ public final class TcpConnection
             if (wholeLen < maxPayload && !canFin)
             {
                 // sender SWS avoidance (RFC 1122 §4.2.3.4): no window-limited runt while data is in flight
-                final boolean retransmitting = lt(sndNxt, sndMax);
-                final boolean inFlight = sndNxt != sndUna;
+                final boolean retransmitting = lt(sendCursor, sndNxt);
+                final boolean inFlight = sendCursor != sndUna;
                 if (inFlight && wholeLen < avail)
                 {
                     break;
                 }
                 // Nagle (RFC 896): a small segment waits while new data is unacknowledged, unless no-delay
-                if (!retransmitting && sndMax != sndUna && !noDelay)
+                if (!retransmitting && sndNxt != sndUna && !noDelay)
                 {
                     break;
                 }
@@ -2091,36 +2163,35 @@ public final class TcpConnection
                 {
                     // RFC 1122 §4.2.3.4: hold the runt, but an override timeout must send it eventually
                     swsBlocked = true;
-                    if (rtoDeadlineNs == NONE)
+                    if (swsDeadlineNs == NONE)
                     {
-                        rtoDeadlineNs = nowNs + Math.min(currentRto(), SWS_OVERRIDE_NS);
+                        swsDeadlineNs = nowNs + Math.min(rtt.rtoNs(), SWS_OVERRIDE_NS);
                     }
                     break;
                 }
             }
-            final boolean retransmit = lt(sndNxt, sndMax);
+            final boolean retransmit = lt(sendCursor, sndNxt);
             swsBlocked = false;
             swsOverride = false;
-            emitSegment(s, nowNs, sndNxt, len, canFin, out);
+            swsDeadlineNs = NONE;
+            emitSegment(s, nowNs, sendCursor, len, canFin, out);
             if (retransmit)
             {
                 counters.increment(RETRANSMITS);
             }
-            else if (!rttTiming && len > 0)
+            else if (len > 0)
             {
-                rttTiming = true;
-                rttSeq = sndNxt;
-                rttStartNs = nowNs;
+                rtt.startTiming(sendCursor, nowNs);
             }
             if (canFin)
             {
                 finSent = true;
-                finSeq = sndNxt + len;
+                finSeq = sendCursor + len;
             }
-            sndNxt += len + (canFin ? 1 : 0);
-            if (gt(sndNxt, sndMax))
+            sendCursor += len + (canFin ? 1 : 0);
+            if (gt(sendCursor, sndNxt))
             {
-                sndMax = sndNxt;
+                sndNxt = sendCursor;
             }
             sent = true;
             if (canFin)
@@ -2146,35 +2217,36 @@ public final class TcpConnection
         lastSendNs = nowNs;
         if (rtoDeadlineNs == NONE && !persistMode)
         {
-            rtoDeadlineNs = nowNs + currentRto();
+            rtoDeadlineNs = nowNs + rtt.rtoNs();
         }
         out.emit(s);
     }
 
-    /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (checklist 29). */
+    /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */
     private boolean retransmitHole(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         int from = geq(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
         int limit;
-        if (sackOk && sackCount > 0)
+        if (sackOk && !scoreboard.isEmpty())
         {
-            limit = sackR[sackCount - 1];
-            for (int i = 0; i < sackCount; i++)
+            final SeqRangeSet sb = scoreboard;
+            limit = sb.highestRight();
+            for (int i = 0; i < sb.count(); i++)
             {
-                if (geq(from, sackL[i]) && lt(from, sackR[i]))
+                if (geq(from, sb.left(i)) && lt(from, sb.right(i)))
                 {
-                    from = sackR[i];
+                    from = sb.right(i);
                 }
             }
             if (!lt(from, limit))
             {
                 return false;
             }
-            for (int i = 0; i < sackCount; i++)
+            for (int i = 0; i < sb.count(); i++)
             {
-                if (gt(sackL[i], from))
+                if (gt(sb.left(i), from))
                 {
-                    limit = sackL[i];
+                    limit = sb.left(i);
                     break;
                 }
             }
@@ -2185,7 +2257,7 @@ public final class TcpConnection
             {
                 return false;
             }
-            limit = sndMax;
+            limit = sndNxt;
         }
         final int end = dataEnd();
         final int maxPayload = payloadMss();
@@ -2198,11 +2270,11 @@ public final class TcpConnection
         emitSegment(s, nowNs, from, len, fin, out);
         counters.increment(RETRANSMITS);
         rexmitNxt = from + len + (fin ? 1 : 0);
-        rttTiming = false;
+        rtt.stopTiming();
         return true;
     }
 
-    /** A one-byte zero-window probe at SND.UNA (RFC 9293 §3.8.6.1), backing off (checklist 18). */
+    /** A one-byte zero-window probe at SND.UNA (RFC 9293 §3.8.6.1), backing off (behaviour 18). */
     private boolean sendProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         if (sendBytes == 0)
@@ -2211,13 +2283,13 @@ public final class TcpConnection
         }
         counters.increment(ZERO_WINDOW_PROBES);
         emitSegment(s, nowNs, sndUna, 1, false, out);
-        if (gt(sndUna + 1, sndMax))
+        if (gt(sndUna + 1, sndNxt))
         {
-            sndMax = sndUna + 1;
+            sndNxt = sndUna + 1;
         }
-        sndNxt = sndMax;
-        backoff++;
-        rtoDeadlineNs = nowNs + currentRto();
+        sendCursor = sndNxt;
+        rtt.backOff();
+        persistDeadlineNs = nowNs + rtt.rtoNs();
         return true;
     }
 

@@ -32,16 +32,27 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * Closed connections are returned to the pool at the next {@code dispatch}.
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 public final class TcpEndpoint
 {
+    // negative results, stable numbers; {@link TcpError} names each with a message
+    /** Unknown or stale connection id (never issued, or closed and released). */
     public static final long ERR_INVALID_ID = -1;
     public static final long ERR_ADDRESS_IN_USE = -2;
     public static final long ERR_NO_EPHEMERAL_PORT = -3;
     public static final long ERR_OUTPUT_SHUTDOWN = -4;
+    /** 0.0.0.0, limited or subnet broadcast, or multicast. */
     public static final long ERR_BAD_ADDRESS = -5;
     public static final long ERR_NOT_CONNECTED = -6;
     public static final long ERR_TOO_MANY_CONNECTIONS = -7;
+    /** A port outside 1..65535. */
+    public static final long ERR_BAD_PORT = -8;
+    /** {@link #listen} on a port that already has a listener. */
+    public static final long ERR_ALREADY_LISTENING = -9;
+    /** A remote address on none of the declared local subnets ({@link #addLocalAddress}). */
+    public static final long ERR_OFF_SUBNET = -10;
 
     private static final class Listener
     {
@@ -61,6 +72,13 @@ public final class TcpEndpoint
     private final Long2LongHashMap timerToSlot = new Long2LongHashMap(-1);
 
     private TcpConnection[] connections = new TcpConnection[64];
+    // the endpoint's own bookkeeping per pool slot (the connection never sees these)
+    private int[] generations = new int[64];
+    private boolean[] released = new boolean[64];
+    private boolean[] dirty = new boolean[64];
+    private boolean[] halfOpenCounted = new boolean[64];
+    private long[] timerIds = new long[64];
+    private long[] scheduledDeadlines = new long[64];
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
@@ -165,7 +183,7 @@ public final class TcpEndpoint
 
     // ============================================================================================ configuration
 
-    /** Declare a local address and its prefix; broadcast checks (checklist 55) use it. With none, any is local. */
+    /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
         if (localCount == localIps.length)
@@ -185,7 +203,7 @@ public final class TcpEndpoint
         {
             final TcpConnection c = newConnection();
             freeSlotPush(c.slot);
-            pushRings(c.newRings());
+            returnRings(c.newRings());
         }
     }
 
@@ -201,18 +219,27 @@ public final class TcpEndpoint
 
     // ================================================================================================ app API
 
-    /** Listen on {@code port} of {@code localIp} (0 = any local address) with a half-open backlog. */
-    public void listen(final int localIp, final int port, final int backlog)
+    /**
+     * Listen on {@code port} of {@code localIp} (0 = any local address) with a half-open backlog.
+     *
+     * @return 0, {@link #ERR_BAD_PORT} for a port outside 1..65535, or {@link #ERR_ALREADY_LISTENING}.
+     */
+    public int listen(final int localIp, final int port, final int backlog)
     {
-        Listener l = listeners.get(port);
-        if (l == null)
+        if (!validPort(port))
         {
-            l = new Listener();
-            listeners.put(port, l);
+            return (int)ERR_BAD_PORT;
         }
+        if (listeners.get(port) != null)
+        {
+            return (int)ERR_ALREADY_LISTENING;
+        }
+        final Listener l = new Listener();
+        listeners.put(port, l);
         l.localIp = localIp;
         l.port = port;
         l.backlog = Math.max(1, backlog);
+        return 0;
     }
 
     public void unlisten(final int port)
@@ -226,9 +253,10 @@ public final class TcpEndpoint
      */
     public long connect(final long nowNs, final int localIp, final int remoteIp, final int remotePort)
     {
-        if (isNonUnicast(remoteIp) || remotePort == 0)
+        final long bad = badRemote(remoteIp, remotePort);
+        if (bad != 0)
         {
-            return ERR_BAD_ADDRESS;
+            return bad;
         }
         final int low = config.ephemeralLow;
         final int num = config.ephemeralHigh - low + 1;
@@ -237,7 +265,7 @@ public final class TcpEndpoint
         for (int i = 0; i < num; i++)
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
-            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (checklist 42)
+            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (behaviour 42)
             if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null &&
                 FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
             {
@@ -252,9 +280,14 @@ public final class TcpEndpoint
     public long connect(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
-        if (isNonUnicast(remoteIp) || remotePort == 0 || localPort == 0)
+        final long bad = badRemote(remoteIp, remotePort);
+        if (bad != 0)
         {
-            return ERR_BAD_ADDRESS;
+            return bad;
+        }
+        if (!validPort(localPort))
+        {
+            return ERR_BAD_PORT;
         }
         if (table.get(localIp, localPort, remoteIp, remotePort) != null)
         {
@@ -273,35 +306,24 @@ public final class TcpEndpoint
         }
         final TcpConnection c = allocate();
         c.initTuple(localIp, localPort, remoteIp, remotePort);
-        c.appVisible = true;
         table.put(c);
         c.openActive(nowNs, isn(nowNs, c));
         markDirty(c);
         return c.id;
     }
 
-    /** Queue bytes for sending. Returns bytes accepted (possibly fewer than {@code length}) or a negative ERR_*. */
+    /**
+     * Queue bytes for sending. Returns bytes accepted (possibly fewer than {@code length}), or
+     * {@link #ERR_INVALID_ID}, or {@link #ERR_OUTPUT_SHUTDOWN} after shutdown or close (behaviour 39 in
+     * docs/TCP-BEHAVIOUR.md).
+     */
     public int write(final long id, final DirectBuffer src, final int offset, final int length)
     {
         final TcpConnection c = visible(id);
-        if (c == null)
-        {
-            return (int)ERR_INVALID_ID;
-        }
-        if (c.finQueued || c.appClosed)
-        {
-            // a write after shutdown fails clearly (checklist 39)
-            return (int)ERR_OUTPUT_SHUTDOWN;
-        }
-        final int n = c.write(src, offset, length);
-        if (n > 0)
-        {
-            markDirty(c);
-        }
-        return n;
+        return c == null ? (int)ERR_INVALID_ID : c.write(src, offset, length);
     }
 
-    /** Send FIN after queued data; keep receiving (half-close, checklist 39). */
+    /** Send FIN after queued data; keep receiving (half-close, behaviour 39). Returns 0 or {@link #ERR_INVALID_ID}. */
     public int shutdownOutput(final long id)
     {
         final TcpConnection c = visible(id);
@@ -309,17 +331,11 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
-        if (c.state == TcpState.SYN_SENT)
-        {
-            c.finQueued = true;
-            return 0;
-        }
-        c.queueFin();
-        markDirty(c);
+        c.shutdownOutput();
         return 0;
     }
 
-    /** Discard further received bytes (they are still acknowledged); keep sending (checklist 39). */
+    /** Discard further received bytes (still acknowledged); keep sending (behaviour 39). 0 or ERR_INVALID_ID. */
     public int shutdownInput(final long id)
     {
         final TcpConnection c = visible(id);
@@ -327,15 +343,13 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
-        c.inputShutdown = true;
-        c.readSeq = c.rcvDataEnd();
-        markDirty(c);
+        c.shutdownInput();
         return 0;
     }
 
     /**
-     * Orderly close: FIN after queued data (checklist 34, 35). In SYN-SENT nothing is sent (checklist 10). With
-     * unread received bytes the connection is reset instead (RFC 2525 §2.17, checklist 40).
+     * Orderly close: FIN after queued data (behaviours 34, 35). In SYN-SENT nothing is sent (behaviour 10). With
+     * unread received bytes the connection is reset instead (RFC 2525 §2.17, behaviour 40). 0 or ERR_INVALID_ID.
      */
     public int close(final long id)
     {
@@ -344,34 +358,12 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
-        if (c.closeAfterRead)
-        {
-            // the connection is already finished on the wire; the app gives up the bytes it had not read
-            finishAfterRead(c);
-            return 0;
-        }
-        if (c.state == TcpState.SYN_SENT)
-        {
-            retire(c, 0);
-            return 0;
-        }
-        if (c.unreadBytes() > 0)
-        {
-            c.abortWithRst();
-            return 0;
-        }
-        c.appClosed = true;
-        c.queueFin();
-        if (c.state == TcpState.FIN_WAIT_2)
-        {
-            c.timeWaitDeadlineNs = c.lastRecvNs + config.finWait2TimeoutNs;
-            updateTimer(c);
-        }
-        markDirty(c);
+        c.close();
+        afterUserCall(c);
         return 0;
     }
 
-    /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (checklist 46). */
+    /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, no TIME-WAIT (behaviour 46). 0 or ERR_INVALID_ID. */
     public int abort(final long id)
     {
         final TcpConnection c = visible(id);
@@ -379,12 +371,7 @@ public final class TcpEndpoint
         {
             return (int)ERR_INVALID_ID;
         }
-        if (c.closeAfterRead)
-        {
-            finishAfterRead(c);
-            return 0;
-        }
-        c.abortWithRst();
+        c.abort();
         return 0;
     }
 
@@ -400,13 +387,13 @@ public final class TcpEndpoint
         for (int i = 0; i < connectionSlots; i++)
         {
             final TcpConnection c = connections[i];
-            if (c.released || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT)
+            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT)
             {
                 continue;
             }
             if (c.closeAfterRead)
             {
-                finishAfterRead(c);
+                c.finishAfterRead();
                 continue;
             }
             c.abortWithRst();
@@ -427,7 +414,7 @@ public final class TcpEndpoint
         for (int i = 0; i < connectionSlots; i++)
         {
             final TcpConnection c = connections[i];
-            if (c.released || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
+            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
             {
                 continue;
             }
@@ -454,24 +441,9 @@ public final class TcpEndpoint
     public void resumeReading(final long id)
     {
         final TcpConnection c = visible(id);
-        if (c == null)
+        if (c != null)
         {
-            return;
-        }
-        final int before = c.unreadBytes();
-        c.deliverFromRing();
-        if (c.closeAfterRead)
-        {
-            if (c.unreadBytes() == 0)
-            {
-                finishAfterRead(c);
-            }
-            return;
-        }
-        if (c.state != TcpState.CLOSED && c.unreadBytes() < before)
-        {
-            // window update
-            c.sendAck();
+            c.resumeReading();
         }
     }
 
@@ -480,8 +452,7 @@ public final class TcpEndpoint
         final TcpConnection c = visible(id);
         if (c != null)
         {
-            c.noDelay = noDelay;
-            markDirty(c);
+            c.noDelay(noDelay);
         }
     }
 
@@ -490,9 +461,72 @@ public final class TcpEndpoint
         final TcpConnection c = visible(id);
         if (c != null)
         {
-            c.keepAlive = keepAlive;
+            c.keepAlive(keepAlive);
+            afterUserCall(c);
+        }
+    }
+
+    /** A user call may have armed a timer: put it on the wheel. */
+    private void afterUserCall(final TcpConnection c)
+    {
+        if (!released[c.slot])
+        {
             updateTimer(c);
         }
+    }
+
+    // ================================================================================= per-connection queries
+
+    /**
+     * Received bytes the application has not consumed yet (they wait for {@link #resumeReading}), or
+     * {@link #ERR_INVALID_ID}.
+     */
+    public int unreadBytes(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? (int)ERR_INVALID_ID : c.unreadBytes();
+    }
+
+    /** What a {@link #write} would accept now (free send-buffer bytes), or {@link #ERR_INVALID_ID}. */
+    public int sendRoom(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? (int)ERR_INVALID_ID : c.rings == null ? 0 : c.sendRoom();
+    }
+
+    /** Bytes written and not yet acknowledged by the peer, or {@link #ERR_INVALID_ID}. */
+    public int sendQueued(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? (int)ERR_INVALID_ID : c.sendQueued();
+    }
+
+    /** Our IPv4 address of the connection (host order), or 0 for an unknown id. */
+    public int localIp(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? 0 : c.localIp;
+    }
+
+    /** Our port of the connection, or {@link #ERR_INVALID_ID}. */
+    public int localPort(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? (int)ERR_INVALID_ID : c.localPort;
+    }
+
+    /** The peer's IPv4 address (host order), or 0 for an unknown id. */
+    public int remoteIp(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? 0 : c.remoteIp;
+    }
+
+    /** The peer's port, or {@link #ERR_INVALID_ID}. */
+    public int remotePort(final long id)
+    {
+        final TcpConnection c = connection(id);
+        return c == null ? (int)ERR_INVALID_ID : c.remotePort;
     }
 
     // ============================================================================================== inspection
@@ -509,7 +543,7 @@ public final class TcpEndpoint
     }
 
     /** The connection for an id, or null once it is released. */
-    public TcpConnection connection(final long id)
+    TcpConnection connection(final long id)
     {
         final int slot = (int)id;
         if (id < 0 || slot >= connectionSlots)
@@ -517,10 +551,10 @@ public final class TcpEndpoint
             return null;
         }
         final TcpConnection c = connections[slot];
-        return c.id == id && !c.released ? c : null;
+        return c.id == id && !released[slot] ? c : null;
     }
 
-    public TcpConnection find(final int localIp, final int localPort, final int remoteIp, final int remotePort)
+    TcpConnection find(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         return table.get(localIp, localPort, remoteIp, remotePort);
     }
@@ -555,7 +589,7 @@ public final class TcpEndpoint
         for (int i = 0; i < connectionSlots; i++)
         {
             final TcpConnection c = connections[i];
-            if (!c.released)
+            if (!released[i])
             {
                 final long n = c.nextDeadlineNs();
                 if (n < d)
@@ -575,13 +609,13 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
-            // port 0 is never valid (checklist 62)
+            // port 0 is never valid (behaviour 62)
             counters.increment(DROP_PORT_ZERO);
             return;
         }
         if (isNonUnicast(seg.remoteIp) || isNonUnicast(seg.localIp) || seg.remoteIp == 0)
         {
-            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (checklist 55)
+            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (behaviour 55)
             counters.increment(DROP_NON_UNICAST);
             return;
         }
@@ -592,7 +626,7 @@ public final class TcpEndpoint
         }
         if ((flags & (SYN | FIN)) == (SYN | FIN))
         {
-            // policy: SYN+FIN is dropped (checklist 62)
+            // policy: SYN+FIN is dropped (behaviour 62)
             counters.increment(DROP_SYN_FIN);
             return;
         }
@@ -600,15 +634,15 @@ public final class TcpEndpoint
         if (c != null && c.state == TcpState.TIME_WAIT && (flags & (SYN | ACK | RST)) == SYN)
         {
             // RFC 6191: a new SYN reopens a TIME-WAIT tuple only when its timestamp is newer, or without
-            // timestamps its ISN is above RCV.NXT (checklist 43); otherwise → ACK
+            // timestamps its ISN is above RCV.NXT (behaviour 43); otherwise → ACK
             final boolean tsNewer = c.tsOk && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
             final boolean seqAbove = !(c.tsOk && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
             final Listener l = listener(seg.localIp, seg.localPort);
             if ((tsNewer || seqAbove) && l != null)
             {
-                final int oldSndMax = c.sndMax;
-                retire(c, 0);
-                listenerSyn(nowNs, seg, l, oldSndMax + 65536, true);
+                final int oldSndNxt = c.sndNxt;
+                c.retire(TcpConnection.RETIRE_ORDERLY);
+                listenerSyn(nowNs, seg, l, oldSndNxt + 65536, true);
                 return;
             }
             c.sendAck();
@@ -617,7 +651,7 @@ public final class TcpEndpoint
         if (c != null)
         {
             c.process(nowNs, seg);
-            if (!c.released)
+            if (!released[c.slot])
             {
                 updateTimer(c);
             }
@@ -674,9 +708,10 @@ public final class TcpEndpoint
         counting.count = 0;
         for (int i = 0; i < dirtyCount; i++)
         {
-            final TcpConnection c = connections[dirtySlots[i]];
-            c.dirty = false;
-            if (c.released)
+            final int slot = dirtySlots[i];
+            final TcpConnection c = connections[slot];
+            dirty[slot] = false;
+            if (released[slot])
             {
                 continue;
             }
@@ -720,18 +755,19 @@ public final class TcpEndpoint
         {
             return true;
         }
-        final TcpConnection c = connections[(int)slot];
-        if (c.timerId != timerId || c.released)
+        final int s = (int)slot;
+        final TcpConnection c = connections[s];
+        if (timerIds[s] != timerId || released[s])
         {
             return true;
         }
-        c.timerId = -1;
-        c.scheduledDeadlineNs = TcpConnection.NONE;
+        timerIds[s] = -1;
+        scheduledDeadlines[s] = TcpConnection.NONE;
         if (c.nextDeadlineNs() <= now)
         {
             c.onTimer(now);
         }
-        if (!c.released && c.state != TcpState.CLOSED)
+        if (!released[s] && c.state != TcpState.CLOSED)
         {
             updateTimer(c);
         }
@@ -752,18 +788,18 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if ((flags & RST) != 0)
         {
-            // first: an RST is ignored (checklist 45)
+            // first: an RST is ignored (behaviour 45)
             counters.increment(DROP_LISTEN_RST);
             return;
         }
         if ((flags & ACK) != 0)
         {
-            // a valid SYN cookie completes a handshake (RFC 4987, checklist 54)
+            // a valid SYN cookie completes a handshake (RFC 4987, behaviour 54)
             if ((flags & SYN) == 0 && config.synCookiesEnabled && cookieAccepted(nowNs, seg, l))
             {
                 return;
             }
-            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (checklist 45)
+            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (behaviour 45)
             replyRst(seg, seg.ack, 0, 0);
             return;
         }
@@ -778,7 +814,7 @@ public final class TcpEndpoint
     private void listenerSyn(final long nowNs, final TcpSegment seg, final Listener l, final int minIss,
         final boolean enforceMinIss)
     {
-        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
+        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54)
         if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
             table.size() >= config.maxConnections)
         {
@@ -801,14 +837,14 @@ public final class TcpEndpoint
         }
         table.put(c);
         c.openPassive(nowNs, seg, iss, l.port);
-        c.halfOpenCounted = true;
+        halfOpenCounted[c.slot] = true;
         halfOpenTotal++;
         l.halfOpen++;
         markDirty(c);
         updateTimer(c);
     }
 
-    /** RFC 9293 §3.10.7.1: no connection and no listener (checklist 44, 47). */
+    /** RFC 9293 §3.10.7.1: no connection and no listener (behaviours 44, 47). */
     private void closedPort(final TcpSegment seg)
     {
         final int flags = seg.flags;
@@ -917,7 +953,7 @@ public final class TcpEndpoint
         }
         if (!ok)
         {
-            // forged or expired (checklist 54)
+            // forged or expired (behaviour 54)
             counters.increment(DROP_COOKIE_INVALID);
             return false;
         }
@@ -941,12 +977,11 @@ public final class TcpEndpoint
         c.initTuple(seg.localIp, seg.localPort, seg.remoteIp, seg.remotePort);
         table.put(c);
         c.openFromCookie(nowNs, seg, COOKIE_MSS[mssIdx], ws, peerShift, sack, l.port);
-        connectionEstablished(c);
         if (c.state != TcpState.CLOSED && (seg.payloadLength > 0 || (seg.flags & FIN) != 0))
         {
             c.process(nowNs, seg);
         }
-        if (!c.released)
+        if (!released[c.slot])
         {
             updateTimer(c);
         }
@@ -1035,24 +1070,25 @@ public final class TcpEndpoint
 
     void markDirty(final TcpConnection c)
     {
-        if (!c.dirty)
+        final int slot = c.slot;
+        if (!dirty[slot])
         {
-            c.dirty = true;
+            dirty[slot] = true;
             if (dirtyCount == dirtySlots.length)
             {
                 dirtySlots = java.util.Arrays.copyOf(dirtySlots, dirtyCount * 2);
             }
-            dirtySlots[dirtyCount++] = c.slot;
+            dirtySlots[dirtyCount++] = slot;
         }
     }
 
+    /** The handshake completed (the connection has made a passive open the app's already). */
     void connectionEstablished(final TcpConnection c)
     {
         counters.increment(CONNECTIONS_OPENED);
         if (c.passiveOpen)
         {
             dropHalfOpen(c);
-            c.appVisible = true;
             handler.onAccepted(c.listenerPort, c.id);
         }
         else if (c.appVisible)
@@ -1063,9 +1099,10 @@ public final class TcpEndpoint
 
     private void dropHalfOpen(final TcpConnection c)
     {
-        if (c.halfOpenCounted)
+        final int slot = c.slot;
+        if (halfOpenCounted[slot])
         {
-            c.halfOpenCounted = false;
+            halfOpenCounted[slot] = false;
             halfOpenTotal--;
             final Listener l = listeners.get(c.listenerPort);
             if (l != null && l.halfOpen > 0)
@@ -1075,55 +1112,26 @@ public final class TcpEndpoint
         }
     }
 
-    void connectionReset(final TcpConnection c)
+    /** The connection went CLOSED: out of the table now; back to the pool at the next dispatch. */
+    void connectionRemoved(final TcpConnection c)
     {
-        retire(c, 1);
-    }
-
-    void connectionTimedOut(final TcpConnection c)
-    {
-        retire(c, 2);
-    }
-
-    void connectionAborted(final TcpConnection c)
-    {
-        // the app threw the connection away: its unread bytes go with it
-        retire(c, RETIRE_ABORTED);
-    }
-
-    void connectionFinished(final TcpConnection c)
-    {
-        retire(c, 0);
-    }
-
-    /** The app has read (or given up) what was left of a finished connection: now it is closed for the app too. */
-    private void finishAfterRead(final TcpConnection c)
-    {
-        c.closeAfterRead = false;
-        if (c.state == TcpState.TIME_WAIT)
-        {
-            connectionTimeWait(c);
-            return;
-        }
-        c.appVisible = false;
-        handler.onClosed(c.id);
+        table.remove(c);
+        dropHalfOpen(c);
         markDirty(c);
     }
 
-    void connectionTimeWait(final TcpConnection c)
+    /** The connection ended for the app: report how ({@link TcpConnection#retire} events), then onClosed. */
+    void connectionEnded(final TcpConnection c, final int event)
     {
-        if (c.appVisible && c.unreadBytes() > 0)
+        if (event == TcpConnection.RETIRE_RESET)
         {
-            // the stream is complete but not all read: the app reads the rest (resumeReading), then hears onClosed
-            c.closeAfterRead = true;
-            return;
+            handler.onReset(c.id);
         }
-        pushRings(c.detach());
-        if (c.appVisible)
+        else if (event == TcpConnection.RETIRE_TIMEOUT)
         {
-            c.appVisible = false;
-            handler.onClosed(c.id);
+            handler.onTimeout(c.id);
         }
+        handler.onClosed(c.id);
     }
 
     void connectionPeerClosed(final TcpConnection c)
@@ -1151,44 +1159,6 @@ public final class TcpEndpoint
         return length;
     }
 
-    /** {@link #retire} event: the app aborted; like an orderly end (onClosed only) but nothing is kept to read. */
-    private static final int RETIRE_ABORTED = 3;
-
-    /**
-     * CLOSED: out of the table now, back to the pool at the next dispatch. event 0 = orderly end (unread bytes
-     * stay readable until the app reads them), 1 = reset, 2 = timeout, {@link #RETIRE_ABORTED}.
-     */
-    private void retire(final TcpConnection c, final int event)
-    {
-        c.moveTo(TcpState.CLOSED);
-        table.remove(c);
-        dropHalfOpen(c);
-        c.rtoDeadlineNs = TcpConnection.NONE;
-        c.delAckDeadlineNs = TcpConnection.NONE;
-        c.timeWaitDeadlineNs = TcpConnection.NONE;
-        c.sendBytes = 0;
-        markDirty(c);
-        if (c.appVisible && event == 0 && c.rings != null && c.unreadBytes() > 0)
-        {
-            // orderly end with bytes the app has not read yet: they stay readable; onClosed follows the last read
-            c.closeAfterRead = true;
-            return;
-        }
-        if (c.appVisible)
-        {
-            c.appVisible = false;
-            if (event == 1)
-            {
-                handler.onReset(c.id);
-            }
-            else if (event == 2)
-            {
-                handler.onTimeout(c.id);
-            }
-            handler.onClosed(c.id);
-        }
-    }
-
     boolean takeChallengeAckToken(final long nowNs)
     {
         final long elapsed = nowNs - challengeLastNs;
@@ -1213,8 +1183,8 @@ public final class TcpEndpoint
             ConnectionTable.portKey(c.localPort, c.remotePort), 2);
     }
 
-    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (checklist 53). */
-    public int isn(final long nowNs, final TcpConnection c)
+    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (behaviour 53). */
+    int isn(final long nowNs, final TcpConnection c)
     {
         return isn(nowNs, c.localIp, c.localPort, c.remoteIp, c.remotePort);
     }
@@ -1236,14 +1206,26 @@ public final class TcpEndpoint
     {
         if (connectionSlots == connections.length)
         {
-            connections = java.util.Arrays.copyOf(connections, connectionSlots * 2);
+            final int n = connectionSlots * 2;
+            connections = java.util.Arrays.copyOf(connections, n);
+            generations = java.util.Arrays.copyOf(generations, n);
+            released = java.util.Arrays.copyOf(released, n);
+            dirty = java.util.Arrays.copyOf(dirty, n);
+            halfOpenCounted = java.util.Arrays.copyOf(halfOpenCounted, n);
+            timerIds = java.util.Arrays.copyOf(timerIds, n);
+            scheduledDeadlines = java.util.Arrays.copyOf(scheduledDeadlines, n);
         }
-        final TcpConnection c = new TcpConnection(this, connectionSlots);
-        connections[connectionSlots++] = c;
+        final int slot = connectionSlots++;
+        final TcpConnection c = new TcpConnection(this, slot);
+        connections[slot] = c;
+        released[slot] = true;
+        timerIds[slot] = -1;
+        scheduledDeadlines[slot] = TcpConnection.NONE;
         return c;
     }
 
-    private void pushRings(final TcpConnection.Rings r)
+    /** Take back a connection's rings (TIME-WAIT keeps none). */
+    void returnRings(final TcpConnection.Rings r)
     {
         if (freeRingCount == freeRings.length)
         {
@@ -1264,26 +1246,32 @@ public final class TcpEndpoint
     private TcpConnection allocate()
     {
         final TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
-        c.generation = (c.generation + 1) & 0x7fffffff;
-        c.reset(((long)c.generation << 32) | c.slot);
+        final int slot = c.slot;
+        generations[slot] = (generations[slot] + 1) & 0x7fffffff;
+        released[slot] = false;
+        halfOpenCounted[slot] = false;
+        timerIds[slot] = -1;
+        scheduledDeadlines[slot] = TcpConnection.NONE;
+        c.reset(((long)generations[slot] << 32) | slot);
         c.attach(freeRingCount > 0 ? freeRings[--freeRingCount] : c.newRings());
         return c;
     }
 
     private void release(final TcpConnection c)
     {
-        if (c.timerId != -1)
+        final int slot = c.slot;
+        if (timerIds[slot] != -1)
         {
-            wheel.cancelTimer(c.timerId);
-            timerToSlot.remove(c.timerId);
-            c.timerId = -1;
+            wheel.cancelTimer(timerIds[slot]);
+            timerToSlot.remove(timerIds[slot]);
+            timerIds[slot] = -1;
         }
-        c.released = true;
+        released[slot] = true;
         if (c.rings != null)
         {
-            pushRings(c.detach());
+            returnRings(c.detach());
         }
-        freeSlotPush(c.slot);
+        freeSlotPush(slot);
     }
 
     private TcpConnection visible(final long id)
@@ -1299,21 +1287,61 @@ public final class TcpEndpoint
         {
             return;
         }
-        if (c.timerId != -1)
+        final int slot = c.slot;
+        if (timerIds[slot] != -1)
         {
-            if (c.scheduledDeadlineNs <= d)
+            if (scheduledDeadlines[slot] <= d)
             {
                 return;
             }
-            wheel.cancelTimer(c.timerId);
-            timerToSlot.remove(c.timerId);
+            wheel.cancelTimer(timerIds[slot]);
+            timerToSlot.remove(timerIds[slot]);
         }
-        c.timerId = wheel.scheduleTimer(d);
-        c.scheduledDeadlineNs = d;
-        timerToSlot.put(c.timerId, c.slot);
+        final long timerId = wheel.scheduleTimer(d);
+        timerIds[slot] = timerId;
+        scheduledDeadlines[slot] = d;
+        timerToSlot.put(timerId, slot);
     }
 
     // ============================================================================================== addresses
+
+    private static boolean validPort(final int port)
+    {
+        return port >= 1 && port <= 65535;
+    }
+
+    /** Why a connect to this remote end is refused at once, or 0 when it is not. */
+    private long badRemote(final int remoteIp, final int remotePort)
+    {
+        if (!validPort(remotePort))
+        {
+            return ERR_BAD_PORT;
+        }
+        if (remoteIp == 0 || isNonUnicast(remoteIp))
+        {
+            return ERR_BAD_ADDRESS;
+        }
+        if (localCount > 0 && !onLocalSubnet(remoteIp))
+        {
+            // no gateway: an address on none of our subnets is unreachable
+            return ERR_OFF_SUBNET;
+        }
+        return 0;
+    }
+
+    private boolean onLocalSubnet(final int ip)
+    {
+        for (int i = 0; i < localCount; i++)
+        {
+            final int prefix = localPrefix[i];
+            final int mask = prefix <= 0 ? 0 : -1 << (32 - Math.min(prefix, 32));
+            if ((ip & mask) == (localIps[i] & mask))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static boolean isMulticastOrLimitedBroadcast(final int ip)
     {

@@ -1,7 +1,6 @@
 package dev.wirespeed.engine.api;
 
 import dev.wirespeed.engine.runtime.ShardDuty;
-import dev.wirespeed.engine.tcp.TcpConnection;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import org.agrona.DirectBuffer;
@@ -92,8 +91,7 @@ class ApiTransferTest
                 endpoint.resumeReading(id);
                 work++;
             }
-            final TcpConnection c = id >= 0 ? endpoint.connection(id) : null;
-            if (peerClosed && !closeCalled && c != null && c.unreadBytes() == 0)
+            if (peerClosed && !closeCalled && id >= 0 && endpoint.unreadBytes(id) == 0)
             {
                 closeCalled = true;
                 endpoint.close(id);

@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.sim;
+package dev.wirespeed.engine.tcp;
 
 import org.junit.jupiter.api.Test;
 

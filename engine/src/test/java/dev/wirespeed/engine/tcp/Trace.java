@@ -1,7 +1,5 @@
-package dev.wirespeed.engine.sim;
+package dev.wirespeed.engine.tcp;
 
-import dev.wirespeed.engine.tcp.TcpSegment;
-import dev.wirespeed.engine.tcp.TcpState;
 import dev.wirespeed.engine.wire.FrameParser;
 
 /**

@@ -1,13 +1,5 @@
-package dev.wirespeed.engine.sim;
+package dev.wirespeed.engine.tcp;
 
-import dev.wirespeed.engine.tcp.SegmentEmitter;
-import dev.wirespeed.engine.tcp.TcpConfig;
-import dev.wirespeed.engine.tcp.TcpConnection;
-import dev.wirespeed.engine.tcp.TcpEndpoint;
-import dev.wirespeed.engine.tcp.TcpHandler;
-import dev.wirespeed.engine.tcp.TcpFrameCodec;
-import dev.wirespeed.engine.tcp.TcpSegment;
-import dev.wirespeed.engine.tcp.TcpState;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.PacketBuilder;
@@ -41,6 +33,8 @@ import static dev.wirespeed.engine.tcp.SeqNum.lt;
  * aborted), and after the clock runs past 2MSL no TCB is left. A failure throws {@link Failure} with a trace.
  * <p>
  * Not thread safe: one instance per seed.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 final class TcpSimulation
 {
@@ -566,7 +560,7 @@ final class TcpSimulation
             c.clientPort = 20000 + c.index;
             c.serverPort = 30000 + c.index;
             byClientPort.put(c.clientPort, c);
-            // both sides connect at the same instant, fixed ports, no listener: SYNs cross (checklist 8)
+            // both sides connect at the same instant, fixed ports, no listener: SYNs cross (behaviour 8)
             final long a = endpoints[CLIENT].connect(nowNs, CLIENT_IP, c.clientPort, SERVER_IP, c.serverPort);
             final long b = endpoints[SERVER].connect(nowNs, SERVER_IP, c.serverPort, CLIENT_IP, c.clientPort);
             if (a < 0 || b < 0)
@@ -694,7 +688,7 @@ final class TcpSimulation
 
     private void simultaneousClose(final Conn c)
     {
-        // both sides close in the same instant: their FINs cross (checklist 36)
+        // both sides close in the same instant: their FINs cross (behaviour 36)
         for (int s = 0; s < 2; s++)
         {
             if (!c.closedEvent[s] && !c.closeCalled[s])
@@ -1017,7 +1011,7 @@ final class TcpSimulation
         t.state = to;
     }
 
-    /** Checklist 17, from the wire: ACK + (window << our shift) never decreases for one TCB. */
+    /** Behaviour 17, from the wire: ACK + (window << our shift) never decreases for one TCB. */
     private void checkRightEdge(final int side, final TcpSegment s)
     {
         if ((s.flags & (TcpSegment.ACK | TcpSegment.SYN | TcpSegment.RST)) != TcpSegment.ACK)

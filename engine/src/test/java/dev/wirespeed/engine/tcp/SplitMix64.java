@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.sim;
+package dev.wirespeed.engine.tcp;
 
 /**
  * SplitMix64 (Steele, Lea, Flood 2014): the simulation's only source of randomness. Every stream is a value

@@ -1,0 +1,146 @@
+package dev.wirespeed.engine.tcp;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static dev.wirespeed.engine.tcp.TcpSegment.ACK;
+import static dev.wirespeed.engine.tcp.TcpSegment.FIN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application-facing surface of {@link TcpEndpoint}: bad input gets a named error at once, and what an
+ * application may ask about a connection (unread bytes, send room, state, addresses) it asks by id.
+ */
+class TcpEndpointApiTest extends TcpTestSupport
+{
+    @BeforeEach
+    void init()
+    {
+        setUp(c -> { });
+    }
+
+    @Test
+    void listenRejectsBadPortsAndADuplicateListen()
+    {
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.listen(LOCAL_IP, 0, 16));
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.listen(LOCAL_IP, 65536, 16));
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.listen(LOCAL_IP, -80, 16));
+        assertEquals(0, ep.listen(LOCAL_IP, LOCAL_PORT, 16));
+        assertEquals(TcpEndpoint.ERR_ALREADY_LISTENING, ep.listen(LOCAL_IP, LOCAL_PORT, 99));
+        assertEquals(TcpState.LISTEN, ep.state(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT));
+        ep.unlisten(LOCAL_PORT);
+        assertEquals(0, ep.listen(LOCAL_IP, LOCAL_PORT, 16));
+    }
+
+    @Test
+    void connectRejectsBadPortsAndNonUnicastAddressesAtOnce()
+    {
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.connect(now, LOCAL_IP, REMOTE_IP, 0));
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.connect(now, LOCAL_IP, REMOTE_IP, 70000));
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.connect(now, LOCAL_IP, 0, REMOTE_IP, 80));
+        assertEquals(TcpEndpoint.ERR_BAD_PORT, ep.connect(now, LOCAL_IP, 65536, REMOTE_IP, 80));
+        assertEquals(TcpEndpoint.ERR_BAD_ADDRESS, ep.connect(now, LOCAL_IP, 0, 80));
+        assertEquals(TcpEndpoint.ERR_BAD_ADDRESS, ep.connect(now, LOCAL_IP, 0xffffffff, 80));
+        assertEquals(TcpEndpoint.ERR_BAD_ADDRESS, ep.connect(now, LOCAL_IP, 0xe0000001, 80));
+        assertEquals(0, ep.connectionCount());
+        assertTrue(recv().isEmpty());
+    }
+
+    @Test
+    void withDeclaredAddressesConnectRejectsSubnetBroadcastAndOffSubnet()
+    {
+        ep.addLocalAddress(LOCAL_IP, 24);
+        assertEquals(TcpEndpoint.ERR_BAD_ADDRESS, ep.connect(now, LOCAL_IP, 0x0a0000ff, 80));
+        assertEquals(TcpEndpoint.ERR_OFF_SUBNET, ep.connect(now, LOCAL_IP, 0x0a000102, 80));
+        assertEquals(TcpEndpoint.ERR_OFF_SUBNET, ep.connect(now, LOCAL_IP, 0xc0000202, 80));
+        assertEquals(0, ep.connectionCount());
+        assertTrue(ep.connect(now, LOCAL_IP, REMOTE_IP, 80) >= 0);
+    }
+
+    @Test
+    void unknownAndStaleIdsGetTheirOwnError()
+    {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[4]);
+        for (final long bad : new long[] { -5, 0, 12345, (7L << 32) | 3 })
+        {
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.write(bad, b, 0, 4));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.close(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.abort(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.shutdownOutput(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.shutdownInput(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.unreadBytes(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.sendRoom(bad));
+            assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.localPort(bad));
+            assertEquals(TcpState.CLOSED, ep.state(bad));
+        }
+        // a connection that ended and was released: its id is stale, not someone else's
+        established();
+        final long old = id;
+        ep.abort(old);
+        recv();
+        assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.write(old, b, 0, 4));
+        assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.close(old));
+        assertEquals(TcpError.UNKNOWN_CONNECTION, TcpError.of(ep.unreadBytes(old)));
+        // the next connection reuses the pool slot under a new id; the old id still means nothing
+        setUpSecondConnectionOnSameSlot();
+        assertTrue(id != old && (int)id == (int)old);
+        assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.close(old));
+        assertEquals(TcpState.ESTABLISHED, ep.state(id));
+    }
+
+    private void setUpSecondConnectionOnSameSlot()
+    {
+        send(syn());
+        recv();
+        send(in());
+        recv();
+        id = app.lastId;
+    }
+
+    @Test
+    void errorsHaveStableCodesAndMessages()
+    {
+        for (final TcpError e : TcpError.values())
+        {
+            assertEquals(e, TcpError.of(e.code()));
+            assertTrue(!e.message().isEmpty());
+        }
+        assertEquals(-1, TcpError.UNKNOWN_CONNECTION.code());
+        assertEquals(-7, TcpError.TOO_MANY_CONNECTIONS.code());
+        assertEquals(-10, TcpError.OFF_SUBNET.code());
+        assertNull(TcpError.of(0));
+        assertNull(TcpError.of(-11));
+        assertNull(TcpError.of(5));
+    }
+
+    @Test
+    void applicationQueriesGoThroughTheEndpoint()
+    {
+        established();
+        assertEquals(LOCAL_IP, ep.localIp(id));
+        assertEquals(LOCAL_PORT, ep.localPort(id));
+        assertEquals(REMOTE_IP, ep.remoteIp(id));
+        assertEquals(REMOTE_PORT, ep.remotePort(id));
+        assertEquals(TcpState.ESTABLISHED, ep.state(id));
+        assertEquals(65536, ep.sendRoom(id));
+        assertEquals(100, write(100));
+        assertEquals(65436, ep.sendRoom(id));
+        assertEquals(100, ep.sendQueued(id));
+        recv();
+        app.consume = false;
+        send(data(in().ack(LOCAL_SEQ + 101), "hello"));
+        assertEquals(5, ep.unreadBytes(id));
+        assertEquals(0, ep.sendQueued(id));
+        app.consume = true;
+        ep.resumeReading(id);
+        assertEquals(0, ep.unreadBytes(id));
+        assertEquals("hello", app.data.toString());
+        send(in().seq(REMOTE_SEQ + 6).ack(LOCAL_SEQ + 101).flags(FIN | ACK));
+        assertEquals(TcpState.CLOSE_WAIT, ep.state(id));
+        assertEquals(TcpEndpoint.ERR_OUTPUT_SHUTDOWN, ep.shutdownOutput(id) == 0 ? write(1) : 0);
+        assertEquals(ACK, in().flags);
+    }
+}
