@@ -76,8 +76,10 @@ public final class Engine implements AutoCloseable
             }
             rxQueues = info.maxRxQueues() >= n ? n : 1;
             port.start(new PortConfig().queues(rxQueues, n).mempool(b.mempoolSize, 256));
-            engineCounters = b.counters ? (b.countersFile == null ? EngineCounters.create() :
-                EngineCounters.create(b.countersFile, EngineCounters.DEFAULT_MAX_COUNTERS, true)) : null;
+            final int maxCounters = Math.max(EngineCounters.DEFAULT_MAX_COUNTERS, n * ShardCounters.countPerShard() + 64);
+            engineCounters = b.counters ? EngineCounters.create(
+                b.countersFile == null ? EngineCounters.defaultFile() : b.countersFile, maxCounters, true) : null;
+            final PortCounters portCounters = engineCounters == null ? null : engineCounters.port();
             final RingBuffer[][] rings = new RingBuffer[n][n]; // rings[from][to]
             for (int from = 0; from < n; from++)
             {
@@ -111,7 +113,8 @@ public final class Engine implements AutoCloseable
                 }
                 final int[] queues = rxQueues == n ? new int[] {i} : (i == 0 ? new int[] {0} : new int[0]);
                 final Shard.Context ctx = new Shard.Context().shardId(i).shardCount(n).port(port).rxQueues(queues)
-                    .txQueue(i).ourIp(b.ip).endpoint(endpoint).clock(b.clock)
+                    .txQueue(i).ourIp(b.ip).prefixLength(b.prefixLength).endpoint(endpoint).clock(b.clock)
+                    .portCounters(i == 0 ? portCounters : null)
                     .rxBurst(new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY))
                     .txBurst(new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY))
                     .pcap(captures[i]).counters(engineCounters == null ? null : engineCounters.shard(i))
