@@ -10,6 +10,7 @@ import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ShardDrops;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.wire.FrameParser;
 import picocli.CommandLine.Command;
@@ -51,6 +52,9 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--shutdown", defaultValue = "abort", description = "on SIGINT/SIGTERM: abort (RST every connection) or close (FIN, wait up to --shutdown-ms for peers); default ${DEFAULT-VALUE}")
     String shutdown;
 
+    @Option(names = "--idle-timeout-ms", defaultValue = "60000", description = "close an HTTP connection that sends no complete request head (or no body bytes) for this long; slowloris defence (default ${DEFAULT-VALUE})")
+    long idleTimeoutMs;
+
     @Option(names = "--shutdown-ms", defaultValue = "2000", description = "longest wait for peers during a close shutdown (default ${DEFAULT-VALUE})")
     long shutdownMs;
 
@@ -66,6 +70,10 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--rto-min-ms must be 1..60000, got " + rtoMinMs);
         }
+        if (idleTimeoutMs < 1 || idleTimeoutMs > 86_400_000L)
+        {
+            throw new ParameterException(spec.commandLine(), "--idle-timeout-ms must be 1..86400000, got " + idleTimeoutMs);
+        }
         if (!"abort".equals(shutdown) && !"close".equals(shutdown))
         {
             throw new ParameterException(spec.commandLine(), "--shutdown must be abort or close");
@@ -73,7 +81,7 @@ public final class ServeCommand implements Callable<Integer>
         final Services[] services = new Services[shards];
         for (int i = 0; i < shards; i++)
         {
-            services[i] = new Services();
+            services[i] = new Services().idleTimeoutNs(idleTimeoutMs * 1_000_000L);
             try
             {
                 addService(services[i], echoPort, Services.ECHO, "--echo");
@@ -102,6 +110,7 @@ public final class ServeCommand implements Callable<Integer>
                 return tcp;
             })
             .handlers(ctx -> services[ctx.shardIndex()])
+            .duties(ctx -> services[ctx.shardIndex()])
             .build();
         final int address = engine.addresses().primary();
         for (int i = 0; i < shards; i++)
@@ -151,7 +160,9 @@ public final class ServeCommand implements Callable<Integer>
     private static String summary(final Engine engine, final Services[] services)
     {
         long rxFrames = 0, rxBytes = 0, txFrames = 0, txBytes = 0, txDropped = 0, txNoMbuf = 0, handedOff = 0;
-        long handOffDropped = 0, requests = 0, echoed = 0, discarded = 0;
+        long handOffDropped = 0, requests = 0, echoed = 0, discarded = 0, httpErrors = 0, httpTimeouts = 0;
+        long headerBuffersLent = 0, headerBuffersSpare = 0;
+        final long[] shardDrops = new long[ShardDrops.COUNT];
         final long[] drops = new long[FrameParser.DROP_REASON_COUNT];
         for (int i = 0; i < engine.shardCount(); i++)
         {
@@ -165,6 +176,14 @@ public final class ServeCommand implements Callable<Integer>
             handedOff += shard.handedOff();
             handOffDropped += shard.handOffDropped();
             requests += services[i].requests();
+            httpErrors += services[i].errors();
+            httpTimeouts += services[i].timeouts();
+            headerBuffersLent += services[i].headerBuffersLent();
+            headerBuffersSpare += services[i].headerBuffersSpare();
+            for (int r = 0; r < shardDrops.length; r++)
+            {
+                shardDrops[r] += shard.shardDrops(r);
+            }
             echoed += services[i].echoedBytes();
             discarded += services[i].discardedBytes();
             for (int r = 1; r < drops.length; r++)
@@ -175,7 +194,9 @@ public final class ServeCommand implements Callable<Integer>
         final StringBuilder sb = new StringBuilder("summary: rx ").append(rxFrames).append(" frames/")
             .append(rxBytes).append(" B, tx ").append(txFrames).append(" frames/").append(txBytes)
             .append(" B, tx dropped ").append(txDropped).append(", tx no-mbuf ").append(txNoMbuf)
-            .append(", http requests ").append(requests).append(", echoed ").append(echoed)
+            .append(", http requests ").append(requests).append(" (errors ").append(httpErrors).append(", idle timeouts ")
+            .append(httpTimeouts).append(", header buffers lent ").append(headerBuffersLent).append(" spare ")
+            .append(headerBuffersSpare).append("), echoed ").append(echoed)
             .append(" B, discarded ").append(discarded).append(" B");
         if (engine.shardCount() > 1)
         {
@@ -186,6 +207,13 @@ public final class ServeCommand implements Callable<Integer>
             if (drops[r] > 0)
             {
                 sb.append(", drop ").append(FrameParser.dropReasonName(r)).append(' ').append(drops[r]);
+            }
+        }
+        for (int r = 0; r < shardDrops.length; r++)
+        {
+            if (shardDrops[r] > 0)
+            {
+                sb.append(", drop ").append(ShardDrops.name(r)).append(' ').append(shardDrops[r]);
             }
         }
         for (int i = 0; i < engine.shardCount(); i++)

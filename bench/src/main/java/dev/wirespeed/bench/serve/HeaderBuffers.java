@@ -1,42 +1,63 @@
 package dev.wirespeed.bench.serve;
 
-import java.util.ArrayList;
-
-import org.agrona.collections.IntArrayList;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-/** A pool of {@value Services#MAX_HEADER}-byte header buffers, one lent to each HTTP connection while it lives. */
+/**
+ * A bounded pool of {@value Services#MAX_HEADER}-byte header buffers. An HTTP connection borrows one only while a
+ * request head is incomplete and gives it back as soon as the head is parsed, times out or the connection closes,
+ * so idle keep-alive connections hold none. At most {@code maxSpare} returned buffers are kept for reuse; the
+ * rest go to the garbage collector, so a burst of slow clients does not pin its memory forever.
+ * Not thread safe.
+ */
 final class HeaderBuffers
 {
-    private final ArrayList<UnsafeBuffer> buffers = new ArrayList<>();
-    private final IntArrayList free = new IntArrayList();
+    private final UnsafeBuffer[] spare;
+    private int spareCount;
+    private int lent;
+    private long created;
 
-    UnsafeBuffer forConnection(final Long2LongHashMap indexById, final long id)
+    HeaderBuffers(final int maxSpare)
     {
-        long index = indexById.get(id);
-        if (index < 0)
-        {
-            if (free.isEmpty())
-            {
-                buffers.add(new UnsafeBuffer(new byte[Services.MAX_HEADER]));
-                index = buffers.size() - 1;
-            }
-            else
-            {
-                index = free.removeAt(free.size() - 1);
-            }
-            indexById.put(id, index);
-        }
-        return buffers.get((int)index);
+        spare = new UnsafeBuffer[maxSpare];
     }
 
-    void release(final Long2LongHashMap indexById, final long id)
+    UnsafeBuffer borrow()
     {
-        final long index = indexById.remove(id);
-        if (index >= 0)
+        lent++;
+        if (spareCount > 0)
         {
-            free.addInt((int)index);
+            final UnsafeBuffer b = spare[--spareCount];
+            spare[spareCount] = null;
+            return b;
         }
+        created++;
+        return new UnsafeBuffer(new byte[Services.MAX_HEADER]);
+    }
+
+    void giveBack(final UnsafeBuffer buffer)
+    {
+        lent--;
+        if (spareCount < spare.length)
+        {
+            spare[spareCount++] = buffer;
+        }
+    }
+
+    /** Buffers held by connections now. */
+    int lent()
+    {
+        return lent;
+    }
+
+    /** Buffers kept for reuse now (at most the bound given at construction). */
+    int spare()
+    {
+        return spareCount;
+    }
+
+    /** Buffers ever allocated. */
+    long created()
+    {
+        return created;
     }
 }

@@ -89,7 +89,7 @@ class StatCommandTest
     {
         // a file claiming a pid that cannot be alive: write one, then patch its pid field
         final Path f = dir.resolve("wirespeed-5.counters");
-        try (EngineCounters counters = EngineCounters.create(f, 64, false))
+        try (EngineCounters counters = EngineCounters.create(f, 128, false))
         {
             counters.shard(3).onTx(7, 700);
         }

@@ -41,12 +41,13 @@ final class ServeProcess implements AutoCloseable
         reader.start();
     }
 
+    /** Starts serve inside namespace {@code ns}, or in this one when {@code ns} is null (in-process vdevs only). */
     static ServeProcess start(final String ns, final String... args) throws IOException, InterruptedException
     {
-        final List<String> cmd = new ArrayList<>(NetNs.prefix(ns,
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        final String[] java = {Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "serve"));
+            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "serve"};
+        final List<String> cmd = new ArrayList<>(ns == null ? List.of(java) : NetNs.prefix(ns, java));
         cmd.addAll(List.of(args));
         final ServeProcess p = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -27,6 +27,18 @@ public final class ArpCache
     /** The packet was dropped: the table is full of other addresses being resolved or fresh entries. */
     public static final long TABLE_FULL = -3L;
 
+    /** {@link #update(int, long, long, boolean)}: the entry was stored (and what waited for it was sent). */
+    public static final int UPDATED = 1;
+    /** {@link #update(int, long, long, boolean)}: no entry for the address; nothing was created. */
+    public static final int UNKNOWN = 0;
+    /** {@link #update(int, long, long, boolean)}: another MAC within the lock time of the last update; ignored. */
+    public static final int LOCKED = -1;
+    /**
+     * Linux's {@code locktime} (1 s): a resolved entry keeps its MAC for this long against a different one from a
+     * non-gratuitous ARP, so that when several answers come back to back the first wins (no ARP thrashing).
+     */
+    public static final long LOCKTIME_NS = 1_000_000_000L;
+
     private static final int FREE = 0;
     private static final int PENDING = 1;
     private static final int RESOLVED = 2;
@@ -44,6 +56,8 @@ public final class ArpCache
     private final int[] ip;
     private final long[] mac;
     private final long[] deadlineNs;
+    /** When the entry's MAC was last stored. */
+    private final long[] updatedNs;
     private final int[] requestsSent;
     private final long[] queue;
     private final int[] queueHead;
@@ -93,6 +107,7 @@ public final class ArpCache
         this.ip = new int[capacity];
         this.mac = new long[capacity];
         this.deadlineNs = new long[capacity];
+        this.updatedNs = new long[capacity];
         this.requestsSent = new int[capacity];
         this.queue = new long[capacity * queueCapacity];
         this.queueHead = new int[capacity];
@@ -172,6 +187,7 @@ public final class ArpCache
         }
         state[slot] = RESOLVED;
         mac[slot] = macAddress;
+        updatedNs[slot] = nowNs;
         deadlineNs[slot] = nowNs + entryTtlNs;
         setDeadline(deadlineNs[slot]);
         requestsSent[slot] = 0;
@@ -185,7 +201,29 @@ public final class ArpCache
     /** Refreshes an existing entry only (RFC 826 merge): true if {@code address} was known. */
     public boolean update(final int address, final long macAddress, final long nowNs)
     {
-        return slotByIp.get(address) != MISSING && learn(address, macAddress, nowNs);
+        return update(address, macAddress, nowNs, true) == UPDATED;
+    }
+
+    /**
+     * Refreshes an existing entry only, pending (we asked for it) or resolved (we hold it), as Linux's
+     * {@code arp_process} does with {@code arp_accept=0}: nothing is ever created here.
+     *
+     * @param override false to keep a resolved entry's different MAC if it was stored less than
+     *                 {@link #LOCKTIME_NS} ago (Linux overrides only after the lock time, or for gratuitous ARP).
+     * @return {@link #UPDATED}, {@link #UNKNOWN} or {@link #LOCKED}.
+     */
+    public int update(final int address, final long macAddress, final long nowNs, final boolean override)
+    {
+        final int slot = slotByIp.get(address);
+        if (slot == MISSING)
+        {
+            return UNKNOWN;
+        }
+        if (!override && state[slot] == RESOLVED && mac[slot] != macAddress && nowNs - updatedNs[slot] < LOCKTIME_NS)
+        {
+            return LOCKED;
+        }
+        return learn(address, macAddress, nowNs) ? UPDATED : UNKNOWN;
     }
 
     /**

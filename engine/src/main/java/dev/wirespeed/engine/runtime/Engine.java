@@ -179,9 +179,11 @@ public final class Engine implements AutoCloseable
         port.start(portConfig);
         if (b.counters)
         {
+            final int maxCounters = Math.max(EngineCounters.DEFAULT_MAX_COUNTERS,
+                n * ShardCounters.countPerShard() + 64);
             counters = EngineCounters.create(b.countersFile != null ? b.countersFile :
                 b.countersDir.resolve(EngineCounters.FILE_PREFIX + name + EngineCounters.FILE_SUFFIX),
-                EngineCounters.DEFAULT_MAX_COUNTERS, true);
+                maxCounters, true);
             errorCounter = counters.newCounter("engine errors", EngineCounters.TYPE_GENERIC);
         }
         final RingBuffer[][] rings = new RingBuffer[n][n]; // rings[from][to]
@@ -229,6 +231,7 @@ public final class Engine implements AutoCloseable
             final int[] queues = rxQueues == n ? new int[] {i} : (i == 0 ? new int[] {0} : new int[0]);
             final Shard.Context shardCtx = new Shard.Context().shardId(i).shardCount(n).port(port).rxQueues(queues)
                 .txQueue(i).addresses(addresses).endpoint(endpoint).clock(b.clock)
+                .portCounters(i == 0 && counters != null ? counters.port() : null)
                 .rxBurst(new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY))
                 .txBurst(new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY))
                 .pcap(captures[i]).counters(counters == null ? null : counters.shard(i))

@@ -148,6 +148,12 @@ public final class EngineCounters implements AutoCloseable
         return new ShardCounters(this, shardId);
     }
 
+    /** Allocates the port's own counters ("port imissed", ...): once per engine. */
+    public PortCounters port()
+    {
+        return new PortCounters(this);
+    }
+
     public Path file()
     {
         return file;

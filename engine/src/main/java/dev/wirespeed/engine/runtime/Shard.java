@@ -7,6 +7,7 @@ import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
 import dev.wirespeed.bindings.NativeLayout;
+import dev.wirespeed.bindings.PortStats;
 import dev.wirespeed.engine.tcp.SegmentEmitter;
 import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.tcp.TcpFrameCodec;
@@ -28,8 +29,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * and a TX batch. One duty cycle ({@link #doWork()}), in the order of ARCHITECTURE.md:
  * <ol>
  *   <li>read the clock once ({@code nowNs});</li>
- *   <li>rx_burst, then per frame: parse (Ethernet → ARP/IPv4 → ICMP/TCP, checksums), answer ARP and ICMP echo
- *       in place, hand TCP segments to the endpoint (payload zero-copy over the mbuf);</li>
+ *   <li>rx_burst, then per frame: parse (Ethernet → ARP/IPv4 → ICMP/TCP, checksums), drop martian sources
+ *       ({@link Martians}), answer ARP and ICMP echo in place, hand TCP segments to the endpoint (payload
+ *       zero-copy over the mbuf);</li>
  *   <li>timers: {@code endpoint.poll(nowNs)}, ARP retries;</li>
  *   <li>{@code endpoint.dispatch}: every segment is written straight into a new mbuf and batched;</li>
  *   <li>tx_burst when the batch is full, when every rx burst came back short and every inbox read stayed under
@@ -47,6 +49,11 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * belongs to the driver once tx_burst takes it; one queued behind an ARP resolution belongs to the
  * {@link ArpCache} until it transmits or drops it; one held by an {@link Impairment} belongs to it until it is
  * released or freed.
+ * <p>
+ * Every frame freed without being handed on is counted under one reason: the parser's
+ * ({@code FrameParser.DROP_*}), the endpoint's ({@code TcpCounters.DROP_*}) or the shard's own ({@link ShardDrops}),
+ * all published live in the {@link ShardCounters}; shard 0 also publishes the port's own counters
+ * ({@link PortCounters}).
  * <p>
  * Not thread safe: everything here runs on the shard's thread.
  */
@@ -75,6 +82,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final Mempool pool;
     private final long ourMac;
     private final LocalAddresses addresses;
+    private final Martians martians;
     private final boolean txChecksumOffload;
     private final NanoClock clock;
     private final TcpEndpoint endpoint;
@@ -84,6 +92,8 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final IcmpResponder icmp;
     private final PcapWriter pcap;
     private final ShardCounters counters;
+    private final PortCounters portCounters;
+    private final PortStats portStats = new PortStats();
     private final Impairment rxImpairment;
     private final Impairment txImpairment;
     private final FlowDispatcher dispatcher;
@@ -104,6 +114,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final long[][] staged;
     private final int[] stagedCount;
     private final long[] dropsByReason = new long[FrameParser.DROP_REASON_COUNT];
+    private final long[] shardDrops = new long[ShardDrops.COUNT];
     private final MessageHandler inboxHandler = this::onInboxMessage;
 
     private ShardDuty[] duties = new ShardDuty[0];
@@ -112,14 +123,14 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     /** This duty cycle found more input waiting: a full rx burst, or an inbox read up to its limit. */
     private boolean inputBacklog;
     private long lastCountersNs;
+    private long lastPortCountersNs;
     private long rxPackets;
     private long rxBytes;
     private long txPackets;
     private long txBytes;
-    private long txNoMbuf;
-    private long txDropped;
     private long handedOff;
-    private long handOffDropped;
+    /** Frames the ARP cache dropped through {@link #drop(long)}; by reason in its own counters. */
+    private long arpDropped;
     private volatile int shutdownRequest = SHUTDOWN_NONE;
     private int shutdownStarted = SHUTDOWN_NONE;
     private volatile boolean drained;
@@ -151,6 +162,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         this.pool = port.mempool();
         this.ourMac = port.macAddress();
         this.addresses = ctx.addresses;
+        this.martians = new Martians(ctx.addresses);
         this.txChecksumOffload = (port.txOffloads() & NativeLayout.TX_OFFLOAD_TCP_CKSUM) != 0 &&
             (port.txOffloads() & NativeLayout.TX_OFFLOAD_IPV4_CKSUM) != 0;
         this.clock = ctx.clock;
@@ -159,6 +171,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         this.txBurst = ctx.txBurst;
         this.pcap = ctx.pcap;
         this.counters = ctx.counters;
+        this.portCounters = ctx.portCounters;
         this.mbufOps = new DpdkMbufOps(pool);
         this.rxImpairment = ctx.impairment == null ? null : Impairment.parse(ctx.impairment, mbufOps, 2 * shardId);
         this.txImpairment = ctx.impairment == null ? null :
@@ -177,12 +190,13 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                 "outbox ring per shard");
         }
         this.arpCache = new ArpCache(1024, 64, 300_000_000_000L, 1_000_000_000L, 3, this);
-        this.arp = new ArpResponder(ourMac, addresses, arpCache, true);
-        this.arpLearner = new ArpResponder(ourMac, addresses, arpCache, false);
+        this.arp = new ArpResponder(ourMac, martians, arpCache, true);
+        this.arpLearner = new ArpResponder(ourMac, martians, arpCache, false);
         this.icmp = new IcmpResponder(ourMac, addresses);
         this.nowNs = clock.nanoTime();
         this.lastTxFlushNs = nowNs;
         this.lastCountersNs = nowNs;
+        this.lastPortCountersNs = nowNs;
     }
 
     /** Registers the shard's thread with DPDK (lcore id, mempool caches). */
@@ -221,6 +235,11 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         if (counters != null && nowNs - lastCountersNs >= COUNTERS_INTERVAL_NS)
         {
             publishCounters();
+        }
+        if (portCounters != null && nowNs - lastPortCountersNs >= PortCounters.INTERVAL_NS)
+        {
+            lastPortCountersNs = nowNs;
+            portCounters.publish(port.stats(portStats));
         }
         if (shutdownStarted != SHUTDOWN_NONE && !drained &&
             (shutdownStarted == SHUTDOWN_ABORT || endpoint.liveConnectionCount() == 0))
@@ -362,7 +381,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                         final long copy = mbufOps.copy(mbuf);
                         if (copy == 0)
                         {
-                            handOffDropped++;
+                            shardDrops[ShardDrops.HAND_OFF_NO_MBUF]++;
                         }
                         else
                         {
@@ -418,7 +437,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         final int index = ring.tryClaim(msgTypeId, count * Long.BYTES);
         if (index < 0)
         {
-            handOffDropped += count;
+            shardDrops[ShardDrops.HAND_OFF_RING_FULL] += count;
             for (int i = 0; i < count; i++)
             {
                 Mbuf.free(mbufs[i]);
@@ -461,7 +480,15 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             Mbuf.free(mbuf);
             return;
         }
-        switch (parser.type())
+        final int type = parser.type();
+        if (type != FrameParser.TYPE_ARP && martians.isMartianSource(parser.ipv4().srcAddress()))
+        {
+            // RFC 1122 §3.2.1.3, RFC 1812 §5.3.7: never answered, never a connection, never an ARP for ourselves
+            shardDrops[ShardDrops.MARTIAN_SOURCE]++;
+            Mbuf.free(mbuf);
+            return;
+        }
+        switch (type)
         {
             case FrameParser.TYPE_TCP:
                 endpoint.onSegment(nowNs, TcpFrameCodec.decode(parser, rxSegment));
@@ -470,15 +497,22 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                 break;
 
             case FrameParser.TYPE_ARP:
-                if (arp.onArp(frame, 0, length, nowNs) == ArpResponder.REPLY_IN_PLACE)
+            {
+                final int action = arp.onArp(frame, 0, length, nowNs);
+                if (action == ArpResponder.REPLY_IN_PLACE)
                 {
                     queueTx(mbuf, frame, length);
                 }
                 else
                 {
                     Mbuf.free(mbuf);
+                    if (action == ArpResponder.DEFEND)
+                    {
+                        sendAnnouncement();
+                    }
                 }
                 break;
+            }
 
             case FrameParser.TYPE_ICMP:
                 if (icmp.onIcmp(frame, 0, length))
@@ -487,6 +521,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                 }
                 else
                 {
+                    shardDrops[ShardDrops.ICMP_NOT_ECHO_FOR_US]++;
                     Mbuf.free(mbuf);
                 }
                 break;
@@ -514,10 +549,16 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     /** {@link SegmentEmitter}: builds the segment straight into a new mbuf and batches it. */
     public void emit(final TcpSegment segment)
     {
+        if (martians.isMartianSource(segment.remoteIp))
+        {
+            // a connect to ourselves or to a broadcast address: never ARP for it, never send it
+            shardDrops[ShardDrops.TX_MARTIAN_DESTINATION]++;
+            return;
+        }
         final long mbuf = pool.alloc();
         if (mbuf == 0)
         {
-            txNoMbuf++; // TCP retransmits it later
+            shardDrops[ShardDrops.TX_NO_MBUF]++; // TCP retransmits it later
             return;
         }
         final long knownMac = arpCache.lookup(segment.remoteIp, nowNs);
@@ -526,7 +567,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             txChecksumOffload, frame, 0);
         if (length < 0)
         {
-            txDropped++;
+            shardDrops[ShardDrops.TX_ENCODE_FAILED]++;
             Mbuf.free(mbuf);
             return;
         }
@@ -557,11 +598,26 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         final long mbuf = pool.alloc();
         if (mbuf == 0)
         {
-            txNoMbuf++;
+            shardDrops[ShardDrops.TX_NO_MBUF]++;
             return;
         }
         final UnsafeBuffer frame = txView.wrapForWrite(mbuf);
         final int length = arp.writeRequest(frame, 0, targetIp);
+        Mbuf.length(mbuf, length);
+        queueTx(mbuf, frame, length);
+    }
+
+    /** Defends our address against a conflicting claim with one ARP announcement (RFC 5227 §2.4 (c)). */
+    private void sendAnnouncement()
+    {
+        final long mbuf = pool.alloc();
+        if (mbuf == 0)
+        {
+            shardDrops[ShardDrops.TX_NO_MBUF]++;
+            return;
+        }
+        final UnsafeBuffer frame = txView.wrapForWrite(mbuf);
+        final int length = arp.writeAnnouncement(frame, 0);
         Mbuf.length(mbuf, length);
         queueTx(mbuf, frame, length);
     }
@@ -578,7 +634,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     /** {@link ArpEmitter}: a frame that will never be sent. */
     public void drop(final long mbuf)
     {
-        txDropped++;
+        arpDropped++;
         Mbuf.free(mbuf);
     }
 
@@ -593,7 +649,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             flushTx(true);
             if (!txBurst.add(mbuf))
             {
-                txDropped++;
+                shardDrops[ShardDrops.TX_BATCH_FULL]++;
                 Mbuf.free(mbuf);
                 return;
             }
@@ -630,7 +686,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             }
             if (txWire.capacity() - txWire.size() < size)
             {
-                txDropped += size;
+                shardDrops[ShardDrops.IMPAIR_TX] += size;
                 txBurst.freeAll();
             }
             else
@@ -643,7 +699,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         final int sent = port.txBurst(txQueue, wire);
         if (force && wire.size() == wire.capacity())
         {
-            txDropped += wire.size();
+            shardDrops[ShardDrops.TX_BATCH_FULL] += wire.size();
             wire.freeAll();
         }
         return sent;
@@ -656,22 +712,61 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         counters.rxBytes().setRelease(rxBytes);
         counters.txPackets().setRelease(txPackets);
         counters.txBytes().setRelease(txBytes);
-        counters.txDropped().setRelease(txDropped + txNoMbuf);
         counters.handedOff().setRelease(handedOff);
-        counters.handOffDropped().setRelease(handOffDropped);
         for (int reason = 1; reason < FrameParser.DROP_REASON_COUNT; reason++)
         {
             counters.drops(reason).setRelease(dropsByReason[reason]);
+        }
+        for (int reason = 0; reason < ShardDrops.COUNT; reason++)
+        {
+            counters.shardDrops(reason).setRelease(shardDrops(reason));
         }
         final TcpCounters tcp = endpoint.counters();
         for (int state = 0; state < ShardCounters.TCP_STATE_NAMES.length; state++)
         {
             counters.connections(state).setRelease(tcp.connections(state));
         }
-        counters.retransmissions().setRelease(tcp.get(TcpCounters.RETRANSMITS));
-        counters.challengeAcks().setRelease(tcp.get(TcpCounters.CHALLENGE_ACKS));
-        counters.synCookiesSent().setRelease(tcp.get(TcpCounters.SYN_COOKIES_SENT));
-        counters.rstsSent().setRelease(tcp.get(TcpCounters.RSTS_SENT));
+        for (int i = 0; i < TcpCounters.COUNT; i++)
+        {
+            counters.tcp(i).setRelease(tcp.get(i));
+        }
+        counters.arpRequestsSent().setRelease(arpCache.requestsSent());
+        counters.arpRepliesSent().setRelease(arp.repliesSent());
+        counters.arpLearned().setRelease(arp.learned() + arpLearner.learned());
+        counters.arpDefended().setRelease(arp.defended());
+    }
+
+    /** Frames dropped for one of the shard's own reasons ({@link ShardDrops}), here or in its ARP and impairment. */
+    public long shardDrops(final int reason)
+    {
+        switch (reason)
+        {
+            case ShardDrops.ARP_NOT_FOR_US:
+                return arp.ignored();
+            case ShardDrops.ARP_UNSOLICITED_REPLY:
+                return arp.unsolicited();
+            case ShardDrops.ARP_LOCKTIME:
+                return arp.locked();
+            case ShardDrops.ARP_MARTIAN_SENDER:
+                return arp.martian();
+            case ShardDrops.ARP_CONFLICT:
+                return arp.conflicts();
+            case ShardDrops.IMPAIR_RX:
+                return rxImpairment == null ? 0 : rxImpairment.dropped();
+            case ShardDrops.IMPAIR_TX:
+                return shardDrops[reason] + (txImpairment == null ? 0 : txImpairment.dropped());
+            case ShardDrops.TX_ARP_QUEUE_OVERFLOW:
+                return arpCache.queueOverflowDrops();
+            case ShardDrops.TX_ARP_UNRESOLVED:
+                return arpCache.unresolvedDrops();
+            case ShardDrops.TX_ARP_TABLE_FULL:
+                return arpCache.tableFullDrops();
+            case ShardDrops.TX_ARP_SHUTDOWN:
+                return arpDropped - arpCache.queueOverflowDrops() - arpCache.unresolvedDrops() -
+                    arpCache.tableFullDrops();
+            default:
+                return shardDrops[reason];
+        }
     }
 
     /**
@@ -773,12 +868,17 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
 
     public long txNoMbuf()
     {
-        return txNoMbuf;
+        return shardDrops[ShardDrops.TX_NO_MBUF];
     }
 
+    /**
+     * Frames built but never sent, for any TX reason of {@link ShardDrops} but no mbuf ({@link #txNoMbuf()}) and
+     * the impairment's deliberate losses: encoding, ARP, a full batch, a martian destination.
+     */
     public long txDropped()
     {
-        return txDropped;
+        return shardDrops[ShardDrops.TX_ENCODE_FAILED] + shardDrops[ShardDrops.TX_BATCH_FULL] +
+            shardDrops[ShardDrops.TX_MARTIAN_DESTINATION] + arpDropped + shardDrops[ShardDrops.IMPAIR_TX];
     }
 
     /** Frames received here and handed to the shard that owns their flow. */
@@ -790,7 +890,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     /** Frames that could not be handed off (the target's inbox was full, or no mbuf for an ARP copy). */
     public long handOffDropped()
     {
-        return handOffDropped;
+        return shardDrops[ShardDrops.HAND_OFF_RING_FULL] + shardDrops[ShardDrops.HAND_OFF_NO_MBUF];
     }
 
     public int shardId()
@@ -839,6 +939,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         MbufBurst txBurst;
         PcapWriter pcap;
         ShardCounters counters;
+        PortCounters portCounters;
         String impairment;
         java.lang.foreign.Arena arena;
         RingBuffer[] inboxes;
@@ -918,6 +1019,13 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         public Context pcap(final PcapWriter pcap)
         {
             this.pcap = pcap;
+            return this;
+        }
+
+        /** The port's own counters, published by this shard (give them to one shard only), or null. */
+        public Context portCounters(final PortCounters portCounters)
+        {
+            this.portCounters = portCounters;
             return this;
         }
 

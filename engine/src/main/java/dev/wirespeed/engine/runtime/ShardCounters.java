@@ -1,13 +1,15 @@
 package dev.wirespeed.engine.runtime;
 
+import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.wire.FrameParser;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * One shard's counters in {@link EngineCounters}, labelled {@code "shard-N ..."}: RX/TX packets and bytes, TX
- * drops, frames handed to other shards, a drop counter per {@link FrameParser} reason, a gauge of connections per
- * TCP state (CLOSED stays 0), and TCP events. The owning shard is the only writer; it publishes its own plain
- * counts with {@code setRelease} about once a millisecond (see {@code Shard}).
+ * One shard's counters in {@link EngineCounters}, labelled {@code "shard-N ..."}: RX/TX packets and bytes, frames
+ * handed to other shards, a drop counter per {@link FrameParser} reason and per {@link ShardDrops} reason
+ * ({@code "shard-N drop NAME"}), a gauge of connections per TCP state (CLOSED stays 0), every {@link TcpCounters}
+ * drop reason and event ({@code "shard-N tcp drop.synFin"}, ...) and the ARP events. The owning shard is the only
+ * writer; it publishes its own plain counts with {@code setRelease} about once a millisecond (see {@code Shard}).
  * <p>
  * Not thread safe: written by its shard only.
  */
@@ -27,13 +29,13 @@ public final class ShardCounters
     private final AtomicCounter txBytes;
     private final AtomicCounter[] drops = new AtomicCounter[FrameParser.DROP_REASON_COUNT];
     private final AtomicCounter[] connections = new AtomicCounter[TCP_STATE_NAMES.length];
-    private final AtomicCounter retransmissions;
-    private final AtomicCounter challengeAcks;
-    private final AtomicCounter synCookiesSent;
-    private final AtomicCounter rstsSent;
-    private final AtomicCounter txDropped;
+    private final AtomicCounter[] shardDrops = new AtomicCounter[ShardDrops.COUNT];
+    private final AtomicCounter[] tcp = new AtomicCounter[TcpCounters.COUNT];
     private final AtomicCounter handedOff;
-    private final AtomicCounter handOffDropped;
+    private final AtomicCounter arpRequestsSent;
+    private final AtomicCounter arpRepliesSent;
+    private final AtomicCounter arpLearned;
+    private final AtomicCounter arpDefended;
 
     ShardCounters(final EngineCounters counters, final int shardId)
     {
@@ -43,21 +45,36 @@ public final class ShardCounters
         rxBytes = counters.newCounter(p + "rx bytes", EngineCounters.TYPE_BYTES);
         txPackets = counters.newCounter(p + "tx packets", EngineCounters.TYPE_PACKETS);
         txBytes = counters.newCounter(p + "tx bytes", EngineCounters.TYPE_BYTES);
-        txDropped = counters.newCounter(p + "tx dropped", EngineCounters.TYPE_DROPS);
         handedOff = counters.newCounter(p + "rx handed to other shards", EngineCounters.TYPE_PACKETS);
-        handOffDropped = counters.newCounter(p + "drop hand-off ring full", EngineCounters.TYPE_DROPS);
         for (int reason = 1; reason < drops.length; reason++)
         {
             drops[reason] = counters.newCounter(p + "drop " + FrameParser.dropReasonName(reason), EngineCounters.TYPE_DROPS);
+        }
+        for (int reason = 0; reason < shardDrops.length; reason++)
+        {
+            shardDrops[reason] = counters.newCounter(p + "drop " + ShardDrops.name(reason), EngineCounters.TYPE_DROPS);
         }
         for (int state = 0; state < connections.length; state++)
         {
             connections[state] = counters.newCounter(p + "tcp " + TCP_STATE_NAMES[state], EngineCounters.TYPE_CONNECTIONS);
         }
-        retransmissions = counters.newCounter(p + "tcp retransmissions", EngineCounters.TYPE_TCP_EVENTS);
-        challengeAcks = counters.newCounter(p + "tcp challenge ACKs", EngineCounters.TYPE_TCP_EVENTS);
-        synCookiesSent = counters.newCounter(p + "tcp SYN cookies sent", EngineCounters.TYPE_TCP_EVENTS);
-        rstsSent = counters.newCounter(p + "tcp RSTs sent", EngineCounters.TYPE_TCP_EVENTS);
+        for (int i = 0; i < tcp.length; i++)
+        {
+            final String name = TcpCounters.name(i);
+            tcp[i] = counters.newCounter(p + "tcp " + name,
+                name.startsWith("drop.") ? EngineCounters.TYPE_DROPS : EngineCounters.TYPE_TCP_EVENTS);
+        }
+        arpRequestsSent = counters.newCounter(p + "arp requests sent", EngineCounters.TYPE_GENERIC);
+        arpRepliesSent = counters.newCounter(p + "arp replies sent", EngineCounters.TYPE_GENERIC);
+        arpLearned = counters.newCounter(p + "arp learned", EngineCounters.TYPE_GENERIC);
+        arpDefended = counters.newCounter(p + "arp defended", EngineCounters.TYPE_GENERIC);
+    }
+
+    /** Counters per shard: what {@link EngineCounters} must have room for. */
+    public static int countPerShard()
+    {
+        return 5 + (FrameParser.DROP_REASON_COUNT - 1) + ShardDrops.COUNT + TCP_STATE_NAMES.length +
+            TcpCounters.COUNT + 4;
     }
 
     public int shardId()
@@ -133,41 +150,43 @@ public final class ShardCounters
         return connections[state];
     }
 
-    public AtomicCounter retransmissions()
+    /** The drop counter of a {@link ShardDrops} reason. */
+    public AtomicCounter shardDrops(final int reason)
     {
-        return retransmissions;
+        return shardDrops[reason];
     }
 
-    public AtomicCounter challengeAcks()
+    /** The counter of a {@link TcpCounters} index (drop reasons and events). */
+    public AtomicCounter tcp(final int counter)
     {
-        return challengeAcks;
+        return tcp[counter];
     }
 
-    public AtomicCounter synCookiesSent()
+    public AtomicCounter arpRequestsSent()
     {
-        return synCookiesSent;
+        return arpRequestsSent;
     }
 
-    public AtomicCounter rstsSent()
+    public AtomicCounter arpRepliesSent()
     {
-        return rstsSent;
+        return arpRepliesSent;
     }
 
-    /** Frames built but not sent: no mbuf, a full TX batch, or an ARP resolution that failed. */
-    public AtomicCounter txDropped()
+    /** ARP entries created or refreshed. */
+    public AtomicCounter arpLearned()
     {
-        return txDropped;
+        return arpLearned;
+    }
+
+    /** Announcements sent to defend our address against a conflicting claim (RFC 5227 §2.4). */
+    public AtomicCounter arpDefended()
+    {
+        return arpDefended;
     }
 
     /** Frames this shard received for another shard's flow and handed over through its inbox ring. */
     public AtomicCounter handedOff()
     {
         return handedOff;
-    }
-
-    /** Frames lost because another shard's inbox ring was full (or no mbuf for an ARP copy). */
-    public AtomicCounter handOffDropped()
-    {
-        return handOffDropped;
     }
 }

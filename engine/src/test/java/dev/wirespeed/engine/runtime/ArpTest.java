@@ -148,6 +148,77 @@ class ArpTest
             assertEquals(PEER_MAC, cache.resolve(PEER_IP, 0xA3, 3), "resolved: the caller sends it");
         }
 
+        /** Linux arp_accept=0: a reply nobody asked for creates no entry (a forged one cannot poison the cache). */
+        @Test
+        void unsolicitedReplyCreatesNothing()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, OUR_MAC, ArpPacket.OPERATION_REPLY,
+                PEER_IP, OUR_MAC, OUR_IP);
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 0));
+            assertEquals(ArpCache.NO_MAC, cache.lookup(PEER_IP, 1));
+            assertEquals(0, cache.size());
+            assertEquals(1, responder.unsolicited());
+        }
+
+        /** Linux locktime: a second, different answer within 1 s of the first is ignored; after it, it is taken. */
+        @Test
+        void replyForAKnownPeerUpdatesItOnlyAfterTheLockTime()
+        {
+            cache.learn(PEER_IP, PEER_MAC, 0);
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, OTHER_MAC, OUR_MAC, ArpPacket.OPERATION_REPLY,
+                PEER_IP, OUR_MAC, OUR_IP);
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, ArpCache.LOCKTIME_NS - 1));
+            assertEquals(PEER_MAC, cache.lookup(PEER_IP, ArpCache.LOCKTIME_NS));
+            assertEquals(1, responder.locked());
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, ArpCache.LOCKTIME_NS));
+            assertEquals(OTHER_MAC, cache.lookup(PEER_IP, ArpCache.LOCKTIME_NS + 1));
+        }
+
+        /** RFC 5227 §2.4: another MAC claiming our address is counted, never learned, and defended once per 10 s. */
+        @Test
+        void conflictingClaimOfOurAddressIsCountedAndDefendedRateLimited()
+        {
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            final int len = arpFrame(b, PacketBuilder.NO_VLAN, OTHER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REPLY, OUR_IP, 0, OUR_IP);
+            assertEquals(ArpResponder.DEFEND, responder.onArp(b, 0, len, 5));
+            assertEquals(ArpResponder.CONSUMED, responder.onArp(b, 0, len, 5 + ArpResponder.DEFEND_INTERVAL_NS - 1));
+            assertEquals(ArpResponder.DEFEND, responder.onArp(b, 0, len, 5 + ArpResponder.DEFEND_INTERVAL_NS));
+            assertEquals(3, responder.conflicts());
+            assertEquals(2, responder.defended());
+            assertEquals(0, cache.size());
+            final int announcement = responder.writeAnnouncement(b, 0);
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, announcement));
+            assertEquals(EthernetFrame.BROADCAST_MAC, parser.ethernet().dstMac());
+            assertEquals(ArpPacket.OPERATION_REQUEST, parser.arp().operation());
+            assertEquals(OUR_MAC, parser.arp().senderMac());
+            assertEquals(OUR_IP, parser.arp().senderIp());
+            assertEquals(OUR_IP, parser.arp().targetIp());
+        }
+
+        /** Loopback, multicast and subnet-broadcast senders teach nothing and get no answer. */
+        @Test
+        void martianSendersAreNeitherLearnedNorAnswered()
+        {
+            final ArpResponder onSubnet = new ArpResponder(OUR_MAC, new Martians(OUR_IP, 24), cache, true);
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            for (final int sender : new int[] {0x7F000001, 0xE0000001, 0x0A0000FF, 0x0A000000, 0x0B000002})
+            {
+                final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, EthernetFrame.BROADCAST_MAC,
+                    ArpPacket.OPERATION_REQUEST, sender, 0, OUR_IP);
+                assertEquals(ArpResponder.CONSUMED, onSubnet.onArp(b, 0, len, 0), Integer.toHexString(sender));
+            }
+            assertEquals(5, onSubnet.martian());
+            assertEquals(0, cache.size());
+            // an RFC 5227 probe (sender 0.0.0.0) for our address is answered, and teaches nothing
+            final int probe = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, 0, 0, OUR_IP);
+            assertEquals(ArpResponder.REPLY_IN_PLACE, onSubnet.onArp(b, 0, probe, 0));
+            assertEquals(0, cache.size());
+        }
+
         @Test
         void writeRequestMakesABroadcastRequestThatParses()
         {

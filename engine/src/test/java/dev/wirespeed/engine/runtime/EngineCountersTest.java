@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.wire.FrameParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EngineCountersTest
 {
-    static final int PER_SHARD = 7 + (FrameParser.DROP_REASON_COUNT - 1) + ShardCounters.TCP_STATE_NAMES.length + 4;
+    static final int PER_SHARD = 5 + (FrameParser.DROP_REASON_COUNT - 1) + ShardDrops.COUNT +
+        ShardCounters.TCP_STATE_NAMES.length + TcpCounters.COUNT + 4;
 
     @TempDir
     Path dir;
@@ -44,16 +46,18 @@ class EngineCountersTest
         s.onStateChange(-1, 3);
         s.onStateChange(3, 4);
         s.onStateChange(-1, 4);
-        s.retransmissions().incrementRelease();
-        s.challengeAcks().getAndAddRelease(k);
-        s.synCookiesSent().getAndAddRelease(5);
+        s.tcp(TcpCounters.RETRANSMITS).incrementRelease();
+        s.tcp(TcpCounters.CHALLENGE_ACKS).getAndAddRelease(k);
+        s.tcp(TcpCounters.SYN_COOKIES_SENT).getAndAddRelease(5);
+        s.tcp(TcpCounters.DROP_MISSING_TIMESTAMP).getAndAddRelease(3);
+        s.shardDrops(ShardDrops.MARTIAN_SOURCE).getAndAddRelease(k);
     }
 
     @Test
     void shardCountersAreWrittenAndReadBackByLabel()
     {
         final Path file = dir.resolve("wirespeed-1.counters");
-        try (EngineCounters counters = EngineCounters.create(file, 256, true))
+        try (EngineCounters counters = EngineCounters.create(file, 2 * ShardCounters.countPerShard(), true))
         {
             fill(counters.shard(0), 1);
             fill(counters.shard(1), 2);
@@ -76,9 +80,19 @@ class EngineCountersTest
                 assertFalse(all.containsKey("shard-0 drop NONE"));
                 assertEquals(0, all.get("shard-0 tcp SYN-RECEIVED"));
                 assertEquals(2, all.get("shard-0 tcp ESTABLISHED"));
-                assertEquals(1, all.get("shard-1 tcp retransmissions"));
-                assertEquals(2, all.get("shard-1 tcp challenge ACKs"));
-                assertEquals(5, reader.value("shard-0 tcp SYN cookies sent"));
+                assertEquals(1, all.get("shard-1 tcp retransmits"));
+                assertEquals(2, all.get("shard-1 tcp challengeAcks"));
+                assertEquals(5, reader.value("shard-0 tcp synCookiesSent"));
+                assertEquals(3, reader.value("shard-1 tcp drop.missingTimestamp"));
+                assertEquals(2, reader.value("shard-1 drop MARTIAN_SOURCE"));
+                for (int i = 0; i < TcpCounters.COUNT; i++)
+                {
+                    assertTrue(all.containsKey("shard-0 tcp " + TcpCounters.name(i)), TcpCounters.name(i));
+                }
+                for (int r = 0; r < ShardDrops.COUNT; r++)
+                {
+                    assertTrue(all.containsKey("shard-0 drop " + ShardDrops.name(r)), ShardDrops.name(r));
+                }
                 assertThrows(IllegalArgumentException.class, () -> reader.value("shard-9 rx packets"));
             }
         }
