@@ -43,10 +43,18 @@ final class ServeProcess implements AutoCloseable
 
     static ServeProcess start(final String ns, final String... args) throws IOException, InterruptedException
     {
+        final List<String> all = new ArrayList<>(List.of("serve"));
+        all.addAll(List.of(args));
+        return startCli(ns, all.toArray(String[]::new));
+    }
+
+    /** Any {@code wirespeed} command that prints a line starting with {@code ready} once it is up. */
+    static ServeProcess startCli(final String ns, final String... args) throws IOException, InterruptedException
+    {
         final List<String> cmd = new ArrayList<>(NetNs.prefix(ns,
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "serve"));
+            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName()));
         cmd.addAll(List.of(args));
         final ServeProcess p = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -63,7 +71,7 @@ final class ServeProcess implements AutoCloseable
             Thread.sleep(50);
         }
         p.close();
-        throw new IOException("serve did not print 'ready': " + String.join("\n", p.lines));
+        throw new IOException(args[0] + " did not print 'ready': " + String.join("\n", p.lines));
     }
 
     String output()
