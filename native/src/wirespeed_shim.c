@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_cycles.h>
 #include <rte_eth_ring.h>
 
 /* ---- fast path (static inline in DPDK) ---- */
@@ -26,6 +27,7 @@ void ws_pktmbuf_free(struct rte_mbuf *m) { rte_pktmbuf_free(m); }
 void ws_pktmbuf_free_bulk(struct rte_mbuf **mbufs, unsigned int n) { rte_pktmbuf_free_bulk(mbufs, n); }
 unsigned int ws_lcore_id(void) { return rte_lcore_id(); }
 int ws_errno(void) { return rte_errno; }
+uint64_t ws_rdtsc(void) { return rte_rdtsc(); }
 /* Exported by librte_net_ring; wrapped so the shim links the ring PMD and Java finds the symbol here. */
 int ws_eth_from_rings(const char *name, struct rte_ring *const rx[], unsigned nb_rx,
                       struct rte_ring *const tx[], unsigned nb_tx, unsigned socket) { return rte_eth_from_rings(name, rx, nb_rx, tx, nb_tx, socket); }

@@ -110,6 +110,12 @@ final class Dpdk
     static final MethodHandle WS_PKTMBUF_FREE = critical("ws_pktmbuf_free", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle WS_PKTMBUF_FREE_BULK =
         critical("ws_pktmbuf_free_bulk", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+    static final MethodHandle WS_RDTSC = critical("ws_rdtsc", FunctionDescriptor.of(JAVA_LONG));
+    static final MethodHandle RTE_GET_TSC_HZ = handle("rte_get_tsc_hz", FunctionDescriptor.of(JAVA_LONG));
+    static final MethodHandle RTE_ETH_TIMESYNC_ENABLE =
+        handle("rte_eth_timesync_enable", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+    static final MethodHandle RTE_ETH_TIMESYNC_DISABLE =
+        handle("rte_eth_timesync_disable", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
 
     private Dpdk()
     {

@@ -474,6 +474,28 @@ public final class EthPort implements AutoCloseable
         }
     }
 
+    /**
+     * Tries to turn on IEEE 1588 hardware timestamping ({@code rte_eth_timesync_enable}) and turns it off again.
+     *
+     * @return 0 if the port has it, else the negative errno DPDK gave (-95, ENOTSUP, for every vdev).
+     */
+    public int probeHardwareTimestamping()
+    {
+        try
+        {
+            final int rc = (int)Dpdk.RTE_ETH_TIMESYNC_ENABLE.invokeExact((short)portId);
+            if (rc == 0)
+            {
+                final int ignored = (int)Dpdk.RTE_ETH_TIMESYNC_DISABLE.invokeExact((short)portId);
+            }
+            return rc;
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
     public boolean promiscuous()
     {
         try

@@ -1,21 +1,14 @@
 package dev.wirespeed.bench.cli;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.wirespeed.bench.nic.LoopbackCheck;
-import dev.wirespeed.bindings.Eal;
-import dev.wirespeed.bindings.EalOptions;
-import dev.wirespeed.bindings.PortConfig;
-import dev.wirespeed.bindings.PortSpec;
-import dev.wirespeed.bindings.RingPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job on an embedded default, needing no NIC: (1) a verified transfer of a million frames through DPDK
- * over an in-memory net_ring pair, (2) io forwarding on a net_null pair, with the allocation per packet.
+ * The main job on an embedded default, needing no NIC: the frame-path checks of {@code nicbench check} (a verified
+ * transfer of a million frames through DPDK over an in-memory net_ring pair, then io forwarding on a net_null pair,
+ * with the allocation per packet).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Runs Wirespeed's DPDK packet path on in-memory devices (no NIC needed) and prints what it measured.")
@@ -33,28 +26,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--frames must be 1..1e9 and --seconds 1..600");
         }
-        final Eal eal = Eal.init(new EalOptions());
-        System.out.println("DPDK EAL up: " + String.join(" ", eal.args()));
-        Eal.registerThread();
-
-        System.out.println("[1/2] loopback: " + frames + " frames of 64..1514 bytes through a net_ring pair, every byte checked");
-        final LoopbackCheck.Result lb;
-        try (RingPair pair = RingPair.create("ws_demo", 1024))
-        {
-            pair.a().start(new PortConfig().mempool(4095, 256));
-            pair.b().start(new PortConfig().mempool(1023, 32));
-            lb = LoopbackCheck.run(pair.a(), pair.b(), frames, 64, 1514, 60_000_000_000L);
-        }
-        System.out.printf(Locale.ROOT, "      %d frames, %.2f Mpps, %.2f Gbit/s, %d bad or missing, %d mbufs leaked%n",
-            lb.frames(), lb.mpps(), lb.gbps(), lb.corrupt(), lb.leakedMbufs());
-
-        System.out.println("[2/2] io forwarding on a net_null pair, one core, 64-byte frames, " + seconds + " s");
-        final NicBenchCommand.Result fwd = NicBenchCommand.forward(new PortOptions(), PortSpec.vdev("net_null0,copy=1"),
-            PortSpec.vdev("net_null1,copy=1"), 1, seconds, 32, true);
-        System.out.printf(Locale.ROOT, "      %.2f Mpps forwarded, %.4f bytes allocated per packet%n", fwd.mpps(),
-            fwd.bytesPerPacket());
-
-        final boolean ok = lb.corrupt() == 0 && lb.leakedMbufs() == 0;
+        final boolean ok = NicCheckCommand.run(frames, seconds);
         System.out.println(ok ? "demo: OK" : "demo: FAILED (frames lost or corrupted, or mbufs leaked)");
         return ok ? 0 : 1;
     }

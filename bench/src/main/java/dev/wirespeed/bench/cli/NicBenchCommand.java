@@ -17,52 +17,65 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** NIC benchmarks. {@code fwd}: testpmd-style io forwarding between two ports, one core. */
+/**
+ * NIC benchmarks: {@code fwd} (io forwarding, like testpmd), {@code gen} (line-rate UDP generator), {@code reflect}
+ * (the far end: macswap, optionally a rate-limited device with a known answer), {@code rfc2544} (the four RFC 2544
+ * tests) and {@code check} (the frame-path self-checks the demo runs).
+ */
 @Command(name = "nicbench", mixinStandardHelpOptions = true,
-    description = "NIC benchmarks: 'fwd' = io forwarding between two ports on one core (like testpmd --forward-mode=io).")
-public final class NicBenchCommand implements Callable<Integer>
+    description = "NIC benchmarks: fwd, gen, reflect, rfc2544, check ('wirespeed nicbench MODE --help').",
+    subcommands = {NicBenchCommand.Fwd.class, NicGenCommand.class, NicReflectCommand.class, NicRfc2544Command.class,
+        NicCheckCommand.class})
+public final class NicBenchCommand implements Runnable
 {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "MODE", description = "fwd")
-    String mode;
-
-    @Mixin
-    PortOptions portOptions;
-
-    @Option(names = "--seconds", defaultValue = "5", description = "measured run time (default ${DEFAULT-VALUE})")
-    int seconds;
-
-    @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds, not measured (default ${DEFAULT-VALUE})")
-    int warmupSeconds;
-
-    @Option(names = "--burst", defaultValue = "32", description = "burst size (default ${DEFAULT-VALUE})")
-    int burst;
-
-    public Integer call()
+    public void run()
     {
-        if (!"fwd".equals(mode))
+        throw new ParameterException(spec.commandLine(), "missing mode: fwd, gen, reflect, rfc2544 or check");
+    }
+
+    /** {@code nicbench fwd}: testpmd-style io forwarding between two ports, one core. */
+    @Command(name = "fwd", mixinStandardHelpOptions = true,
+        description = "io forwarding between two ports on one core (like testpmd --forward-mode=io).")
+    public static final class Fwd implements Callable<Integer>
+    {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        PortOptions portOptions;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "measured run time (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds, not measured (default ${DEFAULT-VALUE})")
+        int warmupSeconds;
+
+        @Option(names = "--burst", defaultValue = "32", description = "burst size (default ${DEFAULT-VALUE})")
+        int burst;
+
+        public Integer call()
         {
-            throw new ParameterException(spec.commandLine(), "unknown mode '" + mode + "' (known: fwd)");
+            if (seconds < 1 || seconds > 3600 || warmupSeconds < 0 || warmupSeconds > 600)
+            {
+                throw new ParameterException(spec.commandLine(), "--seconds must be 1..3600 and --warmup 0..600");
+            }
+            List<PortSpec> ports = portOptions.ports();
+            if (ports.isEmpty())
+            {
+                ports = List.of(PortSpec.vdev("net_null0,copy=1"), PortSpec.vdev("net_null1,copy=1"));
+            }
+            if (ports.size() != 2)
+            {
+                throw new ParameterException(spec.commandLine(), "fwd needs exactly two ports, got " + ports.size());
+            }
+            final Result r = forward(portOptions, ports.get(0), ports.get(1), warmupSeconds, seconds, burst, true);
+            System.out.printf(Locale.ROOT, "result: java io-forward %.3f Mpps over %d s (%d packets, %d dropped), " +
+                "allocated %.4f B/packet%n", r.mpps(), seconds, r.packets(), r.dropped(), r.bytesPerPacket());
+            return 0;
         }
-        if (seconds < 1 || seconds > 3600 || warmupSeconds < 0 || warmupSeconds > 600)
-        {
-            throw new ParameterException(spec.commandLine(), "--seconds must be 1..3600 and --warmup 0..600");
-        }
-        List<PortSpec> ports = portOptions.ports();
-        if (ports.isEmpty())
-        {
-            ports = List.of(PortSpec.vdev("net_null0,copy=1"), PortSpec.vdev("net_null1,copy=1"));
-        }
-        if (ports.size() != 2)
-        {
-            throw new ParameterException(spec.commandLine(), "fwd needs exactly two ports, got " + ports.size());
-        }
-        final Result r = forward(portOptions, ports.get(0), ports.get(1), warmupSeconds, seconds, burst, true);
-        System.out.printf(Locale.ROOT, "result: java io-forward %.3f Mpps over %d s (%d packets, %d dropped), " +
-            "allocated %.4f B/packet%n", r.mpps(), seconds, r.packets(), r.dropped(), r.bytesPerPacket());
-        return 0;
     }
 
     /** What one forwarding run measured. */

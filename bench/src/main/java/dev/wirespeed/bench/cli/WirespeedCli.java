@@ -44,8 +44,7 @@ public final class WirespeedCli implements Runnable
         cmd.setParameterExceptionHandler((ex, args) ->
         {
             final CommandLine bad = ex.getCommandLine();
-            final String help = bad.getParent() == null ? "wirespeed --help" :
-                "wirespeed " + bad.getCommandName() + " --help";
+            final String help = bad.getCommandSpec().qualifiedName() + " --help";
             bad.getErr().println("wirespeed: error: " + ex.getMessage() + " (see '" + help + "')");
             bad.getErr().flush();
             return EXIT_USAGE;

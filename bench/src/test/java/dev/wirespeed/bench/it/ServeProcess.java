@@ -44,9 +44,20 @@ final class ServeProcess implements AutoCloseable
     /** Starts serve inside namespace {@code ns}, or in this one when {@code ns} is null (in-process vdevs only). */
     static ServeProcess start(final String ns, final String... args) throws IOException, InterruptedException
     {
+        final List<String> all = new ArrayList<>(List.of("serve"));
+        all.addAll(List.of(args));
+        return startCli(ns, all.toArray(String[]::new));
+    }
+
+    /**
+     * Any {@code wirespeed} command that prints a line starting with {@code ready} once it is up, inside namespace
+     * {@code ns}, or in this one when {@code ns} is null (in-process vdevs only).
+     */
+    static ServeProcess startCli(final String ns, final String... args) throws IOException, InterruptedException
+    {
         final String[] java = {Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "serve"};
+            "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName()};
         final List<String> cmd = new ArrayList<>(ns == null ? List.of(java) : NetNs.prefix(ns, java));
         cmd.addAll(List.of(args));
         final ServeProcess p = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
@@ -64,7 +75,7 @@ final class ServeProcess implements AutoCloseable
             Thread.sleep(50);
         }
         p.close();
-        throw new IOException("serve did not print 'ready': " + String.join("\n", p.lines));
+        throw new IOException(args[0] + " did not print 'ready': " + String.join("\n", p.lines));
     }
 
     String output()
