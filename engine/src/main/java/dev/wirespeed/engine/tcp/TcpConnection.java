@@ -25,6 +25,9 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * Receive side: a byte ring indexed by sequence number holding unread in-order bytes [readSeq, RCV.NXT) and
  * out-of-order bytes in up to {@code maxOutOfOrderIntervals} [start, end) intervals beyond RCV.NXT; each byte is
  * copied once into the ring at its sequence position (or delivered straight from the segment when nothing is queued).
+ * Both rings are {@link ChunkRing}s borrowed from the endpoint's {@link ChunkPool} only while they hold bytes: an
+ * idle connection holds no buffer. When the pool's budget is used up, a write is accepted only partly and the
+ * receive window shrinks (flow control, counted), never an error.
  * <p>
  * Not thread safe.
  */
@@ -90,36 +93,17 @@ final class TcpConnection
     boolean readBlocked;
     boolean inputShutdown;
 
-    // ---- rings
-    /** Send and receive rings, borrowed from the endpoint's pool while the connection can carry data. */
-    static final class Rings
-    {
-        final byte[] send;
-        final UnsafeBuffer sendBuffer;
-        final byte[] recv;
-        final UnsafeBuffer recvBuffer;
-
-        Rings(final int sendBytes, final int recvBytes)
-        {
-            send = new byte[sendBytes];
-            sendBuffer = new UnsafeBuffer(send);
-            recv = new byte[recvBytes];
-            recvBuffer = new UnsafeBuffer(recv);
-        }
-    }
-
-    Rings rings;
-    byte[] sendArray;
-    UnsafeBuffer sendBuffer;
+    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
+    final ChunkPool pool;
+    ChunkRing sendRing;
     final int sendMask;
     final int sendCap;
-    /** The first {@code sendMirror} bytes of the ring are mirrored after its end: a segment never wraps. */
-    final int sendMirror;
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
-    byte[] recvArray;
-    UnsafeBuffer recvBuffer;
+    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
+    boolean budgetWaiting;
+    ChunkRing recvRing;
     final int recvCap;
     final int recvMask;
     final int recvUsable;
@@ -188,13 +172,13 @@ final class TcpConnection
         this.config = endpoint.config;
         this.counters = endpoint.counters;
         this.slot = slot;
+        this.pool = endpoint.pool;
         this.cc = config.congestionControl.get();
         this.rtt = new RttEstimator(config);
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
         this.recvCap = recvCap;
-        sendMirror = Math.min(sendCap, Math.max(config.mss(), 64));
         sendMask = sendCap - 1;
         recvMask = recvCap - 1;
         // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
@@ -203,30 +187,39 @@ final class TcpConnection
 
     // =================================================================================================== accessors
 
-    Rings newRings()
+    /** Give every chunk back (TIME-WAIT, close, abort, release): a connection without bytes holds no buffer. */
+    void releaseBuffers()
     {
-        return new Rings(sendCap + sendMirror, recvCap);
+        releaseSendRing();
+        releaseRecvRing();
     }
 
-    void attach(final Rings r)
+    private void releaseSendRing()
     {
-        rings = r;
-        sendArray = r.send;
-        sendBuffer = r.sendBuffer;
-        recvArray = r.recv;
-        recvBuffer = r.recvBuffer;
+        final ChunkRing r = sendRing;
+        if (r != null)
+        {
+            sendRing = null;
+            r.releaseAll(pool);
+            pool.returnRing(r);
+        }
     }
 
-    /** Give the rings back (TIME-WAIT or release): a TIME-WAIT TCB keeps no buffers. */
-    Rings detach()
+    private void releaseRecvRing()
     {
-        final Rings r = rings;
-        rings = null;
-        sendArray = null;
-        sendBuffer = null;
-        recvArray = null;
-        recvBuffer = null;
-        return r;
+        final ChunkRing r = recvRing;
+        if (r != null)
+        {
+            recvRing = null;
+            r.releaseAll(pool);
+            pool.returnRing(r);
+        }
+    }
+
+    /** Chunks held now (send and receive): 0 for an idle connection. */
+    int chunksHeld()
+    {
+        return (sendRing == null ? 0 : sendRing.held()) + (recvRing == null ? 0 : recvRing.held());
     }
 
     int recvUsable()
@@ -397,6 +390,8 @@ final class TcpConnection
         readBlocked = inputShutdown = false;
         sendBase = sendBytes = 0;
         writeBlocked = false;
+        budgetWaiting = false;
+        releaseBuffers();
         ooo.clear();
         oooLastLeft = oooLastRight = 0;
         peerFinPending = false;
@@ -972,6 +967,10 @@ final class TcpConnection
         final int dataAcked = Math.min(acked, sendBytes);
         sendBytes -= dataAcked;
         sendBase += dataAcked;
+        if (dataAcked > 0)
+        {
+            releaseAcked(sendBase - dataAcked);
+        }
         final int flightBefore = sndNxt - sndUna;
         sndUna = ack;
         if (lt(sendCursor, sndUna))
@@ -1143,7 +1142,7 @@ final class TcpConnection
         // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (checklist 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
-        final int ringRight = readSeq + recvArray.length;
+        final int ringRight = readSeq + recvCap;
         final int room = (lt(ringRight, rcvAdvRight) ? ringRight : rcvAdvRight) - seq;
         if (len > room)
         {
@@ -1225,9 +1224,11 @@ final class TcpConnection
         if (inputShutdown)
         {
             // input side shut down: bytes acknowledged and discarded (checklist 39)
+            final int before = readSeq;
             rcvNxt += len;
             absorbOutOfOrder();
             readSeq = rcvNxt;
+            releaseRead(before);
             return;
         }
         if (readSeq == rcvNxt && ooo.isEmpty() && !readBlocked)
@@ -1238,14 +1239,19 @@ final class TcpConnection
             readSeq += consumed;
             if (consumed < len)
             {
-                copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
+                final int stored = copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
+                // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
+                rcvNxt -= len - consumed - stored;
                 readBlocked = true;
             }
             return;
         }
-        copyIntoRecvRing(seg.payload, off, seq, len);
-        rcvNxt += len;
-        absorbOutOfOrder();
+        final int stored = copyIntoRecvRing(seg.payload, off, seq, len);
+        rcvNxt += stored;
+        if (stored == len)
+        {
+            absorbOutOfOrder();
+        }
         deliverFromRing();
     }
 
@@ -1264,24 +1270,74 @@ final class TcpConnection
             counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
         }
+        int stored = len;
         if (!inputShutdown)
         {
-            copyIntoRecvRing(seg.payload, off, seq, len);
+            stored = copyIntoRecvRing(seg.payload, off, seq, len);
+            if (stored == 0)
+            {
+                return;
+            }
         }
-        ooo.add(l, r);
+        ooo.add(l, l + stored);
         oooLastLeft = seq;
-        oooLastRight = seq + len;
+        oooLastRight = seq + stored;
     }
 
-    private void copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
+    /**
+     * Store received bytes at their sequence position. Returns how many from the start found buffer memory:
+     * fewer than {@code len} when the endpoint's budget is used up (the rest is dropped and counted; the peer
+     * retransmits it, so this is flow control).
+     */
+    private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        final int cap = recvCap;
-        final int idx = seq & recvMask;
-        final int first = Math.min(len, cap - idx);
-        src.getBytes(off, recvArray, idx, first);
-        if (first < len)
+        if (recvRing == null)
         {
-            src.getBytes(off + first, recvArray, 0, len - first);
+            recvRing = pool.takeRing();
+        }
+        final int n = recvRing.ensure(pool, recvMask, seq, len);
+        recvRing.put(pool, recvMask, seq, src, off, n);
+        if (n < len)
+        {
+            counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
+            ackNow = true;
+        }
+        if (recvRing.held() == 0)
+        {
+            releaseRecvRing();
+        }
+        return n;
+    }
+
+    /** Bytes from {@code from} up to readSeq were read or discarded: give back the chunks nothing else uses. */
+    private void releaseRead(final int from)
+    {
+        final ChunkRing r = recvRing;
+        if (r == null || from == readSeq)
+        {
+            return;
+        }
+        final int liveEnd = ooo.isEmpty() || lt(ooo.highestRight(), rcvNxt) ? rcvNxt : ooo.highestRight();
+        final int liveLen = liveEnd - readSeq;
+        r.releaseConsumed(pool, recvMask, from, readSeq, liveLen);
+        if (r.held() == 0)
+        {
+            releaseRecvRing();
+        }
+    }
+
+    /** Bytes from {@code from} up to sendBase were acknowledged: give back the chunks nothing else uses. */
+    private void releaseAcked(final int from)
+    {
+        final ChunkRing r = sendRing;
+        if (r == null)
+        {
+            return;
+        }
+        r.releaseConsumed(pool, sendMask, from, sendBase, sendBytes);
+        if (r.held() == 0)
+        {
+            releaseSendRing();
         }
     }
 
@@ -1295,18 +1351,21 @@ final class TcpConnection
     void deliverFromRing()
     {
         readBlocked = false;
+        final int before = readSeq;
         while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
         {
-            final int idx = readSeq & recvMask;
-            final int chunk = Math.min(rcvDataEnd() - readSeq, recvCap - idx);
-            final int consumed = deliver(recvBuffer, idx, chunk);
+            final ChunkRing r = recvRing;
+            final int chunk = Math.min(rcvDataEnd() - readSeq, pool.chunkSize - (readSeq & pool.chunkMask));
+            final int consumed = deliver(r.bufferAt(pool, recvMask, readSeq), r.offsetAt(pool, recvMask, readSeq),
+                chunk);
             readSeq += consumed;
             if (consumed < chunk)
             {
                 readBlocked = true;
-                return;
+                break;
             }
         }
+        releaseRead(before);
     }
 
     private void scheduleAck(final long nowNs, final int len)
@@ -1433,12 +1492,14 @@ final class TcpConnection
         moveTo(TcpState.CLOSED);
         clearDeadlines();
         sendBytes = 0;
+        releaseSendRing();
         endpoint.connectionRemoved(this);
-        if (appVisible && event == RETIRE_ORDERLY && rings != null && unreadBytes() > 0)
+        if (appVisible && event == RETIRE_ORDERLY && unreadBytes() > 0)
         {
             closeAfterRead = true;
             return;
         }
+        releaseRecvRing();
         if (appVisible)
         {
             appVisible = false;
@@ -1454,7 +1515,7 @@ final class TcpConnection
             closeAfterRead = true;
             return;
         }
-        endpoint.returnRings(detach());
+        releaseBuffers();
         if (appVisible)
         {
             appVisible = false;
@@ -1512,7 +1573,9 @@ final class TcpConnection
     void shutdownInput()
     {
         inputShutdown = true;
+        final int before = readSeq;
         readSeq = rcvDataEnd();
+        releaseRead(before);
         endpoint.markDirty(this);
     }
 
@@ -1589,41 +1652,66 @@ final class TcpConnection
         keepAlive = on;
     }
 
-    /** Free room in the send buffer: what a write would accept now. */
+    /**
+     * Free room in the send buffer: what a write would accept now (the ring's free bytes, less what the buffer
+     * budget cannot back with chunks).
+     */
     int sendRoom()
     {
-        return sendCap - sendBytes;
+        final int free = sendCap - sendBytes;
+        final int end = sendBase + sendBytes;
+        final int inChunk = sendBytes == 0 || (end & pool.chunkMask) == 0 ? 0 : pool.chunkSize - (end & pool.chunkMask);
+        final long budget = inChunk + ((long)pool.available() << pool.chunkShift);
+        return (int)Math.min(free, budget);
     }
 
     private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
     {
-        final int cap = sendCap;
-        final int n = Math.min(len, cap - sendBytes);
+        int n = Math.min(len, sendCap - sendBytes);
         if (n > 0)
         {
-            final int idx = (sendBase + sendBytes) & sendMask;
-            final int first = Math.min(n, cap - idx);
-            src.getBytes(off, sendArray, idx, first);
-            mirror(idx, first);
-            if (first < n)
+            if (sendRing == null)
             {
-                src.getBytes(off + first, sendArray, 0, n - first);
-                mirror(0, n - first);
+                sendRing = pool.takeRing();
             }
+            final int pos = sendBase + sendBytes;
+            final int covered = sendRing.ensure(pool, sendMask, pos, n);
+            if (covered < n)
+            {
+                // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
+                counters.increment(WRITE_PARTIAL_BUDGET);
+                n = covered;
+                if (!budgetWaiting)
+                {
+                    budgetWaiting = true;
+                    endpoint.waitForBuffer(this);
+                }
+            }
+            sendRing.put(pool, sendMask, pos, src, off, n);
             sendBytes += n;
+            if (sendRing.held() == 0)
+            {
+                releaseSendRing();
+            }
         }
         if (n < len)
         {
             writeBlocked = true;
         }
-        return n;
+        return Math.max(n, 0);
     }
 
-    private void mirror(final int idx, final int count)
+    /** Buffer chunks came back after a write was cut short by the budget: the application may write again. */
+    void bufferAvailable()
     {
-        if (idx < sendMirror)
+        if (budgetWaiting)
         {
-            System.arraycopy(sendArray, idx, sendArray, sendCap + idx, Math.min(count, sendMirror - idx));
+            budgetWaiting = false;
+            if (writeBlocked)
+            {
+                writeBlocked = false;
+                endpoint.connectionWritable(this);
+            }
         }
     }
 
@@ -2030,7 +2118,14 @@ final class TcpConnection
     private int windowField()
     {
         // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, checklist 17)
-        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        int free = recvUsable - (rcvDataEnd() - readSeq);
+        final long budget = (long)pool.available() << pool.chunkShift;
+        if (budget < free)
+        {
+            // out of buffer memory is flow control: the window shrinks, down to zero (counted)
+            free = (int)budget;
+            counters.increment(WINDOW_BUDGET_LIMITED);
+        }
         final int shift = rcvWscale;
         final int current = rcvAdvRight - rcvNxt;
         long field = Math.max(free, 0) >> shift;
@@ -2189,8 +2284,21 @@ final class TcpConnection
         ackFields(s, nowNs);
         if (len > 0)
         {
-            s.payload = sendBuffer;
-            s.payloadOffset = seq & sendMask;
+            final ChunkRing r = sendRing;
+            final int pos = seq;
+            if ((pos & pool.chunkMask) + len <= pool.chunkSize)
+            {
+                s.payload = r.bufferAt(pool, sendMask, pos);
+                s.payloadOffset = r.offsetAt(pool, sendMask, pos);
+            }
+            else
+            {
+                // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
+                final UnsafeBuffer scratch = endpoint.segmentScratch;
+                r.get(pool, sendMask, pos, scratch, 0, len);
+                s.payload = scratch;
+                s.payloadOffset = 0;
+            }
             s.payloadLength = len;
         }
         lastSendNs = nowNs;

@@ -80,8 +80,14 @@ public final class TcpEndpoint
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
-    private TcpConnection.Rings[] freeRings = new TcpConnection.Rings[64];
-    private int freeRingCount;
+    /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
+    final ChunkPool pool;
+    /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
+    final org.agrona.concurrent.UnsafeBuffer segmentScratch;
+    /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
+    private long[] bufferWaiters = new long[16];
+    private int bufferWaiterHead;
+    private int bufferWaiterCount;
     private int[] dirtySlots = new int[64];
     private int dirtyCount;
     private int halfOpenTotal;
@@ -164,6 +170,11 @@ public final class TcpEndpoint
         challengeLastNs = startNs;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
+        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        final int chunk = Math.min(Integer.highestOneBit(Math.max(64, config.bufferChunkSize)),
+            Math.min(sendCap, recvCap));
+        pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk);
+        segmentScratch = new org.agrona.concurrent.UnsafeBuffer(new byte[Math.max(65536, config.mss())]);
         replyCap = config.replyQueueCapacity;
         rLocalIp = new int[replyCap];
         rRemoteIp = new int[replyCap];
@@ -201,7 +212,6 @@ public final class TcpEndpoint
         {
             final TcpConnection c = newConnection();
             freeSlotPush(c.slot);
-            returnRings(c.newRings());
         }
     }
 
@@ -489,7 +499,8 @@ public final class TcpEndpoint
     public int sendRoom(final long id)
     {
         final TcpConnection c = connection(id);
-        return c == null ? (int)ERR_INVALID_ID : c.rings == null ? 0 : c.sendRoom();
+        return c == null ? (int)ERR_INVALID_ID :
+            c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT ? 0 : c.sendRoom();
     }
 
     /** Bytes written and not yet acknowledged by the peer, or {@link #ERR_INVALID_ID}. */
@@ -701,6 +712,7 @@ public final class TcpEndpoint
     public int dispatch(final long nowNs, final SegmentEmitter out)
     {
         int emitted = 0;
+        wakeBufferWaiters();
         final CountingEmitter counting = countingEmitter;
         counting.delegate = out;
         counting.count = 0;
@@ -813,9 +825,13 @@ public final class TcpEndpoint
         final boolean enforceMinIss)
     {
         // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
-        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
-            table.size() >= config.maxConnections)
+        final boolean overBudget = table.size() >= config.maxConnections || pool.available() == 0;
+        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog || overBudget)
         {
+            if (overBudget)
+            {
+                counters.increment(SYN_OVER_BUDGET);
+            }
             if (config.synCookiesEnabled)
             {
                 sendCookieSynAck(nowNs, seg);
@@ -1222,14 +1238,61 @@ public final class TcpEndpoint
         return c;
     }
 
-    /** Take back a connection's rings (TIME-WAIT keeps none). */
-    void returnRings(final TcpConnection.Rings r)
+    /** A write of {@code c} was cut short by the buffer budget: wake it when chunks come back. */
+    void waitForBuffer(final TcpConnection c)
     {
-        if (freeRingCount == freeRings.length)
+        if (bufferWaiterCount == bufferWaiters.length)
         {
-            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
+            final long[] grown = new long[bufferWaiters.length * 2];
+            for (int i = 0; i < bufferWaiterCount; i++)
+            {
+                grown[i] = bufferWaiters[(bufferWaiterHead + i) & (bufferWaiters.length - 1)];
+            }
+            bufferWaiters = grown;
+            bufferWaiterHead = 0;
         }
-        freeRings[freeRingCount++] = r;
+        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id;
+        bufferWaiterCount++;
+    }
+
+    /** O(woken): while chunks are free, wake the oldest writers the budget stopped. */
+    private void wakeBufferWaiters()
+    {
+        while (bufferWaiterCount > 0 && pool.available() > 0)
+        {
+            final long id = bufferWaiters[bufferWaiterHead];
+            bufferWaiterHead = (bufferWaiterHead + 1) & (bufferWaiters.length - 1);
+            bufferWaiterCount--;
+            final TcpConnection c = connection(id);
+            if (c != null)
+            {
+                c.bufferAvailable();
+            }
+        }
+    }
+
+    /** Buffer chunks lent to connections now. */
+    public int bufferChunksInUse()
+    {
+        return pool.inUse();
+    }
+
+    /** Buffer chunks created so far (they stay in the pool), at most the budget's. */
+    public int bufferChunksCreated()
+    {
+        return pool.created();
+    }
+
+    /** Bytes per buffer chunk. */
+    public int bufferChunkSize()
+    {
+        return pool.chunkSize;
+    }
+
+    /** Chunks the buffer budget allows in all. */
+    public int bufferChunksMax()
+    {
+        return pool.maxChunks();
     }
 
     private void freeSlotPush(final int slot)
@@ -1251,7 +1314,6 @@ public final class TcpEndpoint
         timerIds[slot] = -1;
         scheduledDeadlines[slot] = TcpConnection.NONE;
         c.reset(((long)generations[slot] << 32) | slot);
-        c.attach(freeRingCount > 0 ? freeRings[--freeRingCount] : c.newRings());
         return c;
     }
 
@@ -1265,10 +1327,7 @@ public final class TcpEndpoint
             timerIds[slot] = -1;
         }
         released[slot] = true;
-        if (c.rings != null)
-        {
-            returnRings(c.detach());
-        }
+        c.releaseBuffers();
         freeSlotPush(slot);
     }
 

@@ -1289,8 +1289,8 @@ class TcpConnectionTest extends TcpTestSupport
         void checklist41_timeWaitKeepsNoBuffers()
         {
             timeWait();
-            assertNull(conn().rings);
-            assertNull(conn().sendArray);
+            assertNull(conn().sendRing);
+            assertNull(conn().recvRing);
             send(data(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2), "late"));
             expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
