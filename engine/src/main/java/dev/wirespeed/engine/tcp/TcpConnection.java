@@ -1428,6 +1428,23 @@ final class TcpConnection
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
         persistMode = false;
         leaveForTimeWait();
+        // the endpoint swaps the TCB for a compact TIME-WAIT record at its next dispatch (after our last ACK)
+        endpoint.markDirty(this);
+    }
+
+    /** The window field a TIME-WAIT record keeps for its ACKs: the edge we last advertised, never moved left. */
+    int timeWaitWindowField()
+    {
+        final int wnd = Math.max(rcvAdvRight - rcvNxt, 0);
+        return (int)Math.min(65535, ((long)wnd + (1L << rcvWscale) - 1) >> rcvWscale);
+    }
+
+    /** A compact TIME-WAIT record took over the tuple: this TCB is CLOSED, without events (the app had them). */
+    void handOverTimeWait()
+    {
+        moveTo(TcpState.CLOSED);
+        clearDeadlines();
+        releaseBuffers();
     }
 
     private void resetByPeer()
@@ -1530,6 +1547,7 @@ final class TcpConnection
         if (state == TcpState.TIME_WAIT)
         {
             leaveForTimeWait();
+            endpoint.markDirty(this);
             return;
         }
         appVisible = false;

@@ -65,6 +65,8 @@ public final class TcpEndpoint
     final TcpSegment txSegment = new TcpSegment();
     private final TcpHandler handler;
     private final ConnectionTable table = new ConnectionTable(1024);
+    /** TIME-WAIT tuples as compact records; their TCBs are back in the pool. */
+    private final TimeWaitTable timeWait = new TimeWaitTable(1024);
     private final Int2ObjectHashMap<Listener> listeners = new Int2ObjectHashMap<>();
     private final DeadlineTimerWheel wheel;
     private final Long2LongHashMap timerToSlot = new Long2LongHashMap(-1);
@@ -274,7 +276,8 @@ public final class TcpEndpoint
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
             // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (checklist 42)
-            if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null &&
+            if (table.get(localIp, port, remoteIp, remotePort) == null &&
+                timeWait.find(localIp, port, remoteIp, remotePort) < 0 && listeners.get(port) == null &&
                 FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
             {
                 ephemeralCounter += i + 1;
@@ -297,7 +300,8 @@ public final class TcpEndpoint
         {
             return ERR_BAD_PORT;
         }
-        if (table.get(localIp, localPort, remoteIp, remotePort) != null)
+        if (table.get(localIp, localPort, remoteIp, remotePort) != null ||
+            timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0)
         {
             return ERR_ADDRESS_IN_USE;
         }
@@ -307,7 +311,7 @@ public final class TcpEndpoint
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
-        if (table.size() >= config.maxConnections)
+        if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
             return ERR_TOO_MANY_CONNECTIONS;
@@ -442,7 +446,8 @@ public final class TcpEndpoint
     /** Connections not yet CLOSED nor in TIME-WAIT: what a graceful shutdown waits for. */
     public int liveConnectionCount()
     {
-        return table.size() - (int)counters.connections(TcpState.TIME_WAIT);
+        // TIME-WAIT TCBs (kept while the app reads what is left) are in the table; compact records are not
+        return table.size() - ((int)counters.connections(TcpState.TIME_WAIT) - timeWait.size());
     }
 
     /** Offer again the bytes the application left unconsumed, and reopen the window. */
@@ -540,10 +545,16 @@ public final class TcpEndpoint
 
     // ============================================================================================== inspection
 
-    /** Connections in the table, in any state including TIME-WAIT. */
+    /** Connections in any state including TIME-WAIT (compact records too): what the connection budget counts. */
     public int connectionCount()
     {
-        return table.size();
+        return table.size() + timeWait.size();
+    }
+
+    /** TIME-WAIT tuples held as compact records. */
+    public int timeWaitRecords()
+    {
+        return timeWait.size();
     }
 
     public int halfOpenCount()
@@ -583,6 +594,10 @@ public final class TcpEndpoint
         {
             return c.state;
         }
+        if (timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0)
+        {
+            return TcpState.TIME_WAIT;
+        }
         return listener(localIp, localPort) != null ? TcpState.LISTEN : TcpState.CLOSED;
     }
 
@@ -594,7 +609,7 @@ public final class TcpEndpoint
     /** Earliest timer deadline of any connection (a scan: for simulations and tests, not the hot path). */
     public long nextDeadlineNs()
     {
-        long d = Long.MAX_VALUE;
+        long d = Math.min(Long.MAX_VALUE, timeWait.nextDeadlineNs());
         for (int i = 0; i < connectionSlots; i++)
         {
             final TcpConnection c = connections[i];
@@ -666,6 +681,15 @@ public final class TcpEndpoint
             }
             return;
         }
+        if (timeWait.size() > 0)
+        {
+            final int tw = timeWait.find(seg.localIp, seg.localPort, seg.remoteIp, seg.remotePort);
+            if (tw >= 0)
+            {
+                timeWaitSegment(nowNs, seg, tw);
+                return;
+            }
+        }
         final Listener l = listener(seg.localIp, seg.localPort);
         if (l != null)
         {
@@ -681,6 +705,15 @@ public final class TcpEndpoint
     public int poll(final long nowNs)
     {
         int fired = 0;
+        if (timeWait.nextDeadlineNs() <= nowNs)
+        {
+            final int expired = timeWait.expire(nowNs);
+            for (int i = 0; i < expired; i++)
+            {
+                counters.onStateChange(TcpState.TIME_WAIT, TcpState.CLOSED);
+            }
+            fired += expired;
+        }
         if (wheel.timerCount() == 0)
         {
             if (wheel.currentTickTime() <= nowNs)
@@ -728,6 +761,15 @@ public final class TcpEndpoint
             c.dispatch(nowNs, counting);
             if (c.state == TcpState.CLOSED && !c.closeAfterRead)
             {
+                release(c);
+            }
+            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead)
+            {
+                // the last ACK is out: a compact record takes over the tuple and the TCB goes back to the pool
+                timeWait.add(c, nowNs);
+                table.remove(c);
+                c.handOverTimeWait();
+                counters.onStateChange(TcpState.CLOSED, TcpState.TIME_WAIT);
                 release(c);
             }
             else
@@ -825,7 +867,7 @@ public final class TcpEndpoint
         final boolean enforceMinIss)
     {
         // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
-        final boolean overBudget = table.size() >= config.maxConnections || pool.available() == 0;
+        final boolean overBudget = connectionCount() >= config.maxConnections || pool.available() == 0;
         if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog || overBudget)
         {
             if (overBudget)
@@ -981,7 +1023,7 @@ public final class TcpEndpoint
             peerShift = bits & 0xf;
             sack = (bits & 0x10) != 0;
         }
-        if (table.size() >= config.maxConnections)
+        if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
             return true;
@@ -1000,6 +1042,145 @@ public final class TcpEndpoint
             updateTimer(c);
         }
         return true;
+    }
+
+    // ============================================================================================== TIME-WAIT
+
+    /**
+     * A segment for a compact TIME-WAIT record: RFC 9293 §3.10.7.4 in TIME-WAIT, RFC 6191 for a new SYN, RFC 1337
+     * for RSTs, RFC 7323 PAWS; the same policy as a TCB in TIME-WAIT (behaviours 41 to 43).
+     */
+    private void timeWaitSegment(final long nowNs, final TcpSegment seg, final int tw)
+    {
+        final int flags = seg.flags;
+        final TimeWaitTable t = timeWait;
+        final boolean tsOk = t.timestamps(tw);
+        final TcpOptions o = seg.options;
+        if ((flags & (SYN | ACK | RST)) == SYN)
+        {
+            // RFC 6191: a new SYN reopens the tuple only when its timestamp is newer, or without timestamps its
+            // ISN is above RCV.NXT (checklist 43); otherwise → ACK
+            final boolean tsNewer = tsOk && o.timestampPresent && gt(o.tsVal, t.tsRecent(tw));
+            final boolean seqAbove = !(tsOk && o.timestampPresent) && gt(seg.seq, t.rcvNxt(tw));
+            final Listener l = listener(seg.localIp, seg.localPort);
+            if ((tsNewer || seqAbove) && l != null)
+            {
+                final int oldSndNxt = t.sndNxt(tw);
+                t.removeAt(tw);
+                counters.onStateChange(TcpState.TIME_WAIT, TcpState.CLOSED);
+                listenerSyn(nowNs, seg, l, oldSndNxt + 65536, true);
+                return;
+            }
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & (SYN | RST)) == SYN)
+        {
+            // RFC 5961 §4: any other SYN → challenge ACK (checklist 47, 50)
+            counters.increment(DROP_SYN_IN_WINDOW);
+            if (takeChallengeAckToken(nowNs))
+            {
+                counters.increment(CHALLENGE_ACKS);
+                timeWaitAck(nowNs, seg, tw);
+            }
+            else
+            {
+                counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
+            }
+            return;
+        }
+        if (tsOk && !o.timestampPresent && (flags & RST) == 0)
+        {
+            counters.increment(DROP_MISSING_TIMESTAMP);
+            return;
+        }
+        if (tsOk && (flags & RST) == 0 && SeqNum.lt(o.tsVal, t.tsRecent(tw)) &&
+            t.tsRecentAgeNs(tw, nowNs) <= TcpConnection.PAWS_IDLE_NS)
+        {
+            counters.increment(DROP_PAWS);
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & RST) != 0)
+        {
+            // RFC 1337: TIME-WAIT ignores RSTs (checklist 41)
+            counters.increment(DROP_TIME_WAIT_RST);
+            return;
+        }
+        final int seq = seg.seq;
+        final int rcvNxt = t.rcvNxt(tw);
+        final boolean fin = (flags & FIN) != 0;
+        final int segLen = seg.payloadLength + (fin ? 1 : 0);
+        final int rcvWnd = t.receiveWindow(tw);
+        final boolean acceptable;
+        if (segLen == 0)
+        {
+            acceptable = rcvWnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd);
+        }
+        else if (rcvWnd == 0)
+        {
+            acceptable = seq == rcvNxt;
+        }
+        else
+        {
+            acceptable = SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd) ||
+                SeqNum.inRange(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
+        }
+        if (!acceptable)
+        {
+            counters.increment(DROP_OUT_OF_WINDOW);
+            if (fin && seq + segLen == rcvNxt)
+            {
+                // a retransmitted FIN → ACK and restart 2MSL (checklist 41)
+                t.restart(tw, nowNs + 2 * config.mslNs);
+            }
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & ACK) == 0)
+        {
+            counters.increment(DROP_NO_ACK);
+            return;
+        }
+        if (tsOk && SeqNum.leq(seq, rcvNxt) && SeqNum.geq(o.tsVal, t.tsRecent(tw)))
+        {
+            // RFC 7323 §4.3: TS.Recent follows the segment at Last.ACK.sent
+            t.tsRecent(tw, o.tsVal, nowNs);
+        }
+        if (seg.payloadLength > 0 || fin)
+        {
+            // the peer already sent FIN: text ignored, a retransmitted FIN acknowledged and 2MSL restarted
+            if (fin)
+            {
+                t.restart(tw, nowNs + 2 * config.mslNs);
+            }
+            if (seg.payloadLength > 0)
+            {
+                counters.increment(DROP_DATA_AFTER_FIN);
+            }
+            timeWaitAck(nowNs, seg, tw);
+        }
+    }
+
+    /** ACK <SEQ=SND.NXT, ACK=RCV.NXT> from a TIME-WAIT record, through the reply queue. */
+    private void timeWaitAck(final long nowNs, final TcpSegment in, final int tw)
+    {
+        final int i = reserveReply(in);
+        if (i < 0)
+        {
+            return;
+        }
+        final TimeWaitTable t = timeWait;
+        rSeq[i] = t.sndNxt(tw);
+        rAck[i] = t.rcvNxt(tw);
+        rFlags[i] = ACK;
+        rWindow[i] = t.windowField(tw);
+        if (t.timestamps(tw))
+        {
+            rOpt[i] = OPT_TS;
+            rTsVal[i] = (int)(nowNs / 1_000_000L) + t.tsOffset(tw);
+            rTsEcr[i] = t.tsRecent(tw);
+        }
     }
 
     // =========================================================================================== stateless RSTs
