@@ -1,7 +1,7 @@
 """Crafted-segment probes against `wirespeed serve`, run by ProbeInteropTest from the Linux namespace with Debian's
 scapy (/usr/bin/python3). Usage: probes.py IFACE ENGINE_IP ENGINE_MAC DEADLINE_S
 
-Each probe has its own source port (PORTS, 40001..40006; time_wait_fin goes on with simultaneous_close's
+Each probe has its own source port (PORTS, 40001..40007; time_wait_fin goes on with simultaneous_close's
 connection), so that the test can tell its frames apart in the capture. The caller makes the kernel drop whatever
 comes in for those ports (it has no socket for them and would reset every connection made here).
 
@@ -24,7 +24,7 @@ END = time.monotonic() + DEADLINE_S
 
 ECHO, DISCARD, HTTP, CLOSED_PORT = 7, 9, 80, 4444
 PORTS = {"closed_port_rst": 40001, "challenge_ack": 40002, "bad_checksum": 40003, "simultaneous_close": 40004,
-         "sack_blocks": 40005, "sack_with_timestamps": 40006}
+         "sack_blocks": 40005, "sack_with_timestamps": 40006, "half_open_no_timestamps": 40007}
 
 F, S, R, P, A = 0x01, 0x02, 0x04, 0x08, 0x10
 MOD = 1 << 32
@@ -378,9 +378,54 @@ def sack_with_timestamps(w, ctx):
     return "4 holes: each duplicate ACK echoes the in-order TSval and carries the 3 newest SACK blocks"
 
 
+def half_open_no_timestamps(w, ctx):
+    """RFC 5961 §4 half-open recovery as a rebooted Linux peer with net.ipv4.tcp_timestamps=0 meets it: the old
+    connection negotiated timestamps, the new SYN (same ports, new ISN) carries none. The engine must answer it with
+    a challenge ACK anyway (behaviour 30: the RFC 7323 drop-without-timestamp rule does not apply to a SYN); the peer,
+    in SYN-SENT, answers that ACK with an RST <SEQ=SEG.ACK>, which resets the old connection; its retransmitted SYN
+    then opens a fresh connection that carries data."""
+    c = Conn(w, PORTS["half_open_no_timestamps"], ECHO)
+    sa = c.open(options=(("MSS", 1460), ("SAckOK", b""), ("Timestamp", (5000, 0)), ("WScale", 7)))
+    opts = dict(sa[TCP].options)
+    check("Timestamp" in opts, "SYN-ACK %s did not negotiate timestamps" % describe(sa))
+    their_ts = opts["Timestamp"][0]
+    ts = [("NOP", None), ("NOP", None), ("Timestamp", (5001, their_ts))]
+    c.send(A, options=ts)
+    c.drain(0.1)
+    old_snd, old_rcv = c.snd, c.rcv
+    # the peer reboots: all it knows is its ports; its new SYN has no timestamp option
+    iss = random.randrange(1 << 31)
+    c.send(S, seq=iss, ack=0, options=[("MSS", 1460)])
+    ch = c.expect(timeout=1.0)
+    check(ch is not None, "no challenge ACK for a SYN without timestamps on a timestamp connection (half-open "
+                          "connection can never be cleared)")
+    check(is_pure_ack(ch) and ch[TCP].ack == old_snd % MOD and ch[TCP].seq == old_rcv % MOD,
+          "the SYN got %s, expected a challenge ACK seq=%d ack=%d" % (describe(ch), old_rcv % MOD, old_snd % MOD))
+    # Linux in SYN-SENT: an ACK that does not ack its SYN → RST <SEQ=SEG.ACK> (no timestamp on an RST)
+    w.send(c.sport, c.dport, ch[TCP].ack, 0, R)
+    quiet = c.expect(timeout=0.3)
+    check(quiet is None, "the RST at RCV.NXT was answered: " + describe(quiet))
+    # its SYN retransmission now meets no connection: a fresh handshake, without timestamps
+    c.snd = iss
+    sa2 = c.open(options=(("MSS", 1460),))
+    check("Timestamp" not in dict(sa2[TCP].options), "fresh SYN-ACK %s has a timestamp the SYN lacked"
+          % describe(sa2))
+    c.send(P | A, b"after-reboot")
+    c.snd += len(b"after-reboot")
+    echo = c.expect(lambda p: len(p[TCP].payload) > 0 or flags(p) & R, 2.0)
+    check(echo is not None and not flags(echo) & R and bytes(echo[TCP].payload) == b"after-reboot",
+          "the new connection did not echo: " + describe(echo))
+    c.rcv = echo[TCP].seq + len(echo[TCP].payload)
+    c.send(A)
+    c.drain(0.1)
+    c.abort()
+    return "timestamp-less SYN challenged, RST at SEG.ACK cleared the old connection, new one echoes"
+
+
 PROBES = [("closed_port_rst", closed_port_rst), ("challenge_ack", challenge_ack), ("bad_checksum", bad_checksum),
           ("simultaneous_close", simultaneous_close), ("time_wait_fin", time_wait_fin),
-          ("sack_blocks", sack_blocks_probe), ("sack_with_timestamps", sack_with_timestamps)]
+          ("sack_blocks", sack_blocks_probe), ("sack_with_timestamps", sack_with_timestamps),
+          ("half_open_no_timestamps", half_open_no_timestamps)]
 
 
 def main():

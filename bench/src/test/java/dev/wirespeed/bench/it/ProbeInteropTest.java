@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * route), writing frames by hand on an AF_PACKET socket. The kernel in B has no socket for the probes' ports
  * 40000..40099, so an nftables rule drops what arrives for them there (otherwise it would reset every handshake).
  * The script runs once before the tests; each test checks one probe's line. The last test judges serve's capture
- * with tshark. Cases are named after TCP-CHECKLIST.md lines.
+ * with tshark. Cases are named after the numbered behaviours of docs/TCP-BEHAVIOUR.md.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -113,7 +113,7 @@ class ProbeInteropTest
         assertTrue(result.startsWith("ok"), name + ": " + result + "\n--- probes.py:\n" + probeOutput);
     }
 
-    /** Checklist 44: a closed port answers a SYN with RST+ACK ⟨SEQ=0, ACK=SEG.SEQ+1⟩, an ACK with RST ⟨SEQ=ACK⟩. */
+    /** Behaviour 44: a closed port answers a SYN with RST+ACK ⟨SEQ=0, ACK=SEG.SEQ+1⟩, an ACK with RST ⟨SEQ=ACK⟩. */
     @Test
     @Order(1)
     void synToClosedPortGetsRstAckWithAckSeqPlusOne()
@@ -122,7 +122,7 @@ class ProbeInteropTest
     }
 
     /**
-     * Checklist 49, 50: an in-window RST and a SYN in ESTABLISHED get challenge ACKs, an out-of-window RST gets
+     * Behaviours 49, 50: an in-window RST and a SYN in ESTABLISHED get challenge ACKs, an out-of-window RST gets
      * nothing, the connection survives; then an exact RST resets it.
      */
     @Test
@@ -132,7 +132,7 @@ class ProbeInteropTest
         assertProbe("challenge_ack");
     }
 
-    /** Checklist 59: a bad TCP checksum is dropped silently, on a SYN and on established data. */
+    /** Behaviour 59: a bad TCP checksum is dropped silently, on a SYN and on established data. */
     @Test
     @Order(3)
     void badTcpChecksumGetsNoReply()
@@ -141,7 +141,7 @@ class ProbeInteropTest
     }
 
     /**
-     * Checklist 36: the FINs cross; the engine ACKs ours past its own FIN (CLOSING), retransmits its FIN, and after
+     * Behaviour 36: the FINs cross; the engine ACKs ours past its own FIN (CLOSING), retransmits its FIN, and after
      * our ACK of it goes quiet (TIME-WAIT).
      */
     @Test
@@ -151,7 +151,7 @@ class ProbeInteropTest
         assertProbe("simultaneous_close");
     }
 
-    /** Checklist 41: a retransmitted FIN in TIME-WAIT is ACKed; an RST does not end TIME-WAIT (RFC 1337). */
+    /** Behaviour 41: a retransmitted FIN in TIME-WAIT is ACKed; an RST does not end TIME-WAIT (RFC 1337). */
     @Test
     @Order(5)
     void retransmittedFinInTimeWaitIsAcked()
@@ -159,7 +159,7 @@ class ProbeInteropTest
         assertProbe("time_wait_fin");
     }
 
-    /** Checklist 13, 28: out-of-order data gets an immediate duplicate ACK with SACK blocks, newest first. */
+    /** Behaviours 13, 28: out-of-order data gets an immediate duplicate ACK with SACK blocks, newest first. */
     @Test
     @Order(6)
     void outOfOrderDataGetsDuplicateAckWithSackBlocks()
@@ -167,7 +167,7 @@ class ProbeInteropTest
         assertProbe("sack_blocks");
     }
 
-    /** Checklist 28, 30: with timestamps on, duplicate ACKs carry the timestamp and only the 3 SACK blocks that fit. */
+    /** Behaviours 28, 30: with timestamps on, duplicate ACKs carry the timestamp and only the 3 SACK blocks that fit. */
     @Test
     @Order(7)
     void sackBlocksBesideTimestampsFitTheOptionSpace()
@@ -175,15 +175,26 @@ class ProbeInteropTest
         assertProbe("sack_with_timestamps");
     }
 
+    /**
+     * Behaviours 30, 47, 50: a rebooted peer without timestamps (Linux with tcp_timestamps=0) sends a SYN to our
+     * timestamp connection: challenge ACK, its RST at SEG.ACK clears the half-open connection, a new one works.
+     */
     @Test
     @Order(8)
+    void halfOpenRecoveryFromAPeerRebootedWithoutTimestamps()
+    {
+        assertProbe("half_open_no_timestamps");
+    }
+
+    @Test
+    @Order(9)
     void probeScriptRanToTheEnd()
     {
         assertTrue(probeOutput.lines().anyMatch("DONE"::equals), "probes.py did not finish:\n" + probeOutput);
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void shutdownIsCleanAndTheCaptureHoldsOnlyTheInjectedErrors() throws Exception
     {
         final int exit = serve.stop();

@@ -30,6 +30,8 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * receive window shrinks (flow control, counted), never an error.
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 final class TcpConnection
 {
@@ -470,7 +472,7 @@ final class TcpConnection
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         // the window of a SYN is never scaled (RFC 7323 §2.2)
         sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
@@ -512,7 +514,7 @@ final class TcpConnection
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
         tsRecentNs = tsNowNs;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
@@ -526,7 +528,7 @@ final class TcpConnection
     private void acceptSynOptions(final TcpSegment syn)
     {
         final TcpOptions o = syn.options;
-        // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (checklist 25, 26)
+        // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (behaviours 25, 26)
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
         sndMss = Math.min(peerMss, config.mss());
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
@@ -570,7 +572,7 @@ final class TcpConnection
         boolean ackAcceptable = false;
         if ((flags & ACK) != 0)
         {
-            // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (checklist 5)
+            // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (behaviour 5)
             if (leq(seg.ack, iss) || gt(seg.ack, sndNxt))
             {
                 counters.increment(DROP_SYN_SENT_BAD_ACK);
@@ -584,7 +586,7 @@ final class TcpConnection
         }
         if ((flags & RST) != 0)
         {
-            // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (checklist 6)
+            // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (behaviour 6)
             if (ackAcceptable)
             {
                 counters.increment(CONNECTIONS_RESET);
@@ -598,7 +600,7 @@ final class TcpConnection
         }
         if ((flags & SYN) == 0)
         {
-            // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, checklist 7)
+            // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, behaviour 7)
             counters.increment(DROP_SYN_SENT_NO_SYN);
             return;
         }
@@ -608,11 +610,11 @@ final class TcpConnection
         rcvNxt = seg.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         lastRecvNs = nowNs;
         if (ackAcceptable)
         {
-            // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (checklist 4)
+            // SYN-ACK acking our SYN ⇒ ESTABLISHED, → ACK <SEQ=SND.NXT, ACK=RCV.NXT> (behaviour 4)
             sndWnd = seg.window & 0xffff;
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
@@ -641,7 +643,7 @@ final class TcpConnection
             }
             return;
         }
-        // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (checklist 8)
+        // simultaneous open: SYN without ACK → SYN-ACK with our same ISS ⇒ SYN-RECEIVED (behaviour 8)
         sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
@@ -666,20 +668,20 @@ final class TcpConnection
         final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs;
         if ((flags & (SYN | RST)) == SYN && !retransmittedSyn)
         {
-            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (checklist 47, 50). First, with
-            // or without timestamps (checklist 30): a rebooted peer that does not use them must be able to clear a
+            // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (behaviours 47, 50). First, with
+            // or without timestamps (behaviour 30): a rebooted peer that does not use them must be able to clear a
             // half-open connection, as with Linux
             counters.increment(DROP_SYN_IN_WINDOW);
             challengeAck(nowNs);
             return;
         }
-        // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (checklist 30)
+        // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (behaviour 30)
         if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
         {
             counters.increment(DROP_MISSING_TIMESTAMP);
             return;
         }
-        // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (checklist 31)
+        // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (behaviour 31)
         if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
             counters.increment(DROP_PAWS);
@@ -708,7 +710,7 @@ final class TcpConnection
         if ((segFlags & RST) != 0)
         {
             // §3.10.7.4 second + RFC 5961 §3: RST exactly at RN resets, elsewhere in window → challenge ACK,
-            // outside → silent drop (checklist 3, 49); TIME-WAIT ignores RSTs (RFC 1337, checklist 41)
+            // outside → silent drop (behaviours 3, 49); TIME-WAIT ignores RSTs (RFC 1337, behaviour 41)
             if (state == TcpState.TIME_WAIT)
             {
                 counters.increment(DROP_TIME_WAIT_RST);
@@ -735,7 +737,7 @@ final class TcpConnection
         }
         else if (rcvWnd == 0)
         {
-            // RW = 0: no data acceptable, but ACK/URG/RST still processed (checklist 16); trim text below
+            // RW = 0: no data acceptable, but ACK/URG/RST still processed (behaviour 16); trim text below
             acceptable = seq == rcvNxt;
         }
         else
@@ -745,11 +747,11 @@ final class TcpConnection
         }
         if (!acceptable)
         {
-            // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (checklist 14, 16, 23, 41)
+            // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (behaviours 14, 16, 23, 41)
             counters.increment(DROP_OUT_OF_WINDOW);
             if (state == TcpState.TIME_WAIT && (segFlags & FIN) != 0 && seq + segLen == rcvNxt)
             {
-                // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (checklist 41)
+                // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
                 timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
             }
             sendAck();
@@ -761,13 +763,13 @@ final class TcpConnection
         // §3.10.7.4 fifth: ACK
         if ((segFlags & ACK) == 0)
         {
-            // no ACK bit: drop (checklist 21, 62 "FIN without ACK")
+            // no ACK bit: drop (behaviours 21, 62 "FIN without ACK")
             counters.increment(DROP_NO_ACK);
             return;
         }
         if (state == TcpState.SYN_RECEIVED)
         {
-            // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (checklist 2)
+            // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (behaviour 2)
             if (gt(seg.ack, sndUna) && leq(seg.ack, sndNxt))
             {
                 rtt.onAck(seg.ack, nowNs);
@@ -820,7 +822,7 @@ final class TcpConnection
         }
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
-        // (checklist 32)
+        // (behaviour 32)
         if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
             (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
@@ -828,7 +830,7 @@ final class TcpConnection
             tsRecentNs = tsNowNs;
         }
 
-        // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (checklist 24)
+        // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (behaviour 24)
         if ((segFlags & TcpSegment.URG) != 0 && (seg.urgentPointer == 0 || seg.urgentPointer > payloadLength))
         {
             counters.increment(DROP_URGENT_INVALID);
@@ -843,7 +845,7 @@ final class TcpConnection
         final long nowNs, final TcpSegment seg, final int seq, final int payloadLength, final int segFlags)
     {
         final int ack = seg.ack;
-        // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (checklist 19, 51)
+        // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (behaviours 19, 51)
         if (gt(ack, sndNxt) || lt(ack, sndUna - maxSndWnd))
         {
             counters.increment(DROP_ACK_UNACCEPTABLE);
@@ -853,7 +855,7 @@ final class TcpConnection
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (persistMode)
         {
-            // an ACKed probe keeps the connection alive (checklist 18)
+            // an ACKed probe keeps the connection alive (behaviour 18)
             retries = 0;
         }
         final int newWnd = (seg.window & 0xffff) << sndWscale;
@@ -867,7 +869,7 @@ final class TcpConnection
         }
         else if (ack == sndUna)
         {
-            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (checklist 57). An ACK
+            // RFC 5681 §2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding (behaviour 57). An ACK
             // that SACKs new data counts too, whatever its window or payload (RFC 6675 §2, "DupAcks"): a receiver
             // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
             // and one sending data of its own (an echo) piggybacks every ACK
@@ -881,9 +883,9 @@ final class TcpConnection
                 dupAcks = 0;
             }
         }
-        // else ACK below SU: old duplicate, ignored (checklist 20)
+        // else ACK below SU: old duplicate, ignored (behaviour 20)
 
-        // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (checklist 20)
+        // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (behaviour 20)
         if (geq(ack, sndUna) && (lt(sndWl1, seq) || (sndWl1 == seq && leq(sndWl2, ack))))
         {
             final boolean wasZero = sndWnd == 0;
@@ -897,7 +899,7 @@ final class TcpConnection
             }
             if (sndWnd > 0 && (wasZero || persistMode))
             {
-                // the window opened: leave persist mode and resend from SND.UNA (checklist 18)
+                // the window opened: leave persist mode and resend from SND.UNA (behaviour 18)
                 if (persistMode)
                 {
                     // a probe byte not acknowledged was not accepted: resend it as ordinary data
@@ -925,7 +927,7 @@ final class TcpConnection
         switch (state)
         {
             case FIN_WAIT_1:
-                // our FIN acked ⇒ FIN-WAIT-2 (checklist 34); an orphan waits there only finWait2TimeoutNs
+                // our FIN acked ⇒ FIN-WAIT-2 (behaviour 34); an orphan waits there only finWait2TimeoutNs
                 if (finAcked)
                 {
                     moveTo(TcpState.FIN_WAIT_2);
@@ -936,14 +938,14 @@ final class TcpConnection
                 }
                 break;
             case CLOSING:
-                // our FIN acked ⇒ TIME-WAIT (checklist 36)
+                // our FIN acked ⇒ TIME-WAIT (behaviour 36)
                 if (finAcked)
                 {
                     enterTimeWait(nowNs);
                 }
                 break;
             case LAST_ACK:
-                // our FIN acked ⇒ CLOSED (checklist 35)
+                // our FIN acked ⇒ CLOSED (behaviour 35)
                 if (finAcked)
                 {
                     retire(RETIRE_ORDERLY);
@@ -977,7 +979,7 @@ final class TcpConnection
         {
             sendCursor = sndUna;
         }
-        // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, checklist 56)
+        // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
         rtt.onAck(ack, nowNs);
         retries = 0;
         scoreboard.removeBelow(sndUna);
@@ -991,7 +993,7 @@ final class TcpConnection
             }
             else
             {
-                // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (checklist 57)
+                // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (behaviour 57)
                 cc.onPartialAck(acked);
                 if (lt(rexmitNxt, sndUna) || !sackOk)
                 {
@@ -1005,7 +1007,7 @@ final class TcpConnection
             cc.onAck(acked, flightBefore);
         }
         dupAcks = 0;
-        // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (checklist 56)
+        // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (behaviour 56)
         if (!persistMode)
         {
             rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
@@ -1023,7 +1025,7 @@ final class TcpConnection
         dupAcks++;
         if (inRecovery)
         {
-            // RFC 5681 §3.2 step 4: inflate; with SACK also retransmit the next unSACKed hole (checklist 29)
+            // RFC 5681 §3.2 step 4: inflate; with SACK also retransmit the next unSACKed hole (behaviour 29)
             cc.onDupAckInRecovery();
             if (sackOk && !scoreboard.isEmpty())
             {
@@ -1103,7 +1105,7 @@ final class TcpConnection
         if (state == TcpState.CLOSE_WAIT || state == TcpState.CLOSING || state == TcpState.LAST_ACK ||
             state == TcpState.TIME_WAIT)
         {
-            // the peer already sent FIN: text ignored; a retransmitted FIN is acked (checklist 41)
+            // the peer already sent FIN: text ignored; a retransmitted FIN is acked (behaviour 41)
             if (len > 0 || fin)
             {
                 if (state == TcpState.TIME_WAIT && fin)
@@ -1122,7 +1124,7 @@ final class TcpConnection
         {
             return;
         }
-        // trim the part below RCV.NXT (checklist 14, 15)
+        // trim the part below RCV.NXT (behaviours 14, 15)
         if (lt(seq, rcvNxt))
         {
             final int dup = rcvNxt - seq;
@@ -1139,7 +1141,7 @@ final class TcpConnection
                 len -= dup;
             }
         }
-        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (checklist 15, 16).
+        // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (behaviours 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
         final int ringRight = readSeq + recvCap;
@@ -1176,14 +1178,14 @@ final class TcpConnection
             }
             else if (peerFinPending && rcvNxt == peerFinSeq)
             {
-                // the hole before a held FIN filled (checklist 38)
+                // the hole before a held FIN filled (behaviour 38)
                 receiveFin(nowNs);
             }
             else if (len > 0)
             {
                 if (oooCountBeforeFill > 0)
                 {
-                    // the hole filled → immediate cumulative ACK (checklist 13)
+                    // the hole filled → immediate cumulative ACK (behaviour 13)
                     ackNow = true;
                 }
                 else
@@ -1194,14 +1196,14 @@ final class TcpConnection
             }
             else if (lenIn > 0)
             {
-                // a wholly duplicate (or window-trimmed) segment → ACK (checklist 14, 16)
+                // a wholly duplicate (or window-trimmed) segment → ACK (behaviours 14, 16)
                 ackNow = true;
                 endpoint.markDirty(this);
             }
         }
         else
         {
-            // out of order → immediate duplicate ACK with SACK (checklist 13); hold a FIN beyond a hole (38)
+            // out of order → immediate duplicate ACK with SACK (behaviour 13); hold a FIN beyond a hole (38)
             if (len > 0)
             {
                 storeOutOfOrder(seg, seq, off, len);
@@ -1223,7 +1225,7 @@ final class TcpConnection
         oooCountBeforeFill = ooo.count();
         if (inputShutdown)
         {
-            // input side shut down: bytes acknowledged and discarded (checklist 39)
+            // input side shut down: bytes acknowledged and discarded (behaviour 39)
             final int before = readSeq;
             rcvNxt += len;
             absorbOutOfOrder();
@@ -1231,9 +1233,10 @@ final class TcpConnection
             releaseRead(before);
             return;
         }
-        if (readSeq == rcvNxt && ooo.isEmpty() && !readBlocked)
+        if (readSeq == rcvNxt && !readBlocked)
         {
-            // fast path: nothing queued, deliver straight from the segment (zero copy)
+            // fast path: nothing unread in order, deliver straight from the segment (zero copy, no buffer needed;
+            // out-of-order bytes beyond may wait in the ring)
             rcvNxt += len;
             final int consumed = deliver(seg.payload, off, len);
             readSeq += consumed;
@@ -1243,6 +1246,18 @@ final class TcpConnection
                 // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
                 rcvNxt -= len - consumed - stored;
                 readBlocked = true;
+                if (consumed + stored < len)
+                {
+                    return;
+                }
+            }
+            if (!ooo.isEmpty() && state != TcpState.CLOSED)
+            {
+                absorbOutOfOrder();
+                if (!readBlocked)
+                {
+                    deliverFromRing();
+                }
             }
             return;
         }
@@ -1384,7 +1399,7 @@ final class TcpConnection
 
     private void receiveFin(final long nowNs)
     {
-        // §3.10.7.4 eighth: FIN → ACK, end of stream (checklist 34-37)
+        // §3.10.7.4 eighth: FIN → ACK, end of stream (behaviours 34-37)
         peerFinPending = false;
         rcvNxt++;
         peerFinReceived = true;
@@ -1455,7 +1470,7 @@ final class TcpConnection
 
     private void challengeAck(final long nowNs)
     {
-        // RFC 5961 §7: rate limited per endpoint (checklist 52)
+        // RFC 5961 §7: rate limited per endpoint (behaviour 52)
         if (endpoint.takeChallengeAckToken(nowNs))
         {
             counters.increment(CHALLENGE_ACKS);
@@ -1652,9 +1667,10 @@ final class TcpConnection
             }
             return;
         }
-        if (state != TcpState.CLOSED && unreadBytes() < before)
+        if (state != TcpState.CLOSED && unreadBytes() < before && windowWorthUpdating())
         {
-            // window update
+            // window update, only for a worthwhile opening (RFC 1122 §4.2.3.3, behaviour 64): an update that
+            // leaves the window as it was would be a duplicate ACK to the peer
             sendAck();
         }
     }
@@ -1758,7 +1774,7 @@ final class TcpConnection
 
     private void updatePersist(final long nowNs)
     {
-        // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (checklist 18)
+        // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (behaviour 18)
         if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode)
         {
             persistMode = true;
@@ -1794,7 +1810,7 @@ final class TcpConnection
     {
         if (timeWaitDeadlineNs <= nowNs)
         {
-            // 2MSL elapsed ⇒ CLOSED (checklist 42)
+            // 2MSL elapsed ⇒ CLOSED (behaviour 42)
             timeWaitDeadlineNs = NONE;
             retire(RETIRE_ORDERLY);
             return;
@@ -1845,7 +1861,7 @@ final class TcpConnection
         {
             if (keepaliveProbesSent >= config.keepAliveProbes)
             {
-                // dead peer: abort and report a timeout (checklist 23)
+                // dead peer: abort and report a timeout (behaviour 23)
                 counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
@@ -1863,7 +1879,7 @@ final class TcpConnection
         {
             return;
         }
-        // zero-window probe, then back off (checklist 18)
+        // zero-window probe, then back off (behaviour 18)
         probePending = true;
         retries++;
         if (retries > config.maxRetries)
@@ -1883,7 +1899,7 @@ final class TcpConnection
         {
             case SYN_SENT:
             case SYN_RECEIVED:
-                // SYN / SYN-ACK retransmission with doubling RTO, bounded (checklist 11)
+                // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
                 retries++;
                 if (retries > (state == TcpState.SYN_SENT || !passiveOpen ? config.synRetries : config.synAckRetries))
                 {
@@ -1914,7 +1930,7 @@ final class TcpConnection
             retire(RETIRE_TIMEOUT);
             return;
         }
-        // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (checklist 56, 58)
+        // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (behaviours 56, 58)
         rtt.backOff();
         cc.onRto(sndNxt - sndUna);
         inRecovery = false;
@@ -1939,7 +1955,7 @@ final class TcpConnection
                 if (rstPending)
                 {
                     rstPending = false;
-                    // RST <SEQ=SND.NXT> (checklist 46), but never past the peer's window: after a zero-window probe
+                    // RST <SEQ=SND.NXT> (behaviour 46), but never past the peer's window: after a zero-window probe
                     // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
                     final int windowEnd = sndUna + sndWnd;
                     header(s, leq(sndNxt, windowEnd) ? sndNxt : windowEnd, RST | ACK);
@@ -1955,7 +1971,7 @@ final class TcpConnection
                     synPending = false;
                     header(s, iss, SYN);
                     s.ack = 0;
-                    s.window = Math.min(65535, recvUsable);
+                    s.window = synWindow();
                     synOptions(s, nowNs, true);
                     sendCursor = iss + 1;
                     sndNxt = iss + 1;
@@ -1970,7 +1986,7 @@ final class TcpConnection
                     ackNow = false;
                     header(s, iss, SYN | ACK);
                     s.ack = rcvNxt;
-                    s.window = Math.min(65535, recvUsable);
+                    s.window = synWindow();
                     rcvAdvRight = rcvNxt + s.window;
                     synOptions(s, nowNs, false);
                     sendCursor = iss + 1;
@@ -1994,7 +2010,7 @@ final class TcpConnection
         }
 
         boolean sentSomething = false;
-        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (checklist 29, 57)
+        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57)
         while (rexmitRequests > 0)
         {
             rexmitRequests--;
@@ -2087,7 +2103,7 @@ final class TcpConnection
         }
         if (sackOk && !ooo.isEmpty())
         {
-            // RFC 2018 §4: the first block covers the segment that triggered this ACK (checklist 28), the others
+            // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
             // follow most recently changed first
             final int max = tsOk ? 3 : 4;
             final SeqRangeSet set = ooo;
@@ -2133,20 +2149,63 @@ final class TcpConnection
         rcvBytesUnacked = 0;
     }
 
-    private int windowField()
+    /**
+     * Receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): the right edge moves right only by at least
+     * min(half the buffer, one MSS); a smaller opening is not worth a segment from the peer.
+     */
+    private int swsThreshold()
     {
-        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, checklist 17)
-        int free = recvUsable - (rcvDataEnd() - readSeq);
+        return Math.min(recvUsable / 2, sndMss);
+    }
+
+    /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
+    boolean windowWorthUpdating()
+    {
+        final int free = freeReceiveSpace(false);
+        return free - Math.max(rcvAdvRight - rcvNxt, 0) >= swsThreshold();
+    }
+
+    /** The (unscaled) window of our SYN or SYN-ACK: the ring, or what the buffer budget allows (RFC 7323 §2.2). */
+    private int synWindow()
+    {
+        return Math.min(65535, freeReceiveSpace(false));
+    }
+
+    /**
+     * Receive-buffer room we can offer: the ring's free bytes, less what the endpoint's buffer budget cannot back
+     * with chunks (out of buffer memory is flow control: the window shrinks, down to zero, counted when advertised).
+     */
+    private int freeReceiveSpace(final boolean advertising)
+    {
+        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
         final long budget = (long)pool.available() << pool.chunkShift;
         if (budget < free)
         {
-            // out of buffer memory is flow control: the window shrinks, down to zero (counted)
-            free = (int)budget;
-            counters.increment(WINDOW_BUDGET_LIMITED);
+            if (advertising)
+            {
+                counters.increment(WINDOW_BUDGET_LIMITED);
+            }
+            // a connection whose application keeps up needs no chunk (bytes go straight from the segment to the
+            // app), so it keeps one MSS of window; else two endpoints whose budgets are full of queued sends would
+            // both advertise zero and never drain each other's queues
+            if (readSeq == rcvDataEnd() && ooo.isEmpty())
+            {
+                return (int)Math.min(free, Math.max(budget, config.mss()));
+            }
+            return (int)budget;
         }
+        return free;
+    }
+
+    private int windowField()
+    {
+        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17)
+        final int free = freeReceiveSpace(true);
         final int shift = rcvWscale;
         final int current = rcvAdvRight - rcvNxt;
-        long field = Math.max(free, 0) >> shift;
+        // receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): keep the current right edge unless the buffer
+        // lets it move by a worthwhile amount
+        long field = free - Math.max(current, 0) >= swsThreshold() ? free >> shift : 0;
         if (current > 0)
         {
             final long up = ((long)current + (1L << shift) - 1) >> shift;
@@ -2209,7 +2268,7 @@ final class TcpConnection
         return sendBase + sendBytes;
     }
 
-    /** New data and go-back-N retransmission from SND.NXT, within min(cwnd, SND.WND) and Nagle (checklist 22). */
+    /** New data and go-back-N retransmission from SND.NXT, within min(cwnd, SND.WND) and Nagle (behaviour 22). */
     /** RFC 1122 §4.2.3.4 suggests 0.1 to 1 s for the sender's SWS override timeout. */
     private static final long SWS_OVERRIDE_NS = 200_000_000L;
 
@@ -2219,7 +2278,7 @@ final class TcpConnection
         final int maxPayload = payloadMss();
         if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > rtt.rtoNs())
         {
-            // RFC 5681 §4.1: restart window after idle (checklist 58)
+            // RFC 5681 §4.1: restart window after idle (behaviour 58)
             cc.onIdleRestart(config.initialCwndSegments * payloadMss());
         }
         while (true)
@@ -2327,7 +2386,7 @@ final class TcpConnection
         out.emit(s);
     }
 
-    /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (checklist 29). */
+    /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */
     private boolean retransmitHole(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         int from = geq(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
@@ -2379,7 +2438,7 @@ final class TcpConnection
         return true;
     }
 
-    /** A one-byte zero-window probe at SND.UNA (RFC 9293 §3.8.6.1), backing off (checklist 18). */
+    /** A one-byte zero-window probe at SND.UNA (RFC 9293 §3.8.6.1), backing off (behaviour 18). */
     private boolean sendProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
         if (sendBytes == 0)

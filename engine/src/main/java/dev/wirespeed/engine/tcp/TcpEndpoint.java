@@ -32,6 +32,8 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * Closed connections are returned to the pool at the next {@code dispatch}.
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 public final class TcpEndpoint
 {
@@ -194,7 +196,7 @@ public final class TcpEndpoint
 
     // ============================================================================================ configuration
 
-    /** Declare a local address and its prefix; broadcast checks (checklist 55) use it. With none, any is local. */
+    /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
         if (localCount == localIps.length)
@@ -275,7 +277,7 @@ public final class TcpEndpoint
         for (int i = 0; i < num; i++)
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
-            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (checklist 42)
+            // a tuple in TIME-WAIT (or any state) is skipped (behaviour 42)
             if (table.get(localIp, port, remoteIp, remotePort) == null &&
                 timeWait.find(localIp, port, remoteIp, remotePort) < 0 && listeners.get(port) == null &&
                 FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
@@ -633,13 +635,13 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
-            // port 0 is never valid (checklist 62)
+            // port 0 is never valid (behaviour 62)
             counters.increment(DROP_PORT_ZERO);
             return;
         }
         if (isNonUnicast(seg.remoteIp) || isNonUnicast(seg.localIp) || seg.remoteIp == 0)
         {
-            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (checklist 55)
+            // RFC 1122 §4.2.3.10: to or from broadcast/multicast, silently dropped (behaviour 55)
             counters.increment(DROP_NON_UNICAST);
             return;
         }
@@ -650,7 +652,7 @@ public final class TcpEndpoint
         }
         if ((flags & (SYN | FIN)) == (SYN | FIN))
         {
-            // policy: SYN+FIN is dropped (checklist 62)
+            // policy: SYN+FIN is dropped (behaviour 62)
             counters.increment(DROP_SYN_FIN);
             return;
         }
@@ -658,7 +660,7 @@ public final class TcpEndpoint
         if (c != null && c.state == TcpState.TIME_WAIT && (flags & (SYN | ACK | RST)) == SYN)
         {
             // RFC 6191: a new SYN reopens a TIME-WAIT tuple only when its timestamp is newer, or without
-            // timestamps its ISN is above RCV.NXT (checklist 43); otherwise → ACK
+            // timestamps its ISN is above RCV.NXT (behaviour 43); otherwise → ACK
             final boolean tsNewer = c.tsOk && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
             final boolean seqAbove = !(c.tsOk && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
             final Listener l = listener(seg.localIp, seg.localPort);
@@ -840,18 +842,18 @@ public final class TcpEndpoint
         final int flags = seg.flags;
         if ((flags & RST) != 0)
         {
-            // first: an RST is ignored (checklist 45)
+            // first: an RST is ignored (behaviour 45)
             counters.increment(DROP_LISTEN_RST);
             return;
         }
         if ((flags & ACK) != 0)
         {
-            // a valid SYN cookie completes a handshake (RFC 4987, checklist 54)
+            // a valid SYN cookie completes a handshake (RFC 4987, behaviour 54)
             if ((flags & SYN) == 0 && config.synCookiesEnabled && cookieAccepted(nowNs, seg, l))
             {
                 return;
             }
-            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (checklist 45)
+            // second: any ACK (a SYN-ACK too, policy) → RST <SEQ=SEG.ACK> (behaviour 45)
             replyRst(seg, seg.ack, 0, 0);
             return;
         }
@@ -866,7 +868,8 @@ public final class TcpEndpoint
     private void listenerSyn(final long nowNs, final TcpSegment seg, final Listener l, final int minIss,
         final boolean enforceMinIss)
     {
-        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (checklist 1), or a SYN cookie past the bound (checklist 54)
+        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54); a used-up
+        // connection or buffer budget sends SYNs to cookies too (or refuses them), counted
         final boolean overBudget = connectionCount() >= config.maxConnections || pool.available() == 0;
         if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog || overBudget)
         {
@@ -900,7 +903,7 @@ public final class TcpEndpoint
         updateTimer(c);
     }
 
-    /** RFC 9293 §3.10.7.1: no connection and no listener (checklist 44, 47). */
+    /** RFC 9293 §3.10.7.1: no connection and no listener (behaviours 44, 47). */
     private void closedPort(final TcpSegment seg)
     {
         final int flags = seg.flags;
@@ -1009,7 +1012,7 @@ public final class TcpEndpoint
         }
         if (!ok)
         {
-            // forged or expired (checklist 54)
+            // forged or expired (behaviour 54)
             counters.increment(DROP_COOKIE_INVALID);
             return false;
         }
@@ -1059,7 +1062,7 @@ public final class TcpEndpoint
         if ((flags & (SYN | ACK | RST)) == SYN)
         {
             // RFC 6191: a new SYN reopens the tuple only when its timestamp is newer, or without timestamps its
-            // ISN is above RCV.NXT (checklist 43); otherwise → ACK
+            // ISN is above RCV.NXT (behaviour 43); otherwise → ACK
             final boolean tsNewer = tsOk && o.timestampPresent && gt(o.tsVal, t.tsRecent(tw));
             final boolean seqAbove = !(tsOk && o.timestampPresent) && gt(seg.seq, t.rcvNxt(tw));
             final Listener l = listener(seg.localIp, seg.localPort);
@@ -1076,7 +1079,7 @@ public final class TcpEndpoint
         }
         if ((flags & (SYN | RST)) == SYN)
         {
-            // RFC 5961 §4: any other SYN → challenge ACK (checklist 47, 50)
+            // RFC 5961 §4: any other SYN → challenge ACK (behaviour 47, 50)
             counters.increment(DROP_SYN_IN_WINDOW);
             if (takeChallengeAckToken(nowNs))
             {
@@ -1103,7 +1106,7 @@ public final class TcpEndpoint
         }
         if ((flags & RST) != 0)
         {
-            // RFC 1337: TIME-WAIT ignores RSTs (checklist 41)
+            // RFC 1337: TIME-WAIT ignores RSTs (behaviour 41)
             counters.increment(DROP_TIME_WAIT_RST);
             return;
         }
@@ -1131,7 +1134,7 @@ public final class TcpEndpoint
             counters.increment(DROP_OUT_OF_WINDOW);
             if (fin && seq + segLen == rcvNxt)
             {
-                // a retransmitted FIN → ACK and restart 2MSL (checklist 41)
+                // a retransmitted FIN → ACK and restart 2MSL (behaviour 41)
                 t.restart(tw, nowNs + 2 * config.mslNs);
             }
             timeWaitAck(nowNs, seg, tw);
@@ -1378,7 +1381,7 @@ public final class TcpEndpoint
             ConnectionTable.portKey(c.localPort, c.remotePort), 2);
     }
 
-    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (checklist 53). */
+    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (behaviour 53). */
     int isn(final long nowNs, final TcpConnection c)
     {
         return isn(nowNs, c.localIp, c.localPort, c.remoteIp, c.remotePort);

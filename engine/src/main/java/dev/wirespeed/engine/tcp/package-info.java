@@ -20,5 +20,7 @@
  * }</pre>
  * Everything is deterministic given {@link dev.wirespeed.engine.tcp.TcpConfig#seed} and the times passed in.
  * Segments carry addresses from this host's point of view ({@code local*} = us).
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 package dev.wirespeed.engine.tcp;

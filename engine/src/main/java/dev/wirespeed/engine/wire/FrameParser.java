@@ -6,7 +6,7 @@ import org.agrona.DirectBuffer;
  * Validates a received frame layer by layer, Ethernet &rarr; ARP or IPv4 &rarr; TCP or ICMP, and leaves
  * reusable flyweights positioned on each header. Never throws on malformed input, never reads outside
  * {@code [offset, offset + length)}, never allocates: it returns a drop reason the caller counts
- * (TCP-CHECKLIST lines 59-61 and 63).
+ * (behaviours 59-61 and 63 in docs/TCP-BEHAVIOUR.md).
  * <pre>
  *  frame ──► Ethernet (VLAN tag skipped) ──► ARP ─────────────────────────────► TYPE_ARP
  *                                        └─► IPv4: lengths, IHL (options skipped),

@@ -33,6 +33,8 @@ import java.nio.ByteOrder;
  * segment length: the IPv4 payload length.
  * <p>
  * Not thread safe.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 public final class TcpHeader
 {
@@ -111,7 +113,7 @@ public final class TcpHeader
 
     /**
      * Checks the structure (not the checksum, not the options): at least 20 bytes, and
-     * 5 &le; data offset with data offset * 4 &le; segment length (checklist 60).
+     * 5 &le; data offset with data offset * 4 &le; segment length (behaviour 60).
      * Reads only bytes it has checked exist.
      *
      * @return {@link #VALID} or one of the {@code INVALID_*} codes.

@@ -30,7 +30,7 @@ import java.nio.ByteOrder;
  *                  |00001000|00001010|      TSval      |      TSecr      |  kind 8, length 10
  *                  +--------+--------+-----------------+-----------------+
  * </pre>
- * Parsing rules (TCP-CHECKLIST lines 33 and 61):
+ * Parsing rules (behaviours 33 and 61 in docs/TCP-BEHAVIOUR.md):
  * <ul>
  * <li>an option whose length byte is 0 or 1, one that runs past the options area, or a kind (other than
  * EOL/NOP) in the last byte with no room for its length: parsing stops and {@code parse} returns false,
@@ -81,7 +81,7 @@ public final class TcpOptionsCodec
      * @param length of the options area in bytes ({@link TcpHeader#optionsLength()}); only
      *               {@code [offset, offset + length)} is read.
      * @param out    receives the options; on a false return it holds what was parsed before the fault.
-     * @return true if the area is well formed; false if the segment must be dropped (checklist 61).
+     * @return true if the area is well formed; false if the segment must be dropped (behaviour 61).
      */
     public static boolean parse(final DirectBuffer buffer, final int offset, final int length, final TcpOptions out)
     {
@@ -160,7 +160,7 @@ public final class TcpOptionsCodec
                     break;
 
                 default:
-                    // unknown kind with a valid length: skipped (checklist 33)
+                    // unknown kind with a valid length: skipped (behaviour 33)
                     break;
             }
             i += optionLength;

@@ -13,11 +13,13 @@
  * incremental updates, and the pseudo-header sum DPDK TX offload wants.</li>
  * <li>{@link dev.wirespeed.engine.wire.TcpOptionsCodec} fills and writes
  * {@link dev.wirespeed.engine.wire.TcpOptions}, the holder shared with the TCP layer. Values are reported
- * raw: a window scale above 14 or an MSS of 0 is the TCP layer's to clamp (checklist 26, 27).</li>
+ * raw: a window scale above 14 or an MSS of 0 is the TCP layer's to clamp (behaviours 26, 27).</li>
  * <li>{@link dev.wirespeed.engine.wire.FrameParser} runs the whole receive-side validation and returns a drop
  * reason code to count; {@link dev.wirespeed.engine.wire.PacketBuilder} turns a segment into a frame.</li>
  * </ul>
- * The layer does not judge addresses (broadcast or multicast sources, checklist 55) or flag combinations
- * (checklist 62): it offers the helpers and the TCP layer applies the policy.
+ * The layer does not judge addresses (broadcast or multicast sources, behaviour 55) or flag combinations
+ * (behaviour 62): it offers the helpers and the TCP layer applies the policy.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 package dev.wirespeed.engine.wire;

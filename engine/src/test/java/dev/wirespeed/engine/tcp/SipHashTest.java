@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+/** SipHash-2-4 against the reference vectors; {@code checklistNN_} names follow docs/TCP-BEHAVIOUR.md. */
 class SipHashTest
 {
     private static final long K0 = 0x0706050403020100L;

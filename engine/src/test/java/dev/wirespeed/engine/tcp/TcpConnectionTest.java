@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Per-state tests in smoltcp's shape. Every test named {@code checklistNN_...} covers line NN of
- * /work/shared/TCP-CHECKLIST.md with exact reply segments and resulting state.
+ * Per-state tests in smoltcp's shape. Every test named {@code checklistNN_...} covers behaviour NN of
+ * docs/TCP-BEHAVIOUR.md with exact reply segments and resulting state.
  */
 class TcpConnectionTest extends TcpTestSupport
 {
@@ -412,7 +412,7 @@ class TcpConnectionTest extends TcpTestSupport
             advance(39 * MS);
             expectNothing();
             advance(1 * MS);
-            expect(out().ack(REMOTE_SEQ + 6));
+            expect(out().window(WINDOW - 5).ack(REMOTE_SEQ + 6));
             assertTrue(config.delayedAckNs < 500 * MS);
         }
 
@@ -434,7 +434,7 @@ class TcpConnectionTest extends TcpTestSupport
             expect(sack(out(), REMOTE_SEQ + 101, REMOTE_SEQ + 201));
             assertEquals("", app.data.toString());
             send(data(in(), "x".repeat(100)));
-            expect(out().ack(REMOTE_SEQ + 201));
+            expect(out().window(WINDOW - 200).ack(REMOTE_SEQ + 201));
             assertEquals(200, app.data.length());
             assertTrue(app.data.toString().startsWith("x".repeat(100) + "abc"));
         }
@@ -445,7 +445,7 @@ class TcpConnectionTest extends TcpTestSupport
             established();
             send(data(in(), "abcdefghij"));
             send(data(in(), "abcdefghij"));
-            expect(out().ack(REMOTE_SEQ + 11));
+            expect(out().window(WINDOW - 10).ack(REMOTE_SEQ + 11));
             assertEquals("abcdefghij", app.data.toString());
         }
 
@@ -711,6 +711,60 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist64_receiverSwsAvoidanceOpensTheWindowOnlyByAWorthwhileAmount()
+        {
+            established();
+            app.consume = false;
+            send(data(in(), 1000));
+            advance(200 * MS);
+            // the unread bytes keep the right edge where it was: the window shrinks by them
+            expect(out().window(WINDOW - 1000).ack(REMOTE_SEQ + 1001));
+            // the app reads them: the window could grow by 1000 bytes, less than one MSS (1460): no update
+            app.consume = true;
+            ep.resumeReading(id);
+            expectNothing();
+            assertEquals(1000, app.data.length());
+            // the next 1000 bytes are read at once: now the edge moves by 2000 ≥ one MSS, the whole buffer opens
+            send(data(in().seq(REMOTE_SEQ + 1001), 1000));
+            advance(200 * MS);
+            expect(out().ack(REMOTE_SEQ + 2001));
+            assertEquals(2000, app.data.length());
+        }
+
+        @Test
+        void checklist64_smallReadsFromAFullBufferAdvertiseNoSillyWindow()
+        {
+            established();
+            app.consume = false;
+            final int mss = 1460;
+            int seq = REMOTE_SEQ + 1;
+            while (seq - (REMOTE_SEQ + 1) + mss <= WINDOW)
+            {
+                send(data(in().seq(seq), mss));
+                seq += mss;
+            }
+            send(data(in().seq(seq), WINDOW - (seq - (REMOTE_SEQ + 1))));
+            recv();
+            assertEquals(WINDOW, conn().unreadBytes());
+            // the application takes 100 bytes at a time: no window update for any of these
+            app.consume = true;
+            for (int i = 1; i <= 5; i++)
+            {
+                app.budget = 100;
+                ep.resumeReading(id);
+                assertEquals(WINDOW - 100 * i, conn().unreadBytes());
+                expectNothing();
+            }
+            // a zero-window probe gets our ACK: still window 0, 500 freed bytes are not worth offering
+            send(data(in().seq(REMOTE_SEQ + 1 + WINDOW), 1));
+            expect(out().window(0).ack(REMOTE_SEQ + 1 + WINDOW));
+            // once a full MSS is free, the window opens (by everything free)
+            app.budget = 1000;
+            ep.resumeReading(id);
+            expect(out().window(1500).ack(REMOTE_SEQ + 1 + WINDOW));
+        }
+
+        @Test
         void checklist24_invalidUrgentPointerKeepsStreamIntact()
         {
             established();
@@ -720,7 +774,7 @@ class TcpConnectionTest extends TcpTestSupport
             send(data(in().seq(REMOTE_SEQ + 4), "def"));
             expectNothing();
             advance(40 * MS);
-            expect(out().ack(REMOTE_SEQ + 7));
+            expect(out().window(WINDOW - 6).ack(REMOTE_SEQ + 7));
             assertEquals("abcdef", app.data.toString());
             assertEquals(1, ep.counters().get(TcpCounters.DROP_URGENT_INVALID));
         }
@@ -760,7 +814,7 @@ class TcpConnectionTest extends TcpTestSupport
             assertState(TcpState.FIN_WAIT_2);
             send(data(in().ack(LOCAL_SEQ + 2), "xyz"));
             advance(40 * MS);
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
+            expect(out().window(WINDOW - 3).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
             assertEquals("xyz", app.data.toString());
         }
 
@@ -773,7 +827,7 @@ class TcpConnectionTest extends TcpTestSupport
             assertEquals("", app.data.toString());
             assertEquals(REMOTE_SEQ + 8, conn().rcvNxt());
             write("abc");
-            expect(data(out().flags(ACK | PSH).ack(REMOTE_SEQ + 8), "abc"));
+            expect(data(out().window(WINDOW - 7).flags(ACK | PSH).ack(REMOTE_SEQ + 8), "abc"));
         }
 
         @Test
@@ -1042,7 +1096,7 @@ class TcpConnectionTest extends TcpTestSupport
             expect(ts(data(out().flags(ACK | PSH), "a"), 7, 101));
             send(ts(data(in().ack(LOCAL_SEQ + 2), "b"), 102, 7));
             advance(40 * MS);
-            expect(ts(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2), 47, 102));
+            expect(ts(out().window(WINDOW - 1).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2), 47, 102));
             ep.abort(id);
             expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2).flags(RST | ACK).window(0));
         }
@@ -1150,7 +1204,7 @@ class TcpConnectionTest extends TcpTestSupport
             expectNothing();
             assertState(TcpState.FIN_WAIT_2);
             send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
             assertEvents("peerClosed", "closed");
         }
@@ -1160,11 +1214,11 @@ class TcpConnectionTest extends TcpTestSupport
         {
             established();
             send(in().flags(FIN | ACK));
-            expect(out().ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).ack(REMOTE_SEQ + 2));
             assertState(TcpState.CLOSE_WAIT);
             assertEvents("peerClosed");
             ep.close(id);
-            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).flags(FIN | ACK).ack(REMOTE_SEQ + 2));
             assertState(TcpState.LAST_ACK);
             send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
             expectNothing();
@@ -1180,9 +1234,9 @@ class TcpConnectionTest extends TcpTestSupport
             advanceTo(199 * MS);
             expectNothing();
             advanceTo(200 * MS);
-            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).flags(FIN | ACK).ack(REMOTE_SEQ + 2));
             advanceTo(600 * MS);
-            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).flags(FIN | ACK).ack(REMOTE_SEQ + 2));
             send(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2));
             expectNothing();
             assertEquals(0, ep.connectionCount());
@@ -1194,9 +1248,9 @@ class TcpConnectionTest extends TcpTestSupport
             established();
             send(data(in(), "abc"));
             ep.close(id);
-            expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 4));
+            expect(out().window(WINDOW - 3).flags(FIN | ACK).ack(REMOTE_SEQ + 4));
             send(data(in().ack(LOCAL_SEQ + 2), "abc"));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
+            expect(out().window(WINDOW - 3).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4));
             assertState(TcpState.FIN_WAIT_1);
             send(data(in().seq(REMOTE_SEQ + 4).ack(LOCAL_SEQ + 2), "new"));
             expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 4).flags(RST | ACK).window(0));
@@ -1217,7 +1271,7 @@ class TcpConnectionTest extends TcpTestSupport
         {
             finWait1();
             send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
         }
 
@@ -1251,7 +1305,7 @@ class TcpConnectionTest extends TcpTestSupport
         {
             finWait2();
             send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
         }
 
@@ -1263,7 +1317,7 @@ class TcpConnectionTest extends TcpTestSupport
             expect(out());
             assertState(TcpState.ESTABLISHED);
             send(data(in(), "abc"));
-            expect(out().ack(REMOTE_SEQ + 8));
+            expect(out().window(WINDOW - 7).ack(REMOTE_SEQ + 8));
             assertState(TcpState.CLOSE_WAIT);
             assertEquals("abcdef", app.data.toString());
             assertEvents("peerClosed");
@@ -1275,7 +1329,7 @@ class TcpConnectionTest extends TcpTestSupport
             timeWait();
             advanceTo(30 * SEC);
             send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             advanceTo(89 * SEC);
             expectNothing();
             assertState(TcpState.TIME_WAIT);
@@ -1292,7 +1346,7 @@ class TcpConnectionTest extends TcpTestSupport
             assertNull(conn(), "TIME-WAIT is a compact record, the TCB is back in the pool");
             assertEquals(1, ep.timeWaitRecords());
             send(data(in().seq(REMOTE_SEQ + 2).ack(LOCAL_SEQ + 2), "late"));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
         }
 
@@ -1301,7 +1355,7 @@ class TcpConnectionTest extends TcpTestSupport
         {
             timeWait();
             send(data(in().seq(REMOTE_SEQ + 500_000).ack(LOCAL_SEQ + 2), "x"));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
         }
 
         @Test
@@ -1365,7 +1419,7 @@ class TcpConnectionTest extends TcpTestSupport
         {
             timeWait();
             send(syn().seq(REMOTE_SEQ - 5));
-            expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+            expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
             assertState(TcpState.TIME_WAIT);
         }
 
@@ -1514,8 +1568,10 @@ class TcpConnectionTest extends TcpTestSupport
             final TcpState st = state();
             final int rn = conn().rcvNxt();
             final int sn = conn().sndNxt();
+            // CLOSE-WAIT, CLOSING and LAST-ACK have taken the peer's FIN
+            final int wnd = which >= 3 ? WINDOW_AFTER_FIN : WINDOW;
             send(in().seq(rn + 1).flags(RST).ack(0));
-            expect(out().seq(sn).ack(rn));
+            expect(out().window(wnd).seq(sn).ack(rn));
             assertEquals(st, state());
             send(in().seq(rn + 300_000).flags(RST).ack(0));
             expectNothing();
@@ -1536,8 +1592,9 @@ class TcpConnectionTest extends TcpTestSupport
             final TcpState st = state();
             final int rn = conn().rcvNxt();
             final int sn = conn().sndNxt();
+            final int wnd = which >= 3 ? WINDOW_AFTER_FIN : WINDOW;
             send(syn().seq(rn + 3));
-            expect(out().seq(sn).ack(rn));
+            expect(out().window(wnd).seq(sn).ack(rn));
             assertEquals(st, state());
         }
         setUp(c -> { });

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Random segments (any flags, sequence numbers near and far from the connection's, odd options, payloads) thrown
  * at an endpoint with a listener, live connections and timers: nothing throws, every emitted segment is well
- * formed, and the tables stay consistent (checklist 62: a defined response to every flag combination).
+ * formed, and the tables stay consistent (behaviour 62: a defined response to every flag combination).
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 class TcpFuzzTest extends TcpTestSupport
 {

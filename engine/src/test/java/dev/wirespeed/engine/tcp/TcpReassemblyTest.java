@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Receive-side reassembly over many seeds: a stream cut into random overlapping pieces, delivered in random order
  * with duplicates, rounds repeated (as retransmissions would) until complete. The application must see exactly
- * the original bytes, once, in order (checklist 13, 14, 15, 38).
+ * the original bytes, once, in order (behaviours 13, 14, 15, 38).
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 class TcpReassemblyTest extends TcpTestSupport
 {

@@ -50,7 +50,7 @@ class TcpShutdownTest extends TcpTestSupport
         assertState(TcpState.FIN_WAIT_1);
         assertEquals(0, ep.closeAll(), "a closing connection is not closed twice");
         send(in().ack(LOCAL_SEQ + 2).flags(FIN | ACK));
-        expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+        expect(out().window(WINDOW_AFTER_FIN).seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
         assertState(TcpState.TIME_WAIT);
         assertEquals(1, ep.counters().connections(TcpState.TIME_WAIT));
         assertEquals(0, ep.liveConnectionCount());

@@ -27,6 +27,11 @@ abstract class TcpTestSupport
     static final int REMOTE_WIN = 65535;
     /** Our advertised window with 64 KiB rings: 65536 minus the 128-byte scaling slack. */
     static final int WINDOW = 65408;
+    /**
+     * Our window after the peer's FIN: the FIN takes one sequence number, and receiver SWS avoidance (behaviour 64)
+     * keeps the right edge where it was rather than move it by one byte.
+     */
+    static final int WINDOW_AFTER_FIN = WINDOW - 1;
     static final long MS = 1_000_000L;
     static final long SEC = 1_000_000_000L;
 
@@ -43,6 +48,8 @@ abstract class TcpTestSupport
         final List<String> events = new ArrayList<>();
         final StringBuilder data = new StringBuilder();
         boolean consume = true;
+        /** With {@link #consume}: at most this many more bytes are taken (negative: no limit). */
+        int budget = -1;
         long lastId = -1;
 
         public void onConnected(final long id)
@@ -63,10 +70,15 @@ abstract class TcpTestSupport
             {
                 return 0;
             }
-            final byte[] b = new byte[length];
+            final int n = budget < 0 ? length : Math.min(length, budget);
+            if (budget >= 0)
+            {
+                budget -= n;
+            }
+            final byte[] b = new byte[n];
             buffer.getBytes(offset, b);
             data.append(new String(b, StandardCharsets.ISO_8859_1));
-            return length;
+            return n;
         }
 
         public void onWritable(final long id)
@@ -108,6 +120,7 @@ abstract class TcpTestSupport
         app.events.clear();
         app.data.setLength(0);
         app.consume = true;
+        app.budget = -1;
         id = -1;
     }
 
@@ -408,7 +421,7 @@ abstract class TcpTestSupport
     {
         established();
         send(in().flags(FIN | ACK));
-        expect(out().ack(REMOTE_SEQ + 2));
+        expect(out().ack(REMOTE_SEQ + 2).window(WINDOW_AFTER_FIN));
         assertState(TcpState.CLOSE_WAIT);
         app.events.clear();
     }
@@ -417,7 +430,7 @@ abstract class TcpTestSupport
     {
         closeWait();
         ep.close(id);
-        expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2));
+        expect(out().flags(FIN | ACK).ack(REMOTE_SEQ + 2).window(WINDOW_AFTER_FIN));
         assertState(TcpState.LAST_ACK);
     }
 
@@ -425,7 +438,7 @@ abstract class TcpTestSupport
     {
         finWait1();
         send(in().flags(FIN | ACK));
-        expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+        expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2).window(WINDOW_AFTER_FIN));
         assertState(TcpState.CLOSING);
     }
 
@@ -433,7 +446,7 @@ abstract class TcpTestSupport
     {
         finWait2();
         send(in().flags(FIN | ACK).ack(LOCAL_SEQ + 2));
-        expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2));
+        expect(out().seq(LOCAL_SEQ + 2).ack(REMOTE_SEQ + 2).window(WINDOW_AFTER_FIN));
         assertState(TcpState.TIME_WAIT);
         app.events.clear();
     }

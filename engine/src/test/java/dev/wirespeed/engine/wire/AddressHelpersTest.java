@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** MAC and IPv4 address text, broadcast and multicast tests (the latter feed checklist line 55 in the TCP layer). */
+/**
+ * MAC and IPv4 address text, broadcast and multicast tests (the latter feed behaviour 55 in the TCP layer).
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
+ */
 class AddressHelpersTest
 {
     @Test

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TCP-CHECKLIST "Malformed input: always drop, count, never crash, never read out of bounds" (lines 59-63),
- * and the option lines 25-33 as far as parsing goes. Each test is named after its checklist line.
+ * docs/TCP-BEHAVIOUR.md "Malformed input: drop, count, never crash, never read out of bounds" (behaviours 59-63),
+ * and the option behaviours 25-33 as far as parsing goes. Each test {@code checklistNN_...} is named after its
+ * behaviour number there.
  * Every malformed frame is also parsed at an offset inside sentinel bytes ({@link WireTestSupport#parseEverywhere}).
  */
 class MalformedInputTest

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Write then parse gives back what was written; any well-formed option list that fits in 40 bytes parses
  * as a simple model says; arbitrary bytes never throw and never read outside the options area.
+ * <p>
+ * Behaviour numbers refer to the numbered list in docs/TCP-BEHAVIOUR.md.
  */
 class TcpOptionsCodecProperties
 {
@@ -182,7 +184,7 @@ class TcpOptionsCodecProperties
                     b.putInt(p + 6, model.tsEcr, java.nio.ByteOrder.BIG_ENDIAN);
                     p += 10;
                     break;
-                case 6: // unknown kind, valid length: skipped (checklist 33)
+                case 6: // unknown kind, valid length: skipped (behaviour 33)
                 {
                     final int len = 2 + random.nextInt(9);
                     if (p + len > 40)
@@ -204,7 +206,7 @@ class TcpOptionsCodecProperties
                     p += len;
                     break;
                 }
-                default: // a known kind with a wrong but structurally valid length: ignored (checklist 61)
+                default: // a known kind with a wrong but structurally valid length: ignored (behaviour 61)
                 {
                     final int[] known = {2, 3, 4, 5, 8};
                     final int[] right = {4, 3, 2, 10, 10};
