@@ -31,7 +31,7 @@ final class ConnectionTable
         return (localPort << 16) | (remotePort & 0xffff);
     }
 
-    private static int hash(final long ip, final int ports)
+    static int hash(final long ip, final int ports)
     {
         long h = ip * 0x9e3779b97f4a7c15L ^ (ports * 0xc2b2ae3d27d4eb4fL);
         h ^= h >>> 29;

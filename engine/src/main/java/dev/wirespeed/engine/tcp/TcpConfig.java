@@ -58,12 +58,21 @@ public final class TcpConfig
     /** Challenge ACKs per second per endpoint (RFC 5961 §7). */
     public int challengeAckPerSecond = 1000;
 
-    /** Send and receive ring sizes in bytes (powers of two). */
+    /** Send and receive ring sizes in bytes (powers of two): the most one connection queues or holds unread. */
     public int sendBufferSize = 64 * 1024;
     public int receiveBufferSize = 64 * 1024;
+    /**
+     * Buffer-memory budget per endpoint (shard), in bytes: every connection's queued and unread bytes live in
+     * chunks of {@link #bufferChunkSize} from one pool of at most this much. When it is used up, receive windows
+     * shrink (to zero), writes are accepted only partly and new SYNs get cookies or are refused, all counted.
+     */
+    public long bufferBudgetBytes = 256L << 20;
+    /** Bytes per buffer chunk (a power of two, at most the ring sizes): an idle connection holds none. */
+    public int bufferChunkSize = 4096;
     /** Capacity of the queue of stateless replies (RSTs, cookie SYN-ACKs) between two dispatches. */
     public int replyQueueCapacity = 1024;
-    /** Connections (any state, TIME-WAIT included) per endpoint; past it SYNs get cookies or are dropped. */
+    /** Connection budget: connections (any state, TIME-WAIT included) per endpoint; past it SYNs get cookies or
+     * are dropped, a cookie's ACK is refused, and connect fails, all counted. */
     public int maxConnections = 1 << 20;
     /** Out-of-order intervals kept per connection. */
     public int maxOutOfOrderIntervals = 8;

@@ -25,6 +25,9 @@ import static dev.wirespeed.engine.tcp.TcpSegment.SYN;
  * Receive side: a byte ring indexed by sequence number holding unread in-order bytes [readSeq, RCV.NXT) and
  * out-of-order bytes in up to {@code maxOutOfOrderIntervals} [start, end) intervals beyond RCV.NXT; each byte is
  * copied once into the ring at its sequence position (or delivered straight from the segment when nothing is queued).
+ * Both rings are {@link ChunkRing}s borrowed from the endpoint's {@link ChunkPool} only while they hold bytes: an
+ * idle connection holds no buffer. When the pool's budget is used up, a write is accepted only partly and the
+ * receive window shrinks (flow control, counted), never an error.
  * <p>
  * Not thread safe.
  * <p>
@@ -92,36 +95,17 @@ final class TcpConnection
     boolean readBlocked;
     boolean inputShutdown;
 
-    // ---- rings
-    /** Send and receive rings, borrowed from the endpoint's pool while the connection can carry data. */
-    static final class Rings
-    {
-        final byte[] send;
-        final UnsafeBuffer sendBuffer;
-        final byte[] recv;
-        final UnsafeBuffer recvBuffer;
-
-        Rings(final int sendBytes, final int recvBytes)
-        {
-            send = new byte[sendBytes];
-            sendBuffer = new UnsafeBuffer(send);
-            recv = new byte[recvBytes];
-            recvBuffer = new UnsafeBuffer(recv);
-        }
-    }
-
-    Rings rings;
-    byte[] sendArray;
-    UnsafeBuffer sendBuffer;
+    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
+    final ChunkPool pool;
+    ChunkRing sendRing;
     final int sendMask;
     final int sendCap;
-    /** The first {@code sendMirror} bytes of the ring are mirrored after its end: a segment never wraps. */
-    final int sendMirror;
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
-    byte[] recvArray;
-    UnsafeBuffer recvBuffer;
+    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
+    boolean budgetWaiting;
+    ChunkRing recvRing;
     final int recvCap;
     final int recvMask;
     final int recvUsable;
@@ -190,13 +174,13 @@ final class TcpConnection
         this.config = endpoint.config;
         this.counters = endpoint.counters;
         this.slot = slot;
+        this.pool = endpoint.pool;
         this.cc = config.congestionControl.get();
         this.rtt = new RttEstimator(config);
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
         this.recvCap = recvCap;
-        sendMirror = Math.min(sendCap, Math.max(config.mss(), 64));
         sendMask = sendCap - 1;
         recvMask = recvCap - 1;
         // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
@@ -205,30 +189,39 @@ final class TcpConnection
 
     // =================================================================================================== accessors
 
-    Rings newRings()
+    /** Give every chunk back (TIME-WAIT, close, abort, release): a connection without bytes holds no buffer. */
+    void releaseBuffers()
     {
-        return new Rings(sendCap + sendMirror, recvCap);
+        releaseSendRing();
+        releaseRecvRing();
     }
 
-    void attach(final Rings r)
+    private void releaseSendRing()
     {
-        rings = r;
-        sendArray = r.send;
-        sendBuffer = r.sendBuffer;
-        recvArray = r.recv;
-        recvBuffer = r.recvBuffer;
+        final ChunkRing r = sendRing;
+        if (r != null)
+        {
+            sendRing = null;
+            r.releaseAll(pool);
+            pool.returnRing(r);
+        }
     }
 
-    /** Give the rings back (TIME-WAIT or release): a TIME-WAIT TCB keeps no buffers. */
-    Rings detach()
+    private void releaseRecvRing()
     {
-        final Rings r = rings;
-        rings = null;
-        sendArray = null;
-        sendBuffer = null;
-        recvArray = null;
-        recvBuffer = null;
-        return r;
+        final ChunkRing r = recvRing;
+        if (r != null)
+        {
+            recvRing = null;
+            r.releaseAll(pool);
+            pool.returnRing(r);
+        }
+    }
+
+    /** Chunks held now (send and receive): 0 for an idle connection. */
+    int chunksHeld()
+    {
+        return (sendRing == null ? 0 : sendRing.held()) + (recvRing == null ? 0 : recvRing.held());
     }
 
     int recvUsable()
@@ -399,6 +392,8 @@ final class TcpConnection
         readBlocked = inputShutdown = false;
         sendBase = sendBytes = 0;
         writeBlocked = false;
+        budgetWaiting = false;
+        releaseBuffers();
         ooo.clear();
         oooLastLeft = oooLastRight = 0;
         peerFinPending = false;
@@ -477,7 +472,7 @@ final class TcpConnection
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         // the window of a SYN is never scaled (RFC 7323 §2.2)
         sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
@@ -519,7 +514,7 @@ final class TcpConnection
         sackOk = sack && tsOk && config.sackEnabled;
         tsRecent = ack.options.tsVal;
         tsRecentNs = tsNowNs;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
@@ -615,7 +610,7 @@ final class TcpConnection
         rcvNxt = seg.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        rcvAdvRight = rcvNxt + Math.min(65535, recvUsable);
+        rcvAdvRight = rcvNxt + synWindow();
         lastRecvNs = nowNs;
         if (ackAcceptable)
         {
@@ -974,6 +969,10 @@ final class TcpConnection
         final int dataAcked = Math.min(acked, sendBytes);
         sendBytes -= dataAcked;
         sendBase += dataAcked;
+        if (dataAcked > 0)
+        {
+            releaseAcked(sendBase - dataAcked);
+        }
         final int flightBefore = sndNxt - sndUna;
         sndUna = ack;
         if (lt(sendCursor, sndUna))
@@ -1145,7 +1144,7 @@ final class TcpConnection
         // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (behaviours 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
-        final int ringRight = readSeq + recvArray.length;
+        final int ringRight = readSeq + recvCap;
         final int room = (lt(ringRight, rcvAdvRight) ? ringRight : rcvAdvRight) - seq;
         if (len > room)
         {
@@ -1227,27 +1226,47 @@ final class TcpConnection
         if (inputShutdown)
         {
             // input side shut down: bytes acknowledged and discarded (behaviour 39)
+            final int before = readSeq;
             rcvNxt += len;
             absorbOutOfOrder();
             readSeq = rcvNxt;
+            releaseRead(before);
             return;
         }
-        if (readSeq == rcvNxt && ooo.isEmpty() && !readBlocked)
+        if (readSeq == rcvNxt && !readBlocked)
         {
-            // fast path: nothing queued, deliver straight from the segment (zero copy)
+            // fast path: nothing unread in order, deliver straight from the segment (zero copy, no buffer needed;
+            // out-of-order bytes beyond may wait in the ring)
             rcvNxt += len;
             final int consumed = deliver(seg.payload, off, len);
             readSeq += consumed;
             if (consumed < len)
             {
-                copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
+                final int stored = copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
+                // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
+                rcvNxt -= len - consumed - stored;
                 readBlocked = true;
+                if (consumed + stored < len)
+                {
+                    return;
+                }
+            }
+            if (!ooo.isEmpty() && state != TcpState.CLOSED)
+            {
+                absorbOutOfOrder();
+                if (!readBlocked)
+                {
+                    deliverFromRing();
+                }
             }
             return;
         }
-        copyIntoRecvRing(seg.payload, off, seq, len);
-        rcvNxt += len;
-        absorbOutOfOrder();
+        final int stored = copyIntoRecvRing(seg.payload, off, seq, len);
+        rcvNxt += stored;
+        if (stored == len)
+        {
+            absorbOutOfOrder();
+        }
         deliverFromRing();
     }
 
@@ -1266,24 +1285,74 @@ final class TcpConnection
             counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
         }
+        int stored = len;
         if (!inputShutdown)
         {
-            copyIntoRecvRing(seg.payload, off, seq, len);
+            stored = copyIntoRecvRing(seg.payload, off, seq, len);
+            if (stored == 0)
+            {
+                return;
+            }
         }
-        ooo.add(l, r);
+        ooo.add(l, l + stored);
         oooLastLeft = seq;
-        oooLastRight = seq + len;
+        oooLastRight = seq + stored;
     }
 
-    private void copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
+    /**
+     * Store received bytes at their sequence position. Returns how many from the start found buffer memory:
+     * fewer than {@code len} when the endpoint's budget is used up (the rest is dropped and counted; the peer
+     * retransmits it, so this is flow control).
+     */
+    private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        final int cap = recvCap;
-        final int idx = seq & recvMask;
-        final int first = Math.min(len, cap - idx);
-        src.getBytes(off, recvArray, idx, first);
-        if (first < len)
+        if (recvRing == null)
         {
-            src.getBytes(off + first, recvArray, 0, len - first);
+            recvRing = pool.takeRing();
+        }
+        final int n = recvRing.ensure(pool, recvMask, seq, len);
+        recvRing.put(pool, recvMask, seq, src, off, n);
+        if (n < len)
+        {
+            counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
+            ackNow = true;
+        }
+        if (recvRing.held() == 0)
+        {
+            releaseRecvRing();
+        }
+        return n;
+    }
+
+    /** Bytes from {@code from} up to readSeq were read or discarded: give back the chunks nothing else uses. */
+    private void releaseRead(final int from)
+    {
+        final ChunkRing r = recvRing;
+        if (r == null || from == readSeq)
+        {
+            return;
+        }
+        final int liveEnd = ooo.isEmpty() || lt(ooo.highestRight(), rcvNxt) ? rcvNxt : ooo.highestRight();
+        final int liveLen = liveEnd - readSeq;
+        r.releaseConsumed(pool, recvMask, from, readSeq, liveLen);
+        if (r.held() == 0)
+        {
+            releaseRecvRing();
+        }
+    }
+
+    /** Bytes from {@code from} up to sendBase were acknowledged: give back the chunks nothing else uses. */
+    private void releaseAcked(final int from)
+    {
+        final ChunkRing r = sendRing;
+        if (r == null)
+        {
+            return;
+        }
+        r.releaseConsumed(pool, sendMask, from, sendBase, sendBytes);
+        if (r.held() == 0)
+        {
+            releaseSendRing();
         }
     }
 
@@ -1297,18 +1366,21 @@ final class TcpConnection
     void deliverFromRing()
     {
         readBlocked = false;
+        final int before = readSeq;
         while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
         {
-            final int idx = readSeq & recvMask;
-            final int chunk = Math.min(rcvDataEnd() - readSeq, recvCap - idx);
-            final int consumed = deliver(recvBuffer, idx, chunk);
+            final ChunkRing r = recvRing;
+            final int chunk = Math.min(rcvDataEnd() - readSeq, pool.chunkSize - (readSeq & pool.chunkMask));
+            final int consumed = deliver(r.bufferAt(pool, recvMask, readSeq), r.offsetAt(pool, recvMask, readSeq),
+                chunk);
             readSeq += consumed;
             if (consumed < chunk)
             {
                 readBlocked = true;
-                return;
+                break;
             }
         }
+        releaseRead(before);
     }
 
     private void scheduleAck(final long nowNs, final int len)
@@ -1371,6 +1443,23 @@ final class TcpConnection
         timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
         persistMode = false;
         leaveForTimeWait();
+        // the endpoint swaps the TCB for a compact TIME-WAIT record at its next dispatch (after our last ACK)
+        endpoint.markDirty(this);
+    }
+
+    /** The window field a TIME-WAIT record keeps for its ACKs: the edge we last advertised, never moved left. */
+    int timeWaitWindowField()
+    {
+        final int wnd = Math.max(rcvAdvRight - rcvNxt, 0);
+        return (int)Math.min(65535, ((long)wnd + (1L << rcvWscale) - 1) >> rcvWscale);
+    }
+
+    /** A compact TIME-WAIT record took over the tuple: this TCB is CLOSED, without events (the app had them). */
+    void handOverTimeWait()
+    {
+        moveTo(TcpState.CLOSED);
+        clearDeadlines();
+        releaseBuffers();
     }
 
     private void resetByPeer()
@@ -1435,12 +1524,14 @@ final class TcpConnection
         moveTo(TcpState.CLOSED);
         clearDeadlines();
         sendBytes = 0;
+        releaseSendRing();
         endpoint.connectionRemoved(this);
-        if (appVisible && event == RETIRE_ORDERLY && rings != null && unreadBytes() > 0)
+        if (appVisible && event == RETIRE_ORDERLY && unreadBytes() > 0)
         {
             closeAfterRead = true;
             return;
         }
+        releaseRecvRing();
         if (appVisible)
         {
             appVisible = false;
@@ -1456,7 +1547,7 @@ final class TcpConnection
             closeAfterRead = true;
             return;
         }
-        endpoint.returnRings(detach());
+        releaseBuffers();
         if (appVisible)
         {
             appVisible = false;
@@ -1471,6 +1562,7 @@ final class TcpConnection
         if (state == TcpState.TIME_WAIT)
         {
             leaveForTimeWait();
+            endpoint.markDirty(this);
             return;
         }
         appVisible = false;
@@ -1514,7 +1606,9 @@ final class TcpConnection
     void shutdownInput()
     {
         inputShutdown = true;
+        final int before = readSeq;
         readSeq = rcvDataEnd();
+        releaseRead(before);
         endpoint.markDirty(this);
     }
 
@@ -1592,41 +1686,66 @@ final class TcpConnection
         keepAlive = on;
     }
 
-    /** Free room in the send buffer: what a write would accept now. */
+    /**
+     * Free room in the send buffer: what a write would accept now (the ring's free bytes, less what the buffer
+     * budget cannot back with chunks).
+     */
     int sendRoom()
     {
-        return sendCap - sendBytes;
+        final int free = sendCap - sendBytes;
+        final int end = sendBase + sendBytes;
+        final int inChunk = sendBytes == 0 || (end & pool.chunkMask) == 0 ? 0 : pool.chunkSize - (end & pool.chunkMask);
+        final long budget = inChunk + ((long)pool.available() << pool.chunkShift);
+        return (int)Math.min(free, budget);
     }
 
     private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
     {
-        final int cap = sendCap;
-        final int n = Math.min(len, cap - sendBytes);
+        int n = Math.min(len, sendCap - sendBytes);
         if (n > 0)
         {
-            final int idx = (sendBase + sendBytes) & sendMask;
-            final int first = Math.min(n, cap - idx);
-            src.getBytes(off, sendArray, idx, first);
-            mirror(idx, first);
-            if (first < n)
+            if (sendRing == null)
             {
-                src.getBytes(off + first, sendArray, 0, n - first);
-                mirror(0, n - first);
+                sendRing = pool.takeRing();
             }
+            final int pos = sendBase + sendBytes;
+            final int covered = sendRing.ensure(pool, sendMask, pos, n);
+            if (covered < n)
+            {
+                // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
+                counters.increment(WRITE_PARTIAL_BUDGET);
+                n = covered;
+                if (!budgetWaiting)
+                {
+                    budgetWaiting = true;
+                    endpoint.waitForBuffer(this);
+                }
+            }
+            sendRing.put(pool, sendMask, pos, src, off, n);
             sendBytes += n;
+            if (sendRing.held() == 0)
+            {
+                releaseSendRing();
+            }
         }
         if (n < len)
         {
             writeBlocked = true;
         }
-        return n;
+        return Math.max(n, 0);
     }
 
-    private void mirror(final int idx, final int count)
+    /** Buffer chunks came back after a write was cut short by the budget: the application may write again. */
+    void bufferAvailable()
     {
-        if (idx < sendMirror)
+        if (budgetWaiting)
         {
-            System.arraycopy(sendArray, idx, sendArray, sendCap + idx, Math.min(count, sendMirror - idx));
+            budgetWaiting = false;
+            if (writeBlocked)
+            {
+                writeBlocked = false;
+                endpoint.connectionWritable(this);
+            }
         }
     }
 
@@ -1852,7 +1971,7 @@ final class TcpConnection
                     synPending = false;
                     header(s, iss, SYN);
                     s.ack = 0;
-                    s.window = Math.min(65535, recvUsable);
+                    s.window = synWindow();
                     synOptions(s, nowNs, true);
                     sendCursor = iss + 1;
                     sndNxt = iss + 1;
@@ -1867,7 +1986,7 @@ final class TcpConnection
                     ackNow = false;
                     header(s, iss, SYN | ACK);
                     s.ack = rcvNxt;
-                    s.window = Math.min(65535, recvUsable);
+                    s.window = synWindow();
                     rcvAdvRight = rcvNxt + s.window;
                     synOptions(s, nowNs, false);
                     sendCursor = iss + 1;
@@ -2042,14 +2161,46 @@ final class TcpConnection
     /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
     boolean windowWorthUpdating()
     {
-        final int free = recvUsable - (rcvDataEnd() - readSeq);
+        final int free = freeReceiveSpace(false);
         return free - Math.max(rcvAdvRight - rcvNxt, 0) >= swsThreshold();
+    }
+
+    /** The (unscaled) window of our SYN or SYN-ACK: the ring, or what the buffer budget allows (RFC 7323 §2.2). */
+    private int synWindow()
+    {
+        return Math.min(65535, freeReceiveSpace(false));
+    }
+
+    /**
+     * Receive-buffer room we can offer: the ring's free bytes, less what the endpoint's buffer budget cannot back
+     * with chunks (out of buffer memory is flow control: the window shrinks, down to zero, counted when advertised).
+     */
+    private int freeReceiveSpace(final boolean advertising)
+    {
+        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
+        final long budget = (long)pool.available() << pool.chunkShift;
+        if (budget < free)
+        {
+            if (advertising)
+            {
+                counters.increment(WINDOW_BUDGET_LIMITED);
+            }
+            // a connection whose application keeps up needs no chunk (bytes go straight from the segment to the
+            // app), so it keeps one MSS of window; else two endpoints whose budgets are full of queued sends would
+            // both advertise zero and never drain each other's queues
+            if (readSeq == rcvDataEnd() && ooo.isEmpty())
+            {
+                return (int)Math.min(free, Math.max(budget, config.mss()));
+            }
+            return (int)budget;
+        }
+        return free;
     }
 
     private int windowField()
     {
         // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17)
-        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
+        final int free = freeReceiveSpace(true);
         final int shift = rcvWscale;
         final int current = rcvAdvRight - rcvNxt;
         // receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): keep the current right edge unless the buffer
@@ -2210,8 +2361,21 @@ final class TcpConnection
         ackFields(s, nowNs);
         if (len > 0)
         {
-            s.payload = sendBuffer;
-            s.payloadOffset = seq & sendMask;
+            final ChunkRing r = sendRing;
+            final int pos = seq;
+            if ((pos & pool.chunkMask) + len <= pool.chunkSize)
+            {
+                s.payload = r.bufferAt(pool, sendMask, pos);
+                s.payloadOffset = r.offsetAt(pool, sendMask, pos);
+            }
+            else
+            {
+                // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
+                final UnsafeBuffer scratch = endpoint.segmentScratch;
+                r.get(pool, sendMask, pos, scratch, 0, len);
+                s.payload = scratch;
+                s.payloadOffset = 0;
+            }
             s.payloadLength = len;
         }
         lastSendNs = nowNs;

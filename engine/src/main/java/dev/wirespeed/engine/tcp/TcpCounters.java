@@ -46,7 +46,16 @@ public final class TcpCounters
     public static final int CONNECTIONS_RESET = 37;
     public static final int CONNECTIONS_TIMED_OUT = 38;
     public static final int DROP_URGENT_INVALID = 39;
-    public static final int COUNT = 40;
+    /** Received bytes dropped because the buffer budget had no chunk for them (the peer sends them again). */
+    public static final int DROP_BUFFER_BUDGET_BYTES = 40;
+    /** Writes accepted only partly because the buffer budget was used up. */
+    public static final int WRITE_PARTIAL_BUDGET = 41;
+    /** Window advertisements made smaller (down to zero) by the buffer budget. */
+    public static final int WINDOW_BUDGET_LIMITED = 42;
+    /** SYNs that met a used-up connection or buffer budget: answered with a cookie or refused (then counted in
+     * drop.backlogFull). */
+    public static final int SYN_OVER_BUDGET = 43;
+    public static final int COUNT = 44;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -57,7 +66,8 @@ public final class TcpCounters
         "drop.synInWindow", "drop.dataAfterFin", "drop.connectionTableFull", "drop.halfOpenTimeout",
         "synCookiesSent", "synCookiesAccepted", "challengeAcks", "retransmits", "fastRetransmits", "rtoExpiries",
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
-        "connectionsTimedOut", "urgentPointerInvalid",
+        "connectionsTimedOut", "urgentPointerInvalid", "drop.bufferBudgetBytes", "budget.writePartial",
+        "budget.windowLimited", "budget.synOverBudget",
     };
 
     final long[] values = new long[COUNT];
@@ -76,6 +86,11 @@ public final class TcpCounters
     void increment(final int counter)
     {
         values[counter]++;
+    }
+
+    void add(final int counter, final long delta)
+    {
+        values[counter] += delta;
     }
 
     /** Connections in a state now (a gauge; CLOSED is not counted: closed connections are gone or pooled). */

@@ -67,6 +67,8 @@ public final class TcpEndpoint
     final TcpSegment txSegment = new TcpSegment();
     private final TcpHandler handler;
     private final ConnectionTable table = new ConnectionTable(1024);
+    /** TIME-WAIT tuples as compact records; their TCBs are back in the pool. */
+    private final TimeWaitTable timeWait = new TimeWaitTable(1024);
     private final Int2ObjectHashMap<Listener> listeners = new Int2ObjectHashMap<>();
     private final DeadlineTimerWheel wheel;
     private final Long2LongHashMap timerToSlot = new Long2LongHashMap(-1);
@@ -82,8 +84,14 @@ public final class TcpEndpoint
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
-    private TcpConnection.Rings[] freeRings = new TcpConnection.Rings[64];
-    private int freeRingCount;
+    /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
+    final ChunkPool pool;
+    /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
+    final org.agrona.concurrent.UnsafeBuffer segmentScratch;
+    /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
+    private long[] bufferWaiters = new long[16];
+    private int bufferWaiterHead;
+    private int bufferWaiterCount;
     private int[] dirtySlots = new int[64];
     private int dirtyCount;
     private int halfOpenTotal;
@@ -166,6 +174,11 @@ public final class TcpEndpoint
         challengeLastNs = startNs;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
+        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        final int chunk = Math.min(Integer.highestOneBit(Math.max(64, config.bufferChunkSize)),
+            Math.min(sendCap, recvCap));
+        pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk);
+        segmentScratch = new org.agrona.concurrent.UnsafeBuffer(new byte[Math.max(65536, config.mss())]);
         replyCap = config.replyQueueCapacity;
         rLocalIp = new int[replyCap];
         rRemoteIp = new int[replyCap];
@@ -203,7 +216,6 @@ public final class TcpEndpoint
         {
             final TcpConnection c = newConnection();
             freeSlotPush(c.slot);
-            returnRings(c.newRings());
         }
     }
 
@@ -265,8 +277,9 @@ public final class TcpEndpoint
         for (int i = 0; i < num; i++)
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
-            // a tuple in TIME-WAIT (or any state) stays in the table and is skipped (behaviour 42)
-            if (table.get(localIp, port, remoteIp, remotePort) == null && listeners.get(port) == null &&
+            // a tuple in TIME-WAIT (or any state) is skipped (behaviour 42)
+            if (table.get(localIp, port, remoteIp, remotePort) == null &&
+                timeWait.find(localIp, port, remoteIp, remotePort) < 0 && listeners.get(port) == null &&
                 FlowHash.shardOf(localIp, port, remoteIp, remotePort, config.shardCount) == config.shardIndex)
             {
                 ephemeralCounter += i + 1;
@@ -289,7 +302,8 @@ public final class TcpEndpoint
         {
             return ERR_BAD_PORT;
         }
-        if (table.get(localIp, localPort, remoteIp, remotePort) != null)
+        if (table.get(localIp, localPort, remoteIp, remotePort) != null ||
+            timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0)
         {
             return ERR_ADDRESS_IN_USE;
         }
@@ -299,7 +313,7 @@ public final class TcpEndpoint
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
-        if (table.size() >= config.maxConnections)
+        if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
             return ERR_TOO_MANY_CONNECTIONS;
@@ -434,7 +448,8 @@ public final class TcpEndpoint
     /** Connections not yet CLOSED nor in TIME-WAIT: what a graceful shutdown waits for. */
     public int liveConnectionCount()
     {
-        return table.size() - (int)counters.connections(TcpState.TIME_WAIT);
+        // TIME-WAIT TCBs (kept while the app reads what is left) are in the table; compact records are not
+        return table.size() - ((int)counters.connections(TcpState.TIME_WAIT) - timeWait.size());
     }
 
     /** Offer again the bytes the application left unconsumed, and reopen the window. */
@@ -491,7 +506,8 @@ public final class TcpEndpoint
     public int sendRoom(final long id)
     {
         final TcpConnection c = connection(id);
-        return c == null ? (int)ERR_INVALID_ID : c.rings == null ? 0 : c.sendRoom();
+        return c == null ? (int)ERR_INVALID_ID :
+            c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT ? 0 : c.sendRoom();
     }
 
     /** Bytes written and not yet acknowledged by the peer, or {@link #ERR_INVALID_ID}. */
@@ -531,10 +547,16 @@ public final class TcpEndpoint
 
     // ============================================================================================== inspection
 
-    /** Connections in the table, in any state including TIME-WAIT. */
+    /** Connections in any state including TIME-WAIT (compact records too): what the connection budget counts. */
     public int connectionCount()
     {
-        return table.size();
+        return table.size() + timeWait.size();
+    }
+
+    /** TIME-WAIT tuples held as compact records. */
+    public int timeWaitRecords()
+    {
+        return timeWait.size();
     }
 
     public int halfOpenCount()
@@ -574,6 +596,10 @@ public final class TcpEndpoint
         {
             return c.state;
         }
+        if (timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0)
+        {
+            return TcpState.TIME_WAIT;
+        }
         return listener(localIp, localPort) != null ? TcpState.LISTEN : TcpState.CLOSED;
     }
 
@@ -585,7 +611,7 @@ public final class TcpEndpoint
     /** Earliest timer deadline of any connection (a scan: for simulations and tests, not the hot path). */
     public long nextDeadlineNs()
     {
-        long d = Long.MAX_VALUE;
+        long d = Math.min(Long.MAX_VALUE, timeWait.nextDeadlineNs());
         for (int i = 0; i < connectionSlots; i++)
         {
             final TcpConnection c = connections[i];
@@ -657,6 +683,15 @@ public final class TcpEndpoint
             }
             return;
         }
+        if (timeWait.size() > 0)
+        {
+            final int tw = timeWait.find(seg.localIp, seg.localPort, seg.remoteIp, seg.remotePort);
+            if (tw >= 0)
+            {
+                timeWaitSegment(nowNs, seg, tw);
+                return;
+            }
+        }
         final Listener l = listener(seg.localIp, seg.localPort);
         if (l != null)
         {
@@ -672,6 +707,15 @@ public final class TcpEndpoint
     public int poll(final long nowNs)
     {
         int fired = 0;
+        if (timeWait.nextDeadlineNs() <= nowNs)
+        {
+            final int expired = timeWait.expire(nowNs);
+            for (int i = 0; i < expired; i++)
+            {
+                counters.onStateChange(TcpState.TIME_WAIT, TcpState.CLOSED);
+            }
+            fired += expired;
+        }
         if (wheel.timerCount() == 0)
         {
             if (wheel.currentTickTime() <= nowNs)
@@ -703,6 +747,7 @@ public final class TcpEndpoint
     public int dispatch(final long nowNs, final SegmentEmitter out)
     {
         int emitted = 0;
+        wakeBufferWaiters();
         final CountingEmitter counting = countingEmitter;
         counting.delegate = out;
         counting.count = 0;
@@ -718,6 +763,15 @@ public final class TcpEndpoint
             c.dispatch(nowNs, counting);
             if (c.state == TcpState.CLOSED && !c.closeAfterRead)
             {
+                release(c);
+            }
+            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead)
+            {
+                // the last ACK is out: a compact record takes over the tuple and the TCB goes back to the pool
+                timeWait.add(c, nowNs);
+                table.remove(c);
+                c.handOverTimeWait();
+                counters.onStateChange(TcpState.CLOSED, TcpState.TIME_WAIT);
                 release(c);
             }
             else
@@ -814,10 +868,15 @@ public final class TcpEndpoint
     private void listenerSyn(final long nowNs, final TcpSegment seg, final Listener l, final int minIss,
         final boolean enforceMinIss)
     {
-        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54)
-        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog ||
-            table.size() >= config.maxConnections)
+        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54); a used-up
+        // connection or buffer budget sends SYNs to cookies too (or refuses them), counted
+        final boolean overBudget = connectionCount() >= config.maxConnections || pool.available() == 0;
+        if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog || overBudget)
         {
+            if (overBudget)
+            {
+                counters.increment(SYN_OVER_BUDGET);
+            }
             if (config.synCookiesEnabled)
             {
                 sendCookieSynAck(nowNs, seg);
@@ -967,7 +1026,7 @@ public final class TcpEndpoint
             peerShift = bits & 0xf;
             sack = (bits & 0x10) != 0;
         }
-        if (table.size() >= config.maxConnections)
+        if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
             return true;
@@ -986,6 +1045,145 @@ public final class TcpEndpoint
             updateTimer(c);
         }
         return true;
+    }
+
+    // ============================================================================================== TIME-WAIT
+
+    /**
+     * A segment for a compact TIME-WAIT record: RFC 9293 §3.10.7.4 in TIME-WAIT, RFC 6191 for a new SYN, RFC 1337
+     * for RSTs, RFC 7323 PAWS; the same policy as a TCB in TIME-WAIT (behaviours 41 to 43).
+     */
+    private void timeWaitSegment(final long nowNs, final TcpSegment seg, final int tw)
+    {
+        final int flags = seg.flags;
+        final TimeWaitTable t = timeWait;
+        final boolean tsOk = t.timestamps(tw);
+        final TcpOptions o = seg.options;
+        if ((flags & (SYN | ACK | RST)) == SYN)
+        {
+            // RFC 6191: a new SYN reopens the tuple only when its timestamp is newer, or without timestamps its
+            // ISN is above RCV.NXT (behaviour 43); otherwise → ACK
+            final boolean tsNewer = tsOk && o.timestampPresent && gt(o.tsVal, t.tsRecent(tw));
+            final boolean seqAbove = !(tsOk && o.timestampPresent) && gt(seg.seq, t.rcvNxt(tw));
+            final Listener l = listener(seg.localIp, seg.localPort);
+            if ((tsNewer || seqAbove) && l != null)
+            {
+                final int oldSndNxt = t.sndNxt(tw);
+                t.removeAt(tw);
+                counters.onStateChange(TcpState.TIME_WAIT, TcpState.CLOSED);
+                listenerSyn(nowNs, seg, l, oldSndNxt + 65536, true);
+                return;
+            }
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & (SYN | RST)) == SYN)
+        {
+            // RFC 5961 §4: any other SYN → challenge ACK (behaviour 47, 50)
+            counters.increment(DROP_SYN_IN_WINDOW);
+            if (takeChallengeAckToken(nowNs))
+            {
+                counters.increment(CHALLENGE_ACKS);
+                timeWaitAck(nowNs, seg, tw);
+            }
+            else
+            {
+                counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
+            }
+            return;
+        }
+        if (tsOk && !o.timestampPresent && (flags & RST) == 0)
+        {
+            counters.increment(DROP_MISSING_TIMESTAMP);
+            return;
+        }
+        if (tsOk && (flags & RST) == 0 && SeqNum.lt(o.tsVal, t.tsRecent(tw)) &&
+            t.tsRecentAgeNs(tw, nowNs) <= TcpConnection.PAWS_IDLE_NS)
+        {
+            counters.increment(DROP_PAWS);
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & RST) != 0)
+        {
+            // RFC 1337: TIME-WAIT ignores RSTs (behaviour 41)
+            counters.increment(DROP_TIME_WAIT_RST);
+            return;
+        }
+        final int seq = seg.seq;
+        final int rcvNxt = t.rcvNxt(tw);
+        final boolean fin = (flags & FIN) != 0;
+        final int segLen = seg.payloadLength + (fin ? 1 : 0);
+        final int rcvWnd = t.receiveWindow(tw);
+        final boolean acceptable;
+        if (segLen == 0)
+        {
+            acceptable = rcvWnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd);
+        }
+        else if (rcvWnd == 0)
+        {
+            acceptable = seq == rcvNxt;
+        }
+        else
+        {
+            acceptable = SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd) ||
+                SeqNum.inRange(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
+        }
+        if (!acceptable)
+        {
+            counters.increment(DROP_OUT_OF_WINDOW);
+            if (fin && seq + segLen == rcvNxt)
+            {
+                // a retransmitted FIN → ACK and restart 2MSL (behaviour 41)
+                t.restart(tw, nowNs + 2 * config.mslNs);
+            }
+            timeWaitAck(nowNs, seg, tw);
+            return;
+        }
+        if ((flags & ACK) == 0)
+        {
+            counters.increment(DROP_NO_ACK);
+            return;
+        }
+        if (tsOk && SeqNum.leq(seq, rcvNxt) && SeqNum.geq(o.tsVal, t.tsRecent(tw)))
+        {
+            // RFC 7323 §4.3: TS.Recent follows the segment at Last.ACK.sent
+            t.tsRecent(tw, o.tsVal, nowNs);
+        }
+        if (seg.payloadLength > 0 || fin)
+        {
+            // the peer already sent FIN: text ignored, a retransmitted FIN acknowledged and 2MSL restarted
+            if (fin)
+            {
+                t.restart(tw, nowNs + 2 * config.mslNs);
+            }
+            if (seg.payloadLength > 0)
+            {
+                counters.increment(DROP_DATA_AFTER_FIN);
+            }
+            timeWaitAck(nowNs, seg, tw);
+        }
+    }
+
+    /** ACK <SEQ=SND.NXT, ACK=RCV.NXT> from a TIME-WAIT record, through the reply queue. */
+    private void timeWaitAck(final long nowNs, final TcpSegment in, final int tw)
+    {
+        final int i = reserveReply(in);
+        if (i < 0)
+        {
+            return;
+        }
+        final TimeWaitTable t = timeWait;
+        rSeq[i] = t.sndNxt(tw);
+        rAck[i] = t.rcvNxt(tw);
+        rFlags[i] = ACK;
+        rWindow[i] = t.windowField(tw);
+        if (t.timestamps(tw))
+        {
+            rOpt[i] = OPT_TS;
+            rTsVal[i] = (int)(nowNs / 1_000_000L) + t.tsOffset(tw);
+            rTsEcr[i] = t.tsRecent(tw);
+        }
     }
 
     // =========================================================================================== stateless RSTs
@@ -1224,14 +1422,61 @@ public final class TcpEndpoint
         return c;
     }
 
-    /** Take back a connection's rings (TIME-WAIT keeps none). */
-    void returnRings(final TcpConnection.Rings r)
+    /** A write of {@code c} was cut short by the buffer budget: wake it when chunks come back. */
+    void waitForBuffer(final TcpConnection c)
     {
-        if (freeRingCount == freeRings.length)
+        if (bufferWaiterCount == bufferWaiters.length)
         {
-            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
+            final long[] grown = new long[bufferWaiters.length * 2];
+            for (int i = 0; i < bufferWaiterCount; i++)
+            {
+                grown[i] = bufferWaiters[(bufferWaiterHead + i) & (bufferWaiters.length - 1)];
+            }
+            bufferWaiters = grown;
+            bufferWaiterHead = 0;
         }
-        freeRings[freeRingCount++] = r;
+        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id;
+        bufferWaiterCount++;
+    }
+
+    /** O(woken): while chunks are free, wake the oldest writers the budget stopped. */
+    private void wakeBufferWaiters()
+    {
+        while (bufferWaiterCount > 0 && pool.available() > 0)
+        {
+            final long id = bufferWaiters[bufferWaiterHead];
+            bufferWaiterHead = (bufferWaiterHead + 1) & (bufferWaiters.length - 1);
+            bufferWaiterCount--;
+            final TcpConnection c = connection(id);
+            if (c != null)
+            {
+                c.bufferAvailable();
+            }
+        }
+    }
+
+    /** Buffer chunks lent to connections now. */
+    public int bufferChunksInUse()
+    {
+        return pool.inUse();
+    }
+
+    /** Buffer chunks created so far (they stay in the pool), at most the budget's. */
+    public int bufferChunksCreated()
+    {
+        return pool.created();
+    }
+
+    /** Bytes per buffer chunk. */
+    public int bufferChunkSize()
+    {
+        return pool.chunkSize;
+    }
+
+    /** Chunks the buffer budget allows in all. */
+    public int bufferChunksMax()
+    {
+        return pool.maxChunks();
     }
 
     private void freeSlotPush(final int slot)
@@ -1253,7 +1498,6 @@ public final class TcpEndpoint
         timerIds[slot] = -1;
         scheduledDeadlines[slot] = TcpConnection.NONE;
         c.reset(((long)generations[slot] << 32) | slot);
-        c.attach(freeRingCount > 0 ? freeRings[--freeRingCount] : c.newRings());
         return c;
     }
 
@@ -1267,10 +1511,7 @@ public final class TcpEndpoint
             timerIds[slot] = -1;
         }
         released[slot] = true;
-        if (c.rings != null)
-        {
-            returnRings(c.detach());
-        }
+        c.releaseBuffers();
         freeSlotPush(slot);
     }
 

@@ -144,7 +144,8 @@ class TcpAllocationTest
         assertEquals(1, client.connectionCount());
         assertEquals(0, server.connectionCount());
         assertEquals(1, serverClosed);
-        assertEquals(TcpState.TIME_WAIT, client.state(lastId));
+        assertEquals(1, client.counters().connections(TcpState.TIME_WAIT));
+        assertEquals(1, client.timeWaitRecords());
 
         for (int i = 0; i < 20_000; i++)
         {

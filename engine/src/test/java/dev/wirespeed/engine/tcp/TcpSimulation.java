@@ -306,6 +306,14 @@ final class TcpSimulation
             c.timestampsEnabled = r.chance(0.8);
             c.sackEnabled = r.chance(0.8);
             c.noDelay = r.chance(0.3);
+            // a quarter of the scenarios run on a small buffer budget (drawn from its own stream, so the other
+            // draws stay as they were): windows shrink, writes are accepted partly, bytes without a chunk drop
+            final SplitMix64 budget = new SplitMix64(c.seed ^ 0xb0d6e7L);
+            if (budget.chance(0.25))
+            {
+                c.bufferChunkSize = 1 << budget.range(10, 13);
+                c.bufferBudgetBytes = (long)c.bufferChunkSize * budget.range(4, 48);
+            }
             mtu = Math.max(mtu, c.mtu);
             configs[s] = c;
         }
@@ -335,9 +343,11 @@ final class TcpSimulation
     String describe()
     {
         return String.format("loss=%.3f dup=%.3f corrupt=%.3f delay=%.1f..%.1fms conns=%d mtu=%d/%d " +
-            "buf snd=%d/%d rcv=%d/%d ws=%s/%s ts=%s/%s sack=%s/%s", loss, duplicate, corrupt, delayMinNs / 1e6,
+            "buf snd=%d/%d rcv=%d/%d budget=%d/%d chunk=%d/%d ws=%s/%s ts=%s/%s sack=%s/%s", loss, duplicate, corrupt, delayMinNs / 1e6,
             delayMaxNs / 1e6, conns.size(), configs[0].mtu, configs[1].mtu, configs[0].sendBufferSize,
             configs[1].sendBufferSize, configs[0].receiveBufferSize, configs[1].receiveBufferSize,
+            configs[0].bufferBudgetBytes, configs[1].bufferBudgetBytes, configs[0].bufferChunkSize,
+            configs[1].bufferChunkSize,
             configs[0].windowScaleEnabled ? configs[0].windowScale : "off",
             configs[1].windowScaleEnabled ? configs[1].windowScale : "off",
             configs[0].timestampsEnabled, configs[1].timestampsEnabled, configs[0].sackEnabled,
@@ -1049,6 +1059,11 @@ final class TcpSimulation
                 fail(SIDE[side] + " leaks TCBs after the clock ran dry: connectionCount=" +
                     endpoints[side].connectionCount() + " halfOpenCount=" + endpoints[side].halfOpenCount() +
                     connectionStates());
+            }
+            if (endpoints[side].bufferChunksInUse() != 0 || endpoints[side].pool.ringsOut() != 0)
+            {
+                fail(SIDE[side] + " leaks buffer chunks after every connection closed: " +
+                    endpoints[side].bufferChunksInUse() + " chunks, " + endpoints[side].pool.ringsOut() + " rings");
             }
         }
         for (final Conn c : conns)

@@ -1,0 +1,160 @@
+package dev.wirespeed.engine.tcp;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The endpoint's (shard's) buffer memory: fixed-size chunks that hold every connection's queued send bytes and
+ * unread or out-of-order received bytes, bounded by {@link TcpConfig#bufferBudgetBytes}. A connection borrows a
+ * {@link ChunkRing} and its chunks only while it has bytes queued or unread, and gives them back as soon as it has
+ * none, so an idle connection holds no buffer at all.
+ * <p>
+ * Chunks are carved from on-heap slabs of {@link #SLAB_CHUNKS} chunks, created on first need up to the budget and
+ * kept afterwards (a steady state allocates nothing). A chunk is named by an int id: slab {@code id >>> 6}, offset
+ * {@code (id & 63) * chunkSize}. When the budget is used up {@link #acquire} returns -1: callers treat that as flow
+ * control (a smaller receive window, a partly accepted write), never as an error.
+ * <p>
+ * Received bytes are copied into chunks rather than kept in their mbufs (zero-copy) until read. Keeping mbufs would
+ * save one copy only when the application does not consume a segment at once (the common case, an application
+ * that reads, is already delivered straight from the mbuf); but an mbuf costs about 2 KiB of the NIC's RX pool
+ * whatever the segment's size, so a slow reader holding tiny segments could drain the RX pool that every
+ * connection of the port shares (Linux meets the same problem with skb truesize and collapses queues); it would
+ * make the tcp layer own mbuf lifetimes (the runtime recycles them after each burst today); and out-of-order bytes
+ * would still need their own bookkeeping. Copying into chunks bounds memory by bytes, keeps the layers apart and
+ * costs one memcpy of data that was not read at once, so that is what is implemented.
+ * <p>
+ * Not thread safe: one per endpoint.
+ */
+final class ChunkPool
+{
+    static final int SLAB_SHIFT = 6;
+    static final int SLAB_CHUNKS = 1 << SLAB_SHIFT;
+
+    final int chunkSize;
+    final int chunkShift;
+    final int chunkMask;
+    private final int maxChunks;
+    private final int ringChunks;
+    private UnsafeBuffer[] slabs = new UnsafeBuffer[4];
+    private int slabCount;
+    private int[] free = new int[SLAB_CHUNKS];
+    private int freeCount;
+    private int created;
+    private int inUse;
+    private ChunkRing[] freeRings = new ChunkRing[16];
+    private int freeRingCount;
+    private int ringsOut;
+
+    /**
+     * @param chunkSize  bytes per chunk, a power of two.
+     * @param budgetBytes most bytes of chunks ever created.
+     * @param ringChunks chunks of the largest ring a connection borrows.
+     */
+    ChunkPool(final int chunkSize, final long budgetBytes, final int ringChunks)
+    {
+        if (Integer.bitCount(chunkSize) != 1)
+        {
+            throw new IllegalArgumentException("chunk size must be a power of two: " + chunkSize);
+        }
+        this.chunkSize = chunkSize;
+        this.chunkShift = Integer.numberOfTrailingZeros(chunkSize);
+        this.chunkMask = chunkSize - 1;
+        this.maxChunks = (int)Math.min(Integer.MAX_VALUE - SLAB_CHUNKS, Math.max(0, budgetBytes) / chunkSize);
+        this.ringChunks = ringChunks;
+    }
+
+    /** A free chunk's id, or -1 when the budget is used up. */
+    int acquire()
+    {
+        if (freeCount == 0 && !grow())
+        {
+            return -1;
+        }
+        inUse++;
+        return free[--freeCount];
+    }
+
+    void release(final int id)
+    {
+        inUse--;
+        free[freeCount++] = id;
+    }
+
+    private boolean grow()
+    {
+        if (created >= maxChunks)
+        {
+            return false;
+        }
+        final int n = Math.min(SLAB_CHUNKS, maxChunks - created);
+        if (slabCount == slabs.length)
+        {
+            slabs = java.util.Arrays.copyOf(slabs, slabCount * 2);
+        }
+        slabs[slabCount] = new UnsafeBuffer(new byte[n << chunkShift]);
+        final int base = slabCount << SLAB_SHIFT;
+        slabCount++;
+        if (free.length < created + n)
+        {
+            free = java.util.Arrays.copyOf(free, Math.max(free.length * 2, created + n));
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            free[freeCount++] = base + i;
+        }
+        created += n;
+        return true;
+    }
+
+    UnsafeBuffer buffer(final int id)
+    {
+        return slabs[id >>> SLAB_SHIFT];
+    }
+
+    int offset(final int id)
+    {
+        return (id & (SLAB_CHUNKS - 1)) << chunkShift;
+    }
+
+    /** Chunks that can still be handed out (free now or not yet created within the budget). */
+    int available()
+    {
+        return freeCount + (maxChunks - created);
+    }
+
+    int inUse()
+    {
+        return inUse;
+    }
+
+    int created()
+    {
+        return created;
+    }
+
+    int maxChunks()
+    {
+        return maxChunks;
+    }
+
+    /** Rings lent out now. */
+    int ringsOut()
+    {
+        return ringsOut;
+    }
+
+    ChunkRing takeRing()
+    {
+        ringsOut++;
+        return freeRingCount > 0 ? freeRings[--freeRingCount] : new ChunkRing(ringChunks);
+    }
+
+    void returnRing(final ChunkRing r)
+    {
+        ringsOut--;
+        if (freeRingCount == freeRings.length)
+        {
+            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
+        }
+        freeRings[freeRingCount++] = r;
+    }
+}
