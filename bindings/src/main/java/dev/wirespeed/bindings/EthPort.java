@@ -28,6 +28,7 @@ public final class EthPort implements AutoCloseable
     private Mempool mempool;
     private boolean started;
     private boolean closed;
+    private String user;
     private long txOffloads;
     private long rxOffloads;
 
@@ -60,8 +61,9 @@ public final class EthPort implements AutoCloseable
                 final int rc = (int)Dpdk.RTE_DEV_PROBE.invokeExact(Dpdk.cString(a, spec.devargs()));
                 if (rc < 0)
                 {
-                    throw new DpdkException("cannot attach port " + spec + " (devargs '" + spec.devargs() + "'): " +
-                        Dpdk.strerror(-rc) + " (" + -rc + ")" + probeHint(spec), -rc);
+                    throw new DpdkException("cannot attach port " + spec + " (device '" + deviceName +
+                        "', devargs '" + spec.devargs() + "'): " + Dpdk.strerror(-rc) + " (" + -rc + ")" +
+                        probeHint(spec) + "; ports in this process: " + existingNames(), -rc);
                 }
             }
             catch (final Throwable t)
@@ -88,6 +90,27 @@ public final class EthPort implements AutoCloseable
             case IFACE -> ". Is the interface up, and are we root (AF_PACKET needs CAP_NET_RAW)?";
             case PCI -> ". Is the NIC bound to vfio-pci or uio (dpdk-devbind.py --status)?";
         };
+    }
+
+    /** Names of the ports DPDK knows in this process, for error messages. */
+    static String existingNames()
+    {
+        final StringBuilder sb = new StringBuilder("[");
+        try
+        {
+            for (int id = 0; id < NativeLayout.MAX_ETHPORTS; id++)
+            {
+                if ((int)Dpdk.RTE_ETH_DEV_IS_VALID_PORT.invokeExact((short)id) != 0)
+                {
+                    sb.append(sb.length() > 1 ? ", " : "").append(nameOf(id));
+                }
+            }
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+        return sb.append(']').toString();
     }
 
     /** Wraps a port DPDK already created (for example by {@link RingPair}). */
@@ -499,6 +522,13 @@ public final class EthPort implements AutoCloseable
         {
             return;
         }
+        synchronized (this)
+        {
+            if (user != null)
+            {
+                throw new IllegalStateException("port " + name + " is still used by " + user + ": close that first");
+            }
+        }
         closed = true;
         stop();
         try (Arena a = Arena.ofConfined())
@@ -521,6 +551,46 @@ public final class EthPort implements AutoCloseable
                 mempool.close();
             }
             arena.close();
+        }
+    }
+
+    /** True between {@link #start} and {@link #stop}. */
+    public boolean isStarted()
+    {
+        return started;
+    }
+
+    /**
+     * Marks the port as used by {@code user} (e.g. an engine), so that closing it meanwhile fails with a clear
+     * message instead of pulling the queues from under a polling thread.
+     *
+     * @throws IllegalStateException if the port is closed or already used.
+     */
+    public synchronized void claim(final String user)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("port " + name + " is closed");
+        }
+        if (this.user != null)
+        {
+            throw new IllegalStateException("port " + name + " is already used by " + this.user);
+        }
+        this.user = user;
+    }
+
+    /** Who {@linkplain #claim claimed} the port, or null. */
+    public synchronized String user()
+    {
+        return user;
+    }
+
+    /** Ends a {@link #claim}; a no-op if {@code user} does not hold it. */
+    public synchronized void release(final String user)
+    {
+        if (user.equals(this.user))
+        {
+            this.user = null;
         }
     }
 

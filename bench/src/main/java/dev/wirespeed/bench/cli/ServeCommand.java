@@ -160,7 +160,7 @@ public final class ServeCommand implements Callable<Integer>
                 tcp.receiveBufferSize = bufferKib * 1024;
                 return tcp;
             })
-            .handlers(i -> services[i])
+            .handlers(ctx -> services[ctx.shardIndex()])
             .idleStrategy(() -> "busy".equals(idle) ? new BusySpinIdleStrategy() :
                 new BackoffIdleStrategy(100, 10, 1_000, 1_000_000))
             .pcap(pcap)

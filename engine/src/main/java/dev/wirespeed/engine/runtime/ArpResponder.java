@@ -6,7 +6,7 @@ import dev.wirespeed.engine.wire.PacketBuilder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Answers ARP requests for our address and feeds the {@link ArpCache} (RFC 826 "merge" rule): a request or
+ * Answers ARP requests for each of our addresses ({@link LocalAddresses}) and feeds the {@link ArpCache} (RFC 826 "merge" rule): a request or
  * reply whose target is our address is learned; any other ARP only refreshes an entry we already have (so
  * gratuitous ARP updates a neighbour, but strangers do not fill the table).
  * <p>
@@ -28,7 +28,7 @@ public final class ArpResponder
     private final PacketBuilder builder = new PacketBuilder();
     private final ArpCache cache;
     private final long ourMac;
-    private final int ourIp;
+    private final LocalAddresses ours;
     private final boolean answerRequests;
 
     private long repliesSent;
@@ -37,18 +37,24 @@ public final class ArpResponder
 
     public ArpResponder(final long ourMac, final int ourIp, final ArpCache cache)
     {
-        this(ourMac, ourIp, cache, true);
+        this(ourMac, LocalAddresses.single(ourIp), cache, true);
+    }
+
+    public ArpResponder(final long ourMac, final int ourIp, final ArpCache cache, final boolean answerRequests)
+    {
+        this(ourMac, LocalAddresses.single(ourIp), cache, answerRequests);
     }
 
     /**
      * @param answerRequests false for a listener that only learns: with several shards, every shard sees a copy
      *                       of each ARP frame to fill its own cache, and one of them answers.
      */
-    public ArpResponder(final long ourMac, final int ourIp, final ArpCache cache, final boolean answerRequests)
+    public ArpResponder(final long ourMac, final LocalAddresses ours, final ArpCache cache,
+        final boolean answerRequests)
     {
         this.answerRequests = answerRequests;
         this.ourMac = ourMac;
-        this.ourIp = ourIp;
+        this.ours = ours;
         this.cache = cache;
         builder.srcMac(ourMac);
     }
@@ -69,8 +75,9 @@ public final class ArpResponder
         final int operation = arp.operation();
         final long senderMac = arp.senderMac();
         final int senderIp = arp.senderIp();
-        final boolean learnable = senderIp != 0 && senderIp != ourIp && !EthernetFrame.isMulticast(senderMac);
-        if (arp.targetIp() == ourIp && (operation == ArpPacket.OPERATION_REQUEST || operation == ArpPacket.OPERATION_REPLY))
+        final int targetIp = arp.targetIp();
+        final boolean learnable = senderIp != 0 && !ours.contains(senderIp) && !EthernetFrame.isMulticast(senderMac);
+        if (ours.contains(targetIp) && (operation == ArpPacket.OPERATION_REQUEST || operation == ArpPacket.OPERATION_REPLY))
         {
             if (learnable && cache.learn(senderIp, senderMac, nowNs))
             {
@@ -79,7 +86,7 @@ public final class ArpResponder
             if (operation == ArpPacket.OPERATION_REQUEST && answerRequests)
             {
                 ethernet.dstMac(senderMac).srcMac(ourMac);
-                arp.toReplyInPlace(ourMac, ourIp);
+                arp.toReplyInPlace(ourMac, targetIp);
                 repliesSent++;
                 return REPLY_IN_PLACE;
             }
@@ -96,13 +103,14 @@ public final class ArpResponder
     public int writeRequest(final MutableDirectBuffer buffer, final int offset, final int targetIp)
     {
         return builder.dstMac(EthernetFrame.BROADCAST_MAC)
-            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, ourIp, 0, targetIp);
+            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, ours.primary(), 0, targetIp);
     }
 
     /** Writes "{@code ourIp} is at {@code ourMac}" to a requester. @return frame length, or -1 if it does not fit. */
     public int writeReply(final MutableDirectBuffer buffer, final int offset, final long targetMac, final int targetIp)
     {
-        return builder.dstMac(targetMac).writeArp(buffer, offset, ArpPacket.OPERATION_REPLY, ourIp, targetMac, targetIp);
+        return builder.dstMac(targetMac).writeArp(buffer, offset, ArpPacket.OPERATION_REPLY, ours.primary(), targetMac,
+            targetIp);
     }
 
     public long repliesSent()

@@ -7,7 +7,7 @@ import dev.wirespeed.engine.wire.Ipv4Header;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Turns an ICMP echo request for our address into the echo reply, in place, in the received mbuf: MACs swapped
+ * Turns an ICMP echo request for one of our addresses into the echo reply, in place, in the received mbuf: MACs swapped
  * (we become the source), IPv4 addresses swapped, TTL reset to {@link #REPLY_TTL}, ICMP type 8 &rarr; 0. Both
  * checksums are patched incrementally (RFC 1624), never recomputed over the data. The frame length is unchanged.
  * Frames must already have been accepted by {@code FrameParser} as ICMP (checksums verified).
@@ -22,14 +22,20 @@ public final class IcmpResponder
     private final Ipv4Header ipv4 = new Ipv4Header();
     private final IcmpEcho icmp = new IcmpEcho();
     private final long ourMac;
-    private final int ourIp;
+    private final LocalAddresses ours;
     private long repliesSent;
     private long ignored;
 
     public IcmpResponder(final long ourMac, final int ourIp)
     {
+        this(ourMac, LocalAddresses.single(ourIp));
+    }
+
+    /** Answers echo requests to any of {@code ours}. */
+    public IcmpResponder(final long ourMac, final LocalAddresses ours)
+    {
         this.ourMac = ourMac;
-        this.ourIp = ourIp;
+        this.ours = ours;
     }
 
     /**
@@ -41,7 +47,7 @@ public final class IcmpResponder
         ethernet.wrap(buffer, offset, length);
         ipv4.wrap(buffer, ethernet.payloadOffset(), ethernet.payloadLength());
         icmp.wrap(buffer, ipv4.payloadOffset(), ipv4.payloadLength());
-        if (ipv4.dstAddress() != ourIp || !icmp.isEchoRequest() || icmp.code() != 0)
+        if (!ours.contains(ipv4.dstAddress()) || !icmp.isEchoRequest() || icmp.code() != 0)
         {
             ignored++;
             return false;

@@ -74,7 +74,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     private final int txQueue;
     private final Mempool pool;
     private final long ourMac;
-    private final int ourIp;
+    private final LocalAddresses addresses;
     private final boolean txChecksumOffload;
     private final NanoClock clock;
     private final TcpEndpoint endpoint;
@@ -150,7 +150,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         this.txQueue = ctx.txQueue;
         this.pool = port.mempool();
         this.ourMac = port.macAddress();
-        this.ourIp = ctx.ourIp;
+        this.addresses = ctx.addresses;
         this.txChecksumOffload = (port.txOffloads() & NativeLayout.TX_OFFLOAD_TCP_CKSUM) != 0 &&
             (port.txOffloads() & NativeLayout.TX_OFFLOAD_IPV4_CKSUM) != 0;
         this.clock = ctx.clock;
@@ -177,9 +177,9 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                 "outbox ring per shard");
         }
         this.arpCache = new ArpCache(1024, 64, 300_000_000_000L, 1_000_000_000L, 3, this);
-        this.arp = new ArpResponder(ourMac, ourIp, arpCache);
-        this.arpLearner = new ArpResponder(ourMac, ourIp, arpCache, false);
-        this.icmp = new IcmpResponder(ourMac, ourIp);
+        this.arp = new ArpResponder(ourMac, addresses, arpCache, true);
+        this.arpLearner = new ArpResponder(ourMac, addresses, arpCache, false);
+        this.icmp = new IcmpResponder(ourMac, addresses);
         this.nowNs = clock.nanoTime();
         this.lastTxFlushNs = nowNs;
         this.lastCountersNs = nowNs;
@@ -818,6 +818,12 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         return ourMac;
     }
 
+    /** The addresses this shard answers ARP and ICMP echo for. */
+    public LocalAddresses addresses()
+    {
+        return addresses;
+    }
+
     /** What one shard is given: its port queues, rings, endpoint and options. */
     public static final class Context
     {
@@ -826,7 +832,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         EthPort port;
         int[] rxQueues = {0};
         int txQueue;
-        int ourIp;
+        LocalAddresses addresses;
         TcpEndpoint endpoint;
         NanoClock clock;
         MbufBurst rxBurst;
@@ -870,9 +876,17 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             return this;
         }
 
+        /** One local address (ARP and ICMP echo are answered for it). */
         public Context ourIp(final int ourIp)
         {
-            this.ourIp = ourIp;
+            this.addresses = LocalAddresses.single(ourIp);
+            return this;
+        }
+
+        /** Every local address: ARP and ICMP echo are answered for each. */
+        public Context addresses(final LocalAddresses addresses)
+        {
+            this.addresses = addresses;
             return this;
         }
 
