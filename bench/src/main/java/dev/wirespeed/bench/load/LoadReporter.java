@@ -39,7 +39,6 @@ public final class LoadReporter implements AutoCloseable
     private long lastSampleNs;
     private boolean endSeen;
     private long endSampleNs;
-    private long maxOpenMeasured;
 
     public LoadReporter(final LoadPlan plan, final LoadStats[] stats, final Path hlogFile)
     {
@@ -143,10 +142,6 @@ public final class LoadReporter implements AutoCloseable
         final Histogram lat = interval[LoadStats.LATENCY];
         s.p50Us = lat.getTotalCount() == 0 ? 0 : round1(lat.getValueAtPercentile(50) / 1e3);
         s.p99Us = lat.getTotalCount() == 0 ? 0 : round1(lat.getValueAtPercentile(99) / 1e3);
-        if (measured)
-        {
-            maxOpenMeasured = Math.max(maxOpenMeasured, s.open);
-        }
         if (lastSampleNs - warmupEndNs < 0 && nowNs - warmupEndNs >= 0)
         {
             System.arraycopy(now, 0, atWarmupEnd, 0, now.length);
@@ -289,8 +284,9 @@ public final class LoadReporter implements AutoCloseable
         }
         else
         {
-            r.reached = maxOpenMeasured >= plan.connections;
-            r.achieved = "at most " + maxOpenMeasured + " of " + plan.connections + " connections open at once";
+            r.reached = last[LoadStats.PEAK_OPEN] >= plan.connections;
+            r.achieved = "at most " + last[LoadStats.PEAK_OPEN] + " of " + plan.connections +
+                " connections open at once";
         }
         if (!arpResolved)
         {

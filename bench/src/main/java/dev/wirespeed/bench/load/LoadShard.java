@@ -117,6 +117,7 @@ public final class LoadShard implements TcpHandler, ShardDuty
     private long issued;
     private long lastScanNs;
     private long noPortUntilNs;
+    private int peakOpen;
 
     /**
      * @param plan       this shard's share ({@link LoadPlan#share}).
@@ -290,6 +291,11 @@ public final class LoadShard implements TcpHandler, ShardDuty
         if (plan.openLoop())
         {
             work += issueDue(nowNs, keepOpen);
+        }
+        if (open > peakOpen)
+        {
+            peakOpen = open;
+            stats.set(LoadStats.PEAK_OPEN, open);
         }
         return work;
     }

@@ -59,7 +59,9 @@ public final class LoadStats
     public static final int CUT_AT_END = 21;
     /** Requests issued, with the lateness of their issue (ns) summed: the generator's own lag. */
     public static final int LATENESS_NS = 22;
-    static final int COUNT = 23;
+    /** Gauge: most connections open at once while the run was on. */
+    public static final int PEAK_OPEN = 23;
+    static final int COUNT = 24;
 
     /** Error counters, in the order the summary lists them. */
     public static final int[] ERRORS =

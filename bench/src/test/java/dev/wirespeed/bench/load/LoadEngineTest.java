@@ -165,9 +165,11 @@ class LoadEngineTest
         final LoadResult r = run(b.build(), LocalAddresses.of(24, InProcessTarget.LOAD_IP), null, true);
         assertEquals(0, errors(r));
         final LoadResult.Percentiles p = r.latencyUs.get("latency");
-        assertTrue(p.p50 < 20_000, "p50 " + p.p50 + " us");
-        assertTrue(p.p90 > 200_000 && p.p90 < 900_000, "p90 " + p.p90 + " us");
-        assertTrue(p.p99 > 700_000 && p.p99 < 1_500_000, "p99 " + p.p99 + " us");
+        // (bounds allow for a busy 2-core CI box, where the engines' threads share the cores with everything)
+        assertTrue(p.p50 < 150_000, "p50 " + p.p50 + " us");
+        assertTrue(p.p90 > 250_000, "p90 " + p.p90 + " us");
+        assertTrue(p.p99 > 700_000 && p.p99 < 3_000_000, "p99 " + p.p99 + " us");
+        assertTrue(p.p99 > 10 * p.p50, "p99 " + p.p99 + " us against p50 " + p.p50 + " us");
         assertTrue(r.totals.get("completed") > 4500, "completed " + r.totals.get("completed"));
     }
 
