@@ -222,6 +222,17 @@ class LoadEngineTest
         final String hgrm = Files.readString(dir.resolve("run.hgrm"));
         assertTrue(hgrm.contains("Value     Percentile TotalCount 1/(1-Percentile)") && hgrm.contains("#[Mean"), hgrm);
 
+        // wirespeed report: two instances' results (here the same one twice) and their logs merge into one
+        Files.copy(json, dir.resolve("other.json"));
+        final LoadResult merged = new LoadMerge().add(json).add(dir.resolve("other.json")).add(hlog).result();
+        assertEquals(2, merged.runs);
+        assertEquals(2 * r.totals.get("completed"), merged.totals.get("completed"));
+        assertEquals(r.reqPerS * 2, merged.reqPerS, 0.2);
+        assertEquals(r.histogram("latency").getTotalCount(), merged.histogram("latency").getTotalCount(),
+            "the logs' histograms are the exact ones: one log given");
+        final Path mergedHtml = LoadOutput.html(merged, dir.resolve("merged.html"));
+        HeadlessChromium.open(mergedHtml, Path.of("target/report-screenshots/load-report.png")).assertClean();
+
         final Path html = LoadOutput.html(r, dir.resolve("run.html"));
         final HeadlessChromium.Page page = HeadlessChromium.open(html, Path.of("target/report-screenshots/load.png"));
         page.assertClean();
