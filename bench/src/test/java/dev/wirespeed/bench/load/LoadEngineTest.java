@@ -156,11 +156,11 @@ class LoadEngineTest
     @Test
     void aOneSecondServerStallShowsInTheHighPercentiles()
     {
-        // 1000 requests/s for 5 s, the server stops reading for 1 s in the middle: the ~1000 requests due during
-        // the stall wait 0..1 s each, so p90 is about 0.5 s and p99 about 0.95 s (what wrk2 reports), while p50
-        // stays tiny. A tool that timed from the send on a few connections would show a handful of slow requests.
+        // 200 requests/s for 5 s, the server stops reading for 1 s in the middle: the ~200 requests due during the
+        // stall (a fifth) wait 0..1 s each, so p90 is about 0.5 s and p99 about 0.95 s (what wrk2 reports), while
+        // p50 stays small. A tool that timed from the send on a few connections would show a few slow requests.
         final LoadPlan.Builder b = plan(LoadPlan.Mode.HTTP, InProcessTarget.HTTP_PORT);
-        b.rate = 1000;
+        b.rate = 200;
         b.durationNs = 5 * S;
         final LoadResult r = run(b.build(), LocalAddresses.of(24, InProcessTarget.LOAD_IP), null, true);
         assertEquals(0, errors(r));
@@ -170,7 +170,7 @@ class LoadEngineTest
         assertTrue(p.p90 > 250_000, "p90 " + p.p90 + " us");
         assertTrue(p.p99 > 700_000 && p.p99 < 3_000_000, "p99 " + p.p99 + " us");
         assertTrue(p.p99 > 10 * p.p50, "p99 " + p.p99 + " us against p50 " + p.p50 + " us");
-        assertTrue(r.totals.get("completed") > 4500, "completed " + r.totals.get("completed"));
+        assertTrue(r.totals.get("completed") > 900, "completed " + r.totals.get("completed"));
     }
 
     @Test
