@@ -1,32 +1,25 @@
 package dev.wirespeed.bench.cli;
 
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.wirespeed.bench.client.ClientSession;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
-import dev.wirespeed.bindings.MbufBurst;
-import dev.wirespeed.bindings.PortConfig;
-import dev.wirespeed.bindings.PortSpec;
 import dev.wirespeed.bindings.PortStats;
 import dev.wirespeed.engine.runtime.ArpCache;
-import dev.wirespeed.engine.runtime.PcapWriter;
+import dev.wirespeed.engine.runtime.Engine;
+import dev.wirespeed.engine.runtime.Impairment;
+import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
-import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +33,11 @@ import picocli.CommandLine.Spec;
  * each second and one {@code RESULT} line; exit 0 when every connection succeeded, 1 when any failed (refused,
  * reset, timeout, mismatch), 2 on bad flags.
  * <p>
- * The shard and the client share the calling thread: an {@link AgentInvoker} drives the shard, whose duty cycle
- * runs the client's step as a {@link dev.wirespeed.engine.runtime.ShardDuty}, so no endpoint call crosses threads.
+ * The engine is assembled by {@link Engine.Builder} from the shared {@link EngineOptions}. Each shard runs a
+ * {@link ClientSession} with its share of the connections, as the endpoint's handler plus a
+ * {@link dev.wirespeed.engine.runtime.ShardDuty}, so no endpoint call crosses threads: with one shard the engine
+ * runs on the calling thread ({@link ThreadingMode#INVOKER}, between progress lines), with several each shard has
+ * a thread of its own.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Runs the TCP engine as a client of a server on the local link: sends, receives, checks, closes.")
@@ -56,10 +52,7 @@ public final class ClientCommand implements Callable<Integer>
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    PortOptions portOptions;
-
-    @Option(names = "--ip", required = true, paramLabel = "ADDR/LEN", description = "our IPv4 address and prefix, e.g. 192.0.2.1/24")
-    String ip;
+    EngineOptions engineOptions;
 
     @Option(names = "--connect", required = true, paramLabel = "ADDR:PORT",
         description = "the server, on the local network (no routing: it must answer ARP), e.g. 192.0.2.2:7")
@@ -82,15 +75,6 @@ public final class ClientCommand implements Callable<Integer>
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "seed of the data sent (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--pcap", paramLabel = "FILE", description = "capture every frame sent and received (pcap)")
-    Path pcap;
-
-    @Option(names = "--idle", defaultValue = "busy", paramLabel = "busy|backoff", description = "idle strategy: busy (lowest latency) or backoff (spares the CPU)")
-    String idle;
-
-    @Option(names = "--time-wait-ms", defaultValue = "60000", paramLabel = "MS", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
-    long timeWaitMs;
-
     @Option(names = "--wait-time-wait",
         description = "also wait for TIME-WAIT to end before exiting (with a short --time-wait-ms), so no TCB is left")
     boolean waitTimeWait;
@@ -99,14 +83,10 @@ public final class ClientCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        final int slash = ip.indexOf('/');
-        final long address = Ipv4Header.parseAddress(slash < 0 ? ip : ip.substring(0, slash));
-        final int prefix = slash < 0 ? 32 : parseInt(ip.substring(slash + 1), "--ip prefix");
-        if (address == Ipv4Header.INVALID_ADDRESS || prefix < 1 || prefix > 32)
-        {
-            throw usage("--ip must look like 192.0.2.1/24, got '" + ip + "'");
-        }
-        final int localIp = (int)address;
+        engineOptions.validate();
+        final LocalAddresses addresses = engineOptions.addresses();
+        final int localIp = addresses.primary();
+        final int prefix = addresses.prefixLength();
         final int colon = connect.lastIndexOf(':');
         final long remote = colon < 0 ? Ipv4Header.INVALID_ADDRESS : Ipv4Header.parseAddress(connect.substring(0, colon));
         if (remote == Ipv4Header.INVALID_ADDRESS)
@@ -125,178 +105,315 @@ public final class ClientCommand implements Callable<Integer>
         {
             throw usage("--connections must be 1.." + MAX_CONNECTIONS + ", got " + connections);
         }
+        final int shards = engineOptions.shards();
+        if (connections < shards)
+        {
+            throw usage("--connections must be at least --shards (" + shards + "), got " + connections);
+        }
         if (seconds < 1 || seconds > 86_400)
         {
             throw usage("--seconds must be 1..86400, got " + seconds);
         }
-        if (timeWaitMs < 1)
-        {
-            throw usage("--time-wait-ms must be at least 1, got " + timeWaitMs);
-        }
-        if (!"busy".equals(idle) && !"backoff".equals(idle))
-        {
-            throw usage("--idle must be busy or backoff");
-        }
-        final List<PortSpec> ports = portOptions.ports();
-        if (ports.size() != 1)
-        {
-            throw usage("client needs exactly one port (--iface, --vdev or --pci), got " + ports.size());
-        }
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final Eal eal = Eal.init(portOptions.ealOptions());
-        final Arena arena = Arena.ofShared();
-        final EthPort port = EthPort.open(ports.get(0));
-        port.start(new PortConfig().mempool(16383, 256));
-        final TcpConfig tcp = new TcpConfig();
-        tcp.seed = System.nanoTime();
-        tcp.mslNs = timeWaitMs * 500_000L;
-        final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-        final ClientSession session = new ClientSession(localIp, remoteIp, remotePort, connections, sendBytes,
-            expectEcho, seed, seconds * 1_000_000_000L, waitTimeWait);
-        final TcpEndpoint endpoint = new TcpEndpoint(tcp, session, clock.nanoTime());
-        endpoint.addLocalAddress(localIp, prefix);
-        endpoint.preallocate(Math.min(connections, 1024));
-        session.attach(endpoint);
-        final PcapWriter capture = pcap == null ? null : new PcapWriter(pcap);
-        final Shard shard = new Shard(0, port, 0, 0, localIp, endpoint, clock,
-            new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY), new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY), capture);
-        final IdleStrategy idleStrategy = "busy".equals(idle) ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-        final Throwable[] failure = new Throwable[1];
-        shard.addDuty(session::step);
-        final AgentInvoker invoker = new AgentInvoker(t -> failure[0] = t, null, shard);
+        // shard s runs its share of the connections, each with its own data seed (shard 0 keeps --seed's)
+        final ClientSession[] sessions = new ClientSession[shards];
+        final PeerResolution[] resolved = new PeerResolution[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            final int share = connections / shards + (s < connections % shards ? 1 : 0);
+            sessions[s] = new ClientSession(localIp, remoteIp, remotePort, share, sendBytes, expectEcho,
+                seed + s * 0x9E37_79B9_7F4A_7C15L, seconds * 1_000_000_000L, waitTimeWait);
+            resolved[s] = new PeerResolution();
+        }
+        final Eal eal = engineOptions.startEal();
+        // one shard runs on this thread (as before: no hand-over between threads); several get a thread each
+        final ThreadingMode threading = shards == 1 ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED;
+        final long tcpSeed = System.nanoTime();
+        final Engine engine;
+        try
+        {
+            engine = engineOptions.builder(() ->
+                {
+                    final TcpConfig tcp = new TcpConfig();
+                    tcp.seed = tcpSeed;
+                    return tcp;
+                })
+                .handlers(ctx -> sessions[ctx.shardIndex()])
+                .duties(ctx ->
+                {
+                    final ClientSession session = sessions[ctx.shardIndex()];
+                    final PeerResolution peer = resolved[ctx.shardIndex()];
+                    session.attach(ctx.endpoint());
+                    return nowNs ->
+                    {
+                        final int work = session.step(nowNs);
+                        if (!peer.known && session.isDone())
+                        {
+                            peer.resolved = ctx.shard().arpCache().lookup(remoteIp, nowNs) != ArpCache.NO_MAC;
+                            peer.known = true;
+                        }
+                        return work;
+                    };
+                })
+                .preallocate(Math.min(connections / shards + 1, 1024))
+                .threading(threading)
+                .errorHandler(t -> { })
+                .build();
+        }
+        catch (final RuntimeException ex)
+        {
+            eal.close();
+            throw ex;
+        }
+        final EthPort port = engine.port();
 
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupted = true);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupted = true);
-        out.println("client ip=" + ip + " mac=" + EthPort.formatMac(port.macAddress()) + " port=" + ports.get(0) +
-            " connect=" + connect + " connections=" + connections + " send=" + sendBytes + " expect-echo=" +
-            expectEcho + " seconds=" + seconds + (pcap == null ? "" : " pcap=" + pcap));
+        out.println("client ip=" + engineOptions.ip + " mac=" + EthPort.formatMac(port.macAddress()) + " port=" +
+            engineOptions.port() + " connect=" + connect + " connections=" + connections + " send=" + sendBytes +
+            " expect-echo=" + expectEcho + " seconds=" + seconds + " shards=" + shards +
+            (engineOptions.pcap() == null ? "" : " pcap=" + engineOptions.pcap()) +
+            (engineOptions.impair() == null ? "" : " impair=" + engineOptions.impair()) +
+            (engine.counters() == null ? "" : " counters=" + engine.counters().file()));
         out.flush();
 
-        invoker.start();
-        final long startNs = clock.nanoTime();
+        final IdleStrategy idleStrategy = engineOptions.idleStrategy().get();
+        engine.start();
+        final long startNs = System.nanoTime();
         long nextProgressNs = startNs + PROGRESS_INTERVAL_NS;
         // Bounded: the session aborts everything at --seconds and then lingers at most a few seconds (plus
         // TIME-WAIT with --wait-time-wait); the outer bound only guards against a bug in that logic.
-        final long hardStopNs = startNs + (seconds + 10) * 1_000_000_000L + (waitTimeWait ? 2 * tcp.mslNs : 0);
-        while (!session.isDone() && failure[0] == null)
+        long hardStopNs = startNs + (seconds + 10) * 1_000_000_000L + (waitTimeWait ? 2 * engineOptions.mslNs() : 0);
+        boolean overran = false;
+        while (!allDone(sessions) && engine.errorCount() == 0)
         {
             if (interrupted)
             {
-                session.stop("interrupted");
+                stopAll(sessions, "interrupted");
             }
-            idleStrategy.idle(invoker.invoke());
-            final long nowNs = shard.nowNs();
+            if (threading == ThreadingMode.INVOKER)
+            {
+                idleStrategy.idle(engine.doWork());
+            }
+            else
+            {
+                LockSupport.parkNanos(1_000_000L);
+            }
+            final long nowNs = System.nanoTime();
             if (nowNs - nextProgressNs >= 0)
             {
                 nextProgressNs += PROGRESS_INTERVAL_NS;
-                progress(out, session, nowNs - startNs);
+                progress(out, sessions, nowNs - startNs);
             }
-            if (nowNs - hardStopNs >= 0)
+            if (!overran && nowNs - hardStopNs >= 0)
             {
-                session.stop("the run did not end in time");
-                failure[0] = new IllegalStateException("client did not finish within its bound");
+                overran = true;
+                stopAll(sessions, "the run did not end in time");
+                hardStopNs += 5_000_000_000L;
+            }
+            else if (overran && nowNs - hardStopNs >= 0)
+            {
+                break;
             }
         }
-        final boolean peerUnresolved = shard.arpCache().lookup(remoteIp, shard.nowNs()) == ArpCache.NO_MAC;
-        invoker.close();
-        final String engineLine = engineLine(shard, endpoint.counters(), port.stats(new PortStats()));
-        port.close();
+        final PortStats portStats = port.stats(new PortStats());
+        engine.close();
         eal.close();
-        arena.close();
-        if (failure[0] != null)
+        if (engine.errorCount() > 0 || overran)
         {
-            failure[0].printStackTrace(err);
+            final Throwable failure = engine.firstError() != null ? engine.firstError() :
+                new IllegalStateException("client did not finish within its bound");
+            failure.printStackTrace(err);
             err.flush();
             return 1;
         }
-        out.println(engineLine);
-        report(out, err, session, peerUnresolved, Ipv4Header.formatAddress(remoteIp));
-        return session.succeeded() ? 0 : 1;
+        boolean peerUnresolved = false;
+        for (int s = 0; s < shards; s++)
+        {
+            peerUnresolved |= resolved[s].known && !resolved[s].resolved;
+        }
+        out.println(engineLine(engine, portStats));
+        report(out, err, sessions, peerUnresolved, Ipv4Header.formatAddress(remoteIp));
+        return allSucceeded(sessions) ? 0 : 1;
     }
 
-    /** Frame and TCP counters of the run, for telling a lossy link from a slow server. */
-    private static String engineLine(final Shard shard, final TcpCounters tcp, final PortStats port)
+    /** Whether shard s saw the server's MAC when its session ended (published to the main thread). */
+    private static final class PeerResolution
     {
-        final StringBuilder sb = new StringBuilder("engine rx_frames=").append(shard.rxPackets())
-            .append(" port_rx_missed=").append(port.rxMissed).append(" port_tx_errors=").append(port.txErrors)
-            .append(" tx_frames=").append(shard.txPackets()).append(" tx_dropped=").append(shard.txDropped())
-            .append(" tx_no_mbuf=").append(shard.txNoMbuf()).append(" retransmits=")
-            .append(tcp.get(TcpCounters.RETRANSMITS)).append(" fast_retransmits=")
-            .append(tcp.get(TcpCounters.FAST_RETRANSMITS)).append(" rto_expiries=")
-            .append(tcp.get(TcpCounters.RTO_EXPIRIES));
-        for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+        volatile boolean known;
+        volatile boolean resolved;
+    }
+
+    private static boolean allDone(final ClientSession[] sessions)
+    {
+        for (final ClientSession s : sessions)
         {
-            if (shard.drops(r) > 0)
+            if (!s.isDone())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allSucceeded(final ClientSession[] sessions)
+    {
+        for (final ClientSession s : sessions)
+        {
+            if (!s.succeeded())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void stopAll(final ClientSession[] sessions, final String reason)
+    {
+        for (final ClientSession s : sessions)
+        {
+            s.stop(reason);
+        }
+    }
+
+    /** Frame and TCP counters of the run (summed over the shards), for telling a lossy link from a slow server. */
+    private static String engineLine(final Engine engine, final PortStats port)
+    {
+        long rx = 0, tx = 0, txDropped = 0, txNoMbuf = 0, retransmits = 0, fastRetransmits = 0, rtoExpiries = 0;
+        final long[] drops = new long[FrameParser.DROP_REASON_COUNT];
+        for (int i = 0; i < engine.shardCount(); i++)
+        {
+            final Shard shard = engine.shard(i);
+            final TcpCounters tcp = shard.endpoint().counters();
+            rx += shard.rxPackets();
+            tx += shard.txPackets();
+            txDropped += shard.txDropped();
+            txNoMbuf += shard.txNoMbuf();
+            retransmits += tcp.get(TcpCounters.RETRANSMITS);
+            fastRetransmits += tcp.get(TcpCounters.FAST_RETRANSMITS);
+            rtoExpiries += tcp.get(TcpCounters.RTO_EXPIRIES);
+            for (int r = 1; r < drops.length; r++)
+            {
+                drops[r] += shard.drops(r);
+            }
+        }
+        final StringBuilder sb = new StringBuilder("engine rx_frames=").append(rx)
+            .append(" port_rx_missed=").append(port.rxMissed).append(" port_tx_errors=").append(port.txErrors)
+            .append(" tx_frames=").append(tx).append(" tx_dropped=").append(txDropped)
+            .append(" tx_no_mbuf=").append(txNoMbuf).append(" retransmits=").append(retransmits)
+            .append(" fast_retransmits=").append(fastRetransmits).append(" rto_expiries=").append(rtoExpiries);
+        for (int r = 1; r < drops.length; r++)
+        {
+            if (drops[r] > 0)
             {
                 sb.append(" drop_").append(FrameParser.dropReasonName(r).toLowerCase(Locale.ROOT)).append('=')
-                    .append(shard.drops(r));
+                    .append(drops[r]);
+            }
+        }
+        for (int i = 0; i < engine.shardCount(); i++)
+        {
+            final Impairment rxImpairment = engine.shard(i).rxImpairment();
+            final Impairment txImpairment = engine.shard(i).txImpairment();
+            if (rxImpairment != null)
+            {
+                sb.append(" shard").append(i).append("_impaired_rx_lost=").append(rxImpairment.dropped())
+                    .append(" shard").append(i).append("_impaired_tx_lost=").append(txImpairment.dropped());
             }
         }
         return sb.toString();
     }
 
-    private static void progress(final PrintWriter out, final ClientSession s, final long elapsedNs)
+    /** Progress read from other threads when shards run on their own: approximate, for the eye only. */
+    private static void progress(final PrintWriter out, final ClientSession[] sessions, final long elapsedNs)
     {
+        long established = 0, finished = 0, connections = 0, sent = 0, received = 0;
+        for (final ClientSession s : sessions)
+        {
+            established += s.establishedNow();
+            finished += s.finished();
+            connections += s.connections();
+            sent += s.totalSent();
+            received += s.totalReceived();
+        }
         out.printf(Locale.ROOT, "progress t=%ds established=%d done=%d/%d sent=%d received=%d%n",
-            elapsedNs / 1_000_000_000L, s.establishedNow(), s.finished(), s.connections(), s.totalSent(),
-            s.totalReceived());
+            elapsedNs / 1_000_000_000L, established, finished, connections, sent, received);
         out.flush();
     }
 
-    private static void report(final PrintWriter out, final PrintWriter err, final ClientSession s,
+    private static void report(final PrintWriter out, final PrintWriter err, final ClientSession[] sessions,
         final boolean peerUnresolved, final String peer)
     {
-        final int n = s.connections();
+        int n = 0;
+        for (final ClientSession s : sessions)
+        {
+            n += s.connections();
+        }
         String sha256Sent = null;
         String sha256Received = null;
-        for (int i = 0; i < n; i++)
+        long totalSent = 0, totalReceived = 0, elapsedNs = 0;
+        int mismatches = 0, tcbsLeft = 0, timeWaitLeft = 0;
+        final int[] counts = new int[ClientSession.CONNECT_FAILED + 1];
+        int index = 0;
+        for (final ClientSession s : sessions)
         {
-            if (n <= PER_CONNECTION_LINES)
+            for (int i = 0; i < s.connections(); i++, index++)
             {
-                final String shaSent = s.sha256Sent(i);
-                final String shaReceived = s.sha256Received(i);
-                if (i == 0)
+                if (n <= PER_CONNECTION_LINES)
                 {
-                    sha256Sent = shaSent;
-                    sha256Received = shaReceived;
+                    final String shaSent = s.sha256Sent(i);
+                    final String shaReceived = s.sha256Received(i);
+                    if (index == 0)
+                    {
+                        sha256Sent = shaSent;
+                        sha256Received = shaReceived;
+                    }
+                    out.println("conn " + index + " local_port=" + s.localPort(i) + " result=" +
+                        ClientSession.outcomeName(s.outcome(i)) + " sent=" + s.sent(i) + " received=" +
+                        s.received(i) + " sha256_sent=" + shaSent + " sha256_received=" + shaReceived);
                 }
-                out.println("conn " + i + " local_port=" + s.localPort(i) + " result=" +
-                    ClientSession.outcomeName(s.outcome(i)) + " sent=" + s.sent(i) + " received=" + s.received(i) +
-                    " sha256_sent=" + shaSent + " sha256_received=" + shaReceived);
             }
+            for (final String m : s.messages())
+            {
+                err.println("wirespeed: client: " + m);
+            }
+            if (s.stopReason() != null)
+            {
+                err.println("wirespeed: client: stopped, " + s.stopReason() + ": " + s.count(ClientSession.ABORTED) +
+                    " of " + s.connections() + " connections unfinished and aborted (" + s.abortedConnecting() +
+                    " still connecting, " + s.neverOpened() + " never opened)");
+            }
+            for (int kind = 0; kind < counts.length; kind++)
+            {
+                counts[kind] += s.count(kind);
+            }
+            totalSent += s.totalSent();
+            totalReceived += s.totalReceived();
+            mismatches += s.mismatches();
+            tcbsLeft += s.tcbsLeft();
+            timeWaitLeft += s.timeWaitLeft();
+            elapsedNs = Math.max(elapsedNs, s.elapsedNs());
         }
-        for (final String m : s.messages())
-        {
-            err.println("wirespeed: client: " + m);
-        }
-        if (s.stopReason() != null)
-        {
-            err.println("wirespeed: client: stopped, " + s.stopReason() + ": " + s.count(ClientSession.ABORTED) +
-                " of " + n + " connections unfinished and aborted (" + s.abortedConnecting() + " still connecting, " +
-                s.neverOpened() + " never opened)");
-        }
-        if (peerUnresolved && s.count(ClientSession.OK) < n)
+        if (peerUnresolved && counts[ClientSession.OK] < n)
         {
             err.println("wirespeed: client: no ARP reply from " + peer + ": is the server on this link and up?");
         }
-        if (s.tcbsLeft() > 0)
+        if (tcbsLeft > 0)
         {
-            err.println("wirespeed: client: " + s.tcbsLeft() + " connections were still open (not in TIME-WAIT) at exit");
+            err.println("wirespeed: client: " + tcbsLeft + " connections were still open (not in TIME-WAIT) at exit");
         }
         err.flush();
-        final double elapsedMs = s.elapsedNs() / 1e6;
-        final StringBuilder sb = new StringBuilder("RESULT ok=").append(s.count(ClientSession.OK)).append(" of ")
-            .append(n).append(" sent=").append(s.totalSent()).append(" received=").append(s.totalReceived())
-            .append(" mismatches=").append(s.mismatches()).append(" refused=").append(s.count(ClientSession.REFUSED))
-            .append(" reset=").append(s.count(ClientSession.RESET)).append(" timeout=")
-            .append(s.count(ClientSession.TIMED_OUT)).append(" aborted=").append(s.count(ClientSession.ABORTED))
-            .append(" tcbs_left=").append(s.tcbsLeft()).append(" time_wait=").append(s.timeWaitLeft())
+        final double elapsedMs = elapsedNs / 1e6;
+        final StringBuilder sb = new StringBuilder("RESULT ok=").append(counts[ClientSession.OK]).append(" of ")
+            .append(n).append(" sent=").append(totalSent).append(" received=").append(totalReceived)
+            .append(" mismatches=").append(mismatches).append(" refused=").append(counts[ClientSession.REFUSED])
+            .append(" reset=").append(counts[ClientSession.RESET]).append(" timeout=")
+            .append(counts[ClientSession.TIMED_OUT]).append(" aborted=").append(counts[ClientSession.ABORTED])
+            .append(" tcbs_left=").append(tcbsLeft).append(" time_wait=").append(timeWaitLeft)
             .append(" elapsed_ms=").append(Math.round(elapsedMs)).append(" mbps=")
             .append(String.format(Locale.ROOT, "%.1f",
-                elapsedMs <= 0 ? 0.0 : (s.totalSent() + s.totalReceived()) * 8 / elapsedMs / 1000));
+                elapsedMs <= 0 ? 0.0 : (totalSent + totalReceived) * 8 / elapsedMs / 1000));
         if (n == 1)
         {
             sb.append(" sha256_sent=").append(sha256Sent).append(" sha256_received=").append(sha256Received);

@@ -1,7 +1,5 @@
 package dev.wirespeed.bench.cli;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,15 +7,11 @@ import java.util.concurrent.TimeUnit;
 import dev.wirespeed.bench.serve.Services;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
-import dev.wirespeed.bindings.PortSpec;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.wire.FrameParser;
-import dev.wirespeed.engine.wire.Ipv4Header;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,10 +31,7 @@ public final class ServeCommand implements Callable<Integer>
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    PortOptions portOptions;
-
-    @Option(names = "--ip", required = true, paramLabel = "ADDR/LEN", description = "our IPv4 address and prefix, e.g. 192.0.2.1/24")
-    String ip;
+    EngineOptions engineOptions;
 
     @Option(names = "--echo", paramLabel = "PORT", description = "echo service (RFC 862) on this TCP port")
     Integer echoPort;
@@ -50,21 +41,6 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--http", paramLabel = "PORT", description = "HTTP/1.1 fixed-response server on this TCP port")
     Integer httpPort;
-
-    @Option(names = "--shards", defaultValue = "1", description = "shard threads, each with its own TCP state and TX queue (default ${DEFAULT-VALUE})")
-    int shards;
-
-    @Option(names = "--pcap", paramLabel = "FILE", description = "capture every frame sent and received (pcap; shard N>0 writes FILE-shardN.pcap)")
-    Path pcap;
-
-    @Option(names = "--impair", paramLabel = "SPEC", description = "fault injection on the port, both directions, e.g. loss=5%%,dup=2%%,reorder=10%%,corrupt=0.5%%,seed=7")
-    String impair;
-
-    @Option(names = "--idle", defaultValue = "busy", description = "idle strategy: busy (lowest latency) or backoff (spares the CPU)")
-    String idle;
-
-    @Option(names = "--time-wait-ms", defaultValue = "60000", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
-    long timeWaitMs;
 
     @Option(names = "--rto-min-ms", defaultValue = "200", description = "lower bound of the retransmission timeout (default ${DEFAULT-VALUE}, like Linux; RFC 6298 says 1000)")
     long rtoMinMs;
@@ -80,27 +56,8 @@ public final class ServeCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        final int slash = ip.indexOf('/');
-        final long address = Ipv4Header.parseAddress(slash < 0 ? ip : ip.substring(0, slash));
-        final int prefix = slash < 0 ? 32 : parseInt(ip.substring(slash + 1), "--ip prefix");
-        if (address == Ipv4Header.INVALID_ADDRESS || prefix < 1 || prefix > 32)
-        {
-            throw new ParameterException(spec.commandLine(), "--ip must look like 192.0.2.1/24, got '" + ip + "'");
-        }
-        final List<PortSpec> ports = portOptions.ports();
-        if (ports.size() != 1)
-        {
-            throw new ParameterException(spec.commandLine(), "serve needs exactly one port (--iface, --vdev or --pci), got " + ports.size());
-        }
-        if (shards < 1 || shards > Runtime.getRuntime().availableProcessors() * 4)
-        {
-            throw new ParameterException(spec.commandLine(), "--shards must be 1.." +
-                Runtime.getRuntime().availableProcessors() * 4 + ", got " + shards);
-        }
-        if (!"busy".equals(idle) && !"backoff".equals(idle))
-        {
-            throw new ParameterException(spec.commandLine(), "--idle must be busy or backoff");
-        }
+        engineOptions.validate();
+        final int shards = engineOptions.shards();
         if (bufferKib < 4 || bufferKib > 16384 || Integer.bitCount(bufferKib) != 1)
         {
             throw new ParameterException(spec.commandLine(), "--buffer-kib must be a power of two 4..16384, got " + bufferKib);
@@ -112,17 +69,6 @@ public final class ServeCommand implements Callable<Integer>
         if (!"abort".equals(shutdown) && !"close".equals(shutdown))
         {
             throw new ParameterException(spec.commandLine(), "--shutdown must be abort or close");
-        }
-        if (impair != null)
-        {
-            try
-            {
-                Impairment.parse(impair, null);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new ParameterException(spec.commandLine(), "--impair: " + ex.getMessage());
-            }
         }
         final Services[] services = new Services[shards];
         for (int i = 0; i < shards; i++)
@@ -144,31 +90,23 @@ public final class ServeCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "nothing to serve: give --echo, --discard and/or --http");
         }
 
-        final Eal eal = Eal.init(portOptions.ealOptions());
+        final Eal eal = engineOptions.startEal();
         final long seed = System.nanoTime();
-        final Engine engine = Engine.builder()
-            .port(ports.get(0))
-            .address((int)address, prefix)
-            .shards(shards)
-            .tcpConfig(() ->
+        final Engine engine = engineOptions.builder(() ->
             {
                 final TcpConfig tcp = new TcpConfig();
                 tcp.seed = seed;
-                tcp.mslNs = timeWaitMs * 500_000L;
                 tcp.minRtoNs = rtoMinMs * 1_000_000L;
                 tcp.sendBufferSize = bufferKib * 1024;
                 tcp.receiveBufferSize = bufferKib * 1024;
                 return tcp;
             })
             .handlers(ctx -> services[ctx.shardIndex()])
-            .idleStrategy(() -> "busy".equals(idle) ? new BusySpinIdleStrategy() :
-                new BackoffIdleStrategy(100, 10, 1_000, 1_000_000))
-            .pcap(pcap)
-            .impairment(impair)
             .build();
+        final int address = engine.addresses().primary();
         for (int i = 0; i < shards; i++)
         {
-            services[i].attach(engine.shard(i).endpoint(), (int)address, 1024);
+            services[i].attach(engine.context(i).endpoint(), address, 1024);
         }
 
         // SIGINT/SIGTERM end the wait below; the teardown then runs on this thread and the exit code is 0.
@@ -177,9 +115,10 @@ public final class ServeCommand implements Callable<Integer>
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
         engine.start();
         final EthPort port = engine.port();
-        System.out.println("ready ip=" + ip + " mac=" + EthPort.formatMac(port.macAddress()) + " port=" +
-            ports.get(0) + " shards=" + shards + " rx-queues=" + engine.rxQueues() + " services=" + describe() +
-            (pcap == null ? "" : " pcap=" + pcap) + (impair == null ? "" : " impair=" + impair) +
+        System.out.println("ready ip=" + engineOptions.ip + " mac=" + EthPort.formatMac(port.macAddress()) +
+            " port=" + engineOptions.port() + " shards=" + shards + " rx-queues=" + engine.rxQueues() + " services=" + describe() +
+            (engineOptions.pcap() == null ? "" : " pcap=" + engineOptions.pcap()) +
+            (engineOptions.impair() == null ? "" : " impair=" + engineOptions.impair()) +
             (engine.counters() == null ? "" : " counters=" + engine.counters().file()));
         System.out.flush();
         stop.await();
@@ -285,18 +224,6 @@ public final class ServeCommand implements Callable<Integer>
                 throw new IllegalArgumentException(flag + " port must be 1..65535, got " + port);
             }
             services.add(port, kind);
-        }
-    }
-
-    private int parseInt(final String s, final String what)
-    {
-        try
-        {
-            return Integer.parseInt(s);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new ParameterException(spec.commandLine(), what + " is not a number: '" + s + "'");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.wirespeed.bench.cli;
 
 import dev.wirespeed.bench.e2e.E2eCommand;
 import dev.wirespeed.bindings.DpdkException;
+import dev.wirespeed.engine.runtime.JvmFlags;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,15 @@ public final class WirespeedCli implements Runnable
 
     public static void main(final String[] args)
     {
+        try
+        {
+            JvmFlags.require();
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("wirespeed: error: " + ex.getMessage());
+            System.exit(EXIT_USAGE);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -113,14 +113,15 @@ public final class ClientSession implements TcpHandler
     private final byte[] expectScratch = new byte[CHUNK];
 
     private TcpEndpoint endpoint;
-    private int phase = PHASE_RUNNING;
+    /** Volatile: {@link #isDone()} and {@link #stop} may be called from a thread other than the shard's. */
+    private volatile int phase = PHASE_RUNNING;
     private boolean started;
     private long startNs;
     private long deadlineNs;
     private long lingerDeadlineNs;
     private long lingerAtLeastUntilNs;
     private long endNs;
-    private String stopReason;
+    private volatile String stopReason;
 
     private int nextToOpen;
     private int opening;

@@ -11,9 +11,10 @@ import dev.wirespeed.bindings.EalOptions;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.NativeLayout;
-import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.RingPair;
+import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
@@ -21,20 +22,20 @@ import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * Two Wirespeed engines in one process over a crossed {@code net_ring} pair: port A is the server at 192.0.2.1,
- * port B the client at 192.0.2.2, one shard thread each (busy-spinning unless {@link #idle} says otherwise). The
- * ports, their mempools and the bursts are set up once; every phase builds fresh endpoints and shards on them, runs,
- * waits until the client has finished and both endpoints hold no TCB (TIME-WAIT included), stops the threads, drains
- * anything left in the rings and checks that both mempools are back where they started.
+ * port B the client at 192.0.2.2, one shard thread each (busy-spinning unless {@link #idle} says otherwise), both
+ * assembled by {@link Engine.Builder}. Every phase makes a fresh {@link RingPair} and two engines on it, runs,
+ * waits until the client has finished and both endpoints hold no TCB (TIME-WAIT included), closes the engines,
+ * drains anything left in the rings and checks that every mbuf of both mempools is back.
  * <p>
  * Not thread safe: one phase at a time, driven from one thread.
  */
@@ -47,27 +48,20 @@ public final class EngineE2e implements AutoCloseable
     static final int ECHO_PORT = 7;
     static final int DISCARD_PORT = 9;
 
-    private final RingPair pair;
+    private final String name;
     private final int maxMtu;
     private final Arena arena = Arena.ofShared();
-    private final MbufBurst serverRx;
-    private final MbufBurst serverTx;
-    private final MbufBurst clientRx;
-    private final MbufBurst clientTx;
     private final MbufBurst drain;
+    private int phases;
     private long seed = System.nanoTime();
     private boolean verbose;
     private boolean sharedThread;
     private Supplier<IdleStrategy> idle = BusySpinIdleStrategy::new;
 
-    private EngineE2e(final RingPair pair, final int maxMtu)
+    private EngineE2e(final String name, final int maxMtu)
     {
-        this.pair = pair;
+        this.name = name;
         this.maxMtu = maxMtu;
-        serverRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
-        serverTx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
-        clientRx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
-        clientTx = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
         drain = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
     }
 
@@ -109,15 +103,7 @@ public final class EngineE2e implements AutoCloseable
             Eal.init(new EalOptions());
         }
         Eal.registerThread();
-        final RingPair pair = RingPair.create(name, 4096);
-        final PortConfig config = new PortConfig().mempool(16383, 256);
-        if (maxMtu > 1500)
-        {
-            config.mempool(8191, 256).dataRoom(NativeLayout.PKTMBUF_HEADROOM + EthernetFrame.HEADER_LENGTH + maxMtu);
-        }
-        pair.a().start(config);
-        pair.b().start(config);
-        return new EngineE2e(pair, maxMtu);
+        return new EngineE2e(name, maxMtu);
     }
 
     /** Connect, one request and its response, close: {@code concurrency} at a time, for the window. */
@@ -210,27 +196,6 @@ public final class EngineE2e implements AutoCloseable
         final EngineSide client, final TcpConfig clientConfig, final int listenPort, final int preallocate,
         final long endNs)
     {
-        final EthPort serverPort = pair.a();
-        final EthPort clientPort = pair.b();
-        final int serverPoolInUse = serverPort.mempool().inUseCount();
-        final int clientPoolInUse = clientPort.mempool().inUseCount();
-        final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-
-        final TcpEndpoint serverEndpoint = new TcpEndpoint(serverConfig, server, clock.nanoTime());
-        serverEndpoint.addLocalAddress(SERVER_IP, PREFIX);
-        serverEndpoint.preallocate(preallocate);
-        final Shard serverShard = new Shard(0, serverPort, 0, 0, SERVER_IP, serverEndpoint, clock, serverRx, serverTx,
-            null);
-        server.attach(serverEndpoint, serverShard);
-        serverEndpoint.listen(SERVER_IP, listenPort, 1024);
-
-        final TcpEndpoint clientEndpoint = new TcpEndpoint(clientConfig, client, clock.nanoTime());
-        clientEndpoint.addLocalAddress(CLIENT_IP, PREFIX);
-        clientEndpoint.preallocate(preallocate);
-        final Shard clientShard = new Shard(1, clientPort, 0, 0, CLIENT_IP, clientEndpoint, clock, clientRx, clientTx,
-            null);
-        client.attach(clientEndpoint, clientShard);
-
         final AtomicLong agentErrors = new AtomicLong();
         final AtomicReference<Throwable> firstError = new AtomicReference<>();
         final ErrorHandler onError = t ->
@@ -238,23 +203,83 @@ public final class EngineE2e implements AutoCloseable
             agentErrors.incrementAndGet();
             firstError.compareAndSet(null, t);
         };
-        final SideAgent serverAgent = new SideAgent(serverShard, "e2e-server");
-        final SideAgent clientAgent = new SideAgent(clientShard, "e2e-client");
-        final AgentRunner serverRunner;
-        final AgentRunner clientRunner;
+        final String phaseName = name + "_" + (phases++);
+        try (RingPair pair = RingPair.create(phaseName, 4096))
+        {
+            final Engine serverEngine = engine(phaseName + "-server", pair.a(), SERVER_IP, server, serverConfig,
+                preallocate, onError).build();
+            final Engine clientEngine;
+            try
+            {
+                clientEngine = engine(phaseName + "-client", pair.b(), CLIENT_IP, client, clientConfig, preallocate,
+                    onError).build();
+            }
+            catch (final RuntimeException ex)
+            {
+                serverEngine.close();
+                throw ex;
+            }
+            try
+            {
+                serverEngine.context(0).endpoint().listen(SERVER_IP, listenPort, 1024);
+                return runEngines(s, pair, serverEngine, server, clientEngine, client, endNs, agentErrors, firstError);
+            }
+            finally
+            {
+                clientEngine.close();
+                serverEngine.close();
+            }
+        }
+    }
+
+    private Engine.Builder engine(final String engineName, final EthPort port, final int ip, final EngineSide side,
+        final TcpConfig config, final int preallocate, final ErrorHandler onError)
+    {
+        final Engine.Builder b = Engine.builder().name(engineName).port(port).address(ip, PREFIX)
+            .tcpConfig(() -> config).handlers(ctx -> side)
+            .duties(ctx ->
+            {
+                side.attach(ctx.endpoint(), ctx.shard());
+                return side::step;
+            })
+            .preallocate(preallocate).counters(false, null).errorHandler(onError)
+            .threading(sharedThread ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED).idleStrategy(idle);
+        if (maxMtu > 1500)
+        {
+            b.mempoolSize(8191).mbufDataRoom(NativeLayout.PKTMBUF_HEADROOM + EthernetFrame.HEADER_LENGTH + maxMtu);
+        }
+        return b;
+    }
+
+    /**
+     * Runs one phase to its end: both engines (on their own threads, or both invoked from one) until the client
+     * has finished and neither endpoint holds a TCB, or until the drain timeout. Returns "ok ..." or what went
+     * wrong, with the shard and TCP counters that matter (retransmits, drops, mbufs).
+     */
+    private Outcome runEngines(final E2eSettings s, final RingPair pair, final Engine serverEngine,
+        final EngineSide server, final Engine clientEngine, final EngineSide client, final long endNs,
+        final AtomicLong agentErrors, final AtomicReference<Throwable> firstError)
+    {
+        final EthPort serverPort = pair.a();
+        final EthPort clientPort = pair.b();
+        final TcpEndpoint serverEndpoint = serverEngine.context(0).endpoint();
+        final TcpEndpoint clientEndpoint = clientEngine.context(0).endpoint();
+        final Shard serverShard = serverEngine.shard(0);
+        final Shard clientShard = clientEngine.shard(0);
+        AgentRunner sharedRunner = null;
         if (sharedThread)
         {
-            serverRunner = new AgentRunner(idle.get(), onError, null,
-                new CompositeAgent(serverAgent, clientAgent));
-            clientRunner = null;
-            AgentRunner.startOnThread(serverRunner);
+            sharedRunner = new AgentRunner(idle.get(), t ->
+            {
+                agentErrors.incrementAndGet();
+                firstError.compareAndSet(null, t);
+            }, null, new BothInvoked(serverEngine, clientEngine));
+            AgentRunner.startOnThread(sharedRunner);
         }
         else
         {
-            serverRunner = new AgentRunner(idle.get(), onError, null, serverAgent);
-            clientRunner = new AgentRunner(idle.get(), onError, null, clientAgent);
-            AgentRunner.startOnThread(serverRunner);
-            AgentRunner.startOnThread(clientRunner);
+            serverEngine.start();
+            clientEngine.start();
         }
 
         final long deadline = endNs + s.drainTimeoutNs;
@@ -268,15 +293,16 @@ public final class EngineE2e implements AutoCloseable
             }
             LockSupport.parkNanos(2_000_000L);
         }
-        if (clientRunner != null)
+        if (sharedRunner != null)
         {
-            clientRunner.close();
+            sharedRunner.close();
         }
-        serverRunner.close();
+        final boolean clientClean = clientEngine.close(true, 0);
+        final boolean serverClean = serverEngine.close(true, 0);
         // the shard threads are joined: their plain fields are visible here
         final long strayFrames = drainPort(serverPort) + drainPort(clientPort);
-        final int serverLeak = serverPort.mempool().inUseCount() - serverPoolInUse;
-        final int clientLeak = clientPort.mempool().inUseCount() - clientPoolInUse;
+        final int serverLeak = serverPort.mempool().inUseCount();
+        final int clientLeak = clientPort.mempool().inUseCount();
 
         final StringBuilder sb = new StringBuilder();
         final boolean ok = drained && agentErrors.get() == 0 && serverLeak == 0 && clientLeak == 0;
@@ -286,7 +312,7 @@ public final class EngineE2e implements AutoCloseable
             sb.append(" (not drained ").append(s.drainTimeoutNs / 1_000_000).append(" ms after the window: client ")
                 .append(client.finished() ? "finished" : "still running").append(", TCBs client ")
                 .append(clientEndpoint.connectionCount()).append(" server ").append(serverEndpoint.connectionCount())
-                .append(')');
+                .append(clientClean && serverClean ? "" : ", live connections reset at the end").append(')');
         }
         if (agentErrors.get() > 0)
         {
@@ -334,6 +360,48 @@ public final class EngineE2e implements AutoCloseable
             Math.abs(serverLeak) + Math.abs(clientLeak);
         return new Outcome(ok, leftover, sharedThread, client.allocatedInWindow, server.allocatedInWindow,
             sb.toString());
+    }
+
+    /** Both engines invoked from one thread (their invokers started and closed on it). */
+    private static final class BothInvoked implements Agent
+    {
+        private final Engine server;
+        private final Engine client;
+
+        BothInvoked(final Engine server, final Engine client)
+        {
+            this.server = server;
+            this.client = client;
+        }
+
+        public void onStart()
+        {
+            server.start();
+            client.start();
+        }
+
+        public int doWork()
+        {
+            return server.doWork() + client.doWork();
+        }
+
+        public void onClose()
+        {
+            try
+            {
+                client.invoker().close();
+                server.invoker().close();
+            }
+            finally
+            {
+                Eal.unregisterThread();
+            }
+        }
+
+        public String roleName()
+        {
+            return "e2e-both";
+        }
     }
 
     private static long counter(final TcpEndpoint endpoint, final int counter)
@@ -390,7 +458,6 @@ public final class EngineE2e implements AutoCloseable
 
     public void close()
     {
-        pair.close();
         arena.close();
     }
 }

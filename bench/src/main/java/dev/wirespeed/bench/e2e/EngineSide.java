@@ -40,14 +40,13 @@ abstract class EngineSide implements TcpHandler
     }
 
     /**
-     * Binds to the endpoint and shard built around this handler (they need it at construction) and adds
-     * {@link #step} to the shard's duties.
+     * Binds to the endpoint and shard built around this handler (called from the engine's duty factory, which
+     * then adds {@link #step} to the shard's duties).
      */
     void attach(final TcpEndpoint endpoint, final Shard shard)
     {
         this.endpoint = endpoint;
         this.shard = shard;
-        shard.addDuty(this::step);
     }
 
     /**

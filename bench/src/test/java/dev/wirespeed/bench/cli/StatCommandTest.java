@@ -52,6 +52,28 @@ class StatCommandTest
     }
 
     @Test
+    void severalEnginesAreListedAndChosenByName()
+    {
+        try (EngineCounters a = EngineCounters.create(dir.resolve("wirespeed-server.counters"), 64, true);
+            EngineCounters b = EngineCounters.create(dir.resolve("wirespeed-load.counters"), 64, true))
+        {
+            a.shard(0).onRx(11, 1100);
+            b.shard(0).onRx(22, 2200);
+            assertEquals(0, run("stat", "--dir", dir.toString(), "--list"), err.toString());
+            assertTrue(out.toString().contains("server pid " + ProcessHandle.current().pid() + " running"), out.toString());
+            assertTrue(out.toString().contains("load pid "), out.toString());
+            out.getBuffer().setLength(0);
+            assertEquals(0, run("stat", "--dir", dir.toString(), "--name", "server", "--count", "1"), err.toString());
+            assertTrue(out.toString().contains("shard-0 rx packets: 11\n"), out.toString());
+            out.getBuffer().setLength(0);
+            assertEquals(0, run("stat", "--dir", dir.toString(), "--count", "1"), err.toString());
+            assertTrue(err.toString().contains("2 engines are running"), err.toString());
+            assertEquals(2, run("stat", "--dir", dir.toString(), "--name", "nosuch", "--count", "1"));
+            assertTrue(err.toString().contains("no engine named 'nosuch'"), err.toString());
+        }
+    }
+
+    @Test
     void noEngineIsOneErrorLineAndExit2()
     {
         assertEquals(2, run("stat", "--dir", dir.toString(), "--count", "1"));

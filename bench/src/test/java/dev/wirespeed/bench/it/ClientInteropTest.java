@@ -129,6 +129,20 @@ class ClientInteropTest
     }
 
     @Test
+    @Order(2)
+    void twoShardsOverAnImpairedLinkStillEchoEveryByte() throws Exception
+    {
+        final Run run = client(ECHO_PORT, "--send", "1M", "--connections", "8", "--shards", "2",
+            "--impair", "loss=0.5%,seed=3", "--expect-echo");
+        assertSucceeded(run, 8);
+        assertEquals(Long.toString(8L << 20), run.result.get("received"), run.output);
+        assertTrue(run.output.contains("shards=2"), run.output);
+        assertTrue(run.output.contains("shard0_impaired_rx_lost=") && run.output.contains("shard1_impaired_rx_lost="),
+            "both shards applied --impair:\n" + run.output);
+        assertNoOpenSocketsInLinux();
+    }
+
+    @Test
     @Order(3)
     void uploadToALinuxSinkArrivesIntact() throws Exception
     {

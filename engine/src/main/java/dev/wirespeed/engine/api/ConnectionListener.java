@@ -58,7 +58,11 @@ public interface ConnectionListener
     {
     }
 
-    /** The peer's FIN: end of stream, after the last {@link #onData}. */
+    /**
+     * The peer's FIN: end of stream. It comes after the last byte: every {@link #onData} of the connection has been
+     * delivered (and consumed) before it. Closing now is safe; closing while bytes are still unread (before this,
+     * with data on its way) resets the connection, as Linux does for a socket closed with unread input.
+     */
     default void onPeerClosed(final long connectionId)
     {
     }

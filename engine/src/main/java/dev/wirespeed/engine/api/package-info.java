@@ -15,17 +15,25 @@
  *        └─► ConnectionListener
  *   </pre></li>
  * </ul>
- * Wiring one shard:
+ * The one entry point: {@link dev.wirespeed.engine.api.Wirespeed#launch} starts EAL if needed, builds an
+ * {@link dev.wirespeed.engine.runtime.Engine} with this wiring on every shard and returns a
+ * {@link dev.wirespeed.engine.api.Client}:
  * <pre>{@code
- *   ManyToOneRingBuffer commandRing = CommandProxy.newCommandRing(1 << 20);
- *   OneToOneRingBuffer eventRing = EventProxy.newEventRing(1 << 20);
- *   EventProxy events = new EventProxy(shardIndex, eventRing);
- *   TcpEndpoint endpoint = new TcpEndpoint(config, events, clock.nanoTime());
- *   shard.addDuty(new CommandAdapter(shardIndex, endpoint, commandRing, events, localIp));
- *   // application threads:
- *   CommandProxy commands = new CommandProxy(commandRing);            // thread safe
- *   EventAdapter adapter = new EventAdapter(eventRing, listener);     // one polling thread
+ *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0"))
+ *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *   {
+ *       Client client = ws.client();                      // commands: any thread
+ *       long correlationId = client.connect(new InetSocketAddress("192.0.2.2", 7));
+ *       while (running)
+ *       {
+ *           idle.idle(client.poll(listener, 64));         // events: one thread
+ *       }
+ *   }
  * }</pre>
+ * Bad input is refused at the call with an {@link dev.wirespeed.engine.api.ApiException} naming an
+ * {@link dev.wirespeed.engine.api.ApiError}. Events of a connection keep their order: every byte before
+ * {@code onPeerClosed}; closing a connection whose received bytes are still unread resets it, as Linux does.
+ * <p>
  * Message layouts: {@link dev.wirespeed.engine.api.ApiMessages}. Connection ids: {@link
  * dev.wirespeed.engine.api.ConnectionId} (they carry the shard index). Backpressure, both ways, never drops a byte:
  * a full command ring makes {@code CommandProxy} return false / a short count; a full event ring leaves received

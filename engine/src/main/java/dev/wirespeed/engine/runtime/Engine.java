@@ -78,6 +78,8 @@ public final class Engine implements AutoCloseable
 {
     /** Bytes of each shard-to-shard ring (plus its trailer): about 200 bursts of 32 mbuf addresses. */
     public static final int HAND_OFF_RING_BYTES = 64 * 1024;
+    /** Most shards an engine has. */
+    public static final int MAX_SHARDS = 64;
 
     private static final AtomicInteger ENGINES_BUILT = new AtomicInteger();
     private static final Set<String> NAMES_IN_USE = ConcurrentHashMap.newKeySet();
@@ -870,10 +872,12 @@ public final class Engine implements AutoCloseable
          * {@link Engine#start()}). On any failure, whatever was opened is closed again.
          *
          * @throws IllegalArgumentException for bad options, before any port is touched.
+         * @throws IllegalStateException naming a missing JVM flag ({@link JvmFlags}).
          * @throws DpdkException naming the device and DPDK's reason.
          */
         public Engine build()
         {
+            JvmFlags.require();
             if (portSpec == null && borrowedPort == null)
             {
                 throw new IllegalArgumentException("no port given: port(PortSpec) or port(EthPort)");
@@ -883,9 +887,9 @@ public final class Engine implements AutoCloseable
                 throw new IllegalArgumentException("no local address given: address(ip, prefixLength) or " +
                     "addresses(LocalAddresses)");
             }
-            if (shards < 1 || shards > 64)
+            if (shards < 1 || shards > MAX_SHARDS)
             {
-                throw new IllegalArgumentException("shards must be 1..64: " + shards);
+                throw new IllegalArgumentException("shards must be 1.." + MAX_SHARDS + ": " + shards);
             }
             if (threading == null || idleStrategy == null || threadFactory == null || handlers == null ||
                 tcpConfig == null || clock == null)

@@ -40,7 +40,12 @@ public interface TcpHandler
     {
     }
 
-    /** The peer's FIN arrived: end of stream. */
+    /**
+     * The peer's FIN arrived: end of stream. Bytes that {@link #onData} did not consume may still be in the
+     * receive buffer: {@code close} on a connection with unread bytes resets it (RST, as Linux does for a socket
+     * closed with unread input). Read them first (e.g. {@link TcpEndpoint#resumeReading}) or close once they are
+     * consumed.
+     */
     default void onPeerClosed(final long id)
     {
     }
