@@ -13,14 +13,10 @@ import dev.wirespeed.bench.load.LoadPlan;
 import dev.wirespeed.bench.load.LoadResult;
 import dev.wirespeed.bench.load.LoadRun;
 import dev.wirespeed.bindings.Eal;
-import dev.wirespeed.bindings.PortSpec;
 import dev.wirespeed.engine.runtime.Engine;
-import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.wire.Ipv4Header;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,10 +38,7 @@ public final class LoadCommand implements Callable<Integer>
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    PortOptions portOptions;
-
-    @Option(names = "--ip", required = true, paramLabel = "ADDR/LEN", description = "our IPv4 address and prefix, e.g. 192.0.2.1/24")
-    String ip;
+    EngineOptions engineOptions;
 
     @Option(names = "--src-ips", paramLabel = "LIST",
         description = "source addresses to spread connections over, in --ip's network: ranges A-B, CIDR blocks A/N or single addresses, comma-separated; the engine answers ARP for each")
@@ -97,23 +90,8 @@ public final class LoadCommand implements Callable<Integer>
     @Option(names = "--header", paramLabel = "H", description = "http: an extra request header, 'Name: value' (repeatable)")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--shards", defaultValue = "1", paramLabel = "N", description = "shards, each on its own thread with its share of the load (default ${DEFAULT-VALUE})")
-    int shards;
-
     @Option(names = "--buffer-kib", paramLabel = "KIB", description = "send and receive buffer per connection, a power of two (default 16; bulk 256)")
     Integer bufferKib;
-
-    @Option(names = "--time-wait-ms", defaultValue = "60000", paramLabel = "MS", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
-    long timeWaitMs;
-
-    @Option(names = "--idle", defaultValue = "busy", paramLabel = "busy|backoff", description = "idle strategy of the shard threads (default ${DEFAULT-VALUE})")
-    String idle;
-
-    @Option(names = "--impair", paramLabel = "SPEC", description = "fault injection on the port, both directions, e.g. loss=1%%,seed=7")
-    String impair;
-
-    @Option(names = "--pcap", paramLabel = "FILE", description = "capture every frame (pcap; shard N>0 writes FILE-shardN.pcap)")
-    Path pcap;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the result as JSON")
     Path json;
@@ -139,12 +117,9 @@ public final class LoadCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final List<PortSpec> ports = portOptions.ports();
-        if (ports.size() != 1)
-        {
-            throw usage("load needs exactly one port (--iface, --vdev or --pci), got " + ports.size());
-        }
+        engineOptions.validate();
         final LocalAddresses addresses = addresses();
+        final int shards = engineOptions.shards();
         final LoadPlan.Builder b = planBuilder(addresses);
         final int kib = bufferKib != null ? bufferKib : b.mode == LoadPlan.Mode.BULK ? 256 : 16;
         if (kib < 4 || kib > 16384 || Integer.bitCount(kib) != 1)
@@ -155,36 +130,12 @@ public final class LoadCommand implements Callable<Integer>
         {
             throw usage("--size " + b.size + " is larger than the send buffer (--buffer-kib " + kib + ")");
         }
-        final int maxShards = Math.min(64, Runtime.getRuntime().availableProcessors() * 4);
-        if (shards < 1 || shards > maxShards)
-        {
-            throw usage("--shards must be 1.." + maxShards + ", got " + shards);
-        }
-        if (timeWaitMs < 1)
-        {
-            throw usage("--time-wait-ms must be at least 1, got " + timeWaitMs);
-        }
-        if (!"busy".equals(idle) && !"backoff".equals(idle))
-        {
-            throw usage("--idle must be busy or backoff, got '" + idle + "'");
-        }
         if (maxErrorRate < 0 || maxErrorRate > 1)
         {
             throw usage("--max-error-rate must be 0..1, got " + maxErrorRate);
         }
-        if (impair != null)
-        {
-            try
-            {
-                Impairment.parse(impair, null);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw usage("--impair: " + ex.getMessage());
-            }
-        }
         final LoadPlan plan = b.build();
-        final LoadBudget budget = LoadBudget.of(plan, shards, kib * 1024, timeWaitMs);
+        final LoadBudget budget = LoadBudget.of(plan, shards, kib * 1024);
         if (!budget.fits(Runtime.getRuntime().maxMemory()))
         {
             throw usage(budget.refusal(Runtime.getRuntime().maxMemory()));
@@ -197,17 +148,10 @@ public final class LoadCommand implements Callable<Integer>
         out.println("memory: " + budget.describe(Runtime.getRuntime().maxMemory()));
         out.flush();
 
-        final Eal eal = Eal.current() != null ? null : Eal.init(portOptions.ealOptions());
+        final Eal eal = Eal.current() != null ? null : engineOptions.startEal();
         final long tcpSeed = seed * 0x9E37_79B9_7F4A_7C15L + System.nanoTime();
-        final Engine.Builder builder = Engine.builder()
-            .port(ports.get(0))
+        final Engine.Builder builder = engineOptions.builder(() -> tcpConfig(tcpSeed, kib))
             .addresses(addresses)
-            .shards(shards)
-            .tcpConfig(() -> tcpConfig(tcpSeed, kib))
-            .idleStrategy(() -> "busy".equals(idle) ? new BusySpinIdleStrategy() :
-                new BackoffIdleStrategy(100, 10, 1_000, 1_000_000))
-            .pcap(pcap)
-            .impairment(impair)
             .preallocate(budget.preallocatePerShard());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupted = true);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupted = true);
@@ -240,7 +184,6 @@ public final class LoadCommand implements Callable<Integer>
     {
         final TcpConfig tcp = new TcpConfig();
         tcp.seed = tcpSeed;
-        tcp.mslNs = timeWaitMs * 500_000L;
         tcp.sendBufferSize = kib * 1024;
         tcp.receiveBufferSize = kib * 1024;
         return tcp;
@@ -284,18 +227,8 @@ public final class LoadCommand implements Callable<Integer>
 
     private LocalAddresses addresses()
     {
-        if (ip.indexOf('/') < 0)
-        {
-            throw usage("--ip must look like 192.0.2.1/24, got '" + ip + "'");
-        }
-        try
-        {
-            LocalAddresses.parse(ip, null);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw usage("--ip must look like 192.0.2.1/24, got '" + ip + "': " + ex.getMessage());
-        }
+        final String ip = engineOptions.ip;
+        engineOptions.addresses(); // --ip alone, checked
         try
         {
             return LocalAddresses.parse(ip, srcIps);
@@ -339,7 +272,7 @@ public final class LoadCommand implements Callable<Integer>
         b.targetPort = port;
         if (!addresses.onLink(b.targetIp))
         {
-            throw usage("--target " + target + " is not on the local network " + ip +
+            throw usage("--target " + target + " is not on the local network " + engineOptions.ip +
                 ": load has no routing, the target must be on this link (found by ARP)");
         }
         if (addresses.contains(b.targetIp))
@@ -348,7 +281,7 @@ public final class LoadCommand implements Callable<Integer>
         }
         if (b.targetIp == addresses.broadcast())
         {
-            throw usage("--target " + target + " is the broadcast address of " + ip);
+            throw usage("--target " + target + " is the broadcast address of " + engineOptions.ip);
         }
         final int[] src = new int[srcIps == null ? 1 : addresses.size() - 1];
         for (int i = 0; i < src.length; i++)

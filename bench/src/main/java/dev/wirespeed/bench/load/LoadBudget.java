@@ -36,9 +36,8 @@ public final class LoadBudget
 
     /**
      * @param bufferBytes send and receive buffer per connection (each).
-     * @param timeWaitMs  TIME-WAIT length: ports we close first stay pinned that long.
      */
-    public static LoadBudget of(final LoadPlan plan, final int shards, final int bufferBytes, final long timeWaitMs)
+    public static LoadBudget of(final LoadPlan plan, final int shards, final int bufferBytes)
     {
         final long connections = plan.concurrency();
         final long rings = 2L * bufferBytes + 1500;
@@ -49,7 +48,7 @@ public final class LoadBudget
             LoadStats.HISTOGRAM_NAMES.length);
         // TCBs and rings built up front (the rest, if the run needs them, as it goes)
         final int perShard = (int)Math.min(4096, (connections + shards - 1) / shards + 16);
-        return new LoadBudget(connections, rings, timeWaitMs > 0 ? timeWait : 0, histograms, perShard);
+        return new LoadBudget(connections, rings, timeWait, histograms, perShard);
     }
 
     public long bytes()
