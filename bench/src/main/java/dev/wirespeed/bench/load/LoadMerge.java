@@ -107,6 +107,7 @@ public final class LoadMerge
             m.connPerS += r.connPerS;
             m.reqPerS += r.reqPerS;
             m.mbitPerS += r.mbitPerS;
+            m.loadCpuCores += r.loadCpuCores;
             sum(m.totals, r.totals);
             sum(m.wholeRun, r.wholeRun);
             sum(m.errors, r.errors);

@@ -51,6 +51,11 @@ public final class LoadOutput
                 LoadReporter.us(p.min), LoadReporter.us(p.p50), LoadReporter.us(p.p90), LoadReporter.us(p.p99),
                 LoadReporter.us(p.p999), LoadReporter.us(p.p9999), LoadReporter.us(p.max));
         }
+        if (r.loadCpuCores > 0)
+        {
+            out.printf(Locale.ROOT, "  cpu        %.2f cores on the load shard thread(s) while the run was on%n",
+                r.loadCpuCores);
+        }
         if (r.connectionsBySource.size() > 1)
         {
             out.println("  sources    " + line(r.connectionsBySource));

@@ -267,6 +267,8 @@ public final class LoadReporter implements AutoCloseable
         {
             r.putHistogram(LoadStats.HISTOGRAM_NAMES[k], total[k]);
         }
+        r.loadCpuCores = Math.round(last[LoadStats.RUN_CPU_NS] / (double)Math.max(1, plan.warmupNs +
+            plan.durationNs) * 100) / 100.0;
         judge(r, arpResolved, measuredS);
         return r;
     }

@@ -121,6 +121,8 @@ public final class LoadResult
     public Map<String, String> histograms = new LinkedHashMap<>();
     public List<Second> timeline = new ArrayList<>();
     public String memoryBudget;
+    /** CPU the load shards used while the run was on, in cores (1.0: one core all the time). */
+    public double loadCpuCores;
 
     /** The histogram of {@code name} (connect, ttfb, latency), decoded; an empty one if absent. */
     public Histogram histogram(final String name)

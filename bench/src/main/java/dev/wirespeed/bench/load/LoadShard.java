@@ -118,6 +118,9 @@ public final class LoadShard implements TcpHandler, ShardDuty
     private long lastScanNs;
     private long noPortUntilNs;
     private int peakOpen;
+    private long runCpuStartNs;
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
      * @param plan       this shard's share ({@link LoadPlan#share}).
@@ -209,6 +212,7 @@ public final class LoadShard implements TcpHandler, ShardDuty
             {
                 if (stopRequested || nowNs - endNs >= 0)
                 {
+                    stats.set(LoadStats.RUN_CPU_NS, THREADS.getCurrentThreadCpuTime() - runCpuStartNs);
                     setPhase(PHASE_DRAIN);
                     phaseDeadlineNs = nowNs + Math.min(DRAIN_NS, plan.readTimeoutNs);
                     stats.set(LoadStats.BACKLOG, 0);
@@ -270,6 +274,7 @@ public final class LoadShard implements TcpHandler, ShardDuty
             firstDueNs = t0 + (long)(intervalNs * (shardIndex + 1) / shardCount);
         }
         lastScanNs = t0;
+        runCpuStartNs = THREADS.getCurrentThreadCpuTime();
         setPhase(PHASE_RUN);
     }
 

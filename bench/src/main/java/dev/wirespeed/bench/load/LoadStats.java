@@ -61,7 +61,9 @@ public final class LoadStats
     public static final int LATENESS_NS = 22;
     /** Gauge: most connections open at once while the run was on. */
     public static final int PEAK_OPEN = 23;
-    static final int COUNT = 24;
+    /** The shard thread's CPU time while the run was on (warmup included), ns; published when it ends. */
+    public static final int RUN_CPU_NS = 24;
+    static final int COUNT = 25;
 
     /** Error counters, in the order the summary lists them. */
     public static final int[] ERRORS =
