@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wirespeed", mixinStandardHelpOptions = true, version = "wirespeed 0.1.0",
     description = "User-space TCP/IP packet engine for the JVM on DPDK.",
     subcommands = {DemoCommand.class, ServeCommand.class, ClientCommand.class, NicBenchCommand.class, StatCommand.class,
-        E2eCommand.class})
+        E2eCommand.class, LoadCommand.class, ReportCommand.class})
 public final class WirespeedCli implements Runnable
 {
     public static final int EXIT_USAGE = 2;
