@@ -219,6 +219,35 @@ class ArpTest
             assertEquals(0, cache.size());
         }
 
+        /** With several local addresses each is answered as itself, and each is defended as itself. */
+        @Test
+        void everyLocalAddressIsAnsweredAndDefended()
+        {
+            final int second = OUR_IP + 5;
+            final ArpResponder multi = new ArpResponder(OUR_MAC, LocalAddresses.of(24, OUR_IP, second), cache, true);
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
+            int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, PEER_IP, 0, second);
+            assertEquals(ArpResponder.REPLY_IN_PLACE, multi.onArp(b, 0, len, 0));
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, len));
+            assertEquals(ArpPacket.OPERATION_REPLY, parser.arp().operation());
+            assertEquals(second, parser.arp().senderIp());
+            assertEquals(OUR_MAC, parser.arp().senderMac());
+            assertEquals(PEER_IP, parser.arp().targetIp());
+
+            // another host claims our second address: a conflict, defended by announcing that address
+            len = arpFrame(b, PacketBuilder.NO_VLAN, OTHER_MAC, EthernetFrame.BROADCAST_MAC,
+                ArpPacket.OPERATION_REQUEST, second, 0, second);
+            assertEquals(ArpResponder.DEFEND, multi.onArp(b, 0, len, 0));
+            assertEquals(1, multi.conflicts());
+            final int announcement = multi.writeAnnouncement(b, 0);
+            assertEquals(FrameParser.DROP_NONE, parser.parse(b, 0, announcement));
+            assertEquals(second, parser.arp().senderIp());
+            assertEquals(second, parser.arp().targetIp());
+            assertEquals(OUR_MAC, parser.arp().senderMac());
+            assertEquals(0, cache.lookup(second, 0) == ArpCache.NO_MAC ? 0 : 1, "a claim of ours is never learned");
+        }
+
         @Test
         void writeRequestMakesABroadcastRequestThatParses()
         {

@@ -40,4 +40,18 @@ class MartiansTest
         assertTrue(unknown.isMartianSource(ip("192.0.2.1")));
         assertTrue(unknown.onSubnet(ip("203.0.113.9")));
     }
+
+    @Test
+    void everyLocalAddressIsASourceWeNeverAccept()
+    {
+        final Martians m = new Martians(LocalAddresses.parse("192.0.2.1/24", "192.0.2.10-192.0.2.13"));
+        for (final String s : new String[] {"192.0.2.1", "192.0.2.10", "192.0.2.13", "192.0.2.255"})
+        {
+            assertTrue(m.isMartianSource(ip(s)), s);
+        }
+        assertTrue(m.isOurs(ip("192.0.2.12")));
+        assertFalse(m.isOurs(ip("192.0.2.14")));
+        assertFalse(m.isMartianSource(ip("192.0.2.14")));
+        assertTrue(m.onSubnet(ip("192.0.2.200")));
+    }
 }
