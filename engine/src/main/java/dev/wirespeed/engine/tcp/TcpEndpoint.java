@@ -377,7 +377,8 @@ public final class TcpEndpoint
         return 0;
     }
 
-    /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, no TIME-WAIT (behaviour 46). 0 or ERR_INVALID_ID. */
+    /** Abortive close (SO_LINGER 0): RST {@code <SEQ=SND.NXT>}, queues flushed, no TIME-WAIT (behaviour 46). 0 or
+     * ERR_INVALID_ID. */
     public int abort(final long id)
     {
         final TcpConnection c = visible(id);
