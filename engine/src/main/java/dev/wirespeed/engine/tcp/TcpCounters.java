@@ -46,7 +46,11 @@ public final class TcpCounters
     public static final int CONNECTIONS_RESET = 37;
     public static final int CONNECTIONS_TIMED_OUT = 38;
     public static final int DROP_URGENT_INVALID = 39;
-    public static final int COUNT = 40;
+    /** Tail loss probes sent (RFC 8985 §7). */
+    public static final int TAIL_LOSS_PROBES = 40;
+    /** Recovery passes restarted because retransmissions were found lost by time (RFC 8985 §6). */
+    public static final int LOST_RETRANSMITS = 41;
+    public static final int COUNT = 42;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -57,7 +61,7 @@ public final class TcpCounters
         "drop.synInWindow", "drop.dataAfterFin", "drop.connectionTableFull", "drop.halfOpenTimeout",
         "synCookiesSent", "synCookiesAccepted", "challengeAcks", "retransmits", "fastRetransmits", "rtoExpiries",
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
-        "connectionsTimedOut", "urgentPointerInvalid",
+        "connectionsTimedOut", "urgentPointerInvalid", "tailLossProbes", "lostRetransmits",
     };
 
     final long[] values = new long[COUNT];
