@@ -82,16 +82,16 @@ echo_once() {
 }
 
 engine_round() {
-  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff \
+  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
-  for _ in $(seq 1 300); do grep -q '^ready' "$WORK/serve.log" && break; sleep 0.1; done
-  grep -q '^ready' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
+  for _ in $(seq 1 300); do grep -q 'ready ip=' "$WORK/serve.log" && break; sleep 0.1; done
+  grep -q 'ready ip=' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
   local r=0; echo_once || r=$?
   kill -TERM "$SERVE_PID" 2>/dev/null || true
   wait "$SERVE_PID" 2>/dev/null || true
   SERVE_PID=
-  grep -E '^summary' "$WORK/serve.log" | cut -c1-300 >&2 || true
+  grep -E '^summary' "$WORK/serve.log" | cut -c1-1200 >&2 || true
   return $r
 }
 

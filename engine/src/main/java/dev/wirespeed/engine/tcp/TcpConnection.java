@@ -164,6 +164,11 @@ final class TcpConnection
     long delAckDeadlineNs = NONE;
     /** Tail loss probe (RFC 8985 §7): about two RTTs after the last send with data in flight. */
     long tlpDeadlineNs = NONE;
+    /**
+     * RACK reordering window (RFC 8985 §6): a hole below SACKed data that stays open this long is lost, however few
+     * duplicate ACKs came (an echo's peer piggybacks the same SACK block on its data, which never counts as new).
+     */
+    long rackDeadlineNs = NONE;
     /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
     long timeWaitDeadlineNs = NONE;
     /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
@@ -440,6 +445,7 @@ final class TcpConnection
         swsDeadlineNs = NONE;
         delAckDeadlineNs = NONE;
         tlpDeadlineNs = NONE;
+        rackDeadlineNs = NONE;
         timeWaitDeadlineNs = NONE;
         finWait2DeadlineNs = NONE;
     }
@@ -868,6 +874,10 @@ final class TcpConnection
             return false;
         }
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
+        if (sackedNew)
+        {
+            armReorderWindow(nowNs);
+        }
         if (persistMode)
         {
             // an ACKed probe keeps the connection alive (behaviour 18)
@@ -1025,7 +1035,7 @@ final class TcpConnection
             rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
-        armTailLossProbe(nowNs);
+        armTailLossProbe(nowNs, sndNxt);
         if (writeBlocked && sendBytes < sendCap)
         {
             writeBlocked = false;
@@ -1058,16 +1068,60 @@ final class TcpConnection
         }
         else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
-            // RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS)
-            counters.increment(FAST_RETRANSMITS);
-            cc.onEnterRecovery(sndNxt - sndUna);
-            inRecovery = true;
-            recover = sndNxt;
+            enterRecovery(nowNs);
+        }
+    }
+
+    /** RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS). */
+    private void enterRecovery(final long nowNs)
+    {
+        counters.increment(FAST_RETRANSMITS);
+        cc.onEnterRecovery(sndNxt - sndUna);
+        inRecovery = true;
+        recover = sndNxt;
+        rexmitNxt = sndUna;
+        rexmitPassNs = nowNs;
+        rexmitRequests++;
+        rtt.stopTiming();
+        tlpDeadlineNs = NONE;
+        rackDeadlineNs = NONE;
+        endpoint.markDirty(this);
+    }
+
+    /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
+    private void armReorderWindow(final long nowNs)
+    {
+        if (rackDeadlineNs == NONE && sackOk && rtt.hasSample() && !scoreboard.isEmpty() &&
+            gt(scoreboard.highestRight(), sndUna))
+        {
+            rackDeadlineNs = nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS);
+        }
+    }
+
+    /** RFC 8985 §6.2 reo_wnd is min_RTT/4; a floor keeps it above the timer wheel's tick. */
+    private static final long MIN_REORDER_WINDOW_NS = 2_000_000L;
+
+    private void onReorderWindowExpired(final long nowNs)
+    {
+        if (scoreboard.isEmpty() || !gt(scoreboard.highestRight(), sndUna) || persistMode ||
+            !state.isSynchronized())
+        {
+            return;
+        }
+        if (!inRecovery)
+        {
+            if (geq(sndUna, recover))
+            {
+                // the hole at SND.UNA outlived the reordering window: lost (RACK), recover now
+                enterRecovery(nowNs);
+            }
+        }
+        else if (retransmissionsLookLost(nowNs))
+        {
             rexmitNxt = sndUna;
             rexmitPassNs = nowNs;
             rexmitRequests++;
-            rtt.stopTiming();
-            tlpDeadlineNs = NONE;
+            counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
         }
     }
@@ -1751,6 +1805,7 @@ final class TcpConnection
         d = Math.min(d, swsDeadlineNs);
         d = Math.min(d, delAckDeadlineNs);
         d = Math.min(d, tlpDeadlineNs);
+        d = Math.min(d, rackDeadlineNs);
         d = Math.min(d, timeWaitDeadlineNs);
         d = Math.min(d, finWait2DeadlineNs);
         return Math.min(d, keepaliveDeadlineNs());
@@ -1789,6 +1844,11 @@ final class TcpConnection
             delAckDeadlineNs = NONE;
             ackNow = true;
             endpoint.markDirty(this);
+        }
+        if (rackDeadlineNs <= nowNs)
+        {
+            rackDeadlineNs = NONE;
+            onReorderWindowExpired(nowNs);
         }
         if (tlpDeadlineNs <= nowNs)
         {
@@ -2346,9 +2406,10 @@ final class TcpConnection
             rtoDeadlineNs = nowNs + rtt.rtoNs();
         }
         out.emit(s);
-        if (!persistMode && gt(seq + len + (fin ? 1 : 0), sndNxt))
+        final int end = seq + len + (fin ? 1 : 0);
+        if (!persistMode && gt(end, sndNxt))
         {
-            armTailLossProbe(nowNs);
+            armTailLossProbe(nowNs, end);
         }
     }
 
@@ -2356,15 +2417,15 @@ final class TcpConnection
      * RFC 8985 §7.2: PTO = 2·SRTT, plus the peer's worst-case delayed ACK when one segment is in flight, never
      * later than the RTO. Only outside recovery, with an RTT sample and data in flight.
      */
-    private void armTailLossProbe(final long nowNs)
+    private void armTailLossProbe(final long nowNs, final int flightEnd)
     {
-        if (inRecovery || !rtt.hasSample() || sndNxt == sndUna || persistMode || !state.isSynchronized())
+        if (inRecovery || !rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
         {
             tlpDeadlineNs = NONE;
             return;
         }
         long pto = 2 * rtt.srttNs();
-        if (sndNxt - sndUna <= payloadMss())
+        if (flightEnd - sndUna <= payloadMss())
         {
             pto += WORST_CASE_DELAYED_ACK_NS;
         }
