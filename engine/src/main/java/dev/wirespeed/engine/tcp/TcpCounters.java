@@ -46,16 +46,20 @@ public final class TcpCounters
     public static final int CONNECTIONS_RESET = 37;
     public static final int CONNECTIONS_TIMED_OUT = 38;
     public static final int DROP_URGENT_INVALID = 39;
+    /** Tail loss probes sent (RFC 8985 §7). */
+    public static final int TAIL_LOSS_PROBES = 40;
+    /** Recovery passes restarted because retransmissions were found lost by time (RFC 8985 §6). */
+    public static final int LOST_RETRANSMITS = 41;
     /** Received bytes dropped because the buffer budget had no chunk for them (the peer sends them again). */
-    public static final int DROP_BUFFER_BUDGET_BYTES = 40;
+    public static final int DROP_BUFFER_BUDGET_BYTES = 42;
     /** Writes accepted only partly because the buffer budget was used up. */
-    public static final int WRITE_PARTIAL_BUDGET = 41;
+    public static final int WRITE_PARTIAL_BUDGET = 43;
     /** Window advertisements made smaller (down to zero) by the buffer budget. */
-    public static final int WINDOW_BUDGET_LIMITED = 42;
+    public static final int WINDOW_BUDGET_LIMITED = 44;
     /** SYNs that met a used-up connection or buffer budget: answered with a cookie or refused (then counted in
      * drop.backlogFull). */
-    public static final int SYN_OVER_BUDGET = 43;
-    public static final int COUNT = 44;
+    public static final int SYN_OVER_BUDGET = 45;
+    public static final int COUNT = 46;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -66,8 +70,8 @@ public final class TcpCounters
         "drop.synInWindow", "drop.dataAfterFin", "drop.connectionTableFull", "drop.halfOpenTimeout",
         "synCookiesSent", "synCookiesAccepted", "challengeAcks", "retransmits", "fastRetransmits", "rtoExpiries",
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
-        "connectionsTimedOut", "urgentPointerInvalid", "drop.bufferBudgetBytes", "budget.writePartial",
-        "budget.windowLimited", "budget.synOverBudget",
+        "connectionsTimedOut", "urgentPointerInvalid", "tailLossProbes", "lostRetransmits",
+        "drop.bufferBudgetBytes", "budget.writePartial", "budget.windowLimited", "budget.synOverBudget",
     };
 
     final long[] values = new long[COUNT];
