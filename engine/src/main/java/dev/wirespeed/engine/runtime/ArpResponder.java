@@ -37,7 +37,10 @@ public final class ArpResponder
     public static final int CONSUMED = 0;
     /** The frame is now our reply; the caller transmits it as is. */
     public static final int REPLY_IN_PLACE = 1;
-    /** Our address is claimed by another MAC: the caller frees the mbuf and sends {@link #writeAnnouncement}. */
+    /**
+     * Our address is claimed by another MAC: the caller frees the mbuf and sends {@link #writeAnnouncement} (the
+     * same frame as {@code writeRequest(ourIp)}).
+     */
     public static final int DEFEND = 2;
     /** RFC 5227 DEFEND_INTERVAL: at most one defending announcement per 10 s. */
     public static final long DEFEND_INTERVAL_NS = 10_000_000_000L;
@@ -177,8 +180,7 @@ public final class ArpResponder
      */
     public int writeAnnouncement(final MutableDirectBuffer buffer, final int offset)
     {
-        return builder.dstMac(EthernetFrame.BROADCAST_MAC)
-            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, ourIp, 0, ourIp);
+        return writeRequest(buffer, offset, ourIp);
     }
 
     /** Writes a broadcast "who has {@code targetIp}?" from us. @return frame length, or -1 if it does not fit. */
