@@ -5,8 +5,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.wirespeed.bindings.PortStats;
 import dev.wirespeed.engine.runtime.EngineCounters;
+import dev.wirespeed.engine.runtime.PortCounters;
 import dev.wirespeed.engine.runtime.ShardCounters;
+import dev.wirespeed.engine.runtime.ShardDrops;
+import dev.wirespeed.engine.tcp.TcpCounters;
 import dev.wirespeed.engine.wire.FrameParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +52,45 @@ class StatCommandTest
             assertTrue(text.contains("shard-0 tcp ESTABLISHED: 0\n"), text);
             assertTrue(text.contains("pid " + ProcessHandle.current().pid()), text);
             assertEquals("", err.toString());
+        }
+    }
+
+    /** Issue 10: every drop reason is live, the TCP ones and the shard's own included, and the port's counters. */
+    @Test
+    void printsEveryDropReasonTheTcpCountersAndThePortCounters()
+    {
+        try (EngineCounters counters = EngineCounters.create(dir.resolve("wirespeed-78.counters"), 256, true))
+        {
+            final ShardCounters s = counters.shard(0);
+            final PortCounters port = counters.port();
+            s.tcp(TcpCounters.DROP_MISSING_TIMESTAMP).setRelease(4);
+            s.tcp(TcpCounters.DROP_COOKIE_INVALID).setRelease(5);
+            s.shardDrops(ShardDrops.MARTIAN_SOURCE).setRelease(6);
+            final PortStats stats = new PortStats();
+            stats.rxMissed = 7;
+            stats.rxNoMbuf = 8;
+            stats.txErrors = 9;
+            port.publish(stats);
+            assertEquals(0, run("stat", "--dir", dir.toString(), "--count", "1"), err.toString());
+            final String text = out.toString();
+            assertTrue(text.contains("shard-0 tcp drop.missingTimestamp: 4\n"), text);
+            assertTrue(text.contains("shard-0 tcp drop.cookieInvalid: 5\n"), text);
+            assertTrue(text.contains("shard-0 drop MARTIAN_SOURCE: 6\n"), text);
+            assertTrue(text.contains("port imissed: 7\n"), text);
+            assertTrue(text.contains("port rx_nombuf: 8\n"), text);
+            assertTrue(text.contains("port oerrors: 9\n"), text);
+            for (int i = 0; i < TcpCounters.COUNT; i++)
+            {
+                assertTrue(text.contains("shard-0 tcp " + TcpCounters.name(i) + ": "), TcpCounters.name(i));
+            }
+            for (int r = 0; r < ShardDrops.COUNT; r++)
+            {
+                assertTrue(text.contains("shard-0 drop " + ShardDrops.name(r) + ": "), ShardDrops.name(r));
+            }
+            for (int r = 1; r < FrameParser.DROP_REASON_COUNT; r++)
+            {
+                assertTrue(text.contains("shard-0 drop " + FrameParser.dropReasonName(r) + ": "), FrameParser.dropReasonName(r));
+            }
         }
     }
 

@@ -1,14 +1,9 @@
 package dev.wirespeed.bench.it;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInteropTest
 {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = ScapyProbes.PYTHON;
     private static final int SCRIPT_DEADLINE_S = 40;
     private static final int IDLE_TIMEOUT_MS = 2000;
     private static final int IDLE_CONNECTIONS = 200;
@@ -50,24 +44,15 @@ class HostileInteropTest
     private Path countersFile;
     private Path hostileScript;
     private Path httpScript;
-    private String probeOutput;
-    private final Map<String, String> results = new HashMap<>();
+    private ScapyProbes probes;
 
     @BeforeAll
     void startServe() throws Exception
     {
-        try
-        {
-            NetNs.run(PYTHON, "-c", "import scapy.all");
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("Debian's scapy is missing from " + PYTHON +
-                ": apt-get install python3-scapy (./wirespeed test installs it)", ex);
-        }
+        ScapyProbes.requireScapy();
         net = NetNs.create();
-        hostileScript = copy("/interop/hostile.py");
-        httpScript = copy("/interop/http_abuse.py");
+        hostileScript = ScapyProbes.copy("/interop/hostile.py");
+        httpScript = ScapyProbes.copy("/interop/http_abuse.py");
         serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--http", "80",
             "--idle", "backoff", "--time-wait-ms", "2000", "--idle-timeout-ms", Integer.toString(IDLE_TIMEOUT_MS));
         final Matcher counters = Pattern.compile(" counters=(\\S+)").matcher(serve.output());
@@ -75,23 +60,7 @@ class HostileInteropTest
         countersFile = Path.of(counters.group(1));
         final Matcher mac = Pattern.compile(" mac=([0-9a-f:]{17}) ").matcher(serve.output());
         assertTrue(mac.find(), "no mac= in serve's ready line: " + serve.output());
-        probeOutput = net.inB(PYTHON, hostileScript.toString(), net.ifB, NetNs.ENGINE_IP, mac.group(1),
-            Integer.toString(SCRIPT_DEADLINE_S));
-        probeOutput.lines().filter(l -> l.startsWith("PROBE ")).forEach(l ->
-        {
-            final String[] parts = l.split(" ", 3);
-            results.put(parts[1], parts.length > 2 ? parts[2] : "");
-        });
-    }
-
-    private Path copy(final String resource) throws IOException
-    {
-        final Path file = Files.createTempFile("hostile", ".py");
-        try (InputStream in = getClass().getResourceAsStream(resource))
-        {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
+        probes = ScapyProbes.run(net, hostileScript, mac.group(1), SCRIPT_DEADLINE_S);
     }
 
     @AfterAll
@@ -117,9 +86,7 @@ class HostileInteropTest
 
     private void assertProbe(final String name)
     {
-        final String result = results.get(name);
-        assertNotNull(result, "hostile.py printed no line for " + name + ":\n" + probeOutput);
-        assertTrue(result.startsWith("ok"), name + ": " + result + "\n--- hostile.py:\n" + probeOutput);
+        probes.assertOk(name);
     }
 
     /** RFC 1122 §3.2.1.3, RFC 1812 §5.3.7: LAND, loopback, 0.0.0.0, subnet broadcast, multicast: no answer, no ARP. */
@@ -176,9 +143,9 @@ class HostileInteropTest
     @Order(7)
     void statShowsEveryDropReasonLive() throws Exception
     {
-        assertTrue(probeOutput.lines().anyMatch("DONE"::equals), "hostile.py did not finish:\n" + probeOutput);
-        final Matcher m = Pattern.compile("MARTIANS (\\d+)").matcher(probeOutput);
-        assertTrue(m.find(), probeOutput);
+        probes.assertDone();
+        final Matcher m = Pattern.compile("MARTIANS (\\d+)").matcher(probes.output);
+        assertTrue(m.find(), probes.output);
         final int martians = Integer.parseInt(m.group(1));
         Thread.sleep(300); // counters are published every millisecond, the port's every 100 ms
         final StringWriter out = new StringWriter();

@@ -1,12 +1,8 @@
 package dev.wirespeed.bench.it;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProbeInteropTest
 {
-    /** Debian's interpreter: the one with python3-scapy (a python3 earlier on PATH may lack it). */
-    private static final String PYTHON = "/usr/bin/python3";
     /** The source port of the bad-checksum probe: its corrupt frames are the only expected tshark errors. */
     private static final int BAD_CHECKSUM_PORT = 40003;
     /** probes.py's bad_checksum sends two corrupt segments: a SYN and, on an established connection, data. */
@@ -46,28 +39,15 @@ class ProbeInteropTest
     private ServeProcess serve;
     private Path pcap;
     private Path script;
-    private String probeOutput;
-    private final Map<String, String> results = new HashMap<>();
+    private ScapyProbes probes;
 
     @BeforeAll
     void startServeAndProbe() throws Exception
     {
-        try
-        {
-            NetNs.run(PYTHON, "-c", "import scapy.all");
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("Debian's scapy is missing from " + PYTHON +
-                ": apt-get install python3-scapy (./wirespeed test installs it)", ex);
-        }
+        ScapyProbes.requireScapy();
         net = NetNs.create();
         pcap = Files.createTempFile("wirespeed-probe", ".pcap");
-        script = Files.createTempFile("probes", ".py");
-        try (InputStream in = getClass().getResourceAsStream("/interop/probes.py"))
-        {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        script = ScapyProbes.copy("/interop/probes.py");
         net.inB("nft", "add", "table", "inet", "probe");
         net.inB("nft", "add", "chain", "inet", "probe", "in", "{ type filter hook input priority 0; }");
         net.inB("nft", "add", "rule", "inet", "probe", "in", "tcp", "dport", "40000-40099", "drop");
@@ -76,13 +56,7 @@ class ProbeInteropTest
             "--pcap", pcap.toString());
         final Matcher mac = Pattern.compile(" mac=([0-9a-f:]{17}) ").matcher(serve.output());
         assertTrue(mac.find(), "no mac= in serve's ready line: " + serve.output());
-        probeOutput = net.inB(PYTHON, script.toString(), net.ifB, NetNs.ENGINE_IP, mac.group(1),
-            Integer.toString(SCRIPT_DEADLINE_S));
-        probeOutput.lines().filter(l -> l.startsWith("PROBE ")).forEach(l ->
-        {
-            final String[] parts = l.split(" ", 3);
-            results.put(parts[1], parts.length > 2 ? parts[2] : "");
-        });
+        probes = ScapyProbes.run(net, script, mac.group(1), SCRIPT_DEADLINE_S);
     }
 
     @AfterAll
@@ -108,9 +82,7 @@ class ProbeInteropTest
 
     private void assertProbe(final String name)
     {
-        final String result = results.get(name);
-        assertNotNull(result, "probes.py printed no line for " + name + ":\n" + probeOutput);
-        assertTrue(result.startsWith("ok"), name + ": " + result + "\n--- probes.py:\n" + probeOutput);
+        probes.assertOk(name);
     }
 
     /** Behaviour 44: a closed port answers a SYN with RST+ACK ⟨SEQ=0, ACK=SEG.SEQ+1⟩, an ACK with RST ⟨SEQ=ACK⟩. */
@@ -190,7 +162,7 @@ class ProbeInteropTest
     @Order(9)
     void probeScriptRanToTheEnd()
     {
-        assertTrue(probeOutput.lines().anyMatch("DONE"::equals), "probes.py did not finish:\n" + probeOutput);
+        probes.assertDone();
     }
 
     @Test

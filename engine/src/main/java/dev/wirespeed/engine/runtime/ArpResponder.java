@@ -38,8 +38,8 @@ public final class ArpResponder
     /** The frame is now our reply; the caller transmits it as is. */
     public static final int REPLY_IN_PLACE = 1;
     /**
-     * Our address is claimed by another MAC: the caller frees the mbuf and sends {@link #writeAnnouncement} (the
-     * same frame as {@code writeRequest(ourIp)}).
+     * One of our addresses is claimed by another MAC: the caller frees the mbuf and sends {@link #writeAnnouncement}
+     * (the same frame as {@code writeRequest(defendedAddress())}).
      */
     public static final int DEFEND = 2;
     /** RFC 5227 DEFEND_INTERVAL: at most one defending announcement per 10 s. */
@@ -194,15 +194,25 @@ public final class ArpResponder
      */
     public int writeAnnouncement(final MutableDirectBuffer buffer, final int offset)
     {
-        return builder.dstMac(EthernetFrame.BROADCAST_MAC)
-            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, defendIp, 0, defendIp);
+        return writeRequest(buffer, offset, defendIp);
     }
 
-    /** Writes a broadcast "who has {@code targetIp}?" from us. @return frame length, or -1 if it does not fit. */
+    /**
+     * Writes a broadcast "who has {@code targetIp}?" from us; for one of our own addresses that is its RFC 5227
+     * announcement. @return frame length, or -1 if it does not fit.
+     */
     public int writeRequest(final MutableDirectBuffer buffer, final int offset, final int targetIp)
     {
+        // a request for one of our own addresses is its announcement: sender and target address both that one
+        final int senderIp = martians.isOurs(targetIp) ? targetIp : ourIp;
         return builder.dstMac(EthernetFrame.BROADCAST_MAC)
-            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, ourIp, 0, targetIp);
+            .writeArp(buffer, offset, ArpPacket.OPERATION_REQUEST, senderIp, 0, targetIp);
+    }
+
+    /** The address of ours that the last {@link #DEFEND} was about (our primary address before any). */
+    public int defendedAddress()
+    {
+        return defendIp;
     }
 
     /** Writes "{@code ourIp} is at {@code ourMac}" to a requester. @return frame length, or -1 if it does not fit. */

@@ -508,7 +508,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
                     Mbuf.free(mbuf);
                     if (action == ArpResponder.DEFEND)
                     {
-                        sendAnnouncement();
+                        sendRequest(arp.defendedAddress()); // RFC 5227 §2.4 (c): one announcement of that address
                     }
                 }
                 break;
@@ -592,7 +592,10 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         }
     }
 
-    /** {@link ArpEmitter}: broadcasts "who has {@code targetIp}". */
+    /**
+     * {@link ArpEmitter}: broadcasts "who has {@code targetIp}". For our own address that is the RFC 5227
+     * announcement that defends it against a conflicting claim.
+     */
     public void sendRequest(final int targetIp)
     {
         final long mbuf = pool.alloc();
@@ -603,21 +606,6 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         }
         final UnsafeBuffer frame = txView.wrapForWrite(mbuf);
         final int length = arp.writeRequest(frame, 0, targetIp);
-        Mbuf.length(mbuf, length);
-        queueTx(mbuf, frame, length);
-    }
-
-    /** Defends our address against a conflicting claim with one ARP announcement (RFC 5227 §2.4 (c)). */
-    private void sendAnnouncement()
-    {
-        final long mbuf = pool.alloc();
-        if (mbuf == 0)
-        {
-            shardDrops[ShardDrops.TX_NO_MBUF]++;
-            return;
-        }
-        final UnsafeBuffer frame = txView.wrapForWrite(mbuf);
-        final int length = arp.writeAnnouncement(frame, 0);
         Mbuf.length(mbuf, length);
         queueTx(mbuf, frame, length);
     }
