@@ -39,7 +39,7 @@ java_round() { # prints "Mpps B/frame": the median of the per-second totals afte
   local out; out=$(mktemp)
   "$ROOT/wirespeed" nicbench gen --vdev net_null0 --size 64 --seconds $((SECONDS_ + 1)) >"$out" 2>/dev/null || true
   local mpps alloc
-  mpps=$(awk '/^ *[0-9]+ s total/ { if (n++ > 0) print $3 / 1e6 }' "$out" | sort -g |
+  mpps=$(awk '/^ *[0-9]+ s total/ { if (n++ > 0) print $4 / 1e6 }' "$out" | sort -g |
     awk '{v[NR]=$1} END { if (NR == 0) print 0; else print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2) }')
   alloc=$(sed -n 's/^result: gen.*allocated \([0-9.]*\) B\/frame.*/\1/p' "$out")
   rm -f "$out"

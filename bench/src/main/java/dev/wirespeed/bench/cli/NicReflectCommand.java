@@ -140,10 +140,15 @@ public final class NicReflectCommand implements Callable<Integer>
             {
                 t.join();
             }
+            long missed = 0;
+            for (final EthPort p : ports)
+            {
+                missed += p.stats(stats).rxMissed;
+            }
             System.out.printf(Locale.ROOT, "result: reflect received %d, reflected %d, dropped by the limit %d, " +
-                "ignored %d, allocated %.4f B/frame%n", sum(counters, reflectors.size(), 0),
+                "ignored %d, missed by the port (imissed) %d, allocated %.4f B/frame%n", sum(counters, reflectors.size(), 0),
                 sum(counters, reflectors.size(), 1), sum(counters, reflectors.size(), 2),
-                sum(counters, reflectors.size(), 3), perFrame(counters, reflectors.size()));
+                sum(counters, reflectors.size(), 3), missed, perFrame(counters, reflectors.size()));
             return 0;
         }
         finally
@@ -172,7 +177,7 @@ public final class NicReflectCommand implements Callable<Integer>
     {
         Eal.registerThread();
         final com.sun.management.ThreadMXBean threads = NicSupport.threads();
-        final long warmEnd = System.nanoTime() + 1_000_000_000L;
+        final long warmEnd = System.nanoTime() + 3_000_000_000L; // JIT warm-up, slower on a busy machine
         long alloc0 = -1;
         long frames0 = 0;
         while (!stop)

@@ -72,6 +72,9 @@ public final class NicRfc2544Command implements Callable<Integer>
     @Option(names = "--b2b-max", defaultValue = "2s", description = "longest burst tried, as time at line rate (default ${DEFAULT-VALUE})")
     String b2bMax;
 
+    @Option(names = "--attempts", defaultValue = "2", description = "tries of a trial whose rate the tester could not hold (default ${DEFAULT-VALUE})")
+    int attempts;
+
     @Option(names = "--settle", defaultValue = "100ms", description = "a trial ends when no frame has come back for this long (default ${DEFAULT-VALUE})")
     String settle;
 
@@ -101,6 +104,7 @@ public final class NicRfc2544Command implements Callable<Integer>
             s.lossTolerance = NicSupport.parsePercent("--loss-tolerance", lossTolerance) / 100.0;
             s.resolutionPct = NicSupport.parsePercent("--resolution", resolution);
             s.backToBackRepeats = b2bRepeats;
+            s.attempts = attempts;
             s.backToBackMaxSeconds = NicSupport.parseDurationNs("--b2b-max", b2bMax) / 1e9;
             s.tests = EnumSet.noneOf(Rfc2544.Test.class);
             for (final String t : tests.split(","))
@@ -113,10 +117,10 @@ public final class NicRfc2544Command implements Callable<Integer>
             }
             if (s.trialNs < 1_000_000L || s.trialNs > 3_600_000_000_000L || s.warmupNs < 0 || s.settleNs < 1_000_000L ||
                 s.lossTolerance < 0 || s.lossTolerance >= 1 || s.resolutionPct <= 0 || s.resolutionPct > 50 ||
-                b2bRepeats < 1 || b2bRepeats > 1000 || s.backToBackMaxSeconds <= 0)
+                b2bRepeats < 1 || b2bRepeats > 1000 || s.backToBackMaxSeconds <= 0 || attempts < 1 || attempts > 10)
             {
                 throw new IllegalArgumentException("out of range: --trial 1ms..1h, --warmup >= 0, --settle >= 1ms, " +
-                    "--loss-tolerance 0..100%, --resolution 0..50%, --b2b-repeats 1..1000, --b2b-max > 0");
+                    "--loss-tolerance 0..100%, --resolution 0..50%, --b2b-repeats 1..1000, --b2b-max > 0, --attempts 1..10");
             }
             final List<PortSpec> mixin = portOptions.ports();
             if (port != null && txPort == null && rxPort == null && mixin.isEmpty())

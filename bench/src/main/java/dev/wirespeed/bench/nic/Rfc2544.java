@@ -98,7 +98,10 @@ public final class Rfc2544
     {
     }
 
-    /** Back-to-back result with RFC 9004's buffer times. */
+    /**
+     * Back-to-back result with RFC 9004's buffer times. {@code unbounded}: even the longest burst tried was lossless
+     * (the DUT keeps up at line rate), so the buffer figures say nothing.
+     */
     public record BackToBack(double linePps, List<Long> bursts, double meanFrames, long minFrames, long maxFrames,
         boolean unbounded, double impliedBufferTimeUs, double correctedBufferTimeUs, double correctedBufferFrames)
     {

@@ -101,8 +101,10 @@ public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> 
                 final Rfc2544.BackToBack b = r.backToBack;
                 b2b.add(List.of(Integer.toString(r.frameSize), f("%.0f", b.linePps()),
                     (b.unbounded() ? ">= " : "") + f("%.1f", b.meanFrames()), Long.toString(b.minFrames()),
-                    Long.toString(b.maxFrames()), Integer.toString(b.bursts().size()), f("%.1f", b.impliedBufferTimeUs()),
-                    f("%.1f", b.correctedBufferTimeUs()), f("%.1f", b.correctedBufferFrames())));
+                    Long.toString(b.maxFrames()), Integer.toString(b.bursts().size()),
+                    b.unbounded() ? "n/a" : f("%.1f", b.impliedBufferTimeUs()),
+                    b.unbounded() ? "n/a" : f("%.1f", b.correctedBufferTimeUs()),
+                    b.unbounded() ? "no loss at the longest burst" : f("%.1f", b.correctedBufferFrames())));
             }
         }
         if (!tput.isEmpty())

@@ -41,6 +41,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class HtmlReport
 {
+    private static final java.util.regex.Pattern NUMBER =
+        java.util.regex.Pattern.compile("[-+>=< ]*[0-9][0-9.,eE+-]*( ?[%a-zA-Zµ/]{0,8})?");
     private static final String UPLOT_DIR = "META-INF/resources/webjars/uplot/";
     private static final String UPLOT_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
     /** The log axis ends here at most (99.99999%). */
@@ -101,7 +103,8 @@ public final class HtmlReport
         for (final List<String> row : rows)
         {
             body.append("<tr>");
-            row.forEach(c -> body.append("<td>").append(escape(c)).append("</td>"));
+            row.forEach(c -> body.append(NUMBER.matcher(c).matches() ? "<td class=\"num\">" : "<td>").append(escape(c))
+                .append("</td>"));
             body.append("</tr>\n");
         }
         body.append("</tbody>\n</table>\n");
@@ -361,9 +364,9 @@ public final class HtmlReport
     private static final String PAGE_CSS = """
         body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 1100px; }
         table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
-        th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; text-align: right; }
+        th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; text-align: left; }
         th { background: #eee; }
-        td:first-child, th:first-child { text-align: left; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; }
         pre { background: #f6f6f6; padding: 0.5em; overflow-x: auto; }
         #ws-errors { background: #fdd; color: #900; }
         .ws-chart { margin: 0.5em 0 1.5em; }
