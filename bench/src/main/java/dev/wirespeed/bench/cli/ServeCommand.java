@@ -49,6 +49,12 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--buffer-kib", defaultValue = "64", description = "send and receive buffer per connection, KiB, a power of two (default ${DEFAULT-VALUE})")
     int bufferKib;
 
+    @Option(names = "--max-connections", defaultValue = "1048576", paramLabel = "N", description = "connection budget per shard, TIME-WAIT included; past it SYNs get cookies whose ACKs are refused (default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--buffer-budget-mib", defaultValue = "256", paramLabel = "MIB", description = "send and receive buffer memory per shard, MiB; past it windows shrink, writes are accepted partly and SYNs are refused (default ${DEFAULT-VALUE})")
+    int bufferBudgetMib;
+
     @Option(names = "--shutdown", defaultValue = "abort", description = "on SIGINT/SIGTERM: abort (RST every connection) or close (FIN, wait up to --shutdown-ms for peers); default ${DEFAULT-VALUE}")
     String shutdown;
 
@@ -65,6 +71,14 @@ public final class ServeCommand implements Callable<Integer>
         if (bufferKib < 4 || bufferKib > 16384 || Integer.bitCount(bufferKib) != 1)
         {
             throw new ParameterException(spec.commandLine(), "--buffer-kib must be a power of two 4..16384, got " + bufferKib);
+        }
+        if (maxConnections < 1)
+        {
+            throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, got " + maxConnections);
+        }
+        if (bufferBudgetMib < 1 || bufferBudgetMib > 65536)
+        {
+            throw new ParameterException(spec.commandLine(), "--buffer-budget-mib must be 1..65536, got " + bufferBudgetMib);
         }
         if (rtoMinMs < 1 || rtoMinMs > 60_000)
         {
@@ -107,6 +121,8 @@ public final class ServeCommand implements Callable<Integer>
                 tcp.minRtoNs = rtoMinMs * 1_000_000L;
                 tcp.sendBufferSize = bufferKib * 1024;
                 tcp.receiveBufferSize = bufferKib * 1024;
+                tcp.maxConnections = maxConnections;
+                tcp.bufferBudgetBytes = (long)bufferBudgetMib << 20;
                 return tcp;
             })
             .handlers(ctx -> services[ctx.shardIndex()])
@@ -124,6 +140,8 @@ public final class ServeCommand implements Callable<Integer>
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
         engine.start();
         final EthPort port = engine.port();
+        System.out.println("budgets per shard: connections=" + maxConnections + " buffers=" + bufferBudgetMib +
+            "MiB (chunks of " + engine.context(0).endpoint().bufferChunkSize() + " B; " + shards + " shard(s))");
         System.out.println("ready ip=" + engineOptions.ip + " mac=" + EthPort.formatMac(port.macAddress()) +
             " port=" + engineOptions.port() + " shards=" + shards + " rx-queues=" + engine.rxQueues() + " services=" + describe() +
             (engineOptions.pcap() == null ? "" : " pcap=" + engineOptions.pcap()) +

@@ -25,6 +25,12 @@ final class ChunkRing
         java.util.Arrays.fill(ids, NONE);
     }
 
+    /** True when the byte at {@code pos} has a chunk. */
+    boolean holds(final int mask, final int chunkShift, final int pos)
+    {
+        return ids[(pos & mask) >>> chunkShift] != NONE;
+    }
+
     /** Chunks attached now. */
     int held()
     {

@@ -405,6 +405,7 @@ final class TcpConnection
         sendBase = sendBytes = 0;
         writeBlocked = false;
         budgetWaiting = false;
+        budgetDropped = false;
         releaseBuffers();
         ooo.clear();
         oooLastLeft = oooLastRight = 0;
@@ -775,6 +776,12 @@ final class TcpConnection
         }
         lastRecvNs = nowNs;
         keepaliveProbesSent = 0;
+        if (sndWnd == 0)
+        {
+            // RFC 9293 §3.8.6.1: a receiver that answers keeps its zero window as long as it likes (a buffer budget
+            // may even shrink it to zero under data in flight); probes and retransmissions only time out unanswered
+            retries = 0;
+        }
 
         // §3.10.7.4 fifth: ACK
         if ((segFlags & ACK) == 0)
@@ -1448,7 +1455,10 @@ final class TcpConnection
         recvRing.put(pool, recvMask, seq, src, off, n);
         if (n < len)
         {
+            // tell the peer at once, with the window the chunks can back (zero, the one-MSS allowance withdrawn):
+            // it persists instead of retransmitting into a full budget
             counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
+            budgetDropped = true;
             ackNow = true;
         }
         if (recvRing.held() == 0)
@@ -1828,9 +1838,10 @@ final class TcpConnection
     {
         final int free = sendCap - sendBytes;
         final int end = sendBase + sendBytes;
-        final int inChunk = sendBytes == 0 || (end & pool.chunkMask) == 0 ? 0 : pool.chunkSize - (end & pool.chunkMask);
-        final long budget = inChunk + ((long)pool.available() << pool.chunkShift);
-        return (int)Math.min(free, budget);
+        final int in = end & pool.chunkMask;
+        final boolean held = sendRing != null && sendRing.holds(sendMask, pool.chunkShift, end);
+        final long budget = ((long)pool.available() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
+        return (int)Math.max(0, Math.min(free, budget));
     }
 
     private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
@@ -2072,6 +2083,24 @@ final class TcpConnection
         }
         if (persistMode || sndNxt == sndUna)
         {
+            return;
+        }
+        if (sndWnd == 0 && sendBytes > 0)
+        {
+            // the peer shrank its window to zero under our flight (a receiver out of buffer memory): persist,
+            // probing at SND.UNA, rather than retransmit into a closed window with no timer left (behaviour 18)
+            retries++;
+            if (retries > config.maxRetries)
+            {
+                counters.increment(CONNECTIONS_TIMED_OUT);
+                retire(RETIRE_TIMEOUT);
+                return;
+            }
+            rtt.backOff();
+            persistMode = true;
+            probePending = true;
+            persistDeadlineNs = nowNs + rtt.rtoNs();
+            endpoint.markDirty(this);
             return;
         }
         retries++;
@@ -2358,8 +2387,13 @@ final class TcpConnection
      */
     private int freeReceiveSpace(final boolean advertising)
     {
+        budgetShrink = false;
         final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
-        final long budget = (long)pool.available() << pool.chunkShift;
+        // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
+        final int in = rcvNxt & pool.chunkMask;
+        final boolean held = recvRing != null && recvRing.holds(recvMask, pool.chunkShift, rcvNxt);
+        final long budget = Math.max(0, ((long)pool.available() << pool.chunkShift) +
+            (held ? pool.chunkSize - in : -in));
         if (budget < free)
         {
             if (advertising)
@@ -2367,22 +2401,43 @@ final class TcpConnection
                 counters.increment(WINDOW_BUDGET_LIMITED);
             }
             // a connection whose application keeps up needs no chunk (bytes go straight from the segment to the
-            // app), so it keeps one MSS of window; else two endpoints whose budgets are full of queued sends would
-            // both advertise zero and never drain each other's queues
-            if (readSeq == rcvDataEnd() && ooo.isEmpty())
+            // app), so it keeps one MSS of window, as Linux keeps tcp_rmem[0] under memory pressure; else two
+            // endpoints whose budgets are full of queued sends would both advertise zero and never drain each
+            // other's queues. One that does not keep up gets only what chunks can back, down to zero, and the
+            // window may shrink to it (RFC 9293 §3.8.6.2.2 lets a receiver shrink; Linux's tcp_shrink_window)
+            if (readSeq == rcvDataEnd() && ooo.isEmpty() && (!budgetDropped || budget > 0))
             {
+                budgetDropped = false;
                 return (int)Math.min(free, Math.max(budget, config.mss()));
             }
+            budgetShrink = true;
             return (int)budget;
         }
         return free;
     }
 
+    /** Set by {@link #freeReceiveSpace}: the budget limits a connection with unread bytes; its window may shrink. */
+    private boolean budgetShrink;
+    /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
+    private boolean budgetDropped;
+
     private int windowField()
     {
-        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17)
+        // the advertised right edge RCV.NXT + RCV.WND never moves left (RFC 9293 §3.8.6.2.2, behaviour 17),
+        // except when the buffer budget is used up and the application is not reading (then it shrinks, counted)
         final int free = freeReceiveSpace(true);
         final int shift = rcvWscale;
+        if (budgetShrink)
+        {
+            final int field = Math.min(65535, free >> shift);
+            final int right = rcvNxt + (field << shift);
+            if (lt(right, rcvAdvRight))
+            {
+                counters.increment(WINDOW_BUDGET_SHRUNK);
+            }
+            rcvAdvRight = right;
+            return field;
+        }
         final int current = rcvAdvRight - rcvNxt;
         // receiver SWS avoidance (RFC 1122 §4.2.3.3, behaviour 64): keep the current right edge unless the buffer
         // lets it move by a worthwhile amount

@@ -56,10 +56,12 @@ public final class TcpCounters
     public static final int WRITE_PARTIAL_BUDGET = 43;
     /** Window advertisements made smaller (down to zero) by the buffer budget. */
     public static final int WINDOW_BUDGET_LIMITED = 44;
-    /** SYNs that met a used-up connection or buffer budget: answered with a cookie or refused (then counted in
-     * drop.backlogFull). */
+    /** SYNs that met a used-up budget: past the connection budget answered with a cookie (or refused and counted in
+     * drop.backlogFull when cookies are off); with the buffer budget used up, refused. */
     public static final int SYN_OVER_BUDGET = 45;
-    public static final int COUNT = 46;
+    /** Window advertisements whose right edge the buffer budget moved left (an application not reading). */
+    public static final int WINDOW_BUDGET_SHRUNK = 46;
+    public static final int COUNT = 47;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -72,6 +74,7 @@ public final class TcpCounters
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
         "connectionsTimedOut", "urgentPointerInvalid", "tailLossProbes", "lostRetransmits",
         "drop.bufferBudgetBytes", "budget.writePartial", "budget.windowLimited", "budget.synOverBudget",
+        "budget.windowShrunk",
     };
 
     final long[] values = new long[COUNT];

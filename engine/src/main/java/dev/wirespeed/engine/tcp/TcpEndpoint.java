@@ -554,6 +554,12 @@ public final class TcpEndpoint
         return table.size() + timeWait.size();
     }
 
+    /** Bytes the TIME-WAIT records' arrays take now (capacity, not just the records held). */
+    public long timeWaitFootprintBytes()
+    {
+        return timeWait.footprintBytes();
+    }
+
     /** TIME-WAIT tuples held as compact records. */
     public int timeWaitRecords()
     {
@@ -574,7 +580,7 @@ public final class TcpEndpoint
             return null;
         }
         final TcpConnection c = connections[slot];
-        return c.id == id && !released[slot] ? c : null;
+        return c != null && c.id == id && !released[slot] ? c : null;
     }
 
     TcpConnection find(final int localIp, final int localPort, final int remoteIp, final int remotePort)
@@ -869,9 +875,16 @@ public final class TcpEndpoint
     private void listenerSyn(final long nowNs, final TcpSegment seg, final Listener l, final int minIss,
         final boolean enforceMinIss)
     {
-        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54); a used-up
-        // connection or buffer budget sends SYNs to cookies too (or refuses them), counted
-        final boolean overBudget = connectionCount() >= config.maxConnections || pool.available() == 0;
+        // a used-up buffer budget refuses new SYNs (counted; the peer retries its SYN in a second): existing
+        // connections keep the chunks coming back, a new one would only compete for them
+        if (pool.available() == 0)
+        {
+            counters.increment(SYN_OVER_BUDGET);
+            return;
+        }
+        // third: SYN → SYN-ACK ⇒ SYN-RECEIVED (behaviour 1), or a SYN cookie past the bound (behaviour 54); past the
+        // connection budget too (its ACK is refused while the budget stays used up), counted
+        final boolean overBudget = connectionCount() >= config.maxConnections;
         if (halfOpenTotal >= config.halfOpenBound || l.halfOpen >= l.backlog || overBudget)
         {
             if (overBudget)
@@ -1489,9 +1502,36 @@ public final class TcpEndpoint
         freeSlots[freeCount++] = slot;
     }
 
+    /**
+     * Let pooled TCBs beyond the {@code keep} most recently freed go to the garbage collector (a pool shrinks back
+     * after a peak: TIME-WAIT keeps no TCB); their slots stay and get a new TCB when next used. O(free slots).
+     *
+     * @return TCBs dropped.
+     */
+    public int trimPool(final int keep)
+    {
+        int trimmed = 0;
+        for (int i = 0; i < freeCount - Math.max(0, keep); i++)
+        {
+            final int slot = freeSlots[i];
+            if (connections[slot] != null)
+            {
+                connections[slot] = null;
+                trimmed++;
+            }
+        }
+        return trimmed;
+    }
+
     private TcpConnection allocate()
     {
-        final TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
+        TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
+        if (c == null)
+        {
+            final int free = freeSlots[freeCount];
+            c = new TcpConnection(this, free);
+            connections[free] = c;
+        }
         final int slot = c.slot;
         generations[slot] = (generations[slot] + 1) & 0x7fffffff;
         released[slot] = false;
@@ -1525,11 +1565,20 @@ public final class TcpEndpoint
     private void updateTimer(final TcpConnection c)
     {
         final long d = c.nextDeadlineNs();
+        final int slot = c.slot;
         if (d == TcpConnection.NONE)
         {
+            // no deadline left (an established idle connection): take its timer off the wheel now rather than let
+            // it fire for nothing; the wheel's memory is spokes x the most timers one spoke ever held
+            if (timerIds[slot] != -1)
+            {
+                wheel.cancelTimer(timerIds[slot]);
+                timerToSlot.remove(timerIds[slot]);
+                timerIds[slot] = -1;
+                scheduledDeadlines[slot] = TcpConnection.NONE;
+            }
             return;
         }
-        final int slot = c.slot;
         if (timerIds[slot] != -1)
         {
             if (scheduledDeadlines[slot] <= d)

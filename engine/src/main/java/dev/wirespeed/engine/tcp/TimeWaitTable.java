@@ -38,13 +38,24 @@ final class TimeWaitTable
     private int fifoHead;
     private int fifoCount;
 
+    private final int initialCapacity;
+
     TimeWaitTable(final int initialCapacity)
     {
-        final int cap = Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1;
+        this.initialCapacity = Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1;
+        allocateAll();
+    }
+
+    private void allocateAll()
+    {
+        final int cap = initialCapacity;
         allocate(cap);
         fifoIp = new long[cap];
         fifoPorts = new int[cap];
         fifoDeadline = new long[cap];
+        fifoHead = 0;
+        fifoCount = 0;
+        size = 0;
     }
 
     private void allocate(final int cap)
@@ -64,6 +75,12 @@ final class TimeWaitTable
     int size()
     {
         return size;
+    }
+
+    /** Bytes of the table's arrays (array headers left out): 44 a slot plus 20 a FIFO entry. */
+    long footprintBytes()
+    {
+        return (long)portKeys.length * (8 + 4 * 7 + 8) + (long)fifoIp.length * (8 + 4 + 8);
     }
 
     static int ageUnits(final long nowNs)
@@ -221,6 +238,11 @@ final class TimeWaitTable
             {
                 fifoPush(ip, ports, deadlines[i]);
             }
+        }
+        if (size == 0 && fifoCount == 0 && portKeys.length > initialCapacity)
+        {
+            // the peak is over: shrink back (a storm of closes leaves no standing memory)
+            allocateAll();
         }
         return expired;
     }
