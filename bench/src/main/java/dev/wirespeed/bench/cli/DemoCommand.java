@@ -123,7 +123,8 @@ public final class DemoCommand implements Callable<Integer>
         }
         final int half = Math.max(2, seconds / 2);
         out.println("[2/2] wirespeed load and wrk against one Linux nginx (1 worker) across veth pairs, " + connections +
-            " connections, keep-alive, " + half + " s each; namespaces of our own, removed at the end");
+            " connections, keep-alive, " + half + " s each (load after a 3 s JIT warmup); namespaces of our own, " +
+            "removed at the end");
         out.flush();
         final DemoNetwork net = new DemoNetwork(dir);
         final Thread cleanup = new Thread(net::close, "demo-cleanup");
@@ -136,7 +137,7 @@ public final class DemoCommand implements Callable<Integer>
                 "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 WirespeedCli.class.getName(), "load", "--iface", net.engineIf, "--ip", "192.0.2.1/24", "--target",
                 "192.0.2.2:80", "--connections", Integer.toString(connections), "--duration", half + "s", "--warmup",
-                "1s", "--json", dir.resolve("load-nginx.json").toString(), "--html",
+                "3s", "--json", dir.resolve("load-nginx.json").toString(), "--html",
                 dir.resolve("load-nginx.html").toString()));
             final int loadExit = net.runIn(net.nsLoad, load, out, "  load| ");
             if (interrupted)
@@ -144,7 +145,7 @@ public final class DemoCommand implements Callable<Integer>
                 return true;
             }
             final List<String> wrkLines = new ArrayList<>();
-            net.runIn(net.nsWrk, List.of("wrk", "-t1", "-c" + connections, "-d" + (half + 1) + "s", "--latency",
+            net.runIn(net.nsWrk, List.of("wrk", "-t1", "-c" + connections, "-d" + half + "s", "--latency",
                 "http://192.0.2.2/"), null, null, wrkLines);
             final LoadResult r = LoadResult.read(dir.resolve("load-nginx.json"));
             final double wrkRps = wrkNumber(wrkLines, "Requests/sec:\\s+([0-9.]+)");

@@ -95,7 +95,10 @@ public final class InProcessTarget implements AutoCloseable
         return new InProcessTarget(name, shards, idle, tcp);
     }
 
-    /** A builder for the load engine on the other side of the pair, with {@code addresses} (192.0.2.2/24...). */
+    /**
+     * A builder for the load engine on the other side of the pair, with {@code addresses} (192.0.2.2/24...) and as
+     * many shards as the server (a ring pair has one queue per shard, the same on both sides).
+     */
     public Engine.Builder loadEngine(final LocalAddresses addresses, final int shards)
     {
         return Engine.builder().name(name + "-load").port(pair.b()).addresses(addresses).shards(shards)

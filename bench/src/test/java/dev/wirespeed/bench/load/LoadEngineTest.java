@@ -37,10 +37,11 @@ class LoadEngineTest
     Path dir;
 
     /** A fresh server engine and ring pair for each run (an engine starts the port it is given). */
-    private void startServer()
+    private void startServer(final int loadShards)
     {
-        target = InProcessTarget.start("ws_t_load" + runs++, 1, () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000),
-            LoadEngineTest::tcp);
+        // a ring pair has as many queues as shards, on both sides: the server gets as many shards as the load
+        target = InProcessTarget.start("ws_t_load" + runs++, loadShards,
+            () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000), LoadEngineTest::tcp);
     }
 
     @AfterEach
@@ -75,15 +76,21 @@ class LoadEngineTest
 
     private LoadResult run(final LoadPlan plan, final LocalAddresses addresses, final Path hlog, final boolean stall)
     {
+        return run(plan, addresses, hlog, stall, 1);
+    }
+
+    private LoadResult run(final LoadPlan plan, final LocalAddresses addresses, final Path hlog, final boolean stall,
+        final int shards)
+    {
         stopServer();
-        startServer();
+        startServer(shards);
         if (stall)
         {
             target.stall(2 * S, S);
         }
         final StringWriter progress = new StringWriter();
-        final LoadResult r = LoadRun.run(target.loadEngine(addresses, 1).tcpConfig(LoadEngineTest::tcp)
-            .idleStrategy(BusySpinIdleStrategy::new).preallocate(256), 1, plan, "test", hlog,
+        final LoadResult r = LoadRun.run(target.loadEngine(addresses, shards).tcpConfig(LoadEngineTest::tcp)
+            .idleStrategy(BusySpinIdleStrategy::new).preallocate(256), shards, plan, "test", hlog,
             new PrintWriter(progress), () -> false);
         final StringWriter summary = new StringWriter();
         LoadOutput.summary(r, new PrintWriter(summary));
@@ -139,6 +146,21 @@ class LoadEngineTest
                     ": every completed request is one the server answered");
             }
         }
+    }
+
+    @Test
+    void twoShardsShareTheLoadAndTheirHistogramsMerge()
+    {
+        final LoadPlan.Builder b = plan(LoadPlan.Mode.HTTP, InProcessTarget.HTTP_PORT);
+        b.connections = 8;
+        b.requestsPerConnection = 10;
+        final LoadResult r = run(b.build(), LocalAddresses.of(24, InProcessTarget.LOAD_IP), null, false, 2);
+        assertEquals(0, errors(r), r.errors.toString());
+        assertEquals(2, r.shards);
+        assertTrue(r.reached, r.achieved);
+        assertTrue(r.totals.get("completed") > 100);
+        assertEquals(r.wholeRun.get("completed"), r.histogram("latency").getTotalCount(),
+            "every completed request is in the merged histogram");
     }
 
     @Test

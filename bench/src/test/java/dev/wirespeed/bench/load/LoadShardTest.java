@@ -35,6 +35,76 @@ class LoadShardTest
     private long stallFromNs = Long.MAX_VALUE;
     private long stallToNs = Long.MAX_VALUE;
     private final Histogram latency = LoadStats.newHistogram();
+    private long measureAfterNs;
+
+    /** Bytes the load shard allocated in its duty and callbacks once {@link #measuring} (thread allocation counter). */
+    private long allocated;
+    private boolean measuring;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** The load shard as the endpoint sees it, with every call's allocation counted. */
+    private final class Counted implements dev.wirespeed.engine.tcp.TcpHandler
+    {
+        private long mark()
+        {
+            return measuring ? THREADS.getCurrentThreadAllocatedBytes() : 0;
+        }
+
+        private void count(final long before)
+        {
+            if (measuring)
+            {
+                allocated += THREADS.getCurrentThreadAllocatedBytes() - before;
+            }
+        }
+
+        public void onConnected(final long id)
+        {
+            final long m = mark();
+            shard.onConnected(id);
+            count(m);
+        }
+
+        public int onData(final long id, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            final long m = mark();
+            final int n = shard.onData(id, buffer, offset, length);
+            count(m);
+            return n;
+        }
+
+        public void onWritable(final long id)
+        {
+            final long m = mark();
+            shard.onWritable(id);
+            count(m);
+        }
+
+        public void onPeerClosed(final long id)
+        {
+            final long m = mark();
+            shard.onPeerClosed(id);
+            count(m);
+        }
+
+        public void onReset(final long id)
+        {
+            shard.onReset(id);
+        }
+
+        public void onTimeout(final long id)
+        {
+            shard.onTimeout(id);
+        }
+
+        public void onClosed(final long id)
+        {
+            final long m = mark();
+            shard.onClosed(id);
+            count(m);
+        }
+    }
 
     private void setUp(final LoadPlan.Builder b)
     {
@@ -52,7 +122,7 @@ class LoadShardTest
         final TcpConfig clientConfig = new TcpConfig();
         clientConfig.seed = 99;
         clientConfig.mslNs = 10 * MS;
-        client = new TcpEndpoint(clientConfig, shard, nowNs);
+        client = new TcpEndpoint(clientConfig, new Counted(), nowNs);
         client.addLocalAddress(CLIENT_IP, 24);
         shard.attach(client);
     }
@@ -72,7 +142,13 @@ class LoadShardTest
             toClient.deliver(client, nowNs);
             server.poll(nowNs);
             client.poll(nowNs);
+            final long m = measuring ? THREADS.getCurrentThreadAllocatedBytes() : 0;
             shard.doWork(nowNs);
+            if (measuring)
+            {
+                allocated += THREADS.getCurrentThreadAllocatedBytes() - m;
+            }
+            measuring = measureAfterNs > 0 && nowNs > measureAfterNs && shard.phase() == LoadShard.PHASE_RUN;
             server.dispatch(nowNs, toClient);
             client.dispatch(nowNs, toServer);
             if (i % 1000 == 0)
@@ -247,6 +323,37 @@ class LoadShardTest
         assertTrue(p90 > 400 && p90 < 800, "p90 " + p90 + " ms");
         assertTrue(p99 > 850 && p99 < 1300, "p99 " + p99 + " ms");
         assertTrue(Math.abs(stats.get(LoadStats.COMPLETED) - 4000) <= 2, "completed " + stats.get(LoadStats.COMPLETED));
+    }
+
+    @Test
+    void theLoadShardAllocatesNothingPerRequest()
+    {
+        // keep-alive in a closed loop, then one request per connection in an open loop (connections come and go,
+        // on slots the pool already has): after a warm-up, the shard's duty and callbacks allocate 0 bytes
+        for (final int k : new int[] {0, 1})
+        {
+            final LoadPlan.Builder b = plan(LoadPlan.Mode.HTTP, HTTP_PORT);
+            b.durationNs = 600 * MS;
+            b.requestsPerConnection = k;
+            if (k == 0)
+            {
+                b.connections = 8;
+            }
+            else
+            {
+                b.rate = 2000;
+                b.closeRst = true;
+            }
+            allocated = 0;
+            setUp(b);
+            measureAfterNs = nowNs + 300 * MS;
+            run();
+            measureAfterNs = 0;
+            measuring = false;
+            assertEquals(0, errors());
+            assertTrue(stats.get(LoadStats.COMPLETED) > 500);
+            assertEquals(0, allocated, "bytes allocated by the load shard after warm-up, K=" + k);
+        }
     }
 
     @Test
