@@ -181,9 +181,10 @@ public final class Engine implements AutoCloseable
         {
             final int maxCounters = Math.max(EngineCounters.DEFAULT_MAX_COUNTERS,
                 n * ShardCounters.countPerShard() + 64);
-            counters = EngineCounters.create(b.countersFile != null ? b.countersFile :
-                b.countersDir.resolve(EngineCounters.FILE_PREFIX + name + EngineCounters.FILE_SUFFIX),
-                maxCounters, true);
+            final Path file = b.countersFile != null ? b.countersFile :
+                b.countersDir.resolve(EngineCounters.FILE_PREFIX + name + EngineCounters.FILE_SUFFIX);
+            refuseIfLiveElsewhere(file);
+            counters = EngineCounters.create(file, maxCounters, true);
             errorCounter = counters.newCounter("engine errors", EngineCounters.TYPE_GENERIC);
         }
         final RingBuffer[][] rings = new RingBuffer[n][n]; // rings[from][to]
@@ -275,6 +276,31 @@ public final class Engine implements AutoCloseable
                 runners = new AgentRunner[0];
                 invoker = new AgentInvoker(onError, null, n == 1 ? shards[0] : new CompositeAgent(shards));
             }
+        }
+    }
+
+    /** Another running process's counters file is never replaced: the name is taken. */
+    private void refuseIfLiveElsewhere(final Path file)
+    {
+        if (!java.nio.file.Files.exists(file))
+        {
+            return;
+        }
+        long pid = -1;
+        boolean alive = false;
+        try (CountersReader reader = CountersReader.open(file))
+        {
+            pid = reader.pid();
+            alive = reader.isEngineAlive();
+        }
+        catch (final RuntimeException ex)
+        {
+            // not a counters file we can read: replaced below
+        }
+        if (alive && pid != ProcessHandle.current().pid())
+        {
+            throw new IllegalStateException("engine name '" + name + "' is taken: " + file + " belongs to the " +
+                "running process " + pid + "; give this engine another name (--name, Engine.Builder.name)");
         }
     }
 

@@ -298,6 +298,29 @@ class EngineTest
     }
 
     @Test
+    void aNameWhoseCountersFileBelongsToAnotherRunningProcessIsRefused() throws Exception
+    {
+        final Path taken = dir.resolve("wirespeed-taken.counters");
+        EngineCounters.create(taken, 16, false).close();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(taken,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer pid = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            pid.putLong(0, 1); // init: alive, and not us
+            ch.write(pid, EngineCounters.PID_OFFSET);
+        }
+        try (RingPair pair = RingPair.create("ws_t_eng5", 256))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Engine.builder()
+                .name("taken").port(pair.a()).address(ip("192.0.2.1"), 24).countersDir(dir).mempoolSize(1023)
+                .build());
+            assertTrue(ex.getMessage().contains("belongs to the running process 1"), ex.getMessage());
+            assertTrue(Files.exists(taken), "the other process's file is left alone");
+            assertNull(pair.a().user());
+        }
+    }
+
+    @Test
     void shardThreadErrorsAreCountedAndHandedToTheErrorHandler()
     {
         final List<Throwable> seen = new CopyOnWriteArrayList<>();
