@@ -130,7 +130,12 @@ final class TcpConnection
     boolean probePending;
     boolean keepalivePending;
     int rexmitRequests;
+    /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
     int rexmitNxt;
+    /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
+    long rexmitPassNs;
+    /** A tail loss probe is due (RFC 8985 §7). */
+    boolean tlpPending;
 
     // ---- timers: one named deadline each (NONE when not armed); keepalive's is computed from lastRecvNs
     /** Retransmission timer (RFC 6298): data or SYN in flight. */
@@ -141,6 +146,13 @@ final class TcpConnection
     long swsDeadlineNs = NONE;
     /** Delayed ACK (RFC 1122 §4.2.3.2). */
     long delAckDeadlineNs = NONE;
+    /** Tail loss probe (RFC 8985 §7): about two RTTs after the last send with data in flight. */
+    long tlpDeadlineNs = NONE;
+    /**
+     * RACK reordering window (RFC 8985 §6): a hole below SACKed data that stays open this long is lost, however few
+     * duplicate ACKs came (an echo's peer piggybacks the same SACK block on its data, which never counts as new).
+     */
+    long rackDeadlineNs = NONE;
     /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
     long timeWaitDeadlineNs = NONE;
     /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
@@ -404,6 +416,8 @@ final class TcpConnection
         synPending = ackNow = rstPending = probePending = keepalivePending = false;
         rexmitRequests = 0;
         rexmitNxt = 0;
+        rexmitPassNs = 0;
+        tlpPending = false;
         clearDeadlines();
         persistMode = false;
         swsBlocked = false;
@@ -426,6 +440,8 @@ final class TcpConnection
         persistDeadlineNs = NONE;
         swsDeadlineNs = NONE;
         delAckDeadlineNs = NONE;
+        tlpDeadlineNs = NONE;
+        rackDeadlineNs = NONE;
         timeWaitDeadlineNs = NONE;
         finWait2DeadlineNs = NONE;
     }
@@ -860,6 +876,10 @@ final class TcpConnection
             return false;
         }
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
+        if (sackedNew)
+        {
+            armReorderWindow(nowNs);
+        }
         if (persistMode)
         {
             // an ACKed probe keeps the connection alive (behaviour 18)
@@ -883,7 +903,7 @@ final class TcpConnection
             final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
             if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode && sndWnd != 0)
             {
-                onDupAck();
+                onDupAck(nowNs, sackedNew);
             }
             else
             {
@@ -1005,6 +1025,7 @@ final class TcpConnection
                 if (lt(rexmitNxt, sndUna) || !sackOk)
                 {
                     rexmitNxt = sndUna;
+                    rexmitPassNs = nowNs;
                 }
                 rexmitRequests++;
             }
@@ -1019,6 +1040,8 @@ final class TcpConnection
         {
             rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
         }
+        // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
+        armTailLossProbe(nowNs, sndNxt);
         if (writeBlocked && sendBytes < sendCap)
         {
             writeBlocked = false;
@@ -1027,29 +1050,84 @@ final class TcpConnection
         endpoint.markDirty(this);
     }
 
-    private void onDupAck()
+    private void onDupAck(final long nowNs, final boolean sackedNew)
     {
         dupAcks++;
         if (inRecovery)
         {
-            // RFC 5681 §3.2 step 4: inflate; with SACK also retransmit the next unSACKed hole (behaviour 29)
+            // RFC 5681 §3.2 step 4: inflate (NewReno); with SACK, RFC 6675 sends by pipe instead (behaviour 29)
             cc.onDupAckInRecovery();
             if (sackOk && !scoreboard.isEmpty())
             {
                 rexmitRequests++;
+                if (sackedNew && retransmissionsLookLost(nowNs))
+                {
+                    // RFC 8985 §6.2 in spirit: data sent after our retransmissions is being SACKed while holes we
+                    // retransmitted more than an RTT plus a reordering allowance ago are still open: those
+                    // retransmissions were lost too; go over the holes again rather than wait for the RTO
+                    rexmitNxt = sndUna;
+                    rexmitPassNs = nowNs;
+                    counters.increment(LOST_RETRANSMITS);
+                }
             }
             endpoint.markDirty(this);
         }
         else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
-            // RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS)
-            counters.increment(FAST_RETRANSMITS);
-            cc.onEnterRecovery(sndNxt - sndUna);
-            inRecovery = true;
-            recover = sndNxt;
+            enterRecovery(nowNs);
+        }
+    }
+
+    /** RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS). */
+    private void enterRecovery(final long nowNs)
+    {
+        counters.increment(FAST_RETRANSMITS);
+        cc.onEnterRecovery(sndNxt - sndUna);
+        inRecovery = true;
+        recover = sndNxt;
+        rexmitNxt = sndUna;
+        rexmitPassNs = nowNs;
+        rexmitRequests++;
+        rtt.stopTiming();
+        tlpDeadlineNs = NONE;
+        rackDeadlineNs = NONE;
+        endpoint.markDirty(this);
+    }
+
+    /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
+    private void armReorderWindow(final long nowNs)
+    {
+        if (rackDeadlineNs == NONE && sackOk && rtt.hasSample() && !scoreboard.isEmpty() &&
+            gt(scoreboard.highestRight(), sndUna))
+        {
+            rackDeadlineNs = nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS);
+        }
+    }
+
+    /** RFC 8985 §6.2 reo_wnd is min_RTT/4; a floor keeps it above the timer wheel's tick. */
+    private static final long MIN_REORDER_WINDOW_NS = 2_000_000L;
+
+    private void onReorderWindowExpired(final long nowNs)
+    {
+        if (scoreboard.isEmpty() || !gt(scoreboard.highestRight(), sndUna) || persistMode ||
+            !state.isSynchronized())
+        {
+            return;
+        }
+        if (!inRecovery)
+        {
+            if (geq(sndUna, recover))
+            {
+                // the hole at SND.UNA outlived the reordering window: lost (RACK), recover now
+                enterRecovery(nowNs);
+            }
+        }
+        else if (retransmissionsLookLost(nowNs))
+        {
             rexmitNxt = sndUna;
+            rexmitPassNs = nowNs;
             rexmitRequests++;
-            rtt.stopTiming();
+            counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
         }
     }
@@ -1099,6 +1177,62 @@ final class TcpConnection
         // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
         final boolean earlyRetransmit = flight < 4 * mss && !gt(dataEnd(), sndNxt) && sacked >= flight - mss;
         return sacked > 2 * mss || earlyRetransmit;
+    }
+
+    /**
+     * The current pass over the holes began more than SRTT + SRTT/4 ago (RFC 8985's reordering window) and a hole it
+     * retransmitted is still open below SACKed data.
+     */
+    private boolean retransmissionsLookLost(final long nowNs)
+    {
+        if (!rtt.hasSample() || !gt(rexmitNxt, sndUna))
+        {
+            return false;
+        }
+        final long srtt = rtt.srttNs();
+        return nowNs - rexmitPassNs > srtt + (srtt >> 2);
+    }
+
+    /**
+     * RFC 6675 §4 pipe: bytes in flight that are neither SACKed nor lost, plus lost bytes already retransmitted in
+     * this pass. Holes below the highest SACKed byte count as lost until retransmitted.
+     */
+    private int pipe()
+    {
+        int pipe = sndNxt - sndUna - scoreboard.totalBytes();
+        if (!scoreboard.isEmpty())
+        {
+            final int from = gt(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
+            final int top = scoreboard.highestRight();
+            if (lt(from, top))
+            {
+                pipe -= (top - from) - sackedWithin(from, top);
+            }
+        }
+        return Math.max(pipe, 0);
+    }
+
+    /** SACKed bytes inside [from, to). */
+    private int sackedWithin(final int from, final int to)
+    {
+        final SeqRangeSet sb = scoreboard;
+        int bytes = 0;
+        for (int i = 0; i < sb.count(); i++)
+        {
+            final int l = gt(sb.left(i), from) ? sb.left(i) : from;
+            final int r = lt(sb.right(i), to) ? sb.right(i) : to;
+            if (lt(l, r))
+            {
+                bytes += r - l;
+            }
+        }
+        return bytes;
+    }
+
+    /** RFC 6675 recovery: the window for retransmissions and new data is ssthresh less the pipe. */
+    private boolean pipeRecovery()
+    {
+        return inRecovery && sackOk && !scoreboard.isEmpty();
     }
 
     /** §3.10.7.4 seventh (segment text) and eighth (FIN), with the segment trimmed to the window. */
@@ -1800,6 +1934,8 @@ final class TcpConnection
         d = Math.min(d, persistDeadlineNs);
         d = Math.min(d, swsDeadlineNs);
         d = Math.min(d, delAckDeadlineNs);
+        d = Math.min(d, tlpDeadlineNs);
+        d = Math.min(d, rackDeadlineNs);
         d = Math.min(d, timeWaitDeadlineNs);
         d = Math.min(d, finWait2DeadlineNs);
         return Math.min(d, keepaliveDeadlineNs());
@@ -1839,9 +1975,24 @@ final class TcpConnection
             ackNow = true;
             endpoint.markDirty(this);
         }
+        if (rackDeadlineNs <= nowNs)
+        {
+            rackDeadlineNs = NONE;
+            onReorderWindowExpired(nowNs);
+        }
+        if (tlpDeadlineNs <= nowNs)
+        {
+            tlpDeadlineNs = NONE;
+            if (!inRecovery && sndNxt != sndUna && !persistMode && state.isSynchronized())
+            {
+                tlpPending = true;
+                endpoint.markDirty(this);
+            }
+        }
         if (rtoDeadlineNs <= nowNs)
         {
             rtoDeadlineNs = NONE;
+            tlpDeadlineNs = NONE;
             onRtoExpired(nowNs);
             if (state == TcpState.CLOSED)
             {
@@ -2039,7 +2190,22 @@ final class TcpConnection
         }
 
         boolean sentSomething = false;
-        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57)
+        // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57): with SACK
+        // (RFC 6675) as many holes as ssthresh − pipe allows, several per RTT; the first (fast retransmit) always
+        if (pipeRecovery() && rexmitRequests > 0)
+        {
+            boolean first = rexmitNxt == sndUna;
+            while (first || pipe() < cc.ssthresh())
+            {
+                if (!retransmitHole(s, nowNs, out))
+                {
+                    break;
+                }
+                first = false;
+                sentSomething = true;
+            }
+            rexmitRequests = 0;
+        }
         while (rexmitRequests > 0)
         {
             rexmitRequests--;
@@ -2049,6 +2215,21 @@ final class TcpConnection
                 break;
             }
             sentSomething = true;
+        }
+        if (tlpPending)
+        {
+            // RFC 8985 §7.3: new data if the windows allow, else the last segment again; its ACK (with SACK)
+            // turns a tail loss into fast recovery instead of an RTO
+            tlpPending = false;
+            if (!sendData(s, nowNs, out))
+            {
+                sentSomething |= sendTailProbe(s, nowNs, out);
+            }
+            else
+            {
+                sentSomething = true;
+            }
+            counters.increment(TAIL_LOSS_PROBES);
         }
         if (probePending)
         {
@@ -2341,7 +2522,12 @@ final class TcpConnection
             final int end = dataEnd();
             final int avail = end - sendCursor;
             final int wnd = Math.min(sndWnd, cc.cwnd());
-            final int usable = sndUna + wnd - sendCursor;
+            int usable = sndUna + wnd - sendCursor;
+            if (pipeRecovery())
+            {
+                // RFC 6675 §5 rule for new data: only while pipe < ssthresh (cwnd is not inflated for it)
+                usable = Math.min(usable, cc.ssthresh() - pipe());
+            }
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
@@ -2439,6 +2625,58 @@ final class TcpConnection
             rtoDeadlineNs = nowNs + rtt.rtoNs();
         }
         out.emit(s);
+        final int end = seq + len + (fin ? 1 : 0);
+        if (!persistMode && gt(end, sndNxt))
+        {
+            armTailLossProbe(nowNs, end);
+        }
+    }
+
+    /**
+     * RFC 8985 §7.2: PTO = 2·SRTT, plus the peer's worst-case delayed ACK when one segment is in flight, never
+     * later than the RTO. Only outside recovery, with an RTT sample and data in flight.
+     */
+    private void armTailLossProbe(final long nowNs, final int flightEnd)
+    {
+        if (inRecovery || !rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
+        {
+            tlpDeadlineNs = NONE;
+            return;
+        }
+        long pto = 2 * rtt.srttNs();
+        if (flightEnd - sndUna <= payloadMss())
+        {
+            pto += WORST_CASE_DELAYED_ACK_NS;
+        }
+        pto = Math.max(pto, MIN_PTO_NS);
+        final long at = nowNs + pto;
+        tlpDeadlineNs = rtoDeadlineNs != NONE && rtoDeadlineNs < at ? NONE : at;
+    }
+
+    /** RFC 8985 §7.2 WCDelAckT. */
+    private static final long WORST_CASE_DELAYED_ACK_NS = 200_000_000L;
+    /** A floor for the probe timeout, against a timer tick and a tiny SRTT (Linux uses 10 ms). */
+    private static final long MIN_PTO_NS = 10_000_000L;
+
+    /** The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3). */
+    private boolean sendTailProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
+    {
+        final int lastEnd = finSent ? finSeq : sndNxt;
+        int from = lastEnd - payloadMss();
+        if (lt(from, sndUna))
+        {
+            from = sndUna;
+        }
+        final int len = Math.max(lastEnd - from, 0);
+        final boolean fin = finSent && !finAcked;
+        if (len == 0 && !fin)
+        {
+            return false;
+        }
+        emitSegment(s, nowNs, from, len, fin, out);
+        counters.increment(RETRANSMITS);
+        rtt.stopTiming();
+        return true;
     }
 
     /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */

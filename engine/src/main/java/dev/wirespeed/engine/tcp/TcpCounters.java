@@ -46,18 +46,22 @@ public final class TcpCounters
     public static final int CONNECTIONS_RESET = 37;
     public static final int CONNECTIONS_TIMED_OUT = 38;
     public static final int DROP_URGENT_INVALID = 39;
+    /** Tail loss probes sent (RFC 8985 §7). */
+    public static final int TAIL_LOSS_PROBES = 40;
+    /** Recovery passes restarted because retransmissions were found lost by time (RFC 8985 §6). */
+    public static final int LOST_RETRANSMITS = 41;
     /** Received bytes dropped because the buffer budget had no chunk for them (the peer sends them again). */
-    public static final int DROP_BUFFER_BUDGET_BYTES = 40;
+    public static final int DROP_BUFFER_BUDGET_BYTES = 42;
     /** Writes accepted only partly because the buffer budget was used up. */
-    public static final int WRITE_PARTIAL_BUDGET = 41;
+    public static final int WRITE_PARTIAL_BUDGET = 43;
     /** Window advertisements made smaller (down to zero) by the buffer budget. */
-    public static final int WINDOW_BUDGET_LIMITED = 42;
+    public static final int WINDOW_BUDGET_LIMITED = 44;
     /** SYNs that met a used-up budget: past the connection budget answered with a cookie (or refused and counted in
      * drop.backlogFull when cookies are off); with the buffer budget used up, refused. */
-    public static final int SYN_OVER_BUDGET = 43;
+    public static final int SYN_OVER_BUDGET = 45;
     /** Window advertisements whose right edge the buffer budget moved left (an application not reading). */
-    public static final int WINDOW_BUDGET_SHRUNK = 44;
-    public static final int COUNT = 45;
+    public static final int WINDOW_BUDGET_SHRUNK = 46;
+    public static final int COUNT = 47;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -68,8 +72,9 @@ public final class TcpCounters
         "drop.synInWindow", "drop.dataAfterFin", "drop.connectionTableFull", "drop.halfOpenTimeout",
         "synCookiesSent", "synCookiesAccepted", "challengeAcks", "retransmits", "fastRetransmits", "rtoExpiries",
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
-        "connectionsTimedOut", "urgentPointerInvalid", "drop.bufferBudgetBytes", "budget.writePartial",
-        "budget.windowLimited", "budget.synOverBudget", "budget.windowShrunk",
+        "connectionsTimedOut", "urgentPointerInvalid", "tailLossProbes", "lostRetransmits",
+        "drop.bufferBudgetBytes", "budget.writePartial", "budget.windowLimited", "budget.synOverBudget",
+        "budget.windowShrunk",
     };
 
     final long[] values = new long[COUNT];

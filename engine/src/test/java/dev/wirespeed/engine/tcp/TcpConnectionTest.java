@@ -1833,16 +1833,65 @@ class TcpConnectionTest extends TcpTestSupport
             final int end = s4 + 2 * 1460;
             send(sack(in(), s2, s3));
             expectNothing();
-            // three segments SACKed above SND.UNA: IsLost(SND.UNA) (RFC 6675 §5 step 3) before a third dup ACK
+            // three segments SACKed above SND.UNA: IsLost(SND.UNA) (RFC 6675 §5 step 3) before a third dup ACK.
+            // Both holes go at once: ssthresh = 3650 and the pipe (RFC 6675 §4) is 0 before them, 2920 after
             send(sack(in(), s4, end, s2, s3));
-            expect(outLen(out(), 1460));
+            expect(outLen(out(), 1460), outLen(out().seq(s3), 1460));
             send(sack(in(), s4, end, s2, s3));
-            expect(outLen(out().seq(s3), 1460));
+            expectNothing();
             send(sack(in(), s4, end, s2, s3));
             expectNothing();
             send(in().ack(end));
             expectNothing();
             assertEquals(2, ep.counters().get(TcpCounters.RETRANSMITS));
+        }
+
+        @Test
+        void checklist65_oneSegmentInFlightWaitsForTheDelayedAckSoTheRtoComesFirst()
+        {
+            established();
+            write(1460);
+            recv();
+            advance(10 * MS);
+            send(in().ack(LOCAL_SEQ + 1461));
+            recv();
+            write(2 * 1460);
+            assertEquals(2, recv().size());
+            send(in().ack(LOCAL_SEQ + 1 + 2 * 1460));
+            // one segment in flight: PTO = 2·SRTT + 200 ms (the peer may delay its ACK), later than the RTO
+            advance(199 * MS);
+            expectNothing();
+            advance(1 * MS);
+            expect(outLen(out().seq(LOCAL_SEQ + 1 + 2 * 1460).flags(ACK | PSH), 1460));
+            assertEquals(0, ep.counters().get(TcpCounters.TAIL_LOSS_PROBES));
+            assertEquals(1, ep.counters().get(TcpCounters.RTO_EXPIRIES));
+        }
+
+        @Test
+        void checklist65_tailLossProbeAfterTwoRttsWhenSeveralSegmentsAreInFlight()
+        {
+            established();
+            write(1460);
+            recv();
+            advance(10 * MS);
+            send(in().ack(LOCAL_SEQ + 1461));
+            recv();
+            write(4 * 1460);
+            assertEquals(4, recv().size());
+            // the last two are lost; the first two are ACKed 5 ms later. SRTT is small (samples 0 ms from the
+            // fixture's handshake, 10 ms, 5 ms: 1.7 ms), so PTO = max(2·SRTT, 10 ms) = 10 ms from this ACK (two
+            // segments in flight: no delayed-ACK allowance)
+            advance(5 * MS);
+            send(in().ack(LOCAL_SEQ + 1 + 3 * 1460));
+            expectNothing();
+            assertEquals(1_718_750, conn().srttNs());
+            advance(9 * MS);
+            expectNothing();
+            // the last segment again, long before the 200 ms RTO
+            advance(1 * MS);
+            expect(outLen(out().seq(LOCAL_SEQ + 1 + 4 * 1460).flags(ACK | PSH), 1460));
+            assertEquals(1, ep.counters().get(TcpCounters.TAIL_LOSS_PROBES));
+            assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
         }
 
         @Test

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Loss recovery against Linux: a 16 MiB echo on one TCP connection over a lossy veth, the Linux kernel as the client
+# (bench/src/test/resources/interop/echo_check.py: random bytes, SHA-256 of everything echoed back), with
+#   1. `wirespeed serve --echo` as the server (the engine owns veth end A through DPDK net_af_packet), and
+#   2. the same with a Linux server (socat ... PIPE) on veth end A,
+# rounds alternating, then the medians and the engine/Linux goodput ratio.
+# Impairment, the same for both servers, by nftables in the client's namespace B (as in ImpairedEchoInteropTest):
+#   - frames B sends to the server: one draw per frame, 2% duplicated, 5% dropped (OUTPUT hook: Linux sees the drop
+#     as a local send failure and sends again at once, so this side is mild for both servers);
+#   - frames the server sends to B: 5% dropped before B's TCP sees them (INPUT hook: real loss, which the server's
+#     loss recovery must repair). Offloads are off on both ends, so every rule sees single segments.
+#   bench/run-loss.sh [rounds, default 3]     (LOSS_BYTES, default 16777216; LOSS_DEADLINE_S per echo, default 150)
+# Bounded: every echo stops after LOSS_DEADLINE_S; every process started here is stopped by PID; traffic stays between
+# two namespaces made here on 192.0.2.0/24 with no route out.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+ROUNDS=${1:-3}
+BYTES=${LOSS_BYTES:-16777216}
+DEADLINE=${LOSS_DEADLINE_S:-150}
+SERVER_IP=192.0.2.1
+CLIENT_IP=192.0.2.2
+"$ROOT/wirespeed" build >/dev/null 2>&1 || { echo "build failed: run ./wirespeed build" >&2; exit 2; }
+for tool in nft ethtool socat python3; do
+  command -v "$tool" >/dev/null || { echo "wirespeed: error: $tool is missing (apt-get install it)" >&2; exit 2; }
+done
+
+NA=wsloss-a-$$ NB=wsloss-b-$$ IA=wla$$ IB=wlb$$
+SERVE_PID= SOCAT_PID= WORK=$(mktemp -d)
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
+  [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null && wait "$SOCAT_PID" 2>/dev/null || true
+  ip netns del "$NA" 2>/dev/null || true
+  ip netns del "$NB" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ip netns add "$NA"
+ip netns add "$NB"
+ip link add "$IA" netns "$NA" type veth peer name "$IB" netns "$NB"
+ip -n "$NA" link set lo up
+ip -n "$NB" link set lo up
+ip -n "$NA" link set "$IA" up
+ip -n "$NB" addr add "$CLIENT_IP/24" dev "$IB"
+ip -n "$NB" link set "$IB" up
+# tx off: veth checksums (see DPDK notes in README); the rest: one segment per frame, and Linux checks every checksum
+ip netns exec "$NA" ethtool -K "$IA" tx off gso off tso off gro off >/dev/null 2>&1 || true
+ip netns exec "$NB" ethtool -K "$IB" tx off gso off tso off gro off rx off >/dev/null 2>&1 || true
+cat > "$WORK/impair.nft" <<EOF
+table ip wirespeed_loss {
+  chain dupit {
+    counter dup to $SERVER_IP device $IB
+  }
+  chain dropit {
+    counter drop
+  }
+  chain dropin {
+    counter drop
+  }
+  chain out {
+    type filter hook output priority 0; policy accept;
+    ip daddr $SERVER_IP numgen random mod 1000 vmap { 0-19 : jump dupit, 20-69 : jump dropit }
+  }
+  chain in {
+    type filter hook input priority 0; policy accept;
+    ip saddr $SERVER_IP numgen random mod 1000 vmap { 0-49 : jump dropin }
+  }
+}
+EOF
+ip netns exec "$NB" nft -f "$WORK/impair.nft"
+cp "$ROOT/bench/src/test/resources/interop/echo_check.py" "$WORK/echo_check.py"
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds"
+
+# one echo from B: prints the RESULT line; exits non-zero unless every byte came back
+echo_once() {
+  local out
+  out=$(ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$BYTES" "$DEADLINE")
+  echo "$out" >&2
+  case "$out" in "RESULT ok=1 of 1 "*) ;; *) return 1 ;; esac
+  sed -n 's/.* mbps=\([0-9.]*\).*/\1/p' <<<"$out"
+}
+
+engine_round() {
+  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff ${LOSS_SERVE_OPTS:-} \
+    > "$WORK/serve.log" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 1 300); do grep -q 'ready ip=' "$WORK/serve.log" && break; sleep 0.1; done
+  grep -q 'ready ip=' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
+  local r=0; echo_once || r=$?
+  kill -TERM "$SERVE_PID" 2>/dev/null || true
+  wait "$SERVE_PID" 2>/dev/null || true
+  SERVE_PID=
+  grep -E '^summary' "$WORK/serve.log" | cut -c1-1200 >&2 || true
+  return $r
+}
+
+linux_round() {
+  ip -n "$NA" addr add "$SERVER_IP/24" dev "$IA"
+  ip netns exec "$NA" socat -b 65536 TCP-LISTEN:7,fork,reuseaddr PIPE &
+  SOCAT_PID=$!
+  for _ in $(seq 1 50); do ip netns exec "$NA" ss -ltn 'sport = :7' | grep -q LISTEN && break; sleep 0.1; done
+  local r=0; echo_once || r=$?
+  kill "$SOCAT_PID" 2>/dev/null || true
+  wait "$SOCAT_PID" 2>/dev/null || true
+  SOCAT_PID=
+  ip -n "$NA" addr flush dev "$IA"
+  return $r
+}
+
+E=() L=()
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round: wirespeed serve" >&2
+  E+=("$(engine_round)")
+  echo "round $round: Linux socat" >&2
+  L+=("$(linux_round)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+me=$(median "${E[@]}")
+ml=$(median "${L[@]}")
+ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
+  sed 's/^/nft counters (dup, drop out, drop in): /'; echo
+echo "engine Mbit/s per round: ${E[*]}"
+echo "Linux  Mbit/s per round: ${L[*]}"
+awk -v e="$me" -v l="$ml" 'BEGIN { printf "median goodput: wirespeed %.1f Mbit/s, Linux %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", e, l, e / l }'
+echo "load average $(load) after the run"
