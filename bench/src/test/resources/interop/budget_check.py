@@ -1,6 +1,6 @@
 """Budget check run by BudgetInteropTest from the Linux namespace: EXISTING connections to HOST:PORT each echo
-BYTES random bytes (compared by SHA-256) while, once they are all open, EXTRA further connections are attempted one
-after another, each with a one-byte echo and a short timeout. Prints one RESULT line.
+BYTES random bytes (compared by SHA-256) and stays open while, once they are all open, EXTRA further connections are
+attempted one after another, each with a one-byte echo and a short timeout. Prints one RESULT line.
 Bounded: every socket has a timeout, and the echoes stop after DEADLINE seconds."""
 import hashlib, os, socket, sys, threading, time
 
@@ -11,12 +11,13 @@ socks = [socket.create_connection((host, port), timeout=deadline) for _ in range
 started = threading.Event()
 
 def echo(i):
+    """Echo BYTES, then hold the connection open until the extra attempts are over (it counts in the budget)."""
     s = socks[i]
     data = os.urandom(per)
     got = bytearray()
     def reader():
         try:
-            while True:
+            while len(got) < per:
                 b = s.recv(1 << 16)
                 if not b:
                     break
@@ -28,15 +29,16 @@ def echo(i):
     try:
         started.wait()
         s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
     except OSError as e:
         results[i] = "write error: %s" % e
     t.join(deadline)
-    s.close()
     if results[i] is None:
         results[i] = "ok" if hashlib.sha256(got).digest() == hashlib.sha256(data).digest() else \
             "mismatch: %d of %d bytes" % (len(got), per)
+    extras_done.wait(deadline)
+    s.close()
 
+extras_done = threading.Event()
 threads = [threading.Thread(target=echo, args=(i,)) for i in range(existing)]
 for t in threads:
     t.start()
@@ -55,6 +57,7 @@ for j in range(extra):
             s.close()
     except OSError:
         extra_failed += 1
+extras_done.set()
 for t in threads:
     t.join(deadline)
 ok = sum(1 for r in results if r == "ok")
