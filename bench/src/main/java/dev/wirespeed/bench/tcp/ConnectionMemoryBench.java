@@ -151,13 +151,30 @@ public final class ConnectionMemoryBench
         b.run(n);
     }
 
+    private long lastPrint;
+
+    /** After every {@link #BATCH} calls (and the last): move the segments, and print progress once a second. */
+    private void endOfBatch(final int i, final int n, final String what)
+    {
+        if ((i + 1) % BATCH == 0 || i == n - 1)
+        {
+            pump();
+            final long t = System.nanoTime();
+            if (t - lastPrint >= 1_000_000_000L)
+            {
+                lastPrint = t;
+                System.out.printf("  %d %s%n", "closed".equals(what) ? clientClosed : connected, what);
+            }
+        }
+    }
+
     void run(final int n)
     {
         final long base = heapAfterGc();
         System.out.printf("baseline heap %.1f MiB, opening %d connections%n", base / 1048576.0, n);
 
         long t0 = System.nanoTime();
-        long lastPrint = t0;
+        lastPrint = t0;
         for (int i = 0; i < n; i++)
         {
             final long id = client.connect(now, CLIENT_IP_BASE + i / PER_CLIENT_IP, SERVER_IP, PORT);
@@ -165,16 +182,7 @@ public final class ConnectionMemoryBench
             {
                 throw new IllegalStateException("connect " + i + " failed: " + id);
             }
-            if ((i + 1) % BATCH == 0 || i == n - 1)
-            {
-                pump();
-                final long t = System.nanoTime();
-                if (t - lastPrint >= 1_000_000_000L)
-                {
-                    lastPrint = t;
-                    System.out.printf("  %d established%n", connected);
-                }
-            }
+            endOfBatch(i, n, "established");
         }
         final double rampS = (System.nanoTime() - t0) / 1e9;
         if (connected != n || accepted != n ||
@@ -194,16 +202,7 @@ public final class ConnectionMemoryBench
         for (int i = 0; i < n; i++)
         {
             server.close(serverIds[i]);
-            if ((i + 1) % BATCH == 0 || i == n - 1)
-            {
-                pump();
-                final long t = System.nanoTime();
-                if (t - lastPrint >= 1_000_000_000L)
-                {
-                    lastPrint = t;
-                    System.out.printf("  %d closed%n", clientClosed);
-                }
-            }
+            endOfBatch(i, n, "closed");
         }
         final double closeS = (System.nanoTime() - t0) / 1e9;
         if (server.timeWaitRecords() != n || client.connectionCount() != 0)

@@ -44,4 +44,18 @@ public final class SeqNum
     {
         return geq(x, low) && lt(x, high);
     }
+
+    /** RFC 9293 §3.10.7.4 first check: is a segment of {@code segLen} at {@code seq} acceptable for the window? */
+    static boolean acceptable(final int seq, final int segLen, final int rcvNxt, final int rcvWnd)
+    {
+        if (segLen == 0)
+        {
+            return rcvWnd == 0 ? seq == rcvNxt : inRange(seq, rcvNxt, rcvNxt + rcvWnd);
+        }
+        if (rcvWnd == 0)
+        {
+            return seq == rcvNxt;
+        }
+        return inRange(seq, rcvNxt, rcvNxt + rcvWnd) || inRange(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
+    }
 }

@@ -747,22 +747,8 @@ final class TcpConnection
             return;
         }
 
-        boolean acceptable;
-        if (segLen == 0)
-        {
-            acceptable = rcvWnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd);
-        }
-        else if (rcvWnd == 0)
-        {
-            // RW = 0: no data acceptable, but ACK/URG/RST still processed (behaviour 16); trim text below
-            acceptable = seq == rcvNxt;
-        }
-        else
-        {
-            acceptable = SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd) ||
-                SeqNum.inRange(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
-        }
-        if (!acceptable)
+        // RW = 0: no data acceptable, but ACK/URG/RST still processed (behaviour 16); text is trimmed below
+        if (!SeqNum.acceptable(seq, segLen, rcvNxt, rcvWnd))
         {
             // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (behaviours 14, 16, 23, 41)
             counters.increment(DROP_OUT_OF_WINDOW);

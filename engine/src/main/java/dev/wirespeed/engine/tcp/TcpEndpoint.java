@@ -1128,22 +1128,7 @@ public final class TcpEndpoint
         final int rcvNxt = t.rcvNxt(tw);
         final boolean fin = (flags & FIN) != 0;
         final int segLen = seg.payloadLength + (fin ? 1 : 0);
-        final int rcvWnd = t.receiveWindow(tw);
-        final boolean acceptable;
-        if (segLen == 0)
-        {
-            acceptable = rcvWnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd);
-        }
-        else if (rcvWnd == 0)
-        {
-            acceptable = seq == rcvNxt;
-        }
-        else
-        {
-            acceptable = SeqNum.inRange(seq, rcvNxt, rcvNxt + rcvWnd) ||
-                SeqNum.inRange(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
-        }
-        if (!acceptable)
+        if (!SeqNum.acceptable(seq, segLen, rcvNxt, t.receiveWindow(tw)))
         {
             counters.increment(DROP_OUT_OF_WINDOW);
             if (fin && seq + segLen == rcvNxt)

@@ -134,15 +134,9 @@ final class TimeWaitTable
             }
             size++;
         }
-        ipKeys[i] = ip;
-        portKeys[i] = ports;
-        sndNxt[i] = c.sndNxt();
-        rcvNxt[i] = c.rcvNxt();
-        tsRecent[i] = c.tsRecent();
-        tsRecentAge[i] = ageUnits(c.tsRecentNs);
-        tsOffset[i] = c.tsOffset;
-        windowAndFlags[i] = (c.timeWaitWindowField() & 0xffff) | (c.rcvWscale << 16) | (c.timestamps() ? TS_OK : 0);
-        deadlines[i] = c.timeWaitDeadlineNs;
+        put(i, ip, ports, c.sndNxt(), c.rcvNxt(), c.tsRecent(), ageUnits(c.tsRecentNs), c.tsOffset,
+            (c.timeWaitWindowField() & 0xffff) | (c.rcvWscale << 16) | (c.timestamps() ? TS_OK : 0),
+            c.timeWaitDeadlineNs);
         fifoPush(ip, ports, c.timeWaitDeadlineNs);
     }
 
@@ -268,15 +262,23 @@ final class TimeWaitTable
 
     private void move(final int from, final int to)
     {
-        ipKeys[to] = ipKeys[from];
-        portKeys[to] = portKeys[from];
-        sndNxt[to] = sndNxt[from];
-        rcvNxt[to] = rcvNxt[from];
-        tsRecent[to] = tsRecent[from];
-        tsRecentAge[to] = tsRecentAge[from];
-        tsOffset[to] = tsOffset[from];
-        windowAndFlags[to] = windowAndFlags[from];
-        deadlines[to] = deadlines[from];
+        put(to, ipKeys[from], portKeys[from], sndNxt[from], rcvNxt[from], tsRecent[from], tsRecentAge[from],
+            tsOffset[from], windowAndFlags[from], deadlines[from]);
+    }
+
+    private void put(
+        final int i, final long ip, final int ports, final int snd, final int rcv, final int ts, final int age,
+        final int off, final int win, final long deadline)
+    {
+        ipKeys[i] = ip;
+        portKeys[i] = ports;
+        sndNxt[i] = snd;
+        rcvNxt[i] = rcv;
+        tsRecent[i] = ts;
+        tsRecentAge[i] = age;
+        tsOffset[i] = off;
+        windowAndFlags[i] = win;
+        deadlines[i] = deadline;
     }
 
     private void fifoPush(final long ip, final int ports, final long deadline)
@@ -327,15 +329,7 @@ final class TimeWaitTable
                 {
                     i = (i + 1) & mask;
                 }
-                ipKeys[i] = oIp[k];
-                portKeys[i] = oPorts[k];
-                sndNxt[i] = oSnd[k];
-                rcvNxt[i] = oRcv[k];
-                tsRecent[i] = oTs[k];
-                tsRecentAge[i] = oAge[k];
-                tsOffset[i] = oOff[k];
-                windowAndFlags[i] = oWin[k];
-                deadlines[i] = oDl[k];
+                put(i, oIp[k], oPorts[k], oSnd[k], oRcv[k], oTs[k], oAge[k], oOff[k], oWin[k], oDl[k]);
             }
         }
     }

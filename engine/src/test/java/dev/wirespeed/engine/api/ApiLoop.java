@@ -10,8 +10,9 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 /**
  * Two shards' worth of API (rings, proxies, adapters, endpoints) in one thread on a fake clock: each {@link #step()}
  * is one duty cycle of both shards (RX of what the peer sent last step, timers, the command adapter, dispatch).
- * Segments pass by reference (their payload views stay valid: they point into the sender's send buffer, untouched
- * until acknowledged), so a step allocates nothing. The applications are driven by the test between steps.
+ * Segments are copied, payload included, into preallocated slots (an emitter must copy before it returns: a payload
+ * view may point at scratch memory the next segment reuses), so a step allocates nothing. The applications are
+ * driven by the test between steps.
  */
 final class ApiLoop
 {
@@ -28,6 +29,7 @@ final class ApiLoop
         final CommandProxy commands;
         final EventAdapter events;
         final TcpSegment[] out = new TcpSegment[MAX_SEGMENTS];
+        final org.agrona.concurrent.UnsafeBuffer[] payloads = new org.agrona.concurrent.UnsafeBuffer[MAX_SEGMENTS];
         int outCount;
 
         Node(final int shardIndex, final int ip, final TcpConfig config, final int commandRingCapacity,
@@ -44,13 +46,21 @@ final class ApiLoop
             for (int i = 0; i < MAX_SEGMENTS; i++)
             {
                 out[i] = new TcpSegment();
+                payloads[i] = new org.agrona.concurrent.UnsafeBuffer(new byte[config.mss() + 64]);
             }
         }
 
         public void emit(final TcpSegment s)
         {
+            final org.agrona.concurrent.UnsafeBuffer payload = payloads[outCount];
             final TcpSegment d = out[outCount++];
             d.copyFrom(s);
+            if (s.payloadLength > 0)
+            {
+                payload.putBytes(0, s.payload, s.payloadOffset, s.payloadLength);
+                d.payload = payload;
+                d.payloadOffset = 0;
+            }
             d.localIp = s.remoteIp;
             d.remoteIp = s.localIp;
             d.localPort = s.remotePort;
