@@ -41,7 +41,7 @@ public final class E2eCommand implements Callable<Integer>
     @Option(names = "--phases", split = ",", defaultValue = "cps,latency,bulk", description = "phases to run, of cps, latency, bulk (default ${DEFAULT-VALUE})")
     List<String> phases;
 
-    @Option(names = "--stacks", split = ",", defaultValue = "engine,kernel", description = "stacks to run, of engine, kernel (default ${DEFAULT-VALUE})")
+    @Option(names = "--stacks", split = ",", defaultValue = "engine,kernel", description = "stacks to run, of engine, kernel, api, api-shared (the last two: latency through the application API from an application thread, a thread per shard or both shards on one) (default ${DEFAULT-VALUE})")
     List<String> stacks;
 
     @Option(names = "--concurrency", defaultValue = "64", description = "connections in flight in the cps phase (default ${DEFAULT-VALUE})")
@@ -82,6 +82,8 @@ public final class E2eCommand implements Callable<Integer>
     private static final String KERNEL = "kernel";
     private static final String KERNEL_SPIN = "kernel-spin";
     private static final String ENGINE_JUMBO = "engine-jumbo";
+    private static final String API = "api";
+    private static final String API_SHARED = "api-shared";
 
     public Integer call() throws Exception
     {
@@ -103,7 +105,9 @@ public final class E2eCommand implements Callable<Integer>
         {
             phaseList.add(PhaseResult.Phase.valueOf(p.trim().toUpperCase(Locale.ROOT)));
         }
-        final boolean runEngine = stacks.contains(ENGINE);
+        final boolean runApi = stacks.contains(API);
+        final boolean runApiShared = stacks.contains(API_SHARED);
+        final boolean runEngine = stacks.contains(ENGINE) || runApi || runApiShared;
         final boolean runKernel = stacks.contains(KERNEL);
         System.out.printf(Locale.ROOT, "e2e: %d round(s) of %s on %s; %.1f s warm-up + %.1f s measured per phase; " +
             "cps concurrency %d, message %d B; engine TIME-WAIT %d ms, bulk buffer %d KiB, MTU %d, %d shard thread(s), " +
@@ -122,7 +126,15 @@ public final class E2eCommand implements Callable<Integer>
                 for (final PhaseResult.Phase phase : phaseList)
                 {
                     final List<String> order = new ArrayList<>();
-                    if (runEngine)
+                    if (phase == PhaseResult.Phase.LATENCY && runApi)
+                    {
+                        order.add(API);
+                    }
+                    if (phase == PhaseResult.Phase.LATENCY && runApiShared)
+                    {
+                        order.add(API_SHARED);
+                    }
+                    if (stacks.contains(ENGINE))
                     {
                         order.add(ENGINE);
                         if (phase == PhaseResult.Phase.BULK && jumboMtu != 0 && jumboMtu != mtu)
@@ -188,6 +200,8 @@ public final class E2eCommand implements Callable<Integer>
                 case LATENCY -> engine.latency(s);
                 case BULK -> engine.bulk(s);
             };
+            case API -> engine.apiLatency(s, false);
+            case API_SHARED -> engine.apiLatency(s, true);
             case KERNEL -> switch (phase)
             {
                 case CPS -> kernel.cps(s);
@@ -232,6 +246,16 @@ public final class E2eCommand implements Callable<Integer>
                 final double spinP50 = median(lat.get(KERNEL_SPIN), r -> r.p50Ns);
                 System.out.printf(Locale.ROOT, "      against the busy-polling kernel  = %8.3f    (%.2f us vs %.2f us)%n",
                     engineP99 / spinP50, engineP99 / 1e3, spinP50 / 1e3);
+            }
+        }
+        for (final String api : List.of(API, API_SHARED))
+        {
+            if (lat.containsKey(api) && lat.containsKey(KERNEL_SPIN))
+            {
+                final double apiP99 = median(lat.get(api), r -> r.p99Ns);
+                final double spinP50 = median(lat.get(KERNEL_SPIN), r -> r.p50Ns);
+                System.out.printf(Locale.ROOT, "ratio latency %-10s p99/kernel-spin p50 = %8.3f (%.2f us vs %.2f us; target < 1: %s)%n",
+                    api, apiP99 / spinP50, apiP99 / 1e3, spinP50 / 1e3, apiP99 < spinP50 ? "met" : "NOT met");
             }
         }
         if (bulk.containsKey(ENGINE) && bulk.containsKey(KERNEL))
@@ -306,9 +330,9 @@ public final class E2eCommand implements Callable<Integer>
         }
         for (final String st : stacks)
         {
-            if (!List.of(ENGINE, KERNEL).contains(st.trim()))
+            if (!List.of(ENGINE, KERNEL, API, API_SHARED).contains(st.trim()))
             {
-                throw new ParameterException(spec.commandLine(), "--stacks: unknown stack '" + st + "' (engine, kernel)");
+                throw new ParameterException(spec.commandLine(), "--stacks: unknown stack '" + st + "' (engine, kernel, api, api-shared)");
             }
         }
     }

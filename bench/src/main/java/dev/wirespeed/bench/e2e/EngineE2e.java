@@ -12,6 +12,7 @@ import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.bindings.RingPair;
+import dev.wirespeed.engine.api.Wirespeed;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.runtime.ThreadingMode;
@@ -116,7 +117,7 @@ public final class EngineE2e implements AutoCloseable
             s.messageSize);
         final TcpConfig serverConfig = config(s);
         final TcpConfig clientConfig = config(s);
-        final Outcome run = run(s, server, serverConfig, client, clientConfig, CPS_PORT, s.concurrency + 16, end);
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, CPS_PORT, s.concurrency + 16);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
@@ -133,7 +134,7 @@ public final class EngineE2e implements AutoCloseable
         final long end = warmupEnd + s.measureNs;
         final EchoServer server = new EchoServer(warmupEnd, end);
         final PingClient client = new PingClient(warmupEnd, end, CLIENT_IP, SERVER_IP, ECHO_PORT, 1, s.messageSize);
-        final Outcome run = run(s, server, config(s), client, config(s), ECHO_PORT, 4, end);
+        final Outcome run = run(s, server, config(s), client, config(s), ECHO_PORT, 4);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
@@ -141,6 +142,83 @@ public final class EngineE2e implements AutoCloseable
         sb.append("; ").append(run.text());
         return PhaseResult.latency("engine", client.histogram, s.measureNs,
             client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
+    }
+
+    /**
+     * Ping-pong of one message on one keep-alive connection, as {@link #latency}, but the client is an application
+     * thread (this one) using the application API ({@link Wirespeed}, {@link dev.wirespeed.engine.api.Client}):
+     * each message crosses the command ring to the client engine's shard and comes back through its event ring. The
+     * server is the same shard-thread echo. {@code shared}: both engines' shards on one thread (the application
+     * thread is the second busy one); otherwise each shard has a thread of its own (three busy threads).
+     */
+    public PhaseResult apiLatency(final E2eSettings s, final boolean shared)
+    {
+        final long warmupEnd = System.nanoTime() + s.warmupNs;
+        final long end = warmupEnd + s.measureNs;
+        final EchoServer server = new EchoServer(warmupEnd, end);
+        final AtomicLong agentErrors = new AtomicLong();
+        final ErrorHandler onError = t -> agentErrors.incrementAndGet();
+        final String phaseName = name + "_" + (phases++);
+        final StringBuilder sb = new StringBuilder();
+        final ApiPingClient client;
+        final Engine clientEngine;
+        long leftover;
+        try (RingPair pair = RingPair.create(phaseName, 4096))
+        {
+            final Engine serverEngine = engine(phaseName + "-server", pair.a(), SERVER_IP, server, config(s), 4, onError)
+                .threading(shared ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED).build();
+            AgentRunner sharedRunner = null;
+            try
+            {
+                serverEngine.context(0).endpoint().listen(SERVER_IP, ECHO_PORT, 16);
+                final TcpConfig clientConfig = config(s);
+                try (Wirespeed ws = Wirespeed.launch(Engine.builder().name(phaseName + "-client").port(pair.b())
+                    .address(CLIENT_IP, PREFIX).tcpConfig(() -> clientConfig).counters(false, null)
+                    .errorHandler(onError).idleStrategy(idle)
+                    .threading(shared ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED)))
+                {
+                    if (shared)
+                    {
+                        sharedRunner = new AgentRunner(idle.get(), onError, null,
+                            new BothInvoked(serverEngine, ws.engine(), false));
+                        AgentRunner.startOnThread(sharedRunner);
+                    }
+                    else
+                    {
+                        serverEngine.start();
+                    }
+                    client = new ApiPingClient(ws.client(), s.messageSize);
+                    client.run(SERVER_IP, ECHO_PORT, s.warmupNs, s.measureNs, () -> 0);
+                    if (sharedRunner != null)
+                    {
+                        sharedRunner.close();
+                    }
+                    clientEngine = ws.engine();
+                }
+            }
+            finally
+            {
+                if (sharedRunner != null)
+                {
+                    sharedRunner.close();
+                }
+                serverEngine.close();
+            }
+            drainPort(pair.a());
+            drainPort(pair.b());
+            leftover = clientEngine.context(0).endpoint().liveConnectionCount() + pair.a().mempool().inUseCount() +
+                pair.b().mempool().inUseCount();
+        }
+        client.describe(sb);
+        sb.append("; ");
+        server.describe(sb);
+        sb.append(shared ? "; both shards on one thread" : "; a thread per shard").append(", leftover ").append(leftover);
+        if (agentErrors.get() > 0)
+        {
+            sb.append(", ").append(agentErrors.get()).append(" exceptions on shard threads");
+        }
+        return PhaseResult.latency(shared ? "api-shared" : "api", client.histogram, s.measureNs,
+            client.errors + client.badBytes + agentErrors.get(), leftover, -1, sb.toString());
     }
 
     /** One connection, one direction, as fast as it goes, for the window. */
@@ -156,7 +234,7 @@ public final class EngineE2e implements AutoCloseable
         final TcpConfig clientConfig = config(s);
         clientConfig.sendBufferSize = s.engineBulkBufferBytes;
         clientConfig.receiveBufferSize = 4096;
-        final Outcome run = run(s, server, serverConfig, client, clientConfig, DISCARD_PORT, 4, end);
+        final Outcome run = run(s, server, serverConfig, client, clientConfig, DISCARD_PORT, 4);
         final StringBuilder sb = new StringBuilder();
         client.describe(sb);
         sb.append("; ");
@@ -193,8 +271,7 @@ public final class EngineE2e implements AutoCloseable
      * TCP counters that matter (retransmits, drops, mbufs).
      */
     private Outcome run(final E2eSettings s, final EngineSide server, final TcpConfig serverConfig,
-        final EngineSide client, final TcpConfig clientConfig, final int listenPort, final int preallocate,
-        final long endNs)
+        final EngineSide client, final TcpConfig clientConfig, final int listenPort, final int preallocate)
     {
         final AtomicLong agentErrors = new AtomicLong();
         final AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -222,7 +299,12 @@ public final class EngineE2e implements AutoCloseable
             try
             {
                 serverEngine.context(0).endpoint().listen(SERVER_IP, listenPort, 1024);
-                return runEngines(s, pair, serverEngine, server, clientEngine, client, endNs, agentErrors, firstError);
+                // the window starts once everything is set up (ports, mempools, engines), just before the threads
+                final long warmupEnd = System.nanoTime() + s.warmupNs;
+                final long end = warmupEnd + s.measureNs;
+                server.window(warmupEnd, end);
+                client.window(warmupEnd, end);
+                return runEngines(s, pair, serverEngine, server, clientEngine, client, end, agentErrors, firstError);
             }
             finally
             {
@@ -367,17 +449,29 @@ public final class EngineE2e implements AutoCloseable
     {
         private final Engine server;
         private final Engine client;
+        private final boolean startClient;
 
         BothInvoked(final Engine server, final Engine client)
         {
+            this(server, client, true);
+        }
+
+        /** @param startClient false if the client engine was started already (by {@link Wirespeed#launch}). */
+        BothInvoked(final Engine server, final Engine client, final boolean startClient)
+        {
             this.server = server;
             this.client = client;
+            this.startClient = startClient;
         }
 
         public void onStart()
         {
+            Eal.registerThread();
             server.start();
-            client.start();
+            if (startClient)
+            {
+                client.start();
+            }
         }
 
         public int doWork()

@@ -15,9 +15,12 @@ import dev.wirespeed.engine.tcp.TcpHandler;
  */
 abstract class EngineSide implements TcpHandler
 {
-    /** Measurement window: [warmupEndNs, endNs) on the {@link System#nanoTime()} clock the shards use. */
-    final long warmupEndNs;
-    final long endNs;
+    /**
+     * Measurement window: [warmupEndNs, endNs) on the {@link System#nanoTime()} clock the shards use; set again by
+     * {@link #window} once the phase's engines are built, before their threads start.
+     */
+    long warmupEndNs;
+    long endNs;
     TcpEndpoint endpoint;
     Shard shard;
 
@@ -34,6 +37,13 @@ abstract class EngineSide implements TcpHandler
     long allocatedInWindow = -1;
 
     EngineSide(final long warmupEndNs, final long endNs)
+    {
+        this.warmupEndNs = warmupEndNs;
+        this.endNs = endNs;
+    }
+
+    /** Moves the measurement window (before the shard's thread starts: setting up must not eat into it). */
+    void window(final long warmupEndNs, final long endNs)
     {
         this.warmupEndNs = warmupEndNs;
         this.endNs = endNs;

@@ -57,6 +57,18 @@ class E2eSmokeTest
     }
 
     @Test
+    void theApplicationApiEchoesEveryPingWithAThreadPerShardAndWithBothShardsOnOne()
+    {
+        for (final boolean shared : new boolean[] {false, true})
+        {
+            final PhaseResult r = engine.apiLatency(settings, shared);
+            System.out.println("api latency" + (shared ? ", shared" : "") + ": " + r.summary());
+            assertClean(r);
+            assertTrue(r.p50Ns > 0 && r.p50Ns <= r.p99Ns && r.p99Ns <= r.p999Ns);
+        }
+    }
+
+    @Test
     void engineEchoesEveryPingOnAKeepAliveConnection()
     {
         final PhaseResult r = engine.latency(settings);

@@ -371,7 +371,7 @@ public final class TcpEndpoint
         return 0;
     }
 
-    /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (checklist 46). */
+    /** Abortive close (SO_LINGER 0): RST {@code <SEQ=SND.NXT>}, queues flushed, no TIME-WAIT (checklist 46). */
     public int abort(final long id)
     {
         final TcpConnection c = visible(id);

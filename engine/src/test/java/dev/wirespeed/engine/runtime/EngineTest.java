@@ -222,6 +222,10 @@ class EngineTest
                 }
                 assertEquals(List.of(), failures);
                 assertEquals(targets.length, echoed.get(), "every local address answered ARP and echoed");
+                final long shardThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("wirespeed-" + name + "-server-")).count();
+                assertEquals(serverMode == ThreadingMode.DEDICATED ? shards : 1, shardThreads,
+                    "threads of the server engine in " + serverMode);
 
                 final IllegalStateException inUse = assertThrows(IllegalStateException.class, pair::close);
                 assertTrue(inUse.getMessage().contains("engine " + name + "-server"), inUse.getMessage());
