@@ -106,14 +106,69 @@ class LoadShardTest
         }
     }
 
+    /** A source on port {@link #SOURCE_PORT}: sends {@link #SOURCE_BYTES} on each connection, then its FIN. */
+    private static final int SOURCE_PORT = 19;
+    private static final int SOURCE_BYTES = 48 * 1024;
+
     private void setUp(final LoadPlan.Builder b)
     {
+        if (b.targetPort == SOURCE_PORT)
+        {
+            final org.agrona.concurrent.UnsafeBuffer data = new org.agrona.concurrent.UnsafeBuffer(new byte[SOURCE_BYTES]);
+            final TcpEndpoint[] self = new TcpEndpoint[1];
+            final TcpConfig serverConfig = new TcpConfig();
+            serverConfig.mslNs = 10 * MS;
+            server = new TcpEndpoint(serverConfig, new dev.wirespeed.engine.tcp.TcpHandler()
+            {
+                private final org.agrona.collections.Long2LongHashMap sent =
+                    new org.agrona.collections.Long2LongHashMap(0);
+
+                public void onAccepted(final int listenerPort, final long id)
+                {
+                    onWritable(id);
+                }
+
+                public void onWritable(final long id)
+                {
+                    long done = sent.get(id);
+                    int n;
+                    while (done < SOURCE_BYTES && (n = self[0].write(id, data, 0, (int)(SOURCE_BYTES - done))) > 0)
+                    {
+                        done += n;
+                    }
+                    sent.put(id, done);
+                    if (done == SOURCE_BYTES)
+                    {
+                        self[0].shutdownOutput(id);
+                    }
+                }
+
+                public void onClosed(final long id)
+                {
+                    sent.remove(id);
+                }
+
+                public void onPeerClosed(final long id)
+                {
+                    self[0].close(id);
+                }
+            }, nowNs);
+            self[0] = server;
+            server.listen(SERVER_IP, SOURCE_PORT, 64);
+            finishSetUp(b);
+            return;
+        }
         final Services services = new Services().add(HTTP_PORT, Services.HTTP).add(ECHO_PORT, Services.ECHO)
             .add(DISCARD_PORT, Services.DISCARD);
         final TcpConfig serverConfig = new TcpConfig();
         serverConfig.mslNs = 10 * MS;
         server = new TcpEndpoint(serverConfig, services, nowNs);
         services.attach(server, SERVER_IP, 1024);
+        finishSetUp(b);
+    }
+
+    private void finishSetUp(final LoadPlan.Builder b)
+    {
         b.targetIp = SERVER_IP;
         b.srcIps = new int[] {CLIENT_IP};
         final LoadPlan plan = b.build();
@@ -272,6 +327,21 @@ class LoadShardTest
         assertEquals(0, errors());
         assertTrue(stats.get(LoadStats.COMPLETED) >= 2);
         assertTrue(stats.get(LoadStats.BYTES_SENT) >= 2L << 20);
+    }
+
+    @Test
+    void bulkDownloadReadsUntilTheServerCloses()
+    {
+        final LoadPlan.Builder b = plan(LoadPlan.Mode.BULK, SOURCE_PORT);
+        b.connections = 2;
+        b.bulkDownload = true;
+        b.size = 0; // until the server closes
+        setUp(b);
+        run();
+        assertEquals(0, errors());
+        assertTrue(stats.get(LoadStats.COMPLETED) >= 4, "transfers " + stats.get(LoadStats.COMPLETED));
+        assertTrue(stats.get(LoadStats.BYTES_RECEIVED) >= (long)SOURCE_BYTES * stats.get(LoadStats.COMPLETED),
+            "received " + stats.get(LoadStats.BYTES_RECEIVED) + " in " + stats.get(LoadStats.COMPLETED) + " transfers, opened " + stats.get(LoadStats.OPENED));
     }
 
     @Test
