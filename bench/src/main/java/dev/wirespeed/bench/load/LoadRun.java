@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-import dev.wirespeed.engine.runtime.ArpCache;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.ShardContext;
 import dev.wirespeed.engine.wire.Ipv4Header;
@@ -22,7 +21,6 @@ public final class LoadRun
 {
     /** A target that answers no ARP within this long is refused as bad input. */
     public static final long ARP_TIMEOUT_NS = 3_000_000_000L;
-    static final long ARP_RETRY_NS = 250_000_000L;
     /** Beyond the planned end, how long draining and closing may take before the run is cut. */
     static final long END_GRACE_NS = LoadShard.DRAIN_NS + 2 * LoadShard.CLOSE_NS + 2_000_000_000L;
     private static final long SAMPLE_NS = 1_000_000_000L;
@@ -31,12 +29,15 @@ public final class LoadRun
     {
     }
 
-    /** Asks for the target's MAC every {@link #ARP_RETRY_NS} until this shard's ARP cache has it. */
+    /**
+     * Asks this shard's ARP cache for the target until it has the MAC. The cache holds the question as a pending
+     * entry and retries it itself, so the answer is learned as a reply to our request (an ARP reply we never asked
+     * for is not learned); after its retries it gives up, and the next call asks again.
+     */
     private static final class ArpResolver implements LoadShard.Resolver
     {
         private final ShardContext ctx;
         private final int target;
-        private long lastAskNs = Long.MIN_VALUE / 2;
 
         ArpResolver(final ShardContext ctx, final int target)
         {
@@ -46,16 +47,7 @@ public final class LoadRun
 
         public boolean resolved(final long nowNs)
         {
-            if (ctx.shard().arpCache().lookup(target, nowNs) != ArpCache.NO_MAC)
-            {
-                return true;
-            }
-            if (nowNs - lastAskNs >= ARP_RETRY_NS)
-            {
-                lastAskNs = nowNs;
-                ctx.shard().sendRequest(target);
-            }
-            return false;
+            return ctx.shard().arpCache().request(target, nowNs) >= 0;
         }
     }
 

@@ -163,6 +163,41 @@ public final class ArpCache
     }
 
     /**
+     * The MAC of {@code address}, or a question for it when there is no fresh entry: the entry becomes pending (a
+     * request now, retries from {@link #poll}), so that the answer counts as a reply to our own request and is
+     * learned (an unsolicited reply is not). For a caller that needs a neighbour before it has a frame for it,
+     * such as a load generator waiting for its target. Calling it again while the entry is pending asks nothing more.
+     *
+     * @return the MAC (&ge; 0), {@link #NO_MAC} while the answer is awaited, or {@link #TABLE_FULL}.
+     */
+    public long request(final int address, final long nowNs)
+    {
+        int slot = slotByIp.get(address);
+        if (slot != MISSING && state[slot] == RESOLVED)
+        {
+            if (deadlineNs[slot] - nowNs > 0)
+            {
+                return mac[slot];
+            }
+            expirations++;
+            startPending(slot, nowNs);
+        }
+        else if (slot == MISSING)
+        {
+            slot = takeFreeSlot(nowNs);
+            if (slot == MISSING)
+            {
+                tableFullDrops++;
+                return TABLE_FULL;
+            }
+            ip[slot] = address;
+            slotByIp.put(address, slot);
+            startPending(slot, nowNs);
+        }
+        return NO_MAC;
+    }
+
+    /**
      * Stores {@code address} at {@code macAddress} for the entry TTL and transmits any packets waiting for it.
      * When the table is full and the address is new, nothing is stored.
      *

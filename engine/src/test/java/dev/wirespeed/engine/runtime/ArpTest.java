@@ -269,6 +269,21 @@ class ArpTest
     @Nested
     class Cache
     {
+        /** A question without a frame: one request, retries from poll, and the reply is learned as ours. */
+        @Test
+        void requestAsksOnceAndTheReplyIsLearned()
+        {
+            assertEquals(ArpCache.NO_MAC, cache.request(PEER_IP, 0));
+            assertEquals(ArpCache.NO_MAC, cache.request(PEER_IP, 1), "pending: nothing more is asked");
+            assertEquals(1, emitter.requests.size());
+            cache.poll(RETRY_NS);
+            assertEquals(2, emitter.requests.size(), "retried by poll");
+            assertEquals(ArpCache.UPDATED, cache.update(PEER_IP, PEER_MAC, RETRY_NS + 1, false),
+                "the reply answers our question");
+            assertEquals(PEER_MAC, cache.request(PEER_IP, RETRY_NS + 2));
+            assertEquals(2, emitter.requests.size());
+        }
+
         @Test
         void fullQueueDropsTheOldest()
         {
