@@ -97,8 +97,9 @@ class StatCommandTest
     @Test
     void severalEnginesAreListedAndChosenByName()
     {
-        try (EngineCounters a = EngineCounters.create(dir.resolve("wirespeed-server.counters"), 64, true);
-            EngineCounters b = EngineCounters.create(dir.resolve("wirespeed-load.counters"), 64, true))
+        final int size = ShardCounters.countPerShard() + 64;
+        try (EngineCounters a = EngineCounters.create(dir.resolve("wirespeed-server.counters"), size, true);
+            EngineCounters b = EngineCounters.create(dir.resolve("wirespeed-load.counters"), size, true))
         {
             a.shard(0).onRx(11, 1100);
             b.shard(0).onRx(22, 2200);
