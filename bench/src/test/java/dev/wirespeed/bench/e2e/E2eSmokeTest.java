@@ -59,12 +59,21 @@ class E2eSmokeTest
     @Test
     void theApplicationApiEchoesEveryPingWithAThreadPerShardAndWithBothShardsOnOne()
     {
-        for (final boolean shared : new boolean[] {false, true})
+        // three busy threads (two shards and the application) on a CI box of two cores: the shards yield when idle
+        engine.idle("yield");
+        try
         {
-            final PhaseResult r = engine.apiLatency(settings, shared);
-            System.out.println("api latency" + (shared ? ", shared" : "") + ": " + r.summary());
-            assertClean(r);
-            assertTrue(r.p50Ns > 0 && r.p50Ns <= r.p99Ns && r.p99Ns <= r.p999Ns);
+            for (final boolean shared : new boolean[] {false, true})
+            {
+                final PhaseResult r = engine.apiLatency(settings, shared);
+                System.out.println("api latency" + (shared ? ", shared" : "") + ": " + r.summary());
+                assertClean(r);
+                assertTrue(r.p50Ns > 0 && r.p50Ns <= r.p99Ns && r.p99Ns <= r.p999Ns);
+            }
+        }
+        finally
+        {
+            engine.idle("busy");
         }
     }
 

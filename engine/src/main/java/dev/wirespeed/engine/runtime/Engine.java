@@ -347,11 +347,6 @@ public final class Engine implements AutoCloseable
 
     private void onError(final Throwable t)
     {
-        errors.incrementAndGet();
-        if (errorCounter != null)
-        {
-            errorCounter.increment();
-        }
         if (firstError == null)
         {
             firstError = t;
@@ -365,6 +360,12 @@ public final class Engine implements AutoCloseable
         {
             userErrorHandler.onError(t);
         }
+        // counted last: whoever sees the count also sees the error and what the handler did with it
+        if (errorCounter != null)
+        {
+            errorCounter.increment();
+        }
+        errors.incrementAndGet();
     }
 
     private static PortSpec withQueuePairs(final PortSpec spec, final int n)
