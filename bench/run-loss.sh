@@ -9,14 +9,15 @@
 #     as a local send failure and sends again at once, so this side is mild for both servers);
 #   - frames the server sends to B: 5% dropped before B's TCP sees them (INPUT hook: real loss, which the server's
 #     loss recovery must repair). Offloads are off on both ends, so every rule sees single segments.
-#   bench/run-loss.sh [rounds, default 3]     (LOSS_BYTES, default 16777216; LOSS_DEADLINE_S per echo, default 150)
+#   bench/run-loss.sh [rounds, default 3]     (LOSS_BYTES, default 16777216; LOSS_DEADLINE_S per echo, default 60)
+# An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
 # Bounded: every echo stops after LOSS_DEADLINE_S; every process started here is stopped by PID; traffic stays between
 # two namespaces made here on 192.0.2.0/24 with no route out.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 ROUNDS=${1:-3}
 BYTES=${LOSS_BYTES:-16777216}
-DEADLINE=${LOSS_DEADLINE_S:-150}
+DEADLINE=${LOSS_DEADLINE_S:-60}
 SERVER_IP=192.0.2.1
 CLIENT_IP=192.0.2.2
 "$ROOT/wirespeed" build >/dev/null 2>&1 || { echo "build failed: run ./wirespeed build" >&2; exit 2; }
@@ -82,6 +83,8 @@ echo_once() {
 }
 
 engine_round() {
+  ip -n "$NA" link set "$IA" up
+  ip -n "$NB" neigh flush all
   ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
@@ -97,30 +100,35 @@ engine_round() {
 
 linux_round() {
   ip -n "$NA" addr add "$SERVER_IP/24" dev "$IA"
-  ip netns exec "$NA" socat -b 65536 TCP-LISTEN:7,fork,reuseaddr PIPE &
+  ip -n "$NA" link set "$IA" up
+  ip -n "$NB" neigh flush all
+  # its output away from the caller's $(...): a forked child of a stalled echo would otherwise hold that pipe open
+  ip netns exec "$NA" socat -b 65536 TCP-LISTEN:7,fork,reuseaddr PIPE >/dev/null 2>&1 &
   SOCAT_PID=$!
   for _ in $(seq 1 50); do ip netns exec "$NA" ss -ltn 'sport = :7' | grep -q LISTEN && break; sleep 0.1; done
   local r=0; echo_once || r=$?
   kill "$SOCAT_PID" 2>/dev/null || true
   wait "$SOCAT_PID" 2>/dev/null || true
+  ip netns pids "$NA" | xargs -r kill 2>/dev/null || true
   SOCAT_PID=
   ip -n "$NA" addr flush dev "$IA"
   return $r
 }
 
-E=() L=()
+E=() L=() EF=0 LF=0
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: wirespeed serve" >&2
-  E+=("$(engine_round)")
+  if v=$(engine_round); then E+=("$v"); else EF=$((EF + 1)); fi
   echo "round $round: Linux socat" >&2
-  L+=("$(linux_round)")
+  if v=$(linux_round); then L+=("$v"); else LF=$((LF + 1)); fi
 done
+[ ${#E[@]} -gt 0 ] && [ ${#L[@]} -gt 0 ] || { echo "no complete round: engine $EF failed, Linux $LF failed" >&2; exit 1; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 me=$(median "${E[@]}")
 ml=$(median "${L[@]}")
 ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
   sed 's/^/nft counters (dup, drop out, drop in): /'; echo
-echo "engine Mbit/s per round: ${E[*]}"
-echo "Linux  Mbit/s per round: ${L[*]}"
+echo "engine Mbit/s per round: ${E[*]} (failed rounds: $EF)"
+echo "Linux  Mbit/s per round: ${L[*]} (failed rounds: $LF)"
 awk -v e="$me" -v l="$ml" 'BEGIN { printf "median goodput: wirespeed %.1f Mbit/s, Linux %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", e, l, e / l }'
 echo "load average $(load) after the run"

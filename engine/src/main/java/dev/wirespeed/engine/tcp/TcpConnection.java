@@ -2611,8 +2611,9 @@ final class TcpConnection
             rtoDeadlineNs = nowNs + rtt.rtoNs();
         }
         out.emit(s);
+        // a probe only for data: a lone FIN is left to the RTO (one timer fewer per connection lifetime)
         final int end = seq + len + (fin ? 1 : 0);
-        if (!persistMode && gt(end, sndNxt))
+        if (len > 0 && !persistMode && gt(end, sndNxt))
         {
             armTailLossProbe(nowNs, end);
         }

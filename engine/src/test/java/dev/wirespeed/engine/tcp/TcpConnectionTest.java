@@ -1846,8 +1846,8 @@ class TcpConnectionTest extends TcpTestSupport
             assertEquals(2, ep.counters().get(TcpCounters.RETRANSMITS));
         }
 
-        @Test
-        void checklist65_oneSegmentInFlightWaitsForTheDelayedAckSoTheRtoComesFirst()
+        /** ESTABLISHED, then one segment ACKed after 10 ms: the RTT estimator has samples (0 ms and 10 ms). */
+        private void establishedWithOneRttSample()
         {
             established();
             write(1460);
@@ -1855,6 +1855,12 @@ class TcpConnectionTest extends TcpTestSupport
             advance(10 * MS);
             send(in().ack(LOCAL_SEQ + 1461));
             recv();
+        }
+
+        @Test
+        void checklist65_oneSegmentInFlightWaitsForTheDelayedAckSoTheRtoComesFirst()
+        {
+            establishedWithOneRttSample();
             write(2 * 1460);
             assertEquals(2, recv().size());
             send(in().ack(LOCAL_SEQ + 1 + 2 * 1460));
@@ -1870,12 +1876,7 @@ class TcpConnectionTest extends TcpTestSupport
         @Test
         void checklist65_tailLossProbeAfterTwoRttsWhenSeveralSegmentsAreInFlight()
         {
-            established();
-            write(1460);
-            recv();
-            advance(10 * MS);
-            send(in().ack(LOCAL_SEQ + 1461));
-            recv();
+            establishedWithOneRttSample();
             write(4 * 1460);
             assertEquals(4, recv().size());
             // the last two are lost; the first two are ACKed 5 ms later. SRTT is small (samples 0 ms from the
