@@ -152,4 +152,37 @@ class Rfc2544KnownAnswerTest
             System.out.println(report.text());
         }
     }
+
+    @Test
+    void aLosslessWireBetweenTwoPortsRunsAtLineRateWithUnboundedBursts()
+    {
+        if (Eal.current() == null)
+        {
+            Eal.init(new EalOptions().announceFallback(false));
+        }
+        Eal.registerThread();
+        try (RingPair pair = RingPair.create("ws_t_wire", 4096))
+        {
+            pair.a().start(new PortConfig().mempool(16383, 256));
+            pair.b().start(new PortConfig().mempool(1023, 32));
+            final Rfc2544.Settings s = new Rfc2544.Settings();
+            s.sizes = new int[] {64, 1518};
+            s.trialNs = 200_000_000L;
+            s.warmupNs = 50_000_000L;
+            s.lineBps = 10e6;
+            s.tests = EnumSet.of(Rfc2544.Test.THROUGHPUT, Rfc2544.Test.BACK_TO_BACK);
+            s.backToBackRepeats = 1;
+            s.backToBackMaxSeconds = 0.02;
+            s.jitWarmupNs = 0;
+            // --tx A --rx B: what A sends, B receives (the ring is the device under test)
+            final List<Rfc2544.SizeResult> results =
+                new Rfc2544(pair.a(), pair.b(), s, PacketClock.nanoTime(), new PrintStream(System.out, true)).run();
+            for (final Rfc2544.SizeResult r : results)
+            {
+                assertEquals(100.0, r.throughputPct, r.frameSize + " B");
+                assertEquals(1, r.throughputTrials.size(), "a first trial at 100% without loss ends the search");
+                assertTrue(r.backToBack.unbounded(), r.frameSize + " B back-to-back: " + r.backToBack);
+            }
+        }
+    }
 }
