@@ -59,3 +59,4 @@ mt=$(median "${tp[@]}"); mj=$(median "${jv[@]}"); ma=$(printf '%s\n' "${alloc[@]
 ratio=$(awk -v j="$mj" -v t="$mt" 'BEGIN { printf "%.3f", (t > 0 ? j / t : 0) }')
 echo "median: testpmd txonly $mt Mpps, gen $mj Mpps, ratio gen/testpmd = $ratio (target >= 0.9); worst gen allocation $ma B/frame"
 uptime
+ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -6   # what else was running

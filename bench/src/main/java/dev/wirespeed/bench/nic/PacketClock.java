@@ -13,6 +13,9 @@ import dev.wirespeed.bindings.Tsc;
  */
 public abstract class PacketClock
 {
+    /** Where calibration reads go, so that the JIT cannot drop them. */
+    private static volatile long sink;
+
     private PacketClock()
     {
     }
@@ -61,10 +64,10 @@ public abstract class PacketClock
      */
     public Calibration calibrate()
     {
-        long sink = 0;
+        long sum = 0;
         for (int i = 0; i < 200_000; i++)
         {
-            sink += nowNs();
+            sum += nowNs();
         }
         long minStep = Long.MAX_VALUE;
         for (int i = 0; i < 200_000; i++)
@@ -81,13 +84,10 @@ public abstract class PacketClock
         final long t0 = System.nanoTime();
         for (int i = 0; i < reads; i++)
         {
-            sink += nowNs();
+            sum += nowNs();
         }
         final long t1 = System.nanoTime();
-        if (sink == 42)
-        {
-            System.out.print("");
-        }
+        sink = sum;
         final double resolution = minStep == Long.MAX_VALUE ? Double.NaN : minStep;
         return new Calibration(source(), resolution, (t1 - t0) / (double)reads);
     }

@@ -53,7 +53,7 @@ class Rfc2544VethInteropTest
                     "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(),
                     "nicbench", "rfc2544", "--port", net.ifA, "--sizes", "64", "--trial", "1s", "--warmup", "0.5s",
                     "--line-rate", "20M", "--resolution", "1%", "--b2b-repeats", "2", "--b2b-max", "50ms",
-                    "--settle", "300ms", "--json", json.toString(), "--html", html.toString()));
+                    "--settle", "1s", "--json", json.toString(), "--html", html.toString()));
                 final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(240, TimeUnit.SECONDS), "rfc2544 did not finish");

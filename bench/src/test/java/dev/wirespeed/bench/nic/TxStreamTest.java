@@ -135,7 +135,9 @@ class TxStreamTest
             }
             final long allocated = threads.getCurrentThreadAllocatedBytes() - a0;
             assertTrue(s.sent() - sent0 >= 1_000_000, "frames sent: " + (s.sent() - sent0));
-            assertEquals(0, allocated, "bytes allocated over " + (s.sent() - sent0) + " frames");
+            // nothing per frame (one object per frame would be >= 16 B/frame); a one-off JIT event is tolerated
+            assertTrue(allocated * 1000 < s.sent() - sent0, "bytes allocated: " + allocated + " over " +
+                (s.sent() - sent0) + " frames");
             s.discardPending();
         }
     }
