@@ -98,6 +98,11 @@ class LoadInteropTest
 
     private LoadResult load(final String... args) throws IOException, InterruptedException
     {
+        return load(net, args);
+    }
+
+    private LoadResult load(final NetNs net, final String... args) throws IOException, InterruptedException
+    {
         final Path json = dir.resolve("result.json");
         Files.deleteIfExists(json);
         final List<String> cmd = new ArrayList<>(NetNs.prefix(net.nsA,
@@ -160,5 +165,27 @@ class LoadInteropTest
                 ip + " at " + engineMac + " in Linux's neighbour table: " + neighbours);
         }
         assertEquals(0, seen.getOrDefault(NetNs.ENGINE_IP, 0), "only the --src-ips are used");
+    }
+
+    @Test
+    void aServeStallOfOneSecondShowsInTheOpenLoopPercentiles() throws Exception
+    {
+        // serve (the engine, on the other veth end at 192.0.2.2) stops reading for 1 s, 2 s after its first connection;
+        // load runs 200 requests/s for 6 s: the ~200 requests due in the stall wait 0..1 s each, so p99 is near
+        // 1 s (wrk2 would report the same), while p50 stays small
+        try (NetNs pair = NetNs.create())
+        {
+            pair.inB("ip", "addr", "flush", "dev", pair.ifB); // the engine owns 192.0.2.2 on this side
+            try (ServeProcess serve = ServeProcess.start(pair.nsB, "--iface", pair.ifB, "--ip", NetNs.PEER_IP + "/24",
+                "--http", "80", "--idle", "backoff", "--test-stall", "2000:1000"))
+            {
+                final LoadResult r = load(pair, "--mode", "http", "--rate", "200", "--duration", "6s");
+                final LoadResult.Percentiles p = r.latencyUs.get("latency");
+                assertEquals(0, r.errors.values().stream().mapToLong(Long::longValue).sum(), r.errors.toString());
+                assertTrue(p.p50 < 150_000, "p50 " + p.p50 + " us");
+                assertTrue(p.p99 > 700_000 && p.p99 < 3_000_000, "p99 " + p.p99 + " us");
+                assertTrue(p.p99 > 10 * p.p50, "p99 " + p.p99 + " us against p50 " + p.p50 + " us");
+            }
+        }
     }
 }
