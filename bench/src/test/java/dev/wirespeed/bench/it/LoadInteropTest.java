@@ -75,6 +75,16 @@ class LoadInteropTest
                 nginx.destroyForcibly();
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
+            // and by its pid file, should the master have outlived the process we started
+            final Path pidFile = dir == null ? null : dir.resolve("nginx.pid");
+            if (pidFile != null && Files.exists(pidFile))
+            {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(h ->
+                {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
         }
         finally
         {
