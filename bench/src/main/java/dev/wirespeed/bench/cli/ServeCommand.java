@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.wirespeed.bench.serve.Services;
+import dev.wirespeed.bench.serve.StallingHandler;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.engine.runtime.Engine;
@@ -64,6 +65,10 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--shutdown-ms", defaultValue = "2000", description = "longest wait for peers during a close shutdown (default ${DEFAULT-VALUE})")
     long shutdownMs;
 
+    @Option(names = "--test-stall", hidden = true, paramLabel = "AFTER_MS:FOR_MS",
+        description = "for tests: every service stops reading for FOR_MS milliseconds, AFTER_MS after the first connection")
+    String testStall;
+
     public Integer call() throws Exception
     {
         engineOptions.validate();
@@ -114,6 +119,8 @@ public final class ServeCommand implements Callable<Integer>
 
         final Eal eal = engineOptions.startEal();
         final long seed = System.nanoTime();
+        final StallingHandler[] stalls = new StallingHandler[services.length];
+        final long[] stall = testStall();
         final Engine engine = engineOptions.builder(() ->
             {
                 final TcpConfig tcp = new TcpConfig();
@@ -125,8 +132,10 @@ public final class ServeCommand implements Callable<Integer>
                 tcp.bufferBudgetBytes = (long)bufferBudgetMib << 20;
                 return tcp;
             })
-            .handlers(ctx -> services[ctx.shardIndex()])
+            .handlers(ctx -> testStall == null ? services[ctx.shardIndex()] :
+                (stalls[ctx.shardIndex()] = new StallingHandler(ctx, services[ctx.shardIndex()])))
             .duties(ctx -> services[ctx.shardIndex()])
+            .duties(ctx -> testStall == null ? nowNs -> 0 : stalls[ctx.shardIndex()])
             .build();
         final int address = engine.addresses().primary();
         for (int i = 0; i < shards; i++)
@@ -139,6 +148,13 @@ public final class ServeCommand implements Callable<Integer>
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> stop.countDown());
         engine.start();
+        for (final StallingHandler s : stalls)
+        {
+            if (s != null)
+            {
+                s.stallAfterFirstConnection(stall[0] * 1_000_000L, stall[1] * 1_000_000L);
+            }
+        }
         final EthPort port = engine.port();
         System.out.println("budgets per shard: connections=" + maxConnections + " buffers=" + bufferBudgetMib +
             "MiB (chunks of " + engine.context(0).endpoint().bufferChunkSize() + " B; " + shards + " shard(s))");
@@ -155,6 +171,30 @@ public final class ServeCommand implements Callable<Integer>
         System.out.println(summary(engine, services) + (drained ? "" : ", shutdown: peers did not finish in time"));
         System.out.flush();
         return 0;
+    }
+
+    /** {@code --test-stall AFTER_MS:FOR_MS}, checked; null without it. */
+    private long[] testStall()
+    {
+        if (testStall == null)
+        {
+            return null;
+        }
+        final int colon = testStall.indexOf(':');
+        try
+        {
+            final long after = Long.parseLong(testStall.substring(0, colon));
+            final long length = Long.parseLong(testStall.substring(colon + 1));
+            if (after >= 0 && length > 0)
+            {
+                return new long[] {after, length};
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // below
+        }
+        throw new ParameterException(spec.commandLine(), "--test-stall must look like 2000:1000 (AFTER_MS:FOR_MS)");
     }
 
     private String describe()

@@ -47,7 +47,7 @@ public final class LoadBudget
         final long histograms = histogram * (LoadStats.HISTOGRAM_NAMES.length * 3L * shards + 2L *
             LoadStats.HISTOGRAM_NAMES.length);
         // TCBs and rings built up front (the rest, if the run needs them, as it goes)
-        final int perShard = (int)Math.min(4096, (connections + shards - 1) / shards + 16);
+        final int perShard = (int)Math.min(1024, (connections + shards - 1) / shards + 16);
         return new LoadBudget(connections, rings, timeWait, histograms, perShard);
     }
 

@@ -19,6 +19,9 @@ public final class StallingHandler implements TcpHandler, ShardDuty
     private final LongHashSet stalled = new LongHashSet();
     private volatile long fromNs = Long.MAX_VALUE;
     private volatile long toNs = Long.MAX_VALUE;
+    /** A stall armed to start {@link #armedDelayNs} after the first accepted connection; -1 when none. */
+    private volatile long armedDelayNs = -1;
+    private volatile long armedLengthNs;
 
     public StallingHandler(final ShardContext ctx, final TcpHandler inner)
     {
@@ -32,6 +35,13 @@ public final class StallingHandler implements TcpHandler, ShardDuty
         final long from = System.nanoTime() + delayNs;
         toNs = from + lengthNs;
         fromNs = from;
+    }
+
+    /** Stalls for {@code lengthNs} starting {@code delayNs} after this shard accepts its first connection. */
+    public void stallAfterFirstConnection(final long delayNs, final long lengthNs)
+    {
+        armedLengthNs = lengthNs;
+        armedDelayNs = delayNs;
     }
 
     private boolean stalling(final long nowNs)
@@ -73,6 +83,14 @@ public final class StallingHandler implements TcpHandler, ShardDuty
 
     public void onAccepted(final int listenerPort, final long id)
     {
+        final long delay = armedDelayNs;
+        if (delay >= 0)
+        {
+            armedDelayNs = -1;
+            final long from = ctx.nowNs() + delay;
+            toNs = from + armedLengthNs;
+            fromNs = from;
+        }
         inner.onAccepted(listenerPort, id);
     }
 

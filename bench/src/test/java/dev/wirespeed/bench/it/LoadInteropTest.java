@@ -75,6 +75,16 @@ class LoadInteropTest
                 nginx.destroyForcibly();
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
+            // and by its pid file, should the master have outlived the process we started
+            final Path pidFile = dir == null ? null : dir.resolve("nginx.pid");
+            if (pidFile != null && Files.exists(pidFile))
+            {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(h ->
+                {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
         }
         finally
         {
@@ -97,6 +107,11 @@ class LoadInteropTest
     }
 
     private LoadResult load(final String... args) throws IOException, InterruptedException
+    {
+        return load(net, args);
+    }
+
+    private LoadResult load(final NetNs net, final String... args) throws IOException, InterruptedException
     {
         final Path json = dir.resolve("result.json");
         Files.deleteIfExists(json);
@@ -160,5 +175,28 @@ class LoadInteropTest
                 ip + " at " + engineMac + " in Linux's neighbour table: " + neighbours);
         }
         assertEquals(0, seen.getOrDefault(NetNs.ENGINE_IP, 0), "only the --src-ips are used");
+    }
+
+    @Test
+    void aServeStallOfOneSecondShowsInTheOpenLoopPercentiles() throws Exception
+    {
+        // serve (the engine, on the other veth end at 192.0.2.2) stops reading for 1 s, 2 s after its first connection;
+        // load runs 100 requests/s for 6 s: the ~100 requests due in the stall wait 0..1 s each, so p99 is near
+        // 1 s (wrk2 would report the same), while p50 stays small
+        try (NetNs pair = NetNs.create())
+        {
+            pair.inB("ip", "addr", "flush", "dev", pair.ifB); // the engine owns 192.0.2.2 on this side
+            try (ServeProcess serve = ServeProcess.start(pair.nsB, "--iface", pair.ifB, "--ip", NetNs.PEER_IP + "/24",
+                "--http", "80", "--idle", "backoff", "--test-stall", "2000:1000"))
+            {
+                final LoadResult r = load(pair, "--mode", "http", "--rate", "100", "--max-open", "500", "--duration",
+                    "6s");
+                final LoadResult.Percentiles p = r.latencyUs.get("latency");
+                assertEquals(0, r.errors.values().stream().mapToLong(Long::longValue).sum(), r.errors.toString());
+                assertTrue(p.p50 < 150_000, "p50 " + p.p50 + " us");
+                assertTrue(p.p99 > 700_000 && p.p99 < 3_000_000, "p99 " + p.p99 + " us");
+                assertTrue(p.p99 > 10 * p.p50, "p99 " + p.p99 + " us against p50 " + p.p50 + " us");
+            }
+        }
     }
 }
