@@ -134,29 +134,15 @@ public final class ArpCache
      */
     public long resolve(final int address, final long mbuf, final long nowNs)
     {
-        int slot = slotByIp.get(address);
-        if (slot != MISSING && state[slot] == RESOLVED)
+        final int slot = askedSlot(address, nowNs);
+        if (slot == MISSING)
         {
-            if (deadlineNs[slot] - nowNs > 0)
-            {
-                return mac[slot];
-            }
-            // expired: ask again, keeping the slot
-            expirations++;
-            startPending(slot, nowNs);
+            emitter.drop(mbuf);
+            return TABLE_FULL;
         }
-        else if (slot == MISSING)
+        if (state[slot] == RESOLVED)
         {
-            slot = takeFreeSlot(nowNs);
-            if (slot == MISSING)
-            {
-                tableFullDrops++;
-                emitter.drop(mbuf);
-                return TABLE_FULL;
-            }
-            ip[slot] = address;
-            slotByIp.put(address, slot);
-            startPending(slot, nowNs);
+            return mac[slot];
         }
         enqueue(slot, mbuf);
         return QUEUED;
@@ -172,29 +158,39 @@ public final class ArpCache
      */
     public long request(final int address, final long nowNs)
     {
-        int slot = slotByIp.get(address);
-        if (slot != MISSING && state[slot] == RESOLVED)
+        final int slot = askedSlot(address, nowNs);
+        if (slot == MISSING)
         {
-            if (deadlineNs[slot] - nowNs > 0)
-            {
-                return mac[slot];
-            }
-            expirations++;
-            startPending(slot, nowNs);
+            return TABLE_FULL;
         }
-        else if (slot == MISSING)
+        return state[slot] == RESOLVED ? mac[slot] : NO_MAC;
+    }
+
+    /**
+     * The slot of {@code address}: resolved and fresh, or pending (a missing or expired entry starts asking now).
+     * {@link #MISSING}, counted, when the table has no room for a new entry.
+     */
+    private int askedSlot(final int address, final long nowNs)
+    {
+        int slot = slotByIp.get(address);
+        if (slot == MISSING)
         {
             slot = takeFreeSlot(nowNs);
             if (slot == MISSING)
             {
                 tableFullDrops++;
-                return TABLE_FULL;
+                return MISSING;
             }
             ip[slot] = address;
             slotByIp.put(address, slot);
             startPending(slot, nowNs);
         }
-        return NO_MAC;
+        else if (state[slot] == RESOLVED && deadlineNs[slot] - nowNs <= 0)
+        {
+            expirations++; // expired: ask again, keeping the slot
+            startPending(slot, nowNs);
+        }
+        return slot;
     }
 
     /**
