@@ -22,7 +22,7 @@ class MartiansTest
         {
             assertTrue(m.isMartianSource(ip(s)), s);
         }
-        for (final String s : new String[] {"192.0.2.2", "192.0.2.254", "198.51.100.0", "198.51.100.255", "10.0.0.1"})
+        for (final String s : new String[] {"192.0.2.2", "192.0.2.254", "198.51.100.0", "198.51.100.255", "203.0.113.9"})
         {
             assertFalse(m.isMartianSource(ip(s)), s);
         }
