@@ -100,7 +100,7 @@ public final class ClientCommand implements Callable<Integer>
             throw usage("--connect port must be 1..65535, got " + remotePort);
         }
         checkOnLink(localIp, prefix, remoteIp);
-        final long sendBytes = parseSize(send);
+        final long sendBytes = byteCount(send, "--send");
         if (connections < 1 || connections > MAX_CONNECTIONS)
         {
             throw usage("--connections must be 1.." + MAX_CONNECTIONS + ", got " + connections);
@@ -443,43 +443,15 @@ public final class ClientCommand implements Callable<Integer>
         }
     }
 
-    /** Bytes with an optional binary unit: 100, 64K, 64KiB, 16M, 1G. */
-    private long parseSize(final String text)
+    private long byteCount(final String text, final String what)
     {
-        final String t = text.trim().toUpperCase(Locale.ROOT);
-        int end = t.length();
-        if (t.endsWith("IB"))
-        {
-            end -= 2;
-        }
-        else if (t.endsWith("B"))
-        {
-            end -= 1;
-        }
-        long unit = 1;
-        if (end > 0)
-        {
-            switch (t.charAt(end - 1))
-            {
-                case 'K' -> unit = 1L << 10;
-                case 'M' -> unit = 1L << 20;
-                case 'G' -> unit = 1L << 30;
-                default -> unit = 1;
-            }
-        }
-        final String digits = unit == 1 ? t.substring(0, end) : t.substring(0, end - 1);
         try
         {
-            final long v = Long.parseLong(digits);
-            if (v < 0 || v > (1L << 50) / unit)
-            {
-                throw usage("--send must be 0 or more bytes (at most 1 PiB), got '" + text + "'");
-            }
-            return v * unit;
+            return ByteCount.parse(text, what);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw usage("--send must be a byte count like 1048576, 64K or 16M, got '" + text + "'");
+            throw usage(ex.getMessage());
         }
     }
 

@@ -309,7 +309,7 @@ public final class LoadCommand implements Callable<Integer>
             throw usage("--requests-per-conn must be 0 (keep-alive) or more, got " + requestsPerConn);
         }
         b.requestsPerConnection = requestsPerConn;
-        b.size = size == null ? (b.mode == LoadPlan.Mode.ECHO ? 64 : 0) : parseSize(size, "--size");
+        b.size = size == null ? (b.mode == LoadPlan.Mode.ECHO ? 64 : 0) : byteCount(size, "--size");
         if (b.mode == LoadPlan.Mode.ECHO && b.size < 1)
         {
             throw usage("--size must be at least 1 byte in echo mode");
@@ -389,37 +389,15 @@ public final class LoadCommand implements Callable<Integer>
         }
     }
 
-    private long parseSize(final String text, final String what)
+    private long byteCount(final String text, final String what)
     {
-        final String t = text.trim().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
-        long unit = 1;
-        String digits = t;
-        if (!t.isEmpty())
-        {
-            switch (t.charAt(t.length() - 1))
-            {
-                case 'K' -> unit = 1L << 10;
-                case 'M' -> unit = 1L << 20;
-                case 'G' -> unit = 1L << 30;
-                default -> unit = 1;
-            }
-            if (unit > 1)
-            {
-                digits = t.substring(0, t.length() - 1);
-            }
-        }
         try
         {
-            final long v = Long.parseLong(digits);
-            if (v < 0 || v > (1L << 50) / unit)
-            {
-                throw usage(what + " must be 0 or more bytes, got '" + text + "'");
-            }
-            return v * unit;
+            return ByteCount.parse(text, what);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw usage(what + " must be a byte count like 64, 64K or 16M, got '" + text + "'");
+            throw usage(ex.getMessage());
         }
     }
 
