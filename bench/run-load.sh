@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-CP="$ROOT/bench/target/wirespeed.jar:$ROOT/bench/target/lib/*"
+CP="$ROOT/cli/target/wirespeed.jar:$ROOT/cli/target/lib/*"
 JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED)
 "$ROOT/wirespeed" build >/dev/null
 
@@ -62,7 +62,7 @@ for _ in $(seq 100); do ip netns exec $S ss -ltn | grep -q 192.0.2.2:80 && break
 wrk_rps() { ip netns exec $W taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECS}s" "$@" http://192.0.2.2/ | awk '/Requests\/sec/ {print $2}'; }
 load_rate() { # $1: json field, rest: load flags
   local field=$1; shift
-  ip netns exec $L taskset -c 0 "${JAVA[@]}" -cp "$CP" dev.wirespeed.bench.cli.WirespeedCli load --iface wsbl$T \
+  ip netns exec $L taskset -c 0 "${JAVA[@]}" -cp "$CP" dev.wirespeed.cli.WirespeedCli load --iface wsbl$T \
     --ip 192.0.2.1/24 --target 192.0.2.2:80 --connections "$CONNS" --duration "${SECS}s" --warmup 3s \
     --json "$DIR/load.json" "$@" >"$DIR/load.out" 2>&1 || { cat "$DIR/load.out" >&2; return 1; }
   python3 -c "import json,sys; print(json.load(open('$DIR/load.json'))['$field'])"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Loss recovery against Linux: a 16 MiB echo on one TCP connection over a lossy veth, the Linux kernel as the client
-# (bench/src/test/resources/interop/echo_check.py: random bytes, SHA-256 of everything echoed back), with
+# (cli/src/test/resources/interop/echo_check.py: random bytes, SHA-256 of everything echoed back), with
 #   1. `wirespeed serve --echo` as the server (the engine owns veth end A through DPDK net_af_packet), and
 #   2. the same with a Linux server (socat ... PIPE) on veth end A,
 # rounds alternating, then the medians and the engine/Linux goodput ratio.
@@ -68,7 +68,7 @@ table ip wirespeed_loss {
 }
 EOF
 ip netns exec "$NB" nft -f "$WORK/impair.nft"
-cp "$ROOT/bench/src/test/resources/interop/echo_check.py" "$WORK/echo_check.py"
+cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$WORK/echo_check.py"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds"

@@ -11,7 +11,7 @@ N=${1:-1000000}; shift || true
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 uptime
 "$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xms8g -Xmx8g "$@" \
-  -cp "$ROOT/bench/target/wirespeed.jar:$ROOT/bench/target/lib/*" dev.wirespeed.bench.tcp.ConnectionMemoryBench "$N" &
+  -cp "$ROOT/cli/target/wirespeed.jar:$ROOT/cli/target/lib/*" dev.wirespeed.bench.tcp.ConnectionMemoryBench "$N" &
 pid=$!
 ( sleep 5; ps -o pid,rss,vsz,pcpu,args -p "$pid" | cut -c1-150 ) || true
 wait "$pid"

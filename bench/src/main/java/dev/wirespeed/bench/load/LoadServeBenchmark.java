@@ -5,6 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import dev.wirespeed.apps.load.InProcessTarget;
+import dev.wirespeed.apps.load.LoadPlan;
+import dev.wirespeed.apps.load.LoadResult;
+import dev.wirespeed.apps.load.LoadRun;
 import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import org.agrona.concurrent.BusySpinIdleStrategy;

@@ -3,6 +3,7 @@ package dev.wirespeed.bench.nic;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 
+import dev.wirespeed.apps.nic.IoForwarder;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EalOptions;
 import dev.wirespeed.bindings.EthPort;

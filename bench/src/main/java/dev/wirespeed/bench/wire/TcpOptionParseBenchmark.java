@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code gc.alloc.rate.norm}.
  * <pre>
  * java --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
- *   -cp 'bench/target/wirespeed.jar:bench/target/lib/*' org.openjdk.jmh.Main TcpOptionParse -f 1 -wi 3 -i 3 -w 1 -r 1 -prof gc
+ *   -cp 'cli/target/wirespeed.jar:cli/target/lib/*' org.openjdk.jmh.Main TcpOptionParse -f 1 -wi 3 -i 3 -w 1 -r 1 -prof gc
  * </pre>
  * Not thread safe (one state per benchmark thread).
  */

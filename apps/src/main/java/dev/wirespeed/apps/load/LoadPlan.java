@@ -1,0 +1,194 @@
+package dev.wirespeed.apps.load;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What one {@code wirespeed load} run does, checked and immutable: the mode, the target, the loop (closed with
+ * {@link #connections}, open with {@link #rate}, or both: a constant number of active flows paced at a rate),
+ * the per-connection work and the run's timing. {@link #share} splits it over shards.
+ */
+public final class LoadPlan
+{
+    /** What each connection does. */
+    public enum Mode
+    {
+        /** Handshake, then close (FIN or RST): connections per second. */
+        CONNECT,
+        /** HTTP/1.1 GET requests, responses parsed. */
+        HTTP,
+        /** Requests of {@code size} bytes, echo checked byte for byte. */
+        ECHO,
+        /** One-way bytes, upload or download. */
+        BULK
+    }
+
+    public final Mode mode;
+    public final int targetIp;
+    public final int targetPort;
+    /** Local addresses active opens spread over (at least one). */
+    public final int[] srcIps;
+    /** Connections kept open (closed loop, or the constant active flows of a paced run); 0 in a pure open loop. */
+    public final int connections;
+    /** Connections (connect mode) or requests per second; 0 in a closed loop. */
+    public final double rate;
+    /** Concurrency cap of an open loop. */
+    public final int maxOpen;
+    /** Requests per connection before it is closed; 0: keep-alive until the run ends. */
+    public final int requestsPerConnection;
+    /** Echo request size, or bytes per bulk connection (0: until the run ends). */
+    public final long size;
+    public final boolean closeRst;
+    public final boolean bulkDownload;
+    public final long warmupNs;
+    public final long durationNs;
+    public final long connectTimeoutNs;
+    public final long readTimeoutNs;
+    public final long seed;
+    public final String path;
+    public final String host;
+    public final List<String> headers;
+    /** The HTTP request (keep-alive) and the same with {@code Connection: close}, as sent. */
+    public final byte[] httpRequest;
+    public final byte[] httpRequestClose;
+
+    private LoadPlan(final Builder b)
+    {
+        mode = b.mode;
+        targetIp = b.targetIp;
+        targetPort = b.targetPort;
+        srcIps = b.srcIps.clone();
+        connections = b.connections;
+        rate = b.rate;
+        maxOpen = b.maxOpen;
+        requestsPerConnection = b.requestsPerConnection;
+        size = b.size;
+        closeRst = b.closeRst;
+        bulkDownload = b.bulkDownload;
+        warmupNs = b.warmupNs;
+        durationNs = b.durationNs;
+        connectTimeoutNs = b.connectTimeoutNs;
+        readTimeoutNs = b.readTimeoutNs;
+        seed = b.seed;
+        path = b.path;
+        host = b.host;
+        headers = List.copyOf(b.headers);
+        httpRequest = request(b, false);
+        httpRequestClose = request(b, true);
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    public boolean openLoop()
+    {
+        return rate > 0;
+    }
+
+    /** Connections this plan may hold open at once (per run), the basis of the memory budget. */
+    public int concurrency()
+    {
+        return connections > 0 ? connections : maxOpen;
+    }
+
+    /** Shard {@code index}'s share of {@code shards}: connections, rate and cap split as evenly as they go. */
+    public LoadPlan share(final int index, final int shards)
+    {
+        final Builder b = toBuilder();
+        b.connections = split(connections, index, shards);
+        b.maxOpen = Math.max(1, split(maxOpen, index, shards));
+        b.rate = rate / shards;
+        b.seed = seed + index * 0x9E37_79B9_7F4A_7C15L;
+        return b.build();
+    }
+
+    private static int split(final int total, final int index, final int shards)
+    {
+        return total / shards + (index < total % shards ? 1 : 0);
+    }
+
+    private Builder toBuilder()
+    {
+        final Builder b = new Builder();
+        b.mode = mode;
+        b.targetIp = targetIp;
+        b.targetPort = targetPort;
+        b.srcIps = srcIps;
+        b.connections = connections;
+        b.rate = rate;
+        b.maxOpen = maxOpen;
+        b.requestsPerConnection = requestsPerConnection;
+        b.size = size;
+        b.closeRst = closeRst;
+        b.bulkDownload = bulkDownload;
+        b.warmupNs = warmupNs;
+        b.durationNs = durationNs;
+        b.connectTimeoutNs = connectTimeoutNs;
+        b.readTimeoutNs = readTimeoutNs;
+        b.seed = seed;
+        b.path = path;
+        b.host = host;
+        b.headers = headers;
+        return b;
+    }
+
+    private static byte[] request(final Builder b, final boolean close)
+    {
+        final StringBuilder sb = new StringBuilder("GET ").append(b.path).append(" HTTP/1.1\r\nHost: ").append(b.host)
+            .append("\r\n");
+        boolean userAgent = false;
+        for (final String h : b.headers)
+        {
+            sb.append(h).append("\r\n");
+            userAgent |= h.regionMatches(true, 0, "user-agent:", 0, 11);
+        }
+        if (!userAgent)
+        {
+            sb.append("User-Agent: wirespeed-load\r\n");
+        }
+        if (close)
+        {
+            sb.append("Connection: close\r\n");
+        }
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Settings of a {@link LoadPlan}; the command line checks them before {@link #build}. */
+    public static final class Builder
+    {
+        public Mode mode = Mode.HTTP;
+        public int targetIp;
+        public int targetPort = 80;
+        public int[] srcIps = new int[0];
+        public int connections;
+        public double rate;
+        public int maxOpen = 10_000;
+        public int requestsPerConnection;
+        public long size = 64;
+        public boolean closeRst;
+        public boolean bulkDownload;
+        public long warmupNs;
+        public long durationNs = 10_000_000_000L;
+        public long connectTimeoutNs = 3_000_000_000L;
+        public long readTimeoutNs = 5_000_000_000L;
+        public long seed = 1;
+        public String path = "/";
+        public String host = "localhost";
+        public List<String> headers = List.of();
+
+        public LoadPlan build()
+        {
+            if (srcIps.length == 0)
+            {
+                throw new IllegalArgumentException("no source address");
+            }
+            if (connections <= 0 && rate <= 0)
+            {
+                throw new IllegalArgumentException("either connections or a rate");
+            }
+            return new LoadPlan(this);
+        }
+    }
+}

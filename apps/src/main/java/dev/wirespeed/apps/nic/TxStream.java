@@ -1,0 +1,211 @@
+package dev.wirespeed.apps.nic;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import dev.wirespeed.bindings.EthPort;
+import dev.wirespeed.bindings.Mbuf;
+import dev.wirespeed.bindings.MbufBurst;
+import dev.wirespeed.bindings.MbufView;
+import dev.wirespeed.bindings.Mempool;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One generator stream: sends test frames on one TX queue of a port, evenly paced. The headers of every size in the
+ * pattern are built once; per frame the 42 header bytes are copied into a fresh mbuf and only the sequence number,
+ * the timestamp and the stream id are written (as testpmd's txonly mode does).
+ * <p>
+ * Pacing: frame {@code n} is due at {@code start + n / rate} and carries that time as its timestamp (so a frame
+ * sent late, in catch-up mode, still says when it was due: latency counts from there, as wrk2 does against
+ * coordinated omission); each {@link #doWork()} sends the frames that are due,
+ * at most one burst, and never one ahead of its time, so the rate is never exceeded over any interval longer than a
+ * burst. When the stream falls more than a burst behind (the thread was descheduled), the missed slots are dropped
+ * from the schedule and counted ({@link #skipped()}) instead of being sent late as a burst above the rate; in
+ * {@link #catchUp(boolean) catch-up} mode (bursts of a fixed length) they are sent as fast as the port takes them.
+ * With rate 0 the stream sends as fast as the port takes frames.
+ * <p>
+ * Allocates nothing after construction. Not thread safe: one thread per stream.
+ */
+public final class TxStream
+{
+    private final EthPort port;
+    private final int queue;
+    private final int stream;
+    private final Mempool pool;
+    private final MbufBurst burst;
+    private final MbufView view = new MbufView();
+    private final UnsafeBuffer[] headers;
+    private final int[] sizes;
+    private final PacketClock clock;
+    private int sizeIndex;
+    private double periodNs;
+    private long startNs;
+    private long scheduled;
+    private long limit = Long.MAX_VALUE;
+    private boolean catchUp;
+    private long nextSeq;
+    private long sent;
+    private long sentBytes;
+    private long skipped;
+    private long txFull;
+
+    /**
+     * @param arena  owns the header templates and the burst array (engine lifetime).
+     * @param sizes  frame sizes sent in turn (FCS included), e.g. {@code {64}} or {@link TestFrame#IMIX}.
+     * @param stream id written into each frame (and the UDP source port is 1024 + stream).
+     */
+    public TxStream(final Arena arena, final EthPort port, final int queue, final int stream, final int[] sizes,
+        final long srcMac, final long dstMac, final PacketClock clock)
+    {
+        this.port = port;
+        this.queue = queue;
+        this.stream = stream;
+        this.pool = port.mempool();
+        this.burst = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
+        this.sizes = sizes.clone();
+        this.clock = clock;
+        this.headers = new UnsafeBuffer[sizes.length];
+        for (int i = 0; i < sizes.length; i++)
+        {
+            final MemorySegment seg = arena.allocate(TestFrame.HEADER_LENGTH, 8);
+            headers[i] = new UnsafeBuffer(seg.address(), TestFrame.HEADER_LENGTH);
+            TestFrame.writeHeader(headers[i], sizes[i], srcMac, dstMac, TestFrame.TESTER_IP, TestFrame.REFLECTOR_IP,
+                1024 + stream);
+        }
+    }
+
+    /**
+     * Starts a new schedule now: {@code pps} frames per second (0 = as fast as possible), at most {@code frames}
+     * frames (Long.MAX_VALUE = no limit). Counters keep counting; sequence numbers keep rising.
+     */
+    public void start(final double pps, final long frames)
+    {
+        this.periodNs = pps > 0 ? 1e9 / pps : 0;
+        this.limit = frames;
+        this.scheduled = 0;
+        this.startNs = clock.nowNs();
+    }
+
+    /** In catch-up mode frames that fell behind are sent late instead of being skipped. */
+    public void catchUp(final boolean on)
+    {
+        this.catchUp = on;
+    }
+
+    /** True when the schedule's frame limit has been sent. */
+    public boolean done()
+    {
+        return scheduled >= limit && burst.size() == 0;
+    }
+
+    /** Sends what is due. Returns frames handed to the port. */
+    public int doWork()
+    {
+        final MbufBurst b = burst;
+        if (b.size() == 0)
+        {
+            final long nowNs = clock.nowNs();
+            int due;
+            if (periodNs == 0)
+            {
+                due = b.capacity();
+            }
+            else
+            {
+                final long dueTotal = (long)((nowNs - startNs) / periodNs) + 1;
+                long behind = dueTotal - scheduled;
+                if (behind > b.capacity() && !catchUp)
+                {
+                    skipped += behind - b.capacity();
+                    scheduled = dueTotal - b.capacity();
+                    behind = b.capacity();
+                }
+                due = (int)Math.min(behind, b.capacity());
+            }
+            due = (int)Math.min(due, limit - scheduled);
+            if (due <= 0 || !pool.allocBulk(b, due))
+            {
+                return 0;
+            }
+            final long slot0 = scheduled;
+            scheduled += due;
+            for (int i = 0; i < due; i++)
+            {
+                // the frame's scheduled send time (wrk2-style: a late frame's latency counts from when it was due)
+                final long stampNs = periodNs == 0 ? nowNs : startNs + (long)((slot0 + i) * periodNs);
+                final long m = b.get(i);
+                final UnsafeBuffer header = headers[sizeIndex];
+                final int size = sizes[sizeIndex];
+                if (++sizeIndex == sizes.length)
+                {
+                    sizeIndex = 0;
+                }
+                final UnsafeBuffer data = view.wrapForWrite(m);
+                data.putBytes(0, header, 0, TestFrame.HEADER_LENGTH);
+                TestFrame.patch(data, nextSeq++, stampNs, stream);
+                Mbuf.length(m, size - TestFrame.FCS);
+                sentBytes += size;
+            }
+        }
+        final int n = port.txBurst(queue, b);
+        sent += n;
+        if (b.size() > 0)
+        {
+            txFull++;
+        }
+        return n;
+    }
+
+    /** Frees frames the port did not take yet (end of a run, or between trials). Returns how many. */
+    public int discardPending()
+    {
+        final MbufBurst b = burst;
+        final int n = b.size();
+        for (int i = 0; i < n; i++)
+        {
+            sentBytes -= Mbuf.dataLength(b.get(i)) + TestFrame.FCS;
+        }
+        b.freeAll();
+        return n;
+    }
+
+    /** Sequence number the next frame gets. */
+    public long nextSequence()
+    {
+        return nextSeq;
+    }
+
+    /** Frames the port took. */
+    public long sent()
+    {
+        return sent;
+    }
+
+    /** Bytes of the frames built (FCS included), minus those discarded unsent. */
+    public long sentBytes()
+    {
+        return sentBytes;
+    }
+
+    /** Schedule slots dropped because the thread fell more than a burst behind. */
+    public long skipped()
+    {
+        return skipped;
+    }
+
+    /** Times the TX queue was full. */
+    public long txFull()
+    {
+        return txFull;
+    }
+
+    public int queue()
+    {
+        return queue;
+    }
+
+    public int stream()
+    {
+        return stream;
+    }
+}
