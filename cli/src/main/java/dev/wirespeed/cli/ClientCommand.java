@@ -9,11 +9,10 @@ import dev.wirespeed.apps.client.ClientSession;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortStats;
-import dev.wirespeed.engine.runtime.ArpCache;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.LocalAddresses;
-import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
@@ -151,7 +150,7 @@ public final class ClientCommand implements Callable<Integer>
                         final int work = session.step(nowNs);
                         if (!peer.known && session.isDone())
                         {
-                            peer.resolved = ctx.shard().arpCache().lookup(remoteIp, nowNs) != ArpCache.NO_MAC;
+                            peer.resolved = ctx.shard().neighbourKnown(remoteIp, nowNs);
                             peer.known = true;
                         }
                         return work;
@@ -285,7 +284,7 @@ public final class ClientCommand implements Callable<Integer>
         final long[] drops = new long[FrameParser.DROP_REASON_COUNT];
         for (int i = 0; i < engine.shardCount(); i++)
         {
-            final Shard shard = engine.shard(i);
+            final ShardView shard = engine.shard(i);
             final TcpCounters tcp = shard.endpoint().counters();
             rx += shard.rxPackets();
             tx += shard.txPackets();

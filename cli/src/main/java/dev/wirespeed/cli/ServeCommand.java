@@ -10,8 +10,8 @@ import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Impairment;
-import dev.wirespeed.engine.runtime.Shard;
 import dev.wirespeed.engine.runtime.ShardDrops;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.wire.FrameParser;
 import picocli.CommandLine.Command;
@@ -224,7 +224,7 @@ public final class ServeCommand implements Callable<Integer>
         final long[] drops = new long[FrameParser.DROP_REASON_COUNT];
         for (int i = 0; i < engine.shardCount(); i++)
         {
-            final Shard shard = engine.shard(i);
+            final ShardView shard = engine.shard(i);
             rxFrames += shard.rxPackets();
             rxBytes += shard.rxBytes();
             txFrames += shard.txPackets();

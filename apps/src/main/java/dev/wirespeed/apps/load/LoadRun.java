@@ -47,7 +47,7 @@ public final class LoadRun
 
         public boolean resolved(final long nowNs)
         {
-            return ctx.shard().arpCache().request(target, nowNs) >= 0;
+            return ctx.shard().requestNeighbour(target, nowNs);
         }
     }
 

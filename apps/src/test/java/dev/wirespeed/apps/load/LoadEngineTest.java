@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.wirespeed.apps.report.HeadlessChromium;
+import dev.wirespeed.apps.testing.HeadlessChromium;
 import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import org.HdrHistogram.EncodableHistogram;

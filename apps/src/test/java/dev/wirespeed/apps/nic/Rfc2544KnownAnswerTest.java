@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wirespeed.apps.report.HeadlessChromium;
+import dev.wirespeed.apps.testing.HeadlessChromium;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EalOptions;
 import dev.wirespeed.bindings.PortConfig;

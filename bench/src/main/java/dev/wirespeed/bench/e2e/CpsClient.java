@@ -1,6 +1,5 @@
 package dev.wirespeed.bench.e2e;
 
-import dev.wirespeed.engine.runtime.ArpCache;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -60,7 +59,7 @@ final class CpsClient extends EngineSide
         int n = 0;
         while (inFlight < concurrency)
         {
-            if (inFlight > 0 && shard.arpCache().lookup(serverIp, nowNs) == ArpCache.NO_MAC)
+            if (inFlight > 0 && !shard.neighbourKnown(serverIp, nowNs))
             {
                 // the first connection resolves the server's MAC; the rest wait rather than overflow the ARP queue
                 break;

@@ -14,7 +14,7 @@ import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.bindings.RingPair;
 import dev.wirespeed.engine.api.Wirespeed;
 import dev.wirespeed.engine.runtime.Engine;
-import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
@@ -346,8 +346,8 @@ public final class EngineE2e implements AutoCloseable
         final EthPort clientPort = pair.b();
         final TcpEndpoint serverEndpoint = serverEngine.context(0).endpoint();
         final TcpEndpoint clientEndpoint = clientEngine.context(0).endpoint();
-        final Shard serverShard = serverEngine.shard(0);
-        final Shard clientShard = clientEngine.shard(0);
+        final ShardView serverShard = serverEngine.shard(0);
+        final ShardView clientShard = clientEngine.shard(0);
         AgentRunner sharedRunner = null;
         if (sharedThread)
         {

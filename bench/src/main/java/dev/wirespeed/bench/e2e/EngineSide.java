@@ -1,6 +1,6 @@
 package dev.wirespeed.bench.e2e;
 
-import dev.wirespeed.engine.runtime.Shard;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 
@@ -22,7 +22,7 @@ abstract class EngineSide implements TcpHandler
     long warmupEndNs;
     long endNs;
     TcpEndpoint endpoint;
-    Shard shard;
+    ShardView shard;
 
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
@@ -53,7 +53,7 @@ abstract class EngineSide implements TcpHandler
      * Binds to the endpoint and shard built around this handler (called from the engine's duty factory, which
      * then adds {@link #step} to the shard's duties).
      */
-    void attach(final TcpEndpoint endpoint, final Shard shard)
+    void attach(final TcpEndpoint endpoint, final ShardView shard)
     {
         this.endpoint = endpoint;
         this.shard = shard;

@@ -1,6 +1,5 @@
 package dev.wirespeed.bench.e2e;
 
-import dev.wirespeed.engine.runtime.ArpCache;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -58,7 +57,7 @@ final class PingClient extends EngineSide
             }
             return 0;
         }
-        if (opened > 0 && shard.arpCache().lookup(serverIp, nowNs) == ArpCache.NO_MAC)
+        if (opened > 0 && !shard.neighbourKnown(serverIp, nowNs))
         {
             return 0;
         }

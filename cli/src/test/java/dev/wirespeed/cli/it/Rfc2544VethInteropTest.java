@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wirespeed.cli.WirespeedCli;
-import dev.wirespeed.apps.report.HeadlessChromium;
+import dev.wirespeed.apps.testing.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

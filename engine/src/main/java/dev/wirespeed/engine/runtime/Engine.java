@@ -22,6 +22,8 @@ import dev.wirespeed.bindings.Mbuf;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.PortSpec;
+import dev.wirespeed.engine.runtime.internal.PcapWriter;
+import dev.wirespeed.engine.runtime.internal.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
@@ -441,7 +443,7 @@ public final class Engine implements AutoCloseable
         return shards.length;
     }
 
-    public Shard shard(final int i)
+    public ShardView shard(final int i)
     {
         return shards[i];
     }

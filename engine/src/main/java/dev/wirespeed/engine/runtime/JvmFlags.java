@@ -28,16 +28,16 @@ public final class JvmFlags
         final Module agrona = UnsafeBuffer.class.getModule();
         if (!Object.class.getModule().isExported("jdk.internal.misc", agrona))
         {
-            throw new IllegalStateException("start the JVM with " + ADD_EXPORTS + " (or =" +
-                (agrona.isNamed() ? agrona.getName() : "org.agrona.core") + " on the module path): Agrona, which " +
+            throw new IllegalStateException("start the JVM with " + (agrona.isNamed() ?
+                "--add-exports java.base/jdk.internal.misc=" + agrona.getName() : ADD_EXPORTS) + ": Agrona, which " +
                 "Wirespeed's rings and counters use, needs jdk.internal.misc");
         }
         final Module bindings = EthPort.class.getModule();
         if (!bindings.isNativeAccessEnabled())
         {
-            throw new IllegalStateException("start the JVM with " + ENABLE_NATIVE_ACCESS +
-                (bindings.isNamed() ? " (or =" + bindings.getName() + " on the module path)" : "") +
-                ": the DPDK bindings call native code");
+            throw new IllegalStateException("start the JVM with " + (bindings.isNamed() ?
+                "--enable-native-access=" + bindings.getName() : ENABLE_NATIVE_ACCESS) + ": the DPDK bindings call " +
+                "native code");
         }
     }
 }

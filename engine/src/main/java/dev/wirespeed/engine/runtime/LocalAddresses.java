@@ -35,8 +35,13 @@ public final class LocalAddresses
         this.sorted = s;
     }
 
-    /** One address, unchecked (for components given a bare address, such as tests' responders). */
-    static LocalAddresses single(final int ip)
+    /**
+     * One address, unchecked (for components given a bare address, such as tests' responders).
+     *
+     * @param ip the address.
+     * @return the set of that one address.
+     */
+    public static LocalAddresses single(final int ip)
     {
         return new LocalAddresses(new int[] {ip}, 32);
     }

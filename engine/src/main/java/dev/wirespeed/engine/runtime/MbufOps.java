@@ -1,8 +1,8 @@
 package dev.wirespeed.engine.runtime;
 
 /**
- * What the runtime's packet tools need to do to an mbuf, given only its address. {@link DpdkMbufOps} does it on
- * real mbufs; tests pass fake addresses and a fake implementation, so the logic runs without DPDK.
+ * What the runtime's packet tools need to do to an mbuf, given only its address. The engine's DPDK implementation
+ * does it on real mbufs; tests pass fake addresses and a fake implementation, so the logic runs without DPDK.
  * Implementations must not allocate.
  */
 public interface MbufOps

@@ -1,5 +1,6 @@
 package dev.wirespeed.engine.runtime;
 
+import dev.wirespeed.engine.runtime.internal.Shard;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 
 /**
@@ -77,11 +78,11 @@ public final class ShardContext
     }
 
     /**
-     * The shard itself (ports, ARP cache, counters).
+     * What the application sees of the shard (counters, impairment, neighbours).
      *
      * @throws IllegalStateException before the shard exists (in handler and duty factories).
      */
-    public Shard shard()
+    public ShardView shard()
     {
         if (shard == null)
         {

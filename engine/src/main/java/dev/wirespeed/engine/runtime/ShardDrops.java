@@ -7,7 +7,7 @@ package dev.wirespeed.engine.runtime;
  */
 public final class ShardDrops
 {
-    /** TCP or ICMP from a martian source address ({@link Martians}): LAND, loopback, broadcast, multicast. */
+    /** TCP or ICMP from a martian source address (the martian filter): LAND, loopback, broadcast, multicast. */
     public static final int MARTIAN_SOURCE = 0;
     /** ICMP that is not an echo request to our address (other types, or ping to another address). */
     public static final int ICMP_NOT_ECHO_FOR_US = 1;

@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

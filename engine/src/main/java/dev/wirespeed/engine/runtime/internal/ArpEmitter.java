@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 /**
  * Where {@link ArpCache} sends its output. Called on the shard thread; implementations must not allocate.

@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
@@ -8,10 +8,17 @@ import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
 import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.bindings.PortStats;
+import dev.wirespeed.engine.runtime.Impairment;
+import dev.wirespeed.engine.runtime.LocalAddresses;
+import dev.wirespeed.engine.runtime.PortCounters;
+import dev.wirespeed.engine.runtime.ShardCounters;
+import dev.wirespeed.engine.runtime.ShardDrops;
+import dev.wirespeed.engine.runtime.ShardDuty;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.tcp.SegmentEmitter;
 import dev.wirespeed.engine.tcp.TcpCounters;
-import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
+import dev.wirespeed.engine.tcp.TcpFrameCodec;
 import dev.wirespeed.engine.tcp.TcpSegment;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
@@ -57,7 +64,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p>
  * Not thread safe: everything here runs on the shard's thread.
  */
-public final class Shard implements Agent, SegmentEmitter, ArpEmitter
+public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
 {
     /** TX batches are flushed at least this often, like DPDK's l2fwd drain interval. */
     public static final long TX_FLUSH_INTERVAL_NS = 100_000;
@@ -910,6 +917,16 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     public LocalAddresses addresses()
     {
         return addresses;
+    }
+
+    public boolean neighbourKnown(final int ip, final long nowNs)
+    {
+        return arpCache.lookup(ip, nowNs) != ArpCache.NO_MAC;
+    }
+
+    public boolean requestNeighbour(final int ip, final long nowNs)
+    {
+        return arpCache.request(ip, nowNs) >= 0;
     }
 
     /** What one shard is given: its port queues, rings, endpoint and options. */

@@ -1,4 +1,6 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
+
+import dev.wirespeed.engine.runtime.LocalAddresses;
 
 /**
  * Which IPv4 source addresses a host must never accept a packet from (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7, the

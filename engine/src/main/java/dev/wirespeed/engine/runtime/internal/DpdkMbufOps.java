@@ -1,8 +1,9 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 import dev.wirespeed.bindings.Mbuf;
 import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
+import dev.wirespeed.engine.runtime.MbufOps;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

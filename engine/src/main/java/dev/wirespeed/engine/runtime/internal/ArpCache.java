@@ -1,4 +1,4 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 import org.agrona.collections.Int2IntHashMap;
 

@@ -1,8 +1,9 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.wire.ArpPacket;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;

@@ -1,4 +1,4 @@
-package dev.wirespeed.apps.report;
+package dev.wirespeed.apps.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Opens an {@link HtmlReport} page in Debian's headless Chromium (the {@code chromium} package, which the launcher
+ * Opens an {@link dev.wirespeed.apps.report.HtmlReport} page in Debian's headless Chromium (the {@code chromium} package, which the launcher
  * installs) and reports what the page did: whether it finished drawing, the script errors it caught, and the points
  * each chart was handed; it also saves a screenshot. Every run has a fresh profile directory, no network services
  * (no sync, component update or background networking) and a time limit.

@@ -1,5 +1,6 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
+import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.wire.ArpPacket;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.PacketBuilder;

@@ -1,5 +1,6 @@
-package dev.wirespeed.engine.runtime;
+package dev.wirespeed.engine.runtime.internal;
 
+import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.wire.Ipv4Header;
 import org.junit.jupiter.api.Test;
 
