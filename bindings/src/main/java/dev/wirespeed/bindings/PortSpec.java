@@ -11,6 +11,7 @@ import java.nio.file.Path;
  */
 public record PortSpec(Kind kind, String value)
 {
+    /** How the port is named: {@code --iface}, {@code --vdev} or {@code --pci}. */
     public enum Kind
     {
         IFACE, VDEV, PCI
