@@ -129,11 +129,17 @@ public final class Services implements TcpHandler, ShardDuty
     /** Binds to the endpoint (which needs this handler at construction, hence the two steps) and listens. */
     public void attach(final TcpEndpoint endpoint, final int localIp, final int backlog)
     {
-        this.endpoint = endpoint;
+        attach(endpoint);
         for (final int port : ports())
         {
             endpoint.listen(localIp, port, backlog);
         }
+    }
+
+    /** Binds to the endpoint without listening, for a caller that listens on the {@link #ports()} itself. */
+    public void attach(final TcpEndpoint endpoint)
+    {
+        this.endpoint = endpoint;
     }
 
     public void onAccepted(final int listenerPort, final long id)

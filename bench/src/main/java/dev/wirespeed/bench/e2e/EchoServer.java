@@ -1,20 +1,31 @@
 package dev.wirespeed.bench.e2e;
 
+import dev.wirespeed.apps.serve.Services;
+import dev.wirespeed.engine.runtime.ShardView;
+import dev.wirespeed.engine.tcp.TcpEndpoint;
 import org.agrona.DirectBuffer;
 
 /**
- * Echo (RFC 862) for the latency phase: every byte goes back as it arrives. Bytes the send buffer cannot take stay
- * unread (the window shrinks) until {@code onWritable}. The peer's FIN is answered with a close.
+ * Echo (RFC 862) for the latency phases: the echo of {@code wirespeed serve} ({@link Services}), so the benchmark
+ * measures the server users run. Every byte goes back as it arrives; bytes the send buffer cannot take stay unread
+ * (the window shrinks) until {@code onWritable}; the peer's FIN is answered with ours once everything is echoed.
+ * This side adds the phase's bookkeeping: no-delay on every connection, accepted and reset counts.
  */
 final class EchoServer extends EngineSide
 {
+    private final Services echo = new Services().add(EngineE2e.ECHO_PORT, Services.ECHO);
     long accepted;
-    long echoedBytes;
     long resets;
 
     EchoServer(final long warmupEndNs, final long endNs)
     {
         super(warmupEndNs, endNs);
+    }
+
+    void attach(final TcpEndpoint endpoint, final ShardView shard)
+    {
+        super.attach(endpoint, shard);
+        echo.attach(endpoint);
     }
 
     int work(final long nowNs)
@@ -26,28 +37,32 @@ final class EchoServer extends EngineSide
     {
         accepted++;
         endpoint.setNoDelay(id, true);
+        echo.onAccepted(listenerPort, id);
     }
 
     public int onData(final long id, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int written = Math.max(0, endpoint.write(id, buffer, offset, length));
-        echoedBytes += written;
-        return written;
+        return echo.onData(id, buffer, offset, length);
     }
 
     public void onWritable(final long id)
     {
-        endpoint.resumeReading(id);
+        echo.onWritable(id);
     }
 
     public void onPeerClosed(final long id)
     {
-        endpoint.close(id);
+        echo.onPeerClosed(id);
     }
 
     public void onReset(final long id)
     {
         resets++;
+    }
+
+    public void onClosed(final long id)
+    {
+        echo.onClosed(id);
     }
 
     long errors()
@@ -57,7 +72,7 @@ final class EchoServer extends EngineSide
 
     void describe(final StringBuilder sb)
     {
-        sb.append("server: accepted ").append(accepted).append(", echoed ").append(echoedBytes)
+        sb.append("server: accepted ").append(accepted).append(", echoed ").append(echo.echoedBytes())
             .append(" B, resets ").append(resets);
     }
 }

@@ -1,9 +1,6 @@
 package dev.wirespeed.cli.it;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,15 +21,11 @@ class BudgetInteropTest
     @Test
     void newSynsAreCountedPastTheBudgetsWhileExistingConnectionsKeepTransferring() throws Exception
     {
-        final Path script = Files.createTempFile("budget_check", ".py");
-        try (NetNs net = NetNs.create())
+        try (ServeFixture fixture = ServeFixture.create())
         {
-            try (InputStream in = getClass().getResourceAsStream("/interop/budget_check.py"))
-            {
-                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-            }
-            final ServeProcess serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip",
-                NetNs.ENGINE_IP + "/24", "--echo", "7", "--idle", "backoff", "--time-wait-ms", "2000",
+            final NetNs net = fixture.net;
+            final Path script = fixture.resource("budget_check.py");
+            final ServeProcess serve = fixture.serve("--echo", "7", "--idle", "backoff", "--time-wait-ms", "2000",
                 "--buffer-kib", "256", "--max-connections", "6", "--buffer-budget-mib", "1");
             try
             {
@@ -54,10 +47,6 @@ class BudgetInteropTest
             assertTrue(counter(summary, "drop.connectionTableFull") > 0, summary);
             assertTrue(counter(summary, "budget.windowLimited") + counter(summary, "budget.writePartial") > 0,
                 "the buffer budget was reached: " + summary);
-        }
-        finally
-        {
-            Files.deleteIfExists(script);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.wirespeed.cli.it;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,7 +10,7 @@ import dev.wirespeed.cli.WirespeedCli;
 import dev.wirespeed.engine.runtime.CountersReader;
 import dev.wirespeed.engine.runtime.ShardDrops;
 import dev.wirespeed.engine.tcp.TcpCounters;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,6 +38,8 @@ class HostileInteropTest
     private static final int IDLE_TIMEOUT_MS = 2000;
     private static final int IDLE_CONNECTIONS = 200;
 
+    @AutoClose
+    private ServeFixture fixture;
     private NetNs net;
     private ServeProcess serve;
     private Path countersFile;
@@ -50,38 +51,14 @@ class HostileInteropTest
     void startServe() throws Exception
     {
         ScapyProbes.requireScapy();
-        net = NetNs.create();
-        hostileScript = ScapyProbes.copy("/interop/hostile.py");
-        httpScript = ScapyProbes.copy("/interop/http_abuse.py");
-        serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--http", "80",
-            "--idle", "backoff", "--time-wait-ms", "2000", "--idle-timeout-ms", Integer.toString(IDLE_TIMEOUT_MS));
-        final Matcher counters = Pattern.compile(" counters=(\\S+)").matcher(serve.output());
-        assertTrue(counters.find(), "no counters= in serve's ready line: " + serve.output());
-        countersFile = Path.of(counters.group(1));
-        final Matcher mac = Pattern.compile(" mac=([0-9a-f:]{17}) ").matcher(serve.output());
-        assertTrue(mac.find(), "no mac= in serve's ready line: " + serve.output());
-        probes = ScapyProbes.run(net, hostileScript, mac.group(1), SCRIPT_DEADLINE_S);
-    }
-
-    @AfterAll
-    void stopServe() throws Exception
-    {
-        try
-        {
-            if (serve != null)
-            {
-                serve.close();
-            }
-        }
-        finally
-        {
-            if (net != null)
-            {
-                net.close();
-            }
-            Files.deleteIfExists(hostileScript);
-            Files.deleteIfExists(httpScript);
-        }
+        fixture = ServeFixture.create();
+        net = fixture.net;
+        hostileScript = fixture.resource("hostile.py");
+        httpScript = fixture.resource("http_abuse.py");
+        serve = fixture.serve("--http", "80", "--idle", "backoff", "--time-wait-ms", "2000", "--idle-timeout-ms",
+            Integer.toString(IDLE_TIMEOUT_MS));
+        countersFile = fixture.countersFile();
+        probes = ScapyProbes.run(net, hostileScript, fixture.engineMac(), SCRIPT_DEADLINE_S);
     }
 
     private void assertProbe(final String name)

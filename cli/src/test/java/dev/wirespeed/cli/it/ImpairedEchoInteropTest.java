@@ -1,14 +1,12 @@
 package dev.wirespeed.cli.it;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wirespeed.engine.wire.FrameParser;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,6 +38,8 @@ class ImpairedEchoInteropTest
 {
     private static final String IMPAIR = "loss=5%,dup=2%,reorder=10%,corrupt=0.5%,seed=7";
 
+    @AutoClose
+    private ServeFixture fixture;
     private NetNs net;
     private ServeProcess serve;
     private Path pcap;
@@ -49,17 +49,14 @@ class ImpairedEchoInteropTest
     @BeforeAll
     void start() throws Exception
     {
-        net = NetNs.create();
-        pcap = Files.createTempFile("wirespeed-impaired", ".pcap");
-        echoScript = Files.createTempFile("echo_check", ".py");
-        try (InputStream in = getClass().getResourceAsStream("/interop/echo_check.py"))
-        {
-            Files.copy(in, echoScript, StandardCopyOption.REPLACE_EXISTING);
-        }
+        fixture = ServeFixture.create();
+        net = fixture.net;
+        pcap = fixture.tempFile("wirespeed-impaired", ".pcap");
+        echoScript = fixture.resource("echo_check.py");
         // rx off: veth marks frames without a checksum state as verified (CHECKSUM_UNNECESSARY) while the receiver
         // has RX checksumming, so Linux would accept the frames our --impair corrupted; without it, it checks them
         net.inB("ethtool", "-K", net.ifB, "gso", "off", "tso", "off", "gro", "off", "rx", "off");
-        rules = Files.createTempFile("impair", ".nft");
+        rules = fixture.tempFile("impair", ".nft");
         // One draw per frame decides: 2% duplicated, 5% dropped, never both. Two independent rules would sometimes
         // duplicate a frame and then drop the original; a drop in OUTPUT makes the send fail, so Linux thinks it
         // never sent bytes whose copy reached us, and it rejects our ACK of them as acknowledging unsent data.
@@ -78,31 +75,8 @@ class ImpairedEchoInteropTest
             }
             """.formatted(NetNs.ENGINE_IP, net.ifB));
         net.inB("nft", "-f", rules.toString());
-        serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--echo", "7",
-            "--idle", "backoff", "--time-wait-ms", "2000", "--rto-min-ms", "20", "--impair", IMPAIR,
-            "--pcap", pcap.toString());
-    }
-
-    @AfterAll
-    void stop() throws Exception
-    {
-        try
-        {
-            if (serve != null)
-            {
-                serve.close();
-            }
-        }
-        finally
-        {
-            if (net != null)
-            {
-                net.close();
-            }
-            Files.deleteIfExists(echoScript);
-            Files.deleteIfExists(pcap);
-            Files.deleteIfExists(rules);
-        }
+        serve = fixture.serve("--echo", "7", "--idle", "backoff", "--time-wait-ms", "2000", "--rto-min-ms", "20",
+            "--impair", IMPAIR, "--pcap", pcap.toString());
     }
 
     @Test

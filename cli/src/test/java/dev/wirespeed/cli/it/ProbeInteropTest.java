@@ -1,12 +1,11 @@
 package dev.wirespeed.cli.it;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,6 +34,8 @@ class ProbeInteropTest
     private static final int INJECTED_BAD_CHECKSUMS = 2;
     private static final int SCRIPT_DEADLINE_S = 40;
 
+    @AutoClose
+    private ServeFixture fixture;
     private NetNs net;
     private ServeProcess serve;
     private Path pcap;
@@ -45,39 +46,16 @@ class ProbeInteropTest
     void startServeAndProbe() throws Exception
     {
         ScapyProbes.requireScapy();
-        net = NetNs.create();
-        pcap = Files.createTempFile("wirespeed-probe", ".pcap");
-        script = ScapyProbes.copy("/interop/probes.py");
+        fixture = ServeFixture.create();
+        net = fixture.net;
+        pcap = fixture.tempFile("wirespeed-probe", ".pcap");
+        script = fixture.resource("probes.py");
         net.inB("nft", "add", "table", "inet", "probe");
         net.inB("nft", "add", "chain", "inet", "probe", "in", "{ type filter hook input priority 0; }");
         net.inB("nft", "add", "rule", "inet", "probe", "in", "tcp", "dport", "40000-40099", "drop");
-        serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--echo", "7",
-            "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms", "10000",
-            "--pcap", pcap.toString());
-        final Matcher mac = Pattern.compile(" mac=([0-9a-f:]{17}) ").matcher(serve.output());
-        assertTrue(mac.find(), "no mac= in serve's ready line: " + serve.output());
-        probes = ScapyProbes.run(net, script, mac.group(1), SCRIPT_DEADLINE_S);
-    }
-
-    @AfterAll
-    void stopServe() throws Exception
-    {
-        try
-        {
-            if (serve != null)
-            {
-                serve.close();
-            }
-        }
-        finally
-        {
-            if (net != null)
-            {
-                net.close();
-            }
-            Files.deleteIfExists(script);
-            Files.deleteIfExists(pcap);
-        }
+        serve = fixture.serve("--echo", "7", "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms",
+            "10000", "--pcap", pcap.toString());
+        probes = ScapyProbes.run(net, script, fixture.engineMac(), SCRIPT_DEADLINE_S);
     }
 
     private void assertProbe(final String name)

@@ -1,10 +1,7 @@
 package dev.wirespeed.cli.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,17 +43,6 @@ final class ScapyProbes
             throw new IllegalStateException("Debian's scapy is missing from " + PYTHON +
                 ": apt-get install python3-scapy (./wirespeed test installs it)", ex);
         }
-    }
-
-    /** A test resource copied to a temporary file (the caller deletes it). */
-    static Path copy(final String resource) throws IOException
-    {
-        final Path file = Files.createTempFile("interop", ".py");
-        try (InputStream in = ScapyProbes.class.getResourceAsStream(resource))
-        {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 
     /** Runs {@code script IFACE ENGINE_IP ENGINE_MAC DEADLINE_S} in namespace B. */

@@ -1,14 +1,11 @@
 package dev.wirespeed.cli.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeInteropTest
 {
+    @AutoClose
+    private ServeFixture fixture;
     private NetNs net;
     private ServeProcess serve;
     private Path pcap;
@@ -37,36 +36,12 @@ class ServeInteropTest
     @BeforeAll
     void startServe() throws Exception
     {
-        net = NetNs.create();
-        pcap = Files.createTempFile("wirespeed-serve", ".pcap");
-        echoScript = Files.createTempFile("echo_check", ".py");
-        try (InputStream in = getClass().getResourceAsStream("/interop/echo_check.py"))
-        {
-            Files.copy(in, echoScript, StandardCopyOption.REPLACE_EXISTING);
-        }
-        serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--echo", "7",
-            "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms", "2000", "--pcap", pcap.toString());
-    }
-
-    @AfterAll
-    void stopServe() throws Exception
-    {
-        try
-        {
-            if (serve != null)
-            {
-                serve.close();
-            }
-        }
-        finally
-        {
-            if (net != null)
-            {
-                net.close();
-            }
-            Files.deleteIfExists(echoScript);
-            Files.deleteIfExists(pcap);
-        }
+        fixture = ServeFixture.create();
+        net = fixture.net;
+        pcap = fixture.tempFile("wirespeed-serve", ".pcap");
+        echoScript = fixture.resource("echo_check.py");
+        serve = fixture.serve("--echo", "7", "--discard", "9", "--http", "80", "--idle", "backoff", "--time-wait-ms",
+            "2000", "--pcap", pcap.toString());
     }
 
     @Test
