@@ -504,8 +504,9 @@ public final class EngineE2e implements AutoCloseable
     }
 
     /**
-     * Runs both shards on one thread (a {@link CompositeAgent}) instead of one thread each: on a machine with too
-     * few free cores for two busy-polling threads, this shows the engine's cost without the scheduler's.
+     * Runs both shards on one thread (a {@link org.agrona.concurrent.CompositeAgent}) instead of one thread each: on
+     * a machine with too few free cores for two busy-polling threads, this shows the engine's cost without the
+     * scheduler's.
      */
     public EngineE2e sharedThread(final boolean shared)
     {
