@@ -142,9 +142,9 @@ public final class TcpEndpoint
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startNs, 1L << 20, 4096);
         long r = config.seed;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         final long k0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         final long k1 = r;
         if (config.isnKey0 != 0 || config.isnKey1 != 0)
         {
@@ -156,19 +156,19 @@ public final class TcpEndpoint
             isnK0 = k0;
             isnK1 = k1;
         }
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         cookieK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         cookieK1 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         portK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         portK1 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         tsK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         tsK1 = r;
-        ephemeralCounter = (int)SipHash.splitMix64(r);
+        ephemeralCounter = (int)SplitMix64.next(r);
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
         challengeLastNs = startNs;
