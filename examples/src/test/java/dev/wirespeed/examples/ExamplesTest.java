@@ -1,6 +1,12 @@
 package dev.wirespeed.examples;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExamplesTest
 {
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void echoServerClientAndLatencyProbeRunOverAnInProcessRingPair()
     {
         final InProcessExample.Result r = InProcessExample.run("ws_t_examples", 4, 1 << 20, 2_000);
@@ -26,8 +33,35 @@ class ExamplesTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theReadmeEchoServerAndClientWork()
     {
-        assertEquals("hello, wirespeed", ReadmeEcho.echoOnce("hello, wirespeed"));
+        assertEquals("hello, wirespeed", ReadmeEcho.echo("hello, wirespeed"));
+    }
+
+    /** The README's 13-line echo handler, not just EchoServer, is byte-exact under backpressure and half-close. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theReadmeEchoHandlerIsByteExactUnderBackpressureAndHalfClose()
+    {
+        final InProcessExample.Result r = InProcessExample.run("ws_t_readme", ReadmeEcho.Echo::new, 4, 1 << 20, 10);
+        assertTrue(r.echoOk(), r.failure());
+        assertEquals(4L << 20, r.echoedBytes());
+    }
+
+    /** The README shows ReadmeEcho.java verbatim (from the line after its package line) and says how long it is. */
+    @Test
+    void theReadmeShowsReadmeEchoVerbatim() throws IOException
+    {
+        final String readme = Files.readString(Path.of("..", "README.md"));
+        final String source = Files.readString(Path.of("src/main/java/dev/wirespeed/examples/ReadmeEcho.java"));
+        final String program = source.substring(source.indexOf('\n', source.indexOf("\npackage ") + 1) + 1).strip();
+        final int start = readme.indexOf("```java\nimport java.net.InetSocketAddress;");
+        assertTrue(start >= 0, "the README's Use as a library section has no program starting with its imports");
+        final String shown = readme.substring(start + "```java\n".length(), readme.indexOf("```", start + 7)).strip();
+        assertEquals(program, shown, "README.md and examples/.../ReadmeEcho.java differ: change both");
+        final long lines = program.lines().count();
+        assertTrue(lines < 40, "the README program has " + lines + " lines");
+        assertTrue(readme.contains(lines + " lines with its imports"), "the README does not say " + lines + " lines");
     }
 }
