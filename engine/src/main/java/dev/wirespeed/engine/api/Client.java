@@ -20,8 +20,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * (commands, from any thread), and {@link #poll} for what happened (events, on one thread), in the Aeron style.
  * Get it from {@link Wirespeed#client()}.
  * <pre>{@code
- *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0"))
- *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0")).address("192.0.2.1/24")))
  *   {
  *       Client client = ws.client();
  *       long correlationId = client.connect(new InetSocketAddress("192.0.2.2", 7));

@@ -16,8 +16,7 @@ import dev.wirespeed.engine.runtime.ThreadingMode;
  * handler is an {@link EventProxy} and its {@link CommandAdapter} runs in its duty cycle), and returns both.
  * <pre>{@code
  *   try (Wirespeed ws = Wirespeed.launch(Engine.builder()
- *           .port(PortSpec.iface("veth0"))
- *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *           .port(PortSpec.iface("veth0")).address("192.0.2.1/24")))
  *   {
  *       Client client = ws.client();
  *       client.listen(7);
