@@ -39,7 +39,11 @@ public final class InProcessExample
         return run(name, EchoServer::new, connections, bytesEach, roundTrips);
     }
 
-    /** As {@link #run(String, int, int, int)} with another echo handler on the server's shard thread. */
+    /**
+     * As {@link #run(String, int, int, int)} with another echo handler on the server's shard thread. Known issue: a
+     * second such run in the same JVM sometimes stalls one of its connections (3 of 4 done at the 30 s limit, with
+     * {@link EchoServer} as with the README's handler); not yet diagnosed.
+     */
     public static Result run(final String name, final Function<ShardContext, TcpHandler> echoHandler,
         final int connections, final int bytesEach, final int roundTrips)
     {
