@@ -1,91 +1,43 @@
+// The echo server and client of the README's "Use as a library" section, verbatim from the line after the package
+// line to the end (ExamplesTest checks they are the same, and runs it). Written as a user would, in common Java style.
 package dev.wirespeed.examples;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-
 import dev.wirespeed.bindings.RingPair;
-import dev.wirespeed.engine.api.ConnectionListener;
-import dev.wirespeed.engine.api.Ipv4Address;
 import dev.wirespeed.engine.api.Wirespeed;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.ShardContext;
-import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import static dev.wirespeed.engine.api.ConnectionListener.ofData;
+import static dev.wirespeed.engine.runtime.ThreadingMode.INVOKER;
 
-/** The echo server and client of the README's "Use as a library" section, verbatim (ExamplesTest runs it). */
-public final class ReadmeEcho
-{
-    private ReadmeEcho()
-    {
-    }
-
-    // README-BEGIN
-    /** Echo on the shard thread: what does not fit in the send buffer stays unread until onWritable. */
-    record Echo(ShardContext ctx) implements TcpHandler
-    {
-        public int onData(long id, DirectBuffer buf, int off, int len)
-        {
+public final class ReadmeEcho {
+    public record Echo(ShardContext ctx) implements TcpHandler { // on the shard thread, zero-copy
+        public int onData(long id, DirectBuffer buf, int off, int len) { // what does not fit stays unread
             return Math.max(0, ctx.endpoint().write(id, buf, off, len));
         }
-
-        public void onWritable(long id)
-        {
+        public void onWritable(long id) { // room again: the unread bytes are offered again
             ctx.endpoint().resumeReading(id);
         }
-
-        public void onPeerClosed(long id)
-        {
-            ctx.endpoint().close(id); // FIN after the echo (resets instead if bytes were left unread)
+        public void onPeerClosed(long id) { // FIN after the last byte is echoed (close() would reset)
+            ctx.endpoint().closeWhenRead(id);
         }
     }
-
-    public static String echoOnce(String text)
-    {
-        Wirespeed.startEal();                                          // DPDK, once per process
-        try (RingPair link = RingPair.create("readme", 1024);         // two ports wired back to back in memory
-            Engine server = Engine.builder().port(link.a()).address(Ipv4Address.parse("192.0.2.1").value(), 24)
-                .handlers(Echo::new).threading(ThreadingMode.SHARED).build();
-            Wirespeed ws = Wirespeed.launch(Engine.builder().port(link.b())
-                .address(Ipv4Address.parse("192.0.2.2").value(), 24).threading(ThreadingMode.INVOKER)))
-        {
-            server.context(0).endpoint().listen(0, 7, 16);
-            server.start();
-            StringBuilder reply = new StringBuilder();
-            ConnectionListener listener = new ConnectionListener()
-            {
-                public void onConnected(long correlationId, long id)
-                {
-                    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-                    ws.client().write(id, new UnsafeBuffer(bytes), 0, bytes.length);
-                    ws.client().shutdownOutput(id);                    // FIN after our bytes
-                }
-
-                public int onData(long id, DirectBuffer buf, int off, int len)
-                {
-                    reply.append(buf.getStringWithoutLengthAscii(off, len));
-                    return len;
-                }
-
-                public void onPeerClosed(long id)
-                {
-                    ws.client().close(id);                             // every byte came before this
-                }
-            };
-            ws.client().connect(new InetSocketAddress("192.0.2.1", 7));
-            for (long end = System.nanoTime() + 5_000_000_000L; reply.length() < text.length() && System.nanoTime() < end; )
-            {
-                ws.doWork();                                           // the client engine runs on this thread
-                ws.client().poll(listener, 16);
+    public static String echo(String text) { // a client on this thread; two ports wired back to back in memory
+        Wirespeed.startEal(); // DPDK, once per process
+        try (var link = RingPair.create("readme", 1024);
+             var server = Engine.builder().port(link.a()).address("192.0.2.1/24").handlers(Echo::new).listen(7).start();
+             var ws = Wirespeed.launch(Engine.builder().port(link.b()).address("192.0.2.2/24").threading(INVOKER))) {
+            var reply = new StringBuilder();
+            var listener = ofData((id, b, off, len) -> reply.append(b.getStringWithoutLengthAscii(off, len)));
+            long id = ws.client().connectAndAwait(new InetSocketAddress("192.0.2.1", 7), listener);
+            ws.client().write(id, text.getBytes());
+            ws.client().shutdownOutput(id); // FIN after our bytes
+            while (reply.length() < text.length()) {
+                ws.poll(listener, 16); // INVOKER: the client engine runs on this thread, then its events are polled
             }
             return reply.toString();
         }
-    }
-    // README-END
-
-    public static void main(final String[] args)
-    {
-        System.out.println(echoOnce("hello, wirespeed"));
     }
 }

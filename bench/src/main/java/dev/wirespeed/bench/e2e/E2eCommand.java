@@ -41,7 +41,7 @@ public final class E2eCommand implements Callable<Integer>
     @Option(names = "--phases", split = ",", defaultValue = "cps,latency,bulk", description = "phases to run, of cps, latency, bulk (default ${DEFAULT-VALUE})")
     List<String> phases;
 
-    @Option(names = "--stacks", split = ",", defaultValue = "engine,kernel", description = "stacks to run, of engine, kernel, api, api-shared (the last two: latency through the application API from an application thread, a thread per shard or both shards on one) (default ${DEFAULT-VALUE})")
+    @Option(names = "--stacks", split = ",", defaultValue = "engine,kernel", description = "stacks to run, of engine, kernel, api, api-shared, api-dedicated (the last three: latency through the application API from an application thread: a thread per shard; both shards on one thread; the client engine DEDICATED with the server engine invoked on its shard thread) (default ${DEFAULT-VALUE})")
     List<String> stacks;
 
     @Option(names = "--concurrency", defaultValue = "64", description = "connections in flight in the cps phase (default ${DEFAULT-VALUE})")
@@ -84,6 +84,7 @@ public final class E2eCommand implements Callable<Integer>
     private static final String ENGINE_JUMBO = "engine-jumbo";
     private static final String API = "api";
     private static final String API_SHARED = "api-shared";
+    private static final String API_DEDICATED = "api-dedicated";
 
     public Integer call() throws Exception
     {
@@ -107,7 +108,8 @@ public final class E2eCommand implements Callable<Integer>
         }
         final boolean runApi = stacks.contains(API);
         final boolean runApiShared = stacks.contains(API_SHARED);
-        final boolean runEngine = stacks.contains(ENGINE) || runApi || runApiShared;
+        final boolean runApiDedicated = stacks.contains(API_DEDICATED);
+        final boolean runEngine = stacks.contains(ENGINE) || runApi || runApiShared || runApiDedicated;
         final boolean runKernel = stacks.contains(KERNEL);
         System.out.printf(Locale.ROOT, "e2e: %d round(s) of %s on %s; %.1f s warm-up + %.1f s measured per phase; " +
             "cps concurrency %d, message %d B; engine TIME-WAIT %d ms, bulk buffer %d KiB, MTU %d, %d shard thread(s), " +
@@ -133,6 +135,10 @@ public final class E2eCommand implements Callable<Integer>
                     if (phase == PhaseResult.Phase.LATENCY && runApiShared)
                     {
                         order.add(API_SHARED);
+                    }
+                    if (phase == PhaseResult.Phase.LATENCY && runApiDedicated)
+                    {
+                        order.add(API_DEDICATED);
                     }
                     if (stacks.contains(ENGINE))
                     {
@@ -200,8 +206,9 @@ public final class E2eCommand implements Callable<Integer>
                 case LATENCY -> engine.latency(s);
                 case BULK -> engine.bulk(s);
             };
-            case API -> engine.apiLatency(s, false);
-            case API_SHARED -> engine.apiLatency(s, true);
+            case API -> engine.apiLatency(s, EngineE2e.ApiThreads.A_THREAD_PER_SHARD);
+            case API_SHARED -> engine.apiLatency(s, EngineE2e.ApiThreads.SHARED);
+            case API_DEDICATED -> engine.apiLatency(s, EngineE2e.ApiThreads.DEDICATED_SERVER_INVOKED);
             case KERNEL -> switch (phase)
             {
                 case CPS -> kernel.cps(s);
@@ -248,13 +255,13 @@ public final class E2eCommand implements Callable<Integer>
                     engineP99 / spinP50, engineP99 / 1e3, spinP50 / 1e3);
             }
         }
-        for (final String api : List.of(API, API_SHARED))
+        for (final String api : List.of(API, API_SHARED, API_DEDICATED))
         {
             if (lat.containsKey(api) && lat.containsKey(KERNEL_SPIN))
             {
                 final double apiP99 = median(lat.get(api), r -> r.p99Ns);
                 final double spinP50 = median(lat.get(KERNEL_SPIN), r -> r.p50Ns);
-                System.out.printf(Locale.ROOT, "ratio latency %-10s p99/kernel-spin p50 = %8.3f (%.2f us vs %.2f us; target < 1: %s)%n",
+                System.out.printf(Locale.ROOT, "ratio latency %-13s p99/kernel-spin p50 = %8.3f (%.2f us vs %.2f us; target < 1: %s)%n",
                     api, apiP99 / spinP50, apiP99 / 1e3, spinP50 / 1e3, apiP99 < spinP50 ? "met" : "NOT met");
             }
         }
@@ -330,9 +337,9 @@ public final class E2eCommand implements Callable<Integer>
         }
         for (final String st : stacks)
         {
-            if (!List.of(ENGINE, KERNEL, API, API_SHARED).contains(st.trim()))
+            if (!List.of(ENGINE, KERNEL, API, API_SHARED, API_DEDICATED).contains(st.trim()))
             {
-                throw new ParameterException(spec.commandLine(), "--stacks: unknown stack '" + st + "' (engine, kernel, api, api-shared)");
+                throw new ParameterException(spec.commandLine(), "--stacks: unknown stack '" + st + "' (engine, kernel, api, api-shared, api-dedicated)");
             }
         }
     }

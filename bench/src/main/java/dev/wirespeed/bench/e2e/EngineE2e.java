@@ -15,6 +15,7 @@ import dev.wirespeed.bindings.RingPair;
 import dev.wirespeed.engine.api.Wirespeed;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.ShardView;
+import dev.wirespeed.engine.runtime.ShardDuty;
 import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
@@ -144,14 +145,37 @@ public final class EngineE2e implements AutoCloseable
             client.errors() + server.errors() + run.errors(), run.leftover(), run.allocated(), sb.toString());
     }
 
+    /** How the engines of {@link #apiLatency} get their threads; the application thread is always one more. */
+    public enum ApiThreads
+    {
+        /** Each engine DEDICATED: a shard thread each, three busy threads with the application's. */
+        A_THREAD_PER_SHARD("api", "a thread per shard"),
+        /** Both engines INVOKER, run by one thread of their own: two busy threads. */
+        SHARED("api-shared", "both shards on one thread"),
+        /**
+         * The client engine DEDICATED (the client's shard on a thread of its own, as an application would run it)
+         * and the server engine INVOKER, its duty cycle run as a duty of the client's shard thread: two busy
+         * threads, the application's and the client shard's (which also plays the far end).
+         */
+        DEDICATED_SERVER_INVOKED("api-dedicated", "client engine DEDICATED, server invoked on its shard thread");
+
+        final String stack;
+        final String text;
+
+        ApiThreads(final String stack, final String text)
+        {
+            this.stack = stack;
+            this.text = text;
+        }
+    }
+
     /**
      * Ping-pong of one message on one keep-alive connection, as {@link #latency}, but the client is an application
      * thread (this one) using the application API ({@link Wirespeed}, {@link dev.wirespeed.engine.api.Client}):
      * each message crosses the command ring to the client engine's shard and comes back through its event ring. The
-     * server is the same shard-thread echo. {@code shared}: both engines' shards on one thread (the application
-     * thread is the second busy one); otherwise each shard has a thread of its own (three busy threads).
+     * server is the same shard-thread echo; where the shards run is {@code threads}.
      */
-    public PhaseResult apiLatency(final E2eSettings s, final boolean shared)
+    public PhaseResult apiLatency(final E2eSettings s, final ApiThreads threads)
     {
         final long warmupEnd = System.nanoTime() + s.warmupNs;
         final long end = warmupEnd + s.measureNs;
@@ -166,24 +190,32 @@ public final class EngineE2e implements AutoCloseable
         try (RingPair pair = RingPair.create(phaseName, 4096))
         {
             final Engine serverEngine = engine(phaseName + "-server", pair.a(), SERVER_IP, server, config(s), 4, onError)
-                .threading(shared ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED).build();
+                .threading(threads == ApiThreads.A_THREAD_PER_SHARD ? ThreadingMode.DEDICATED : ThreadingMode.INVOKER)
+                .build();
             AgentRunner sharedRunner = null;
+            final InvokedOnShardThread serverDuty = threads == ApiThreads.DEDICATED_SERVER_INVOKED ?
+                new InvokedOnShardThread(serverEngine) : null;
             try
             {
                 serverEngine.context(0).endpoint().listen(SERVER_IP, ECHO_PORT, 16);
                 final TcpConfig clientConfig = config(s);
-                try (Wirespeed ws = Wirespeed.launch(Engine.builder().name(phaseName + "-client").port(pair.b())
+                final Engine.Builder clientBuilder = Engine.builder().name(phaseName + "-client").port(pair.b())
                     .address(CLIENT_IP, PREFIX).tcpConfig(() -> clientConfig).counters(false, null)
                     .errorHandler(onError).idleStrategy(idle)
-                    .threading(shared ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED)))
+                    .threading(threads == ApiThreads.SHARED ? ThreadingMode.INVOKER : ThreadingMode.DEDICATED);
+                if (serverDuty != null)
                 {
-                    if (shared)
+                    clientBuilder.duties(ctx -> serverDuty);
+                }
+                try (Wirespeed ws = Wirespeed.launch(clientBuilder))
+                {
+                    if (threads == ApiThreads.SHARED)
                     {
                         sharedRunner = new AgentRunner(idle.get(), onError, null,
                             new BothInvoked(serverEngine, ws.engine(), false));
                         AgentRunner.startOnThread(sharedRunner);
                     }
-                    else
+                    else if (threads == ApiThreads.A_THREAD_PER_SHARD)
                     {
                         serverEngine.start();
                     }
@@ -192,6 +224,10 @@ public final class EngineE2e implements AutoCloseable
                     if (sharedRunner != null)
                     {
                         sharedRunner.close();
+                    }
+                    if (serverDuty != null)
+                    {
+                        serverDuty.closeAndWait();
                     }
                     clientEngine = ws.engine();
                 }
@@ -212,13 +248,71 @@ public final class EngineE2e implements AutoCloseable
         client.describe(sb);
         sb.append("; ");
         server.describe(sb);
-        sb.append(shared ? "; both shards on one thread" : "; a thread per shard").append(", leftover ").append(leftover);
+        sb.append("; ").append(threads.text).append(", leftover ").append(leftover);
         if (agentErrors.get() > 0)
         {
             sb.append(", ").append(agentErrors.get()).append(" exceptions on shard threads");
         }
-        return PhaseResult.latency(shared ? "api-shared" : "api", client.histogram, s.measureNs,
+        return PhaseResult.latency(threads.stack, client.histogram, s.measureNs,
             client.errors + client.badBytes + agentErrors.get(), leftover, -1, sb.toString());
+    }
+
+    /**
+     * An INVOKER engine run as a duty of another engine's shard thread: started on that thread at its first cycle,
+     * and closed there too when asked ({@link #closeAndWait()}), so that its shard only ever runs on that thread.
+     */
+    private static final class InvokedOnShardThread implements ShardDuty
+    {
+        private final Engine engine;
+        private boolean started;
+        private volatile boolean closeRequested;
+        private volatile boolean closed;
+
+        InvokedOnShardThread(final Engine engine)
+        {
+            this.engine = engine;
+        }
+
+        public int doWork(final long nowNs)
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            if (closeRequested)
+            {
+                try
+                {
+                    engine.close();
+                }
+                finally
+                {
+                    closed = true;
+                }
+                return 1;
+            }
+            if (!started)
+            {
+                started = true;
+                engine.start();
+            }
+            return engine.doWork();
+        }
+
+        /** Has the shard thread close the engine, and waits (up to 10 s) until it has. */
+        void closeAndWait()
+        {
+            closeRequested = true;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!closed && System.nanoTime() - deadline < 0)
+            {
+                Thread.onSpinWait();
+            }
+            if (!closed)
+            {
+                throw new IllegalStateException("the server engine was not closed on the client's shard thread");
+            }
+        }
     }
 
     /** One connection, one direction, as fast as it goes, for the window. */

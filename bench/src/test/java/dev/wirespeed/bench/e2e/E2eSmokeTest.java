@@ -57,16 +57,16 @@ class E2eSmokeTest
     }
 
     @Test
-    void theApplicationApiEchoesEveryPingWithAThreadPerShardAndWithBothShardsOnOne()
+    void theApplicationApiEchoesEveryPingInEachThreadArrangement()
     {
         // three busy threads (two shards and the application) on a CI box of two cores: the shards yield when idle
         engine.idle("yield");
         try
         {
-            for (final boolean shared : new boolean[] {false, true})
+            for (final EngineE2e.ApiThreads threads : EngineE2e.ApiThreads.values())
             {
-                final PhaseResult r = engine.apiLatency(settings, shared);
-                System.out.println("api latency" + (shared ? ", shared" : "") + ": " + r.summary());
+                final PhaseResult r = engine.apiLatency(settings, threads);
+                System.out.println("api latency, " + threads + ": " + r.summary());
                 assertClean(r);
                 assertTrue(r.p50Ns > 0 && r.p50Ns <= r.p99Ns && r.p99Ns <= r.p999Ns);
             }

@@ -44,6 +44,10 @@ public enum ApiError
     TOO_MANY_CONNECTIONS("too many connections on the shard"),
     /** A command reached a shard that does not own the connection (a bug in the routing). */
     WRONG_SHARD("the command reached the wrong shard"),
+    /** {@link Client#connectAndAwait}: the peer answered the SYN with a reset. */
+    CONNECT_REFUSED("connection refused: the peer reset the SYN"),
+    /** {@link Client#connectAndAwait}: no answer, within the engine's SYN retries or within the wait. */
+    CONNECT_TIMED_OUT("connect timed out: no answer from the peer"),
     /** The client or its engine is closed. */
     CLOSED("the client is closed"),
     /** A code this version does not know. */

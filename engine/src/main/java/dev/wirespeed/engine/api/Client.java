@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.wire.Ipv4Header;
+import java.util.function.IntSupplier;
+
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
@@ -17,8 +20,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * (commands, from any thread), and {@link #poll} for what happened (events, on one thread), in the Aeron style.
  * Get it from {@link Wirespeed#client()}.
  * <pre>{@code
- *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0"))
- *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0")).address("192.0.2.1/24")))
  *   {
  *       Client client = ws.client();
  *       long correlationId = client.connect(new InetSocketAddress("192.0.2.2", 7));
@@ -50,6 +52,7 @@ public final class Client
 {
     /** Longest a {@link #listen} or {@link #connect} waits for room in a full command ring. */
     public static final long COMMAND_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final byte[] EMPTY = new byte[0];
 
     private final LocalAddresses addresses;
     private final CommandProxy[] commands;
@@ -60,11 +63,15 @@ public final class Client
     private final AtomicInteger nextShard = new AtomicInteger();
     private final AtomicLong nextCorrelationId = new AtomicLong(1);
     private final Dispatcher dispatcher = new Dispatcher();
+    private final IntSupplier engineInvoker;
+    private final ThreadLocal<UnsafeBuffer> arrayView = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
     private volatile boolean closed;
 
-    Client(final LocalAddresses addresses, final RingBuffer[] commandRings, final RingBuffer[] eventRings)
+    Client(final LocalAddresses addresses, final RingBuffer[] commandRings, final RingBuffer[] eventRings,
+        final IntSupplier engineInvoker)
     {
         this.addresses = addresses;
+        this.engineInvoker = engineInvoker;
         final int n = commandRings.length;
         commands = new CommandProxy[n];
         adapters = new EventAdapter[n];
@@ -161,6 +168,70 @@ public final class Client
         return connect(Ipv4Address.of(remote.getAddress()), remote.getPort());
     }
 
+    /**
+     * A connect that waits for its outcome, as Aeron's {@code addPublication} waits for the driver: sends the
+     * connect, then {@link #poll polls} on the calling thread (which must be the polling thread) until this
+     * connect is established or failed, delivering every event meanwhile, this one's {@code onConnected}
+     * included, to {@code listener}. When the engine runs in {@link dev.wirespeed.engine.runtime.ThreadingMode#INVOKER}
+     * mode, the wait also runs its duty cycles, as Aeron's {@code driverAgentInvoker} does while a client waits (so
+     * call it on the thread that drives the engine).
+     *
+     * @return the connection id, open for writes at once.
+     * @throws ApiException for bad input (as {@link #connect(Ipv4Address, int)}), {@link ApiError#CONNECT_REFUSED},
+     *                      {@link ApiError#CONNECT_TIMED_OUT} (the engine gave up, or {@code timeoutNs} passed:
+     *                      then the connect goes on, and a late {@code onConnected} reaches a later poll's
+     *                      listener), or the shard's error ({@link ApiError#of}).
+     */
+    public long connectAndAwait(final InetSocketAddress remote, final ConnectionListener listener,
+        final long timeoutNs)
+    {
+        final long correlationId = connect(remote);
+        final Dispatcher d = dispatcher;
+        d.awaitedCorrelationId = correlationId;
+        d.awaitedConnectionId = 0;
+        d.awaitedReason = 0;
+        d.awaitedErrorCode = 0;
+        final long deadline = System.nanoTime() + timeoutNs;
+        try
+        {
+            while (d.awaitedConnectionId == 0 && d.awaitedReason == 0)
+            {
+                final int work = (engineInvoker != null ? engineInvoker.getAsInt() : 0) + poll(listener, 64);
+                if (work == 0)
+                {
+                    if (System.nanoTime() - deadline >= 0)
+                    {
+                        throw new ApiException(ApiError.CONNECT_TIMED_OUT, remote + " within " +
+                            TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        finally
+        {
+            d.awaitedCorrelationId = 0;
+        }
+        if (d.awaitedConnectionId != 0)
+        {
+            return d.awaitedConnectionId;
+        }
+        final ApiError error = switch (d.awaitedReason)
+        {
+            case ApiMessages.CONNECT_REFUSED -> ApiError.CONNECT_REFUSED;
+            case ApiMessages.CONNECT_TIMED_OUT -> ApiError.CONNECT_TIMED_OUT;
+            case ApiMessages.CONNECT_CLOSED -> ApiError.CLOSED;
+            default -> ApiError.of(d.awaitedErrorCode);
+        };
+        throw new ApiException(error, "connect to " + remote);
+    }
+
+    /** {@link #connectAndAwait(InetSocketAddress, ConnectionListener, long)} waiting up to 10 seconds. */
+    public long connectAndAwait(final InetSocketAddress remote, final ConnectionListener listener)
+    {
+        return connectAndAwait(remote, listener, TimeUnit.SECONDS.toNanos(10));
+    }
+
     /** As {@link #connect(Ipv4Address, int)}, from the local address {@code local} (one of the engine's). */
     public long connect(final Ipv4Address local, final Ipv4Address remote, final int port)
     {
@@ -201,6 +272,25 @@ public final class Client
     }
 
     /**
+     * As {@link #write(long, DirectBuffer, int, int)}, from a whole array (copied; nothing is allocated).
+     *
+     * @return bytes queued: {@code src.length}, or fewer when the ring is full.
+     */
+    public int write(final long connectionId, final byte[] src)
+    {
+        final UnsafeBuffer view = arrayView.get();
+        view.wrap(src);
+        try
+        {
+            return write(connectionId, view, 0, src.length);
+        }
+        finally
+        {
+            view.wrap(EMPTY);
+        }
+    }
+
+    /**
      * Sends FIN once everything written so far is sent; the connection keeps receiving until the peer closes.
      *
      * @return false if the command ring is full (try again after polling).
@@ -237,7 +327,8 @@ public final class Client
 
     /**
      * Delivers up to {@code limit} events of each shard to {@code listener}, on the calling thread (one thread at a
-     * time). Data is a view into the event ring, valid during the call.
+     * time). Data is a view into the event ring, valid during the call. It never runs the engine: in
+     * {@link dev.wirespeed.engine.runtime.ThreadingMode#INVOKER} mode call {@link Wirespeed#doWork()} as well.
      *
      * @return events delivered (0 when idle), for the caller's idle strategy.
      */
@@ -343,6 +434,10 @@ public final class Client
     private final class Dispatcher implements ConnectionListener
     {
         ConnectionListener listener;
+        long awaitedCorrelationId;
+        long awaitedConnectionId;
+        int awaitedReason;
+        int awaitedErrorCode;
 
         private void open(final long connectionId)
         {
@@ -377,11 +472,20 @@ public final class Client
         public void onConnected(final long correlationId, final long connectionId)
         {
             open(connectionId);
+            if (correlationId == awaitedCorrelationId)
+            {
+                awaitedConnectionId = connectionId;
+            }
             listener.onConnected(correlationId, connectionId);
         }
 
         public void onConnectFailed(final long correlationId, final int reason, final int errorCode)
         {
+            if (correlationId == awaitedCorrelationId)
+            {
+                awaitedReason = reason;
+                awaitedErrorCode = errorCode;
+            }
             listener.onConnectFailed(correlationId, reason, errorCode);
         }
 

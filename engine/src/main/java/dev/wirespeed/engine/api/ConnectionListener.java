@@ -14,6 +14,30 @@ import org.agrona.DirectBuffer;
  */
 public interface ConnectionListener
 {
+    /** Takes every byte it is given (the data callback of {@link #ofData}, for a lambda). */
+    @FunctionalInterface
+    interface DataConsumer
+    {
+        /** In-order stream bytes, all consumed: a view into the event ring, valid only during the call. */
+        void onData(long connectionId, DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * A listener that hands every byte to {@code consumer} (all consumed) and keeps every other event's default
+     * (ignored), for a client that connects with {@link Client#connectAndAwait} and needs nothing but the bytes.
+     */
+    static ConnectionListener ofData(final DataConsumer consumer)
+    {
+        return new ConnectionListener()
+        {
+            public int onData(final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+            {
+                consumer.onData(connectionId, buffer, offset, length);
+                return length;
+            }
+        };
+    }
+
     /** The connect with {@code correlationId} is established. */
     default void onConnected(final long correlationId, final long connectionId)
     {

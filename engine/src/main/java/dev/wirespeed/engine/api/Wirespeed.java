@@ -16,8 +16,7 @@ import dev.wirespeed.engine.runtime.ThreadingMode;
  * handler is an {@link EventProxy} and its {@link CommandAdapter} runs in its duty cycle), and returns both.
  * <pre>{@code
  *   try (Wirespeed ws = Wirespeed.launch(Engine.builder()
- *           .port(PortSpec.iface("veth0"))
- *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *           .port(PortSpec.iface("veth0")).address("192.0.2.1/24")))
  *   {
  *       Client client = ws.client();
  *       client.listen(7);
@@ -28,7 +27,8 @@ import dev.wirespeed.engine.runtime.ThreadingMode;
  *   }
  * }</pre>
  * Threading: as the builder says ({@link ThreadingMode}). In {@link ThreadingMode#INVOKER} nothing runs the shards
- * but the application: call {@link #doWork()} on the thread that launched, e.g. between polls.
+ * but the application: call {@link #doWork()} on the thread that launched, e.g. between polls, or let
+ * {@link #poll} do both.
  * <p>
  * Closing closes the engine (connections are reset) and the client; EAL stays up for the rest of the process (DPDK
  * cannot start it twice), so further engines can be launched.
@@ -100,7 +100,8 @@ public final class Wirespeed implements AutoCloseable
         final RingBuffer[] events = new RingBuffer[n];
         System.arraycopy(commandRings, 0, commands, 0, n);
         System.arraycopy(eventRings, 0, events, 0, n);
-        final Client client = new Client(engine.addresses(), commands, events);
+        final Client client = new Client(engine.addresses(), commands, events,
+            engine.threading() == ThreadingMode.INVOKER ? engine::doWork : null);
         try
         {
             engine.start();
@@ -133,6 +134,18 @@ public final class Wirespeed implements AutoCloseable
     public int doWork()
     {
         return engine.doWork();
+    }
+
+    /**
+     * The application thread's loop step in one call: in {@link ThreadingMode#INVOKER} mode one duty cycle of the
+     * engine (this thread drives it), then {@link Client#poll} of up to {@code limit} events per shard into
+     * {@code listener}. In the other modes, just the poll.
+     *
+     * @return work done and events delivered (0 when idle), for the caller's idle strategy.
+     */
+    public int poll(final ConnectionListener listener, final int limit)
+    {
+        return (engine.threading() == ThreadingMode.INVOKER ? engine.doWork() : 0) + client.poll(listener, limit);
     }
 
     /** Resets every connection, stops the shards and closes the port (if the engine opened it); idempotent. */

@@ -19,8 +19,7 @@
  * {@link dev.wirespeed.engine.runtime.Engine} with this wiring on every shard and returns a
  * {@link dev.wirespeed.engine.api.Client}:
  * <pre>{@code
- *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0"))
- *           .address(Ipv4Address.parse("192.0.2.1").value(), 24)))
+ *   try (Wirespeed ws = Wirespeed.launch(Engine.builder().port(PortSpec.iface("veth0")).address("192.0.2.1/24")))
  *   {
  *       Client client = ws.client();                      // commands: any thread
  *       long correlationId = client.connect(new InetSocketAddress("192.0.2.2", 7));
@@ -32,7 +31,10 @@
  * }</pre>
  * Bad input is refused at the call with an {@link dev.wirespeed.engine.api.ApiException} naming an
  * {@link dev.wirespeed.engine.api.ApiError}. Events of a connection keep their order: every byte before
- * {@code onPeerClosed}; closing a connection whose received bytes are still unread resets it, as Linux does.
+ * {@code onPeerClosed}; closing a connection whose received bytes are still unread resets it, as Linux does (on
+ * the shard thread, {@link dev.wirespeed.engine.tcp.TcpEndpoint#closeWhenRead} closes once they are read instead).
+ * {@link dev.wirespeed.engine.api.Client#connectAndAwait} waits for a connect's outcome, as Aeron's
+ * {@code addPublication} does.
  * <p>
  * Message layouts: {@link dev.wirespeed.engine.api.ApiMessages}. Connection ids: {@link
  * dev.wirespeed.engine.api.ConnectionId} (they carry the shard index). Backpressure, both ways, never drops a byte:

@@ -28,6 +28,7 @@ import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -221,6 +222,10 @@ public final class Engine implements AutoCloseable
                 endpoint.addLocalAddress(addresses.get(a), addresses.prefixLength());
             }
             endpoint.preallocate(b.preallocate);
+            for (int p = 0; p < b.listenPorts.size(); p++)
+            {
+                endpoint.listen(0, b.listenPorts.getInt(p), b.listenBacklog);
+            }
             ctx.endpoint(endpoint);
             if (b.pcap != null)
             {
@@ -722,6 +727,8 @@ public final class Engine implements AutoCloseable
         private int mempoolSize = 16383;
         private int mbufDataRoom;
         private int preallocate = 1024;
+        private final IntArrayList listenPorts = new IntArrayList();
+        private int listenBacklog = 1024;
 
         /** A port the engine opens and closes: {@code --iface}, {@code --vdev} or {@code --pci}. */
         public Builder port(final PortSpec portSpec)
@@ -741,6 +748,18 @@ public final class Engine implements AutoCloseable
         {
             this.borrowedPort = port;
             this.portSpec = null;
+            return this;
+        }
+
+        /**
+         * One local address and its network's prefix length, written as {@code --ip} takes it:
+         * {@code address("192.0.2.1/24")}.
+         *
+         * @throws IllegalArgumentException naming what is wrong with it.
+         */
+        public Builder address(final String ipWithPrefix)
+        {
+            this.addresses = LocalAddresses.parse(ipWithPrefix, null);
             return this;
         }
 
@@ -893,10 +912,70 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
+        /**
+         * Accepts connections on {@code port} of every local address, on every shard, from the start (as Netty's
+         * {@code ServerBootstrap.bind}): each arrives at the shard's handler as {@code onAccepted}. For engines with
+         * shard-thread handlers; an application-thread {@code Client} listens with its own {@code listen}. The same
+         * as calling {@code context(i).endpoint().listen(0, port, backlog)} for every shard before
+         * {@link Engine#start()}.
+         *
+         * @throws IllegalArgumentException for a port outside 1..65535 or one given twice.
+         */
+        public Builder listen(final int port)
+        {
+            if (port < 1 || port > 65535)
+            {
+                throw new IllegalArgumentException("listen port " + port + " is outside 1..65535");
+            }
+            if (listenPorts.containsInt(port))
+            {
+                throw new IllegalArgumentException("listen port " + port + " given twice");
+            }
+            listenPorts.addInt(port);
+            return this;
+        }
+
+        /** Half-open connections queued at most per listening port and shard ({@link #listen}); 1024 unless set. */
+        public Builder listenBacklog(final int backlog)
+        {
+            if (backlog < 1)
+            {
+                throw new IllegalArgumentException("listen backlog must be at least 1, got " + backlog);
+            }
+            this.listenBacklog = backlog;
+            return this;
+        }
+
         public Builder preallocate(final int connectionsPerShard)
         {
             this.preallocate = connectionsPerShard;
             return this;
+        }
+
+        /**
+         * {@link #build()} and {@link Engine#start()}; if the start fails, the engine is closed again.
+         *
+         * @return the running engine.
+         */
+        public Engine start()
+        {
+            final Engine engine = build();
+            try
+            {
+                return engine.start();
+            }
+            catch (final Throwable t)
+            {
+                try
+                {
+                    engine.close();
+                }
+                catch (final Throwable closing)
+                {
+                    t.addSuppressed(closing);
+                }
+                throw t;
+            }
         }
 
         /**

@@ -3,6 +3,7 @@ package dev.wirespeed.engine.runtime;
 import java.util.Locale;
 
 import dev.wirespeed.bindings.MbufBurst;
+import dev.wirespeed.engine.tcp.SplitMix64;
 import dev.wirespeed.engine.wire.EthernetFrame;
 
 /**

@@ -88,13 +88,4 @@ public final class SipHash
         }
         return v0 ^ v1 ^ v2 ^ v3;
     }
-
-    /** SplitMix64 step, the deterministic random source behind seeds. */
-    public static long splitMix64(final long state)
-    {
-        long z = state + 0x9e3779b97f4a7c15L;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -58,6 +58,8 @@ final class TcpConnection
     boolean appVisible;
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
     boolean closeAfterRead;
+    /** The app asked for an orderly close once it has consumed every received byte ({@link #closeWhenRead()}). */
+    boolean closeWhenRead;
     boolean appClosed;
 
     // ---- send sequence space (RFC 9293 §3.3.1)
@@ -391,6 +393,7 @@ final class TcpConnection
         listenerPort = 0;
         appVisible = false;
         closeAfterRead = false;
+        closeWhenRead = false;
         appClosed = false;
         iss = sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
@@ -1748,6 +1751,7 @@ final class TcpConnection
      */
     void close()
     {
+        closeWhenRead = false;
         if (closeAfterRead)
         {
             // the connection is already finished on the wire; the app gives up the bytes it had not read
@@ -1776,6 +1780,7 @@ final class TcpConnection
     /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (behaviour 46). */
     void abort()
     {
+        closeWhenRead = false;
         if (closeAfterRead)
         {
             finishAfterRead();
@@ -1784,11 +1789,27 @@ final class TcpConnection
         abortWithRst();
     }
 
+    /** Orderly close now if every received byte was consumed, else once {@link #resumeReading()} has them read. */
+    void closeWhenRead()
+    {
+        if (unreadBytes() > 0 && !closeAfterRead)
+        {
+            closeWhenRead = true;
+            return;
+        }
+        close();
+    }
+
     /** Offer again the bytes the application left unconsumed, and reopen the window. */
     void resumeReading()
     {
         final int before = unreadBytes();
         deliverFromRing();
+        if (closeWhenRead && unreadBytes() == 0)
+        {
+            close();
+            return;
+        }
         if (closeAfterRead)
         {
             if (unreadBytes() == 0)

@@ -142,9 +142,9 @@ public final class TcpEndpoint
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startNs, 1L << 20, 4096);
         long r = config.seed;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         final long k0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         final long k1 = r;
         if (config.isnKey0 != 0 || config.isnKey1 != 0)
         {
@@ -156,19 +156,19 @@ public final class TcpEndpoint
             isnK0 = k0;
             isnK1 = k1;
         }
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         cookieK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         cookieK1 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         portK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         portK1 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         tsK0 = r;
-        r = SipHash.splitMix64(r);
+        r = SplitMix64.next(r);
         tsK1 = r;
-        ephemeralCounter = (int)SipHash.splitMix64(r);
+        ephemeralCounter = (int)SplitMix64.next(r);
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
         challengeLastNs = startNs;
@@ -363,7 +363,9 @@ public final class TcpEndpoint
 
     /**
      * Orderly close: FIN after queued data (behaviours 34, 35). In SYN-SENT nothing is sent (behaviour 10). With
-     * unread received bytes the connection is reset instead (RFC 2525 §2.17, behaviour 40). 0 or ERR_INVALID_ID.
+     * unread received bytes the connection is <b>reset</b> instead (RFC 2525 §2.17, behaviour 40), as Linux does
+     * for a socket closed with unread input: to close without losing them, use {@link #closeWhenRead(long)}.
+     * 0 or ERR_INVALID_ID.
      */
     public int close(final long id)
     {
@@ -373,6 +375,28 @@ public final class TcpEndpoint
             return (int)ERR_INVALID_ID;
         }
         c.close();
+        afterUserCall(c);
+        return 0;
+    }
+
+    /**
+     * Orderly close that never loses received bytes: FIN after queued data once the application has consumed
+     * every received byte. With nothing unread it is {@link #close(long)}; otherwise the close waits, and happens
+     * in the {@link #resumeReading(long)} call whose {@link TcpHandler#onData} consumes the last unread byte. Meant
+     * for {@link TcpHandler#onPeerClosed}: an echo that left bytes unread because its send buffer was full calls it
+     * there, keeps echoing from {@code onWritable} (resumeReading), and its FIN follows the last echoed byte. If
+     * the application never consumes the bytes, the connection stays open (abort it).
+     *
+     * @return 0 or {@link #ERR_INVALID_ID}.
+     */
+    public int closeWhenRead(final long id)
+    {
+        final TcpConnection c = visible(id);
+        if (c == null)
+        {
+            return (int)ERR_INVALID_ID;
+        }
+        c.closeWhenRead();
         afterUserCall(c);
         return 0;
     }
@@ -459,7 +483,12 @@ public final class TcpEndpoint
         final TcpConnection c = visible(id);
         if (c != null)
         {
+            final boolean closing = c.closeWhenRead;
             c.resumeReading();
+            if (closing && !c.closeWhenRead)
+            {
+                afterUserCall(c); // the close may have armed a timer
+            }
         }
     }
 

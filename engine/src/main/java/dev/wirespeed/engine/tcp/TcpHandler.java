@@ -44,7 +44,7 @@ public interface TcpHandler
      * The peer's FIN arrived: end of stream. Bytes that {@link #onData} did not consume may still be in the
      * receive buffer: {@code close} on a connection with unread bytes resets it (RST, as Linux does for a socket
      * closed with unread input). Read them first (e.g. {@link TcpEndpoint#resumeReading}) or close once they are
-     * consumed.
+     * consumed: {@link TcpEndpoint#closeWhenRead} does the latter.
      */
     default void onPeerClosed(final long id)
     {

@@ -1,25 +1,23 @@
 package dev.wirespeed.engine.api;
 
-import dev.wirespeed.engine.tcp.SegmentEmitter;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
-import dev.wirespeed.engine.tcp.TcpSegment;
+import dev.wirespeed.engine.tcp.TestLink;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 /**
- * Two shards' worth of API (rings, proxies, adapters, endpoints) in one thread on a fake clock: each {@link #step()}
- * is one duty cycle of both shards (RX of what the peer sent last step, timers, the command adapter, dispatch).
- * Segments are copied, payload included, into preallocated slots (an emitter must copy before it returns: a payload
- * view may point at scratch memory the next segment reuses), so a step allocates nothing. The applications are
- * driven by the test between steps.
+ * Two shards' worth of API (rings, proxies, adapters, endpoints) in one thread on a fake clock, over the tests'
+ * one in-memory link ({@link TestLink}): each {@link #step()} is one duty cycle of both shards (RX of what the peer
+ * sent last step, timers, the command adapter, dispatch). The link's slots are preallocated, so a step allocates
+ * nothing. The applications are driven by the test between steps.
  */
 final class ApiLoop
 {
     static final long STEP_NS = 100_000;
     static final int MAX_SEGMENTS = 512;
 
-    static final class Node implements SegmentEmitter
+    static final class Node
     {
         final ManyToOneRingBuffer commandRing;
         final OneToOneRingBuffer eventRing;
@@ -28,9 +26,6 @@ final class ApiLoop
         final CommandAdapter adapter;
         final CommandProxy commands;
         final EventAdapter events;
-        final TcpSegment[] out = new TcpSegment[MAX_SEGMENTS];
-        final org.agrona.concurrent.UnsafeBuffer[] payloads = new org.agrona.concurrent.UnsafeBuffer[MAX_SEGMENTS];
-        int outCount;
 
         Node(final int shardIndex, final int ip, final TcpConfig config, final int commandRingCapacity,
             final int eventRingCapacity, final int parkCapacity, final ConnectionListener listener)
@@ -43,39 +38,20 @@ final class ApiLoop
             adapter = new CommandAdapter(shardIndex, endpoint, commandRing, proxy, ip, 64, parkCapacity);
             commands = new CommandProxy(commandRing);
             events = new EventAdapter(eventRing, listener);
-            for (int i = 0; i < MAX_SEGMENTS; i++)
-            {
-                out[i] = new TcpSegment();
-                payloads[i] = new org.agrona.concurrent.UnsafeBuffer(new byte[config.mss() + 64]);
-            }
-        }
-
-        public void emit(final TcpSegment s)
-        {
-            final org.agrona.concurrent.UnsafeBuffer payload = payloads[outCount];
-            final TcpSegment d = out[outCount++];
-            d.copyFrom(s);
-            if (s.payloadLength > 0)
-            {
-                payload.putBytes(0, s.payload, s.payloadOffset, s.payloadLength);
-                d.payload = payload;
-                d.payloadOffset = 0;
-            }
-            d.localIp = s.remoteIp;
-            d.remoteIp = s.localIp;
-            d.localPort = s.remotePort;
-            d.remotePort = s.localPort;
         }
     }
 
     final Node client;
     final Node server;
-    long now;
+    private final TestLink link = new TestLink();
 
     ApiLoop(final Node client, final Node server)
     {
         this.client = client;
         this.server = server;
+        link.side(0, client.endpoint).duty(0, client.adapter::doWork)
+            .side(1, server.endpoint).duty(1, server.adapter::doWork)
+            .preallocate(MAX_SEGMENTS, client.endpoint.config().mss() + 64);
     }
 
     static TcpConfig config(final long seed)
@@ -87,28 +63,7 @@ final class ApiLoop
 
     void step()
     {
-        now += STEP_NS;
-        deliver(client, server);
-        deliver(server, client);
-        cycle(client);
-        cycle(server);
-    }
-
-    private void deliver(final Node from, final Node to)
-    {
-        for (int i = 0; i < from.outCount; i++)
-        {
-            to.endpoint.onSegment(now, from.out[i]);
-            from.out[i].payload = null;
-        }
-        from.outCount = 0;
-    }
-
-    private void cycle(final Node n)
-    {
-        n.endpoint.poll(now);
-        n.adapter.doWork(now);
-        n.endpoint.dispatch(now, n);
+        link.step(STEP_NS);
     }
 
     /** Steps until {@code done} (checked between steps) or fails after {@code maxSteps}. */

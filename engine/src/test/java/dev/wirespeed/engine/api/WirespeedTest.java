@@ -75,7 +75,7 @@ class WirespeedTest
 
         public void onPeerClosed(final long id)
         {
-            ctx.endpoint().close(id);
+            ctx.endpoint().closeWhenRead(id);
         }
     }
 
@@ -171,6 +171,45 @@ class WirespeedTest
             {
                 server.close();
             }
+        }
+    }
+
+    /**
+     * The conveniences the README's program uses: {@code Builder.address(String)}, {@code Builder.listen},
+     * {@code Builder.start()}, {@code connectAndAwait} (an open id at once, or a named failure), writing an array,
+     * {@code ConnectionListener.ofData} and {@code Wirespeed.poll} driving an INVOKER engine.
+     */
+    @Test
+    void connectAndAwaitGivesAnOpenIdOrANamedFailure()
+    {
+        assertThrows(IllegalArgumentException.class, () -> Engine.builder().listen(0));
+        assertThrows(IllegalArgumentException.class, () -> Engine.builder().listen(70000));
+        assertThrows(IllegalArgumentException.class, () -> Engine.builder().listen(7).listen(7));
+        assertThrows(IllegalArgumentException.class, () -> Engine.builder().address("192.0.2.1"));
+        try (RingPair pair = RingPair.create("ws_t_await", 1024);
+            Engine server = Engine.builder().name("ws_t_await-server").port(pair.a()).address("192.0.2.1/24")
+                .tcpConfig(WirespeedTest::tcp).handlers(ShardEcho::new).listen(7).mempoolSize(2047).preallocate(16)
+                .counters(false, null).start();
+            Wirespeed ws = Wirespeed.launch(Engine.builder().name("ws_t_await-client").port(pair.b())
+                .address("192.0.2.2/24").tcpConfig(WirespeedTest::tcp).threading(ThreadingMode.INVOKER)
+                .mempoolSize(2047).preallocate(16).counters(false, null)))
+        {
+            final Client client = ws.client();
+            final StringBuilder reply = new StringBuilder();
+            final ConnectionListener listener =
+                ConnectionListener.ofData((id, b, off, len) -> reply.append(b.getStringWithoutLengthAscii(off, len)));
+            final long id = client.connectAndAwait(new InetSocketAddress("192.0.2.1", 7), listener);
+            assertTrue(client.isOpen(id));
+            assertEquals(5, client.write(id, "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertTrue(client.shutdownOutput(id));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reply.length() < 5 && System.nanoTime() - deadline < 0)
+            {
+                ws.poll(listener, 16);
+            }
+            assertEquals("hello", reply.toString());
+            assertEquals(ApiError.CONNECT_REFUSED, refused(() -> client.connectAndAwait(
+                new InetSocketAddress("192.0.2.1", 9), listener)));
         }
     }
 }

@@ -51,67 +51,31 @@ class TcpAllocationTest
 
     TcpEndpoint client;
     TcpEndpoint server;
-    final TcpSegment[] toServer = new TcpSegment[64];
-    final TcpSegment[] toClient = new TcpSegment[64];
-    int toServerCount;
-    int toClientCount;
-    long segments;
+    /** The tests' in-memory link, lossless and instant: what one side emits reaches the other in the same exchange. */
+    final TestLink link = new TestLink();
     long now;
     int established;
     int serverClosed;
     long lastId;
 
-    static void copyForPeer(final TcpSegment dst, final TcpSegment s)
-    {
-        dst.copyFrom(s);
-        dst.localIp = s.remoteIp;
-        dst.remoteIp = s.localIp;
-        dst.localPort = s.remotePort;
-        dst.remotePort = s.localPort;
-    }
-
-    final SegmentEmitter clientOut = s -> copyForPeer(toServer[toServerCount++], s);
-    final SegmentEmitter serverOut = s -> copyForPeer(toClient[toClientCount++], s);
-
     void lifetime()
     {
         now += 1_100_000;
+        link.advanceTo(now);
         client.poll(now);
         server.poll(now);
         final long id = client.connect(now, CLIENT_IP, SERVER_IP, PORT);
         assertEquals(true, id >= 0);
         lastId = id;
-        for (int round = 0; round < 16; round++)
+        for (int round = 0; round < 16 && link.exchange() > 0; round++)
         {
-            client.dispatch(now, clientOut);
-            server.dispatch(now, serverOut);
-            if (toServerCount == 0 && toClientCount == 0)
-            {
-                break;
-            }
-            for (int i = 0; i < toServerCount; i++)
-            {
-                server.onSegment(now, toServer[i]);
-            }
-            segments += toServerCount;
-            toServerCount = 0;
-            for (int i = 0; i < toClientCount; i++)
-            {
-                client.onSegment(now, toClient[i]);
-            }
-            segments += toClientCount;
-            toClientCount = 0;
+            // until neither side has anything more to send
         }
     }
 
     @Test
     void connectionLifetimeSixSegmentsTimeWaitOnClientAndZeroAllocation()
     {
-        for (int i = 0; i < 64; i++)
-        {
-            toServer[i] = new TcpSegment();
-            toClient[i] = new TcpSegment();
-        }
         final TcpConfig cfg = new TcpConfig();
         cfg.mslNs = 50_000;
         client = new TcpEndpoint(cfg, new TcpHandler()
@@ -137,10 +101,11 @@ class TcpAllocationTest
         client.preallocate(64);
         server.preallocate(64);
         server.listen(SERVER_IP, PORT, 1024);
+        link.side(0, client).side(1, server);
 
         lifetime();
         // SYN, SYN-ACK, FIN|ACK (the handshake ACK rides on the client's FIN), FIN|ACK, ACK
-        assertEquals(5, segments);
+        assertEquals(5, link.delivered());
         assertEquals(1, client.connectionCount());
         assertEquals(0, server.connectionCount());
         assertEquals(1, serverClosed);
@@ -157,7 +122,7 @@ class TcpAllocationTest
             lifetime();
         }
         final long allocated = allocatedSince(before);
-        assertEquals(40_001 * 5L, segments);
+        assertEquals(40_001 * 5L, link.delivered());
         assertEquals(40_001, established);
         assertEquals(40_001, serverClosed);
         assertEquals(1, client.connectionCount(), "previous TIME-WAIT drained, the latest remains");

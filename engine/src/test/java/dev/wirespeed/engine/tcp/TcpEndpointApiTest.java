@@ -143,4 +143,56 @@ class TcpEndpointApiTest extends TcpTestSupport
         assertEquals(TcpEndpoint.ERR_OUTPUT_SHUTDOWN, ep.shutdownOutput(id) == 0 ? write(1) : 0);
         assertEquals(ACK, in().flags);
     }
+
+    /**
+     * The echo's close: at the peer's FIN with bytes still unread, {@code close} would reset (and lose them);
+     * {@code closeWhenRead} waits, and its FIN follows the last byte read, in the resumeReading that reads it.
+     */
+    @Test
+    void closeWhenReadWaitsForTheUnreadBytesThenSendsFinNotRst()
+    {
+        established();
+        app.consume = false;
+        send(data(in(), "hello"));
+        send(in().seq(REMOTE_SEQ + 6).flags(FIN | ACK));
+        recv();
+        assertEquals(5, ep.unreadBytes(id));
+        assertEquals(0, ep.closeWhenRead(id));
+        assertEquals("", flagsSent(), "nothing but ACKs while bytes are unread");
+        assertEquals(TcpState.CLOSE_WAIT, ep.state(id));
+        app.consume = true;
+        app.budget = 2;
+        ep.resumeReading(id);
+        assertEquals(3, ep.unreadBytes(id));
+        assertEquals("", flagsSent());
+        app.budget = -1;
+        ep.resumeReading(id);
+        assertEquals("hello", app.data.toString());
+        assertEquals("FIN ", flagsSent());
+        assertEquals(TcpState.LAST_ACK, ep.state(id));
+        assertEquals(TcpEndpoint.ERR_INVALID_ID, ep.closeWhenRead(12345));
+    }
+
+    @Test
+    void closeWhenReadWithNothingUnreadIsAnOrdinaryClose()
+    {
+        established();
+        send(data(in(), "hi"));
+        send(in().seq(REMOTE_SEQ + 3).flags(FIN | ACK));
+        recv();
+        assertEquals(0, ep.closeWhenRead(id));
+        assertEquals("FIN ", flagsSent());
+        assertEquals(TcpState.LAST_ACK, ep.state(id));
+    }
+
+    /** "FIN " and "RST " for each such segment emitted now (ACK-only segments say nothing). */
+    private String flagsSent()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final TcpSegment seg : recv())
+        {
+            sb.append((seg.flags & FIN) != 0 ? "FIN " : "").append((seg.flags & TcpSegment.RST) != 0 ? "RST " : "");
+        }
+        return sb.toString();
+    }
 }

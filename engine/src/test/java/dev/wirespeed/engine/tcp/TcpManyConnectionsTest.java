@@ -4,10 +4,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -133,8 +131,6 @@ class TcpManyConnectionsTest
         }
     }
 
-    record InFlight(long at, long order, TcpSegment seg) { }
-
     @Test
     void fortyConcurrentConnectionsOverALossyLinkAllCompleteAndDrain()
     {
@@ -146,7 +142,6 @@ class TcpManyConnectionsTest
 
     static void run(final long seed, final int connections, final int lossPercent)
     {
-        final SplittableRandom rnd = new SplittableRandom(seed);
         final TcpConfig cfg = new TcpConfig();
         cfg.seed = seed;
         cfg.mslNs = System.getenv("TCP_MSL_S") != null ? Long.parseLong(System.getenv("TCP_MSL_S")) * 1_000_000_000L : 5_000_000_000L;
@@ -157,7 +152,7 @@ class TcpManyConnectionsTest
         clientApp.ep = c;
         serverApp.ep = s;
         s.listen(SERVER_IP, PORT, 1024);
-        long now = 0;
+        final long now = 0;
         final long[] ids = new long[connections];
         final Map<Long, Long> clientIdToTuple = new HashMap<>();
         for (int i = 0; i < connections; i++)
@@ -167,60 +162,10 @@ class TcpManyConnectionsTest
             assertTrue(ids[i] >= 0);
             clientApp.stream(ids[i]);
         }
-        final PriorityQueue<InFlight> toS = new PriorityQueue<>(Comparator.comparingLong(InFlight::at)
-            .thenComparingLong(InFlight::order));
-        final PriorityQueue<InFlight> toC = new PriorityQueue<>(Comparator.comparingLong(InFlight::at)
-            .thenComparingLong(InFlight::order));
-        final long[] order = { 0 };
-        for (int iter = 0; iter < 5_000_000; iter++)
-        {
-            final long t = now;
-            c.poll(now);
-            s.poll(now);
-            c.dispatch(now, seg ->
-            {
-                if (rnd.nextInt(100) >= lossPercent)
-                {
-                    toS.add(new InFlight(t + 40_000 + rnd.nextLong(30_000), order[0]++, TcpTransferTest.copyForPeer(seg)));
-                }
-            });
-            s.dispatch(now, seg ->
-            {
-                if (rnd.nextInt(100) >= lossPercent)
-                {
-                    toC.add(new InFlight(t + 40_000 + rnd.nextLong(30_000), order[0]++, TcpTransferTest.copyForPeer(seg)));
-                }
-            });
-            boolean delivered = false;
-            while (!toS.isEmpty() && toS.peek().at() <= now)
-            {
-                s.onSegment(now, toS.poll().seg());
-                delivered = true;
-            }
-            while (!toC.isEmpty() && toC.peek().at() <= now)
-            {
-                c.onSegment(now, toC.poll().seg());
-                delivered = true;
-            }
-            if (delivered || c.hasPendingOutput() || s.hasPendingOutput())
-            {
-                continue;
-            }
-            long next = Math.min(c.nextDeadlineNs(), s.nextDeadlineNs());
-            if (!toS.isEmpty())
-            {
-                next = Math.min(next, toS.peek().at());
-            }
-            if (!toC.isEmpty())
-            {
-                next = Math.min(next, toC.peek().at());
-            }
-            if (next == Long.MAX_VALUE)
-            {
-                break;
-            }
-            now = Math.max(now, next);
-        }
+        // 40-70 us each way (the jitter reorders), lossy, on the tests' one in-memory link
+        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent).delay(40_000, 30_000);
+        assertTrue(link.runUntilQuiet(5_000_000), "the link never went quiet");
+
         final String where = "seed " + seed + " c=" + c.counters() + " s=" + s.counters();
         assertEquals(connections, serverApp.accepted, where);
         assertEquals(0, c.connectionCount(), where);

@@ -189,6 +189,12 @@ final class TcpSimulation
         }
     }
 
+    /** Byte {@code pos} of the stream named {@code key}: the sent data is never stored, only regenerated. */
+    static byte patternByte(final long key, final long pos)
+    {
+        return (byte)(SplitMix64.mix(key + (pos >>> 3) * SplitMix64.GOLDEN_GAMMA) >>> ((pos & 7) << 3));
+    }
+
     static long size(final SplitMix64 r)
     {
         switch (r.nextInt(6))
@@ -608,7 +614,7 @@ final class TcpSimulation
         final long base = c.sent[side];
         for (int i = 0; i < chunk; i++)
         {
-            scratch.putByte(i, SplitMix64.patternByte(key, base + i));
+            scratch.putByte(i, patternByte(key, base + i));
         }
         final int n = endpoints[side].write(c.id[side], scratch, 0, chunk);
         trace.add(nowNs, Trace.APP, side, Trace.A_WRITE, c.index, chunk, n, 0);
@@ -819,7 +825,7 @@ final class TcpSimulation
             }
             for (int i = 0; i < n; i++)
             {
-                if (buffer.getByte(offset + i) != SplitMix64.patternByte(key, base + i))
+                if (buffer.getByte(offset + i) != patternByte(key, base + i))
                 {
                     fail(SIDE[side] + " stream byte " + (base + i) + " differs from the byte sent: " + c);
                 }

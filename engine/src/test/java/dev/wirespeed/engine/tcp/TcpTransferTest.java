@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two endpoints wired through lossless in-memory queues: connect, 1 MiB each way, orderly close, and both tables
+ * Two endpoints wired through the tests' in-memory link ({@link TestLink}), lossless or lossy: connect, 1 MiB each way, orderly close, and both tables
  * empty once TIME-WAIT drains.
  */
 class TcpTransferTest
@@ -116,27 +116,6 @@ class TcpTransferTest
         }
     }
 
-    static final boolean DEBUG = System.getenv("TCP_DEBUG") != null;
-
-    record InFlight(long deliverAtNs, TcpSegment segment) { }
-
-    static TcpSegment copyForPeer(final TcpSegment s)
-    {
-        final TcpSegment c = new TcpSegment().copyFrom(s);
-        c.localIp = s.remoteIp;
-        c.remoteIp = s.localIp;
-        c.localPort = s.remotePort;
-        c.remotePort = s.localPort;
-        final byte[] b = new byte[s.payloadLength];
-        if (s.payloadLength > 0)
-        {
-            s.payload.getBytes(s.payloadOffset, b);
-        }
-        c.payload = new UnsafeBuffer(b);
-        c.payloadOffset = 0;
-        return c;
-    }
-
     @Test
     void oneMegabyteBothWaysThenOrderlyCloseAndTablesDrain()
     {
@@ -173,7 +152,6 @@ class TcpTransferTest
         final long fixedIsn)
     {
         size = bytes;
-        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         final TcpConfig cfg = new TcpConfig();
         cfg.seed = seed;
         cfg.fixedIsnForTests = fixedIsn;
@@ -184,87 +162,16 @@ class TcpTransferTest
         client.ep = c;
         server.ep = s;
         s.listen(SERVER_IP, PORT, 128);
-        long now = 0;
-        final long id = c.connect(now, CLIENT_IP, SERVER_IP, PORT);
+        final long id = c.connect(0, CLIENT_IP, SERVER_IP, PORT);
         assertTrue(id >= 0);
         client.id = id;
 
-        final java.util.PriorityQueue<InFlight> toServer =
-            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(InFlight::deliverAtNs));
-        final java.util.PriorityQueue<InFlight> toClient =
-            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(InFlight::deliverAtNs));
-        int segments = 0;
-        for (int iter = 0; iter < 5_000_000; iter++)
-        {
-            final long t = now;
-            c.poll(now);
-            s.poll(now);
-            c.dispatch(now, seg ->
-            {
-                if (DEBUG)
-                {
-                    System.out.println("DEBUG " + t + " C> " + seg);
-                }
-                if (rnd.nextInt(100) >= lossPercent)
-                {
-                    final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
-                    toServer.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
-                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
-                    {
-                        // a duplicate, later
-                        toServer.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
-                    }
-                }
-            });
-            s.dispatch(now, seg ->
-            {
-                if (DEBUG)
-                {
-                    System.out.println("DEBUG " + t + " S> " + seg);
-                }
-                if (rnd.nextInt(100) >= lossPercent)
-                {
-                    final long extra = rnd.nextInt(100) < reorderPercent ? rnd.nextLong(200_000) : 0;
-                    toClient.add(new InFlight(t + LINK_DELAY_NS + extra, copyForPeer(seg)));
-                    if (lossPercent > 0 && rnd.nextInt(100) < 2)
-                    {
-                        // a duplicate, later
-                        toClient.add(new InFlight(t + LINK_DELAY_NS + rnd.nextLong(300_000), copyForPeer(seg)));
-                    }
-                }
-            });
-            boolean delivered = false;
-            while (!toServer.isEmpty() && toServer.peek().deliverAtNs() <= now)
-            {
-                s.onSegment(now, toServer.poll().segment());
-                delivered = true;
-                segments++;
-            }
-            while (!toClient.isEmpty() && toClient.peek().deliverAtNs() <= now)
-            {
-                c.onSegment(now, toClient.poll().segment());
-                delivered = true;
-                segments++;
-            }
-            if (delivered || c.hasPendingOutput() || s.hasPendingOutput())
-            {
-                continue;
-            }
-            long next = Math.min(c.nextDeadlineNs(), s.nextDeadlineNs());
-            if (!toServer.isEmpty())
-            {
-                next = Math.min(next, toServer.peek().deliverAtNs());
-            }
-            if (!toClient.isEmpty())
-            {
-                next = Math.min(next, toClient.peek().deliverAtNs());
-            }
-            if (next == Long.MAX_VALUE)
-            {
-                break;
-            }
-            now = Math.max(now, next);
-        }
+        // lossy, reordering and duplicating as asked, on the tests' one in-memory link
+        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent)
+            .delay(LINK_DELAY_NS, 0).reorder(reorderPercent, 200_000).duplicates(lossPercent > 0 ? 2 : 0, 300_000);
+        assertTrue(link.runUntilQuiet(5_000_000), "the link never went quiet");
+        final long now = link.now();
+        final long segments = link.delivered();
 
         final String where = "seed " + seed + " now=" + now + " c=" + c.counters() + " s=" + s.counters() +
             " cr=" + client.receivedLength + " sr=" + server.receivedLength + " cconn=" + c.connectionCount() +

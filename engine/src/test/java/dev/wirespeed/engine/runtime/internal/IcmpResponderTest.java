@@ -3,7 +3,7 @@ package dev.wirespeed.engine.runtime.internal;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-import dev.wirespeed.engine.runtime.SplitMix64;
+import dev.wirespeed.engine.tcp.SplitMix64;
 import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
 import dev.wirespeed.engine.wire.IcmpEcho;
