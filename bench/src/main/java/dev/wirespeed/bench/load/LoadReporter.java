@@ -242,6 +242,17 @@ public final class LoadReporter implements AutoCloseable
         r.wholeRun.put("table_full", last[LoadStats.TABLE_FULL]);
         r.wholeRun.put("late", last[LoadStats.LATE]);
         r.wholeRun.put("cap_waits", last[LoadStats.CAP_WAITS]);
+        if (plan.openLoop())
+        {
+            // per shard: the backlogs add up (an upper bound of the run's largest), the time behind is the longest
+            long behindNs = 0;
+            for (final LoadStats st : stats)
+            {
+                behindNs = Math.max(behindNs, st.get(LoadStats.BEHIND_NS));
+            }
+            r.wholeRun.put("max_backlog", last[LoadStats.MAX_BACKLOG]);
+            r.wholeRun.put("behind_ms", behindNs / 1_000_000L);
+        }
         long errors = 0;
         for (final int e : LoadStats.ERRORS)
         {
