@@ -98,10 +98,16 @@ public final class LoadReporter implements AutoCloseable
         return endNs;
     }
 
-    /** Takes the interval since the last sample; returns it (the progress line is {@link #progressLine}). */
+    /**
+     * Takes the interval since the last sample; returns it (the progress line is {@link #progressLine}). Samples
+     * after the end's (the drain) feed the histograms and the log, not the timeline.
+     */
     public LoadResult.Second sample(final long nowNs)
     {
         sum(now);
+        // after the end sample the shards only drain and close: their latencies still count, but such an interval
+        // is no second of load (it is short, and nothing new starts in it), so it stays out of the timeline
+        final boolean afterEnd = endSeen;
         final double seconds = Math.max(1e-9, (nowNs - lastSampleNs) / 1e9);
         final boolean measured = lastSampleNs - warmupEndNs >= 0 && !endSeen;
         for (int k = 0; k < KINDS; k++)
@@ -154,7 +160,10 @@ public final class LoadReporter implements AutoCloseable
         }
         System.arraycopy(now, 0, last, 0, now.length);
         lastSampleNs = nowNs;
-        result.timeline.add(s);
+        if (!afterEnd)
+        {
+            result.timeline.add(s);
+        }
         return s;
     }
 

@@ -289,6 +289,12 @@ class LoadEngineTest
         final HeadlessChromium.Page page = HeadlessChromium.open(html, Path.of("target/report-screenshots/load.png"));
         page.assertClean();
         assertEquals(2 * r.timeline.size(), page.points("rates"));
+        // the rate charts end at the run's last second of load, not at the drain after the stop (which once
+        // dropped them to 0): the last plotted requests/s is the rate
+        final double lastRate = page.last("rates", "requests/s");
+        assertTrue(lastRate > 0.7 * 500 && lastRate < 1.3 * 500, "last requests/s plotted: " + lastRate + " (" +
+            page.last().get("rates") + ")");
+        assertTrue(page.last("throughput", "Mbit/s") > 0, page.last().get("throughput"));
         assertTrue(page.points("latency distribution") > 10);
     }
 }
