@@ -50,6 +50,19 @@ public final class DemoCommand implements Callable<Integer>
     int part;
 
     private volatile boolean interrupted;
+    /** The client part 2 is running (load or wrk), stopped at once on Ctrl-C. */
+    private static volatile Process client;
+
+    private void interrupt()
+    {
+        interrupted = true;
+        final Process p = client;
+        if (p != null)
+        {
+            // SIGTERM: load stops, prints its summary and exits; wrk exits
+            p.destroy();
+        }
+    }
 
     public Integer call() throws Exception
     {
@@ -59,8 +72,8 @@ public final class DemoCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final Path dir = Files.createTempDirectory("wirespeed-demo-");
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupted = true);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupted = true);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupt());
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupt());
         boolean ok = true;
         if (part != 2)
         {
@@ -69,6 +82,12 @@ public final class DemoCommand implements Callable<Integer>
         if (part != 1 && !interrupted)
         {
             ok &= againstNginx(out, dir);
+        }
+        if (interrupted)
+        {
+            out.println("demo: interrupted (what it made is removed)");
+            out.flush();
+            return 130;
         }
         out.println(ok ? "demo: OK" : "demo: FAILED");
         out.flush();
@@ -148,6 +167,10 @@ public final class DemoCommand implements Callable<Integer>
             final List<String> wrkLines = new ArrayList<>();
             net.runIn(net.nsClient, List.of("wrk", "-t1", "-c" + connections, "-d" + half + "s", "--latency",
                 "http://192.0.2.2/"), null, null, wrkLines);
+            if (interrupted)
+            {
+                return true;
+            }
             final LoadResult r = LoadResult.read(dir.resolve("load-nginx.json"));
             final double wrkRps = wrkNumber(wrkLines, "Requests/sec:\\s+([0-9.]+)");
             final String wrkP50 = wrkField(wrkLines, "\\s+50%\\s+(\\S+)");
@@ -318,6 +341,7 @@ public final class DemoCommand implements Callable<Integer>
             final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             full.addAll(cmd);
             final Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            client = p;
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8)))
             {
@@ -335,12 +359,19 @@ public final class DemoCommand implements Callable<Integer>
                     }
                 }
             }
-            if (!p.waitFor(120, TimeUnit.SECONDS))
+            try
             {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
+                if (!p.waitFor(120, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly();
+                    throw new IOException("timed out: " + String.join(" ", cmd));
+                }
+                return p.exitValue();
             }
-            return p.exitValue();
+            finally
+            {
+                client = null;
+            }
         }
 
         synchronized void close()
