@@ -113,21 +113,35 @@ class LoadInteropTest
 
     private LoadResult load(final NetNs net, final String... args) throws IOException, InterruptedException
     {
+        final Run run = launch(net, args);
+        assertEquals(0, run.exit(), run.output());
+        return LoadResult.read(dir.resolve("result.json"));
+    }
+
+    private record Run(int exit, String output)
+    {
+    }
+
+    /** Runs load in the namespace (against nginx on port 80 unless {@code args} name a --target). */
+    private Run launch(final NetNs net, final String... args) throws IOException, InterruptedException
+    {
         final Path json = dir.resolve("result.json");
         Files.deleteIfExists(json);
         final List<String> cmd = new ArrayList<>(NetNs.prefix(net.nsA,
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "load",
-            "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--target", NetNs.PEER_IP + ":80",
-            "--json", json.toString(), "--idle", "backoff"));
+            "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--json", json.toString(), "--idle", "backoff"));
+        if (!List.of(args).contains("--target"))
+        {
+            cmd.addAll(List.of("--target", NetNs.PEER_IP + ":80"));
+        }
         cmd.addAll(List.of(args));
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), output);
         System.out.println(output);
-        assertEquals(0, p.exitValue(), output);
-        return LoadResult.read(json);
+        return new Run(p.exitValue(), output);
     }
 
     private List<String> accessLog() throws IOException
@@ -254,6 +268,58 @@ class LoadInteropTest
         final String out = net.inB("nstat", "-az", "TcpRetransSegs");
         return out.lines().filter(l -> l.startsWith("TcpRetransSegs")).mapToLong(l -> Long.parseLong(
             l.trim().split("\\s+")[1])).sum();
+    }
+
+    @Test
+    void exitsOneWhenTheErrorRateExceedsTheLimitAndZeroWithinIt() throws Exception
+    {
+        // nothing listens on port 81: Linux answers every SYN with RST, each a "refused" error
+        final String[] refused = {"--target", NetNs.PEER_IP + ":81", "--mode", "connect", "--connections", "2",
+            "--duration", "1s"};
+        final Run over = launch(net, refused);
+        assertEquals(1, over.exit(), over.output());
+        assertTrue(over.output().contains("exceeds --max-error-rate"), over.output());
+        final LoadResult r = LoadResult.read(dir.resolve("result.json"));
+        assertTrue(r.errors.get("refused") > 10, r.errors.toString());
+        assertEquals(0, r.wholeRun.get("completed"));
+        final List<String> within = new ArrayList<>(List.of(refused));
+        within.addAll(List.of("--max-error-rate", "1"));
+        final Run ok = launch(net, within.toArray(new String[0]));
+        assertEquals(0, ok.exit(), ok.output());
+    }
+
+    @Test
+    void bulkDownloadReadsEveryByteUntilTheServerCloses() throws Exception
+    {
+        // socat in the peer namespace sends 1 MB on each connection, then closes
+        final int size = 1_000_000;
+        final Process socat = new ProcessBuilder(NetNs.prefix(net.nsB, "socat",
+            "TCP-LISTEN:19,bind=" + NetNs.PEER_IP + ",fork,reuseaddr", "SYSTEM:head -c " + size + " /dev/zero"))
+            .redirectErrorStream(true).redirectOutput(dir.resolve("socat.out").toFile()).start();
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!net.inB("ss", "-ltn").contains(NetNs.PEER_IP + ":19"))
+            {
+                assertTrue(System.nanoTime() < deadline && socat.isAlive(), "socat did not start");
+                Thread.sleep(50);
+            }
+            final LoadResult r = load("--target", NetNs.PEER_IP + ":19", "--mode", "bulk", "--bulk", "down",
+                "--connections", "2", "--duration", "2s");
+            final long completed = r.wholeRun.get("completed");
+            final long received = r.wholeRun.get("bytes_received");
+            assertEquals(0, r.errors.values().stream().mapToLong(Long::longValue).sum(), r.errors.toString());
+            assertTrue(completed >= 2, "completed " + completed);
+            // every completed transfer is exactly 1 MB; at most the 2 connections cut at the end are partial
+            assertTrue(received >= completed * size && received <= (completed + 2) * size,
+                received + " bytes in " + completed + " transfers");
+        }
+        finally
+        {
+            socat.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            socat.destroyForcibly();
+            socat.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
