@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 /**
  * The main job, shown. Part 1 (no NIC, no namespace): a {@code serve} engine and a {@code load} engine in this
  * process over a crossed net_ring pair, HTTP load with a progress line each second, the summary and an HTML
- * report. Part 2 (as root, where {@code ip netns} works, with nginx and wrk installed): three namespaces of its
- * own (TEST-NET-1, no default route): {@code load} on a veth end in one, wrk in another, one nginx worker in the
- * third behind a bridge, and the two clients' figures side by side; everything it made is removed, also on Ctrl-C.
+ * report. Part 2 (as root, where {@code ip netns} works, with nginx and wrk installed): two namespaces of its
+ * own and one veth pair (TEST-NET-1, no default route): {@code load} and wrk share the client end (the engine
+ * through AF_PACKET as 192.0.2.1, wrk through the kernel as 192.0.2.3), one nginx worker is at the other, and the
+ * two clients' figures are printed side by side; everything it made is removed, also on Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Runs HTTP load engine to engine in this process, then load and wrk against one Linux nginx.")
@@ -49,6 +50,19 @@ public final class DemoCommand implements Callable<Integer>
     int part;
 
     private volatile boolean interrupted;
+    /** The client part 2 is running (load or wrk), stopped at once on Ctrl-C. */
+    private static volatile Process client;
+
+    private void interrupt()
+    {
+        interrupted = true;
+        final Process p = client;
+        if (p != null)
+        {
+            // SIGTERM: load stops, prints its summary and exits; wrk exits
+            p.destroy();
+        }
+    }
 
     public Integer call() throws Exception
     {
@@ -58,8 +72,8 @@ public final class DemoCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final Path dir = Files.createTempDirectory("wirespeed-demo-");
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupted = true);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupted = true);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupt());
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> interrupt());
         boolean ok = true;
         if (part != 2)
         {
@@ -68,6 +82,12 @@ public final class DemoCommand implements Callable<Integer>
         if (part != 1 && !interrupted)
         {
             ok &= againstNginx(out, dir);
+        }
+        if (interrupted)
+        {
+            out.println("demo: interrupted (what it made is removed)");
+            out.flush();
+            return 130;
         }
         out.println(ok ? "demo: OK" : "demo: FAILED");
         out.flush();
@@ -122,9 +142,9 @@ public final class DemoCommand implements Callable<Integer>
             return true;
         }
         final int half = Math.max(2, seconds / 2);
-        out.println("[2/2] wirespeed load and wrk against one Linux nginx (1 worker) across veth pairs, " + connections +
-            " connections, keep-alive, " + half + " s each (load after a 3 s JIT warmup); namespaces of our own, " +
-            "removed at the end");
+        out.println("[2/2] wirespeed load (192.0.2.1, AF_PACKET) and wrk (192.0.2.3, the kernel's TCP) against one " +
+            "Linux nginx (1 worker, 192.0.2.2) over one veth pair between two namespaces of our own, " + connections +
+            " connections, keep-alive, " + half + " s each (load after a 3 s JIT warmup); removed at the end");
         out.flush();
         final DemoNetwork net = new DemoNetwork(dir);
         final Thread cleanup = new Thread(net::close, "demo-cleanup");
@@ -139,14 +159,18 @@ public final class DemoCommand implements Callable<Integer>
                 "192.0.2.2:80", "--connections", Integer.toString(connections), "--duration", half + "s", "--warmup",
                 "3s", "--json", dir.resolve("load-nginx.json").toString(), "--html",
                 dir.resolve("load-nginx.html").toString()));
-            final int loadExit = net.runIn(net.nsLoad, load, out, "  load| ");
+            final int loadExit = net.runIn(net.nsClient, load, out, "  load| ");
             if (interrupted)
             {
                 return true;
             }
             final List<String> wrkLines = new ArrayList<>();
-            net.runIn(net.nsWrk, List.of("wrk", "-t1", "-c" + connections, "-d" + half + "s", "--latency",
+            net.runIn(net.nsClient, List.of("wrk", "-t1", "-c" + connections, "-d" + half + "s", "--latency",
                 "http://192.0.2.2/"), null, null, wrkLines);
+            if (interrupted)
+            {
+                return true;
+            }
             final LoadResult r = LoadResult.read(dir.resolve("load-nginx.json"));
             final double wrkRps = wrkNumber(wrkLines, "Requests/sec:\\s+([0-9.]+)");
             final String wrkP50 = wrkField(wrkLines, "\\s+50%\\s+(\\S+)");
@@ -230,15 +254,20 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     /**
-     * Three namespaces and the links between them: {@code nsLoad} holds the engine's veth end (no kernel
-     * address), {@code nsWrk} a veth end at 192.0.2.3/24, {@code nsServer} a bridge at 192.0.2.2/24 joining the
-     * peers, with one nginx worker. No default route anywhere. {@link #close} kills nginx and deletes the three
-     * namespaces (and with them every link); it may run twice (finally and the shutdown hook).
+     * Two namespaces and one veth pair between them. {@code nsClient} holds the client end: the {@code load}
+     * engine drives it through net_af_packet as 192.0.2.1 (an address the kernel does not have), and the kernel
+     * has 192.0.2.3/24 on the same interface for wrk. {@code nsServer} holds the other end at 192.0.2.2/24, with
+     * one nginx worker. So both clients reach the same nginx over the same link. What makes the sharing safe: the
+     * engine sees every frame on the interface (the kernel's too) and drops those not for its addresses without a
+     * word; the kernel drops frames for 192.0.2.1 at routing, without RST or ICMP, because forwarding is off in the
+     * namespace (set explicitly); engine and kernel share the interface's MAC, so nginx's neighbour entries for
+     * both addresses agree. TX checksum offload is off on both ends (the engine checks every checksum, and
+     * AF_PACKET would see the kernel's unfinished ones). No default route anywhere. {@link #close} kills nginx and
+     * deletes both namespaces (and with them the pair); it may run twice (finally and the shutdown hook).
      */
     static final class DemoNetwork
     {
-        final String nsLoad;
-        final String nsWrk;
+        final String nsClient;
         final String nsServer;
         final String engineIf;
         private final Path dir;
@@ -248,42 +277,29 @@ public final class DemoCommand implements Callable<Integer>
         DemoNetwork(final Path dir)
         {
             final long pid = ProcessHandle.current().pid() % 100000;
-            nsLoad = "wsdemoL" + pid;
-            nsWrk = "wsdemoW" + pid;
+            nsClient = "wsdemoC" + pid;
             nsServer = "wsdemoS" + pid;
-            engineIf = "wsdl" + pid;
+            engineIf = "wsdc" + pid;
             this.dir = dir;
         }
 
         void create() throws IOException, InterruptedException
         {
-            final String wrkIf = engineIf.replace("wsdl", "wsdw");
-            final String peerL = engineIf.replace("wsdl", "wsdpl");
-            final String peerW = engineIf.replace("wsdl", "wsdpw");
-            for (final String ns : new String[] {nsLoad, nsWrk, nsServer})
+            final String serverIf = engineIf.replace("wsdc", "wsds");
+            for (final String ns : new String[] {nsClient, nsServer})
             {
                 run(List.of("ip", "netns", "add", ns));
                 run(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
+                run(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0"));
             }
-            run(List.of("ip", "link", "add", engineIf, "netns", nsLoad, "type", "veth", "peer", "name", peerL, "netns",
-                nsServer));
-            run(List.of("ip", "link", "add", wrkIf, "netns", nsWrk, "type", "veth", "peer", "name", peerW, "netns",
-                nsServer));
-            run(List.of("ip", "-n", nsServer, "link", "add", "br0", "type", "bridge"));
-            run(List.of("ip", "-n", nsServer, "link", "set", peerL, "master", "br0"));
-            run(List.of("ip", "-n", nsServer, "link", "set", peerW, "master", "br0"));
-            run(List.of("ip", "-n", nsServer, "addr", "add", "192.0.2.2/24", "dev", "br0"));
-            for (final String l : new String[] {"br0", peerL, peerW})
-            {
-                run(List.of("ip", "-n", nsServer, "link", "set", l, "up"));
-            }
-            run(List.of("ip", "-n", nsWrk, "addr", "add", "192.0.2.3/24", "dev", wrkIf));
-            run(List.of("ip", "-n", nsWrk, "link", "set", wrkIf, "up"));
-            run(List.of("ip", "-n", nsLoad, "link", "set", engineIf, "up"));
-            // complete checksums toward the engine (af_packet sees what the kernel would have offloaded)
-            run(List.of("ip", "netns", "exec", nsServer, "ethtool", "-K", peerL, "tx", "off"));
-            run(List.of("ip", "netns", "exec", nsServer, "ethtool", "-K", "br0", "tx", "off"));
-            run(List.of("ip", "netns", "exec", nsLoad, "ethtool", "-K", engineIf, "tx", "off"));
+            run(List.of("ip", "link", "add", engineIf, "netns", nsClient, "type", "veth", "peer", "name", serverIf,
+                "netns", nsServer));
+            run(List.of("ip", "-n", nsServer, "addr", "add", "192.0.2.2/24", "dev", serverIf));
+            run(List.of("ip", "-n", nsServer, "link", "set", serverIf, "up"));
+            run(List.of("ip", "-n", nsClient, "addr", "add", "192.0.2.3/24", "dev", engineIf));
+            run(List.of("ip", "-n", nsClient, "link", "set", engineIf, "up"));
+            run(List.of("ip", "netns", "exec", nsServer, "ethtool", "-K", serverIf, "tx", "off"));
+            run(List.of("ip", "netns", "exec", nsClient, "ethtool", "-K", engineIf, "tx", "off"));
             Files.writeString(dir.resolve("nginx.conf"), """
                 worker_processes 1;
                 daemon off;
@@ -325,6 +341,7 @@ public final class DemoCommand implements Callable<Integer>
             final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             full.addAll(cmd);
             final Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            client = p;
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8)))
             {
@@ -342,12 +359,19 @@ public final class DemoCommand implements Callable<Integer>
                     }
                 }
             }
-            if (!p.waitFor(120, TimeUnit.SECONDS))
+            try
             {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
+                if (!p.waitFor(120, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly();
+                    throw new IOException("timed out: " + String.join(" ", cmd));
+                }
+                return p.exitValue();
             }
-            return p.exitValue();
+            finally
+            {
+                client = null;
+            }
         }
 
         synchronized void close()
@@ -362,7 +386,7 @@ public final class DemoCommand implements Callable<Integer>
                 nginx.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
                 nginx.destroyForcibly();
             }
-            for (final String ns : new String[] {nsLoad, nsWrk, nsServer})
+            for (final String ns : new String[] {nsClient, nsServer})
             {
                 try
                 {

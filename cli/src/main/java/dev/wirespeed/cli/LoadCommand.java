@@ -57,6 +57,9 @@ public final class LoadCommand implements Callable<Integer>
     @Option(names = "--rate", paramLabel = "R", description = "open loop: R requests (connect, bulk: connections) per second, uniformly paced; latency counts from when each was due")
     Double rate;
 
+    @Option(names = "--catch-up", defaultValue = "2", paramLabel = "F", description = "open loop: after a stall, the backlog goes out evenly paced at no more than F times --rate (F >= 1; 1: never faster than the rate, so a backlog is never drained); default ${DEFAULT-VALUE}")
+    double catchUp;
+
     @Option(names = "--max-open", defaultValue = "10000", paramLabel = "M", description = "open loop: at most M connections at once (default ${DEFAULT-VALUE})")
     int maxOpen;
 
@@ -220,9 +223,10 @@ public final class LoadCommand implements Callable<Integer>
         final String unit = plan.mode == LoadPlan.Mode.CONNECT || plan.mode == LoadPlan.Mode.BULK ? "connections" :
             "requests";
         return plan.connections > 0 ?
-            String.format(Locale.ROOT, "open loop, %.1f %s/s over %d connections kept open", plan.rate, unit,
-                plan.connections) :
-            String.format(Locale.ROOT, "open loop, %.1f %s/s, at most %d open", plan.rate, unit, plan.maxOpen);
+            String.format(Locale.ROOT, "open loop, %.1f %s/s over %d connections kept open, catch-up %.3gx",
+                plan.rate, unit, plan.connections, plan.catchUp) :
+            String.format(Locale.ROOT, "open loop, %.1f %s/s, at most %d open, catch-up %.3gx", plan.rate, unit,
+                plan.maxOpen, plan.catchUp);
     }
 
     private LocalAddresses addresses()
@@ -304,6 +308,11 @@ public final class LoadCommand implements Callable<Integer>
             throw usage("--max-open must be 1..10000000, got " + maxOpen);
         }
         b.maxOpen = maxOpen;
+        if (!(catchUp >= 1 && catchUp <= 1000))
+        {
+            throw usage("--catch-up must be 1..1000 (times the rate), got " + catchUp);
+        }
+        b.catchUp = catchUp;
         if (requestsPerConn < 0)
         {
             throw usage("--requests-per-conn must be 0 (keep-alive) or more, got " + requestsPerConn);

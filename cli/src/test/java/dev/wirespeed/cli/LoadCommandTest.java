@@ -56,6 +56,7 @@ class LoadCommandTest
     void badRatesAndCounts()
     {
         assertRefused("--rate must be more than 0", "--target", "192.0.2.2:80", "--rate", "0");
+        assertRefused("--catch-up must be 1..1000", "--target", "192.0.2.2:80", "--rate", "10", "--catch-up", "0.5");
         assertRefused("--rate must be more than 0", "--target", "192.0.2.2:80", "--rate", "-5");
         assertRefused("--connections must be", "--target", "192.0.2.2:80", "--connections", "0");
         assertRefused("--mode must be", "--target", "192.0.2.2:80", "--mode", "ftp");

@@ -23,6 +23,9 @@ public final class LoadPlan
         BULK
     }
 
+    /** Default of {@link #catchUp}: a backlog drains at twice the rate, in as long as the stall that made it. */
+    public static final double DEFAULT_CATCH_UP = 2.0;
+
     public final Mode mode;
     public final int targetIp;
     public final int targetPort;
@@ -34,6 +37,8 @@ public final class LoadPlan
     public final double rate;
     /** Concurrency cap of an open loop. */
     public final int maxOpen;
+    /** Open loop: a backlog drains at most this many times the rate (at least 1); see {@link OpenLoopSchedule}. */
+    public final double catchUp;
     /** Requests per connection before it is closed; 0: keep-alive until the run ends. */
     public final int requestsPerConnection;
     /** Echo request size, or bytes per bulk connection (0: until the run ends). */
@@ -61,6 +66,7 @@ public final class LoadPlan
         connections = b.connections;
         rate = b.rate;
         maxOpen = b.maxOpen;
+        catchUp = b.catchUp;
         requestsPerConnection = b.requestsPerConnection;
         size = b.size;
         closeRst = b.closeRst;
@@ -119,6 +125,7 @@ public final class LoadPlan
         b.connections = connections;
         b.rate = rate;
         b.maxOpen = maxOpen;
+        b.catchUp = catchUp;
         b.requestsPerConnection = requestsPerConnection;
         b.size = size;
         b.closeRst = closeRst;
@@ -165,6 +172,7 @@ public final class LoadPlan
         public int connections;
         public double rate;
         public int maxOpen = 10_000;
+        public double catchUp = DEFAULT_CATCH_UP;
         public int requestsPerConnection;
         public long size = 64;
         public boolean closeRst;
@@ -187,6 +195,10 @@ public final class LoadPlan
             if (connections <= 0 && rate <= 0)
             {
                 throw new IllegalArgumentException("either connections or a rate");
+            }
+            if (!(catchUp >= 1))
+            {
+                throw new IllegalArgumentException("catch-up below 1");
             }
             return new LoadPlan(this);
         }

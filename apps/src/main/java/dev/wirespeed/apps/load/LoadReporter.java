@@ -98,10 +98,16 @@ public final class LoadReporter implements AutoCloseable
         return endNs;
     }
 
-    /** Takes the interval since the last sample; returns it (the progress line is {@link #progressLine}). */
+    /**
+     * Takes the interval since the last sample; returns it (the progress line is {@link #progressLine}). Samples
+     * after the end's (the drain) feed the histograms and the log, not the timeline.
+     */
     public LoadResult.Second sample(final long nowNs)
     {
         sum(now);
+        // after the end sample the shards only drain and close: their latencies still count, but such an interval
+        // is no second of load (it is short, and nothing new starts in it), so it stays out of the timeline
+        final boolean afterEnd = endSeen;
         final double seconds = Math.max(1e-9, (nowNs - lastSampleNs) / 1e9);
         final boolean measured = lastSampleNs - warmupEndNs >= 0 && !endSeen;
         for (int k = 0; k < KINDS; k++)
@@ -154,7 +160,10 @@ public final class LoadReporter implements AutoCloseable
         }
         System.arraycopy(now, 0, last, 0, now.length);
         lastSampleNs = nowNs;
-        result.timeline.add(s);
+        if (!afterEnd)
+        {
+            result.timeline.add(s);
+        }
         return s;
     }
 
@@ -242,6 +251,17 @@ public final class LoadReporter implements AutoCloseable
         r.wholeRun.put("table_full", last[LoadStats.TABLE_FULL]);
         r.wholeRun.put("late", last[LoadStats.LATE]);
         r.wholeRun.put("cap_waits", last[LoadStats.CAP_WAITS]);
+        if (plan.openLoop())
+        {
+            // per shard: the backlogs add up (an upper bound of the run's largest), the time behind is the longest
+            long behindNs = 0;
+            for (final LoadStats st : stats)
+            {
+                behindNs = Math.max(behindNs, st.get(LoadStats.BEHIND_NS));
+            }
+            r.wholeRun.put("max_backlog", last[LoadStats.MAX_BACKLOG]);
+            r.wholeRun.put("behind_ms", behindNs / 1_000_000L);
+        }
         long errors = 0;
         for (final int e : LoadStats.ERRORS)
         {

@@ -13,13 +13,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * <b>Loops.</b> Closed ({@link LoadPlan#connections} and no rate): that many connections are kept open, each
  * sending its next request as soon as the previous response is in (latency from the send). Open ({@link
- * LoadPlan#rate}): request k (connection k in connect mode) is due at {@code first + k / rate}; due requests are
- * issued in the duty cycle that finds them due, on an idle connection, else on a new one while fewer than
- * {@link LoadPlan#maxOpen} are open, else they wait (the cap). Their latency counts from the time they were due,
- * as wrk2 does, so a stalled server shows in the histogram as the queue of requests that waited on it, not as one
- * slow request. With both a rate and connections the connections are kept open (constant active flows) and the
- * requests paced over them. The schedule starts when the run starts (no burst at start) and never moves: a
- * generator that falls behind issues what is due as fast as capacity allows, and counts it late.
+ * LoadPlan#rate}): request k (connection k in connect mode) is due at {@code first + k / rate}, the first one
+ * interval after the start (no burst at start). An {@link OpenLoopSchedule} says when each may go out: at its due
+ * time, but never sooner than {@code 1 / (catchUp * rate)} after the previous one. A request whose turn has come
+ * goes out on an idle connection, else on a new one while fewer than {@link LoadPlan#maxOpen} are open, else it
+ * waits (the cap). A shard that fell behind (the server stalled and held every connection, or the shard itself
+ * was descheduled) therefore drains its backlog at {@link LoadPlan#catchUp} times the rate, evenly spaced, not in
+ * a burst; slots missed by less than the thread's scheduling jitter ({@link #JITTER_NS}, 10 ms) go out at
+ * once. Latency counts from the time a request was due, never from when it went out, as wrk2 does, so a
+ * stalled server shows in the histogram as the queue of requests that waited on it, not as one slow request. What
+ * went out more than 1 ms late, the largest backlog and the time spent behind are counted in {@link LoadStats}. With
+ * both a rate and connections the connections are kept open (constant active flows) and the requests paced over
+ * them.
  * <p>
  * <b>Phases.</b> ARP (until the target's MAC is known), READY (until {@link #start}), RUN (until the end time or
  * {@link #stop}), DRAIN (no new requests; in-flight ones may finish, up to a bound), CLOSE (every connection is
@@ -57,6 +62,11 @@ public final class LoadShard implements TcpHandler, ShardDuty
     static final int OPEN_BURST = 64;
     static final int ISSUE_BURST = 256;
     static final long LATE_NS = 1_000_000L;
+    /**
+     * Issue slots missed by less than this still go out at once: the shard thread's own scheduling jitter (a
+     * descheduled thread misses a few ms on a busy machine), not a stall to pace the catching up of.
+     */
+    static final long JITTER_NS = 10_000_000L;
     static final long SCAN_INTERVAL_NS = 10_000_000L;
     static final long DRAIN_NS = 2_000_000_000L;
     static final long CLOSE_NS = 2_000_000_000L;
@@ -112,9 +122,7 @@ public final class LoadShard implements TcpHandler, ShardDuty
     private int phase = PHASE_ARP;
     private long endNs;
     private long phaseDeadlineNs;
-    private double intervalNs;
-    private long firstDueNs;
-    private long issued;
+    private OpenLoopSchedule schedule;
     private long lastScanNs;
     private long noPortUntilNs;
     private int peakOpen;
@@ -269,9 +277,10 @@ public final class LoadShard implements TcpHandler, ShardDuty
         endNs = t0 + plan.warmupNs + plan.durationNs;
         if (plan.openLoop())
         {
-            intervalNs = 1e9 / plan.rate;
+            final double intervalNs = 1e9 / plan.rate;
             // shards interleave their schedules; the first request is due one interval in: no burst at start
-            firstDueNs = t0 + (long)(intervalNs * (shardIndex + 1) / shardCount);
+            final long firstDueNs = t0 + (long)(intervalNs * (shardIndex + 1) / shardCount);
+            schedule = new OpenLoopSchedule(firstDueNs, intervalNs, plan.catchUp, JITTER_NS, LATE_NS);
         }
         lastScanNs = t0;
         runCpuStartNs = THREADS.getCurrentThreadCpuTime();
@@ -305,24 +314,14 @@ public final class LoadShard implements TcpHandler, ShardDuty
         return work;
     }
 
-    private long dueCount(final long nowNs)
-    {
-        return nowNs - firstDueNs < 0 ? 0 : (long)((nowNs - firstDueNs) / intervalNs) + 1;
-    }
-
-    private long dueTime(final long k)
-    {
-        return firstDueNs + (long)(k * intervalNs);
-    }
-
     private int issueDue(final long nowNs, final boolean keepOpen)
     {
-        final long due = dueCount(nowNs);
+        final OpenLoopSchedule schedule = this.schedule;
         int n = 0;
         boolean capped = false;
-        while (issued < due && n < ISSUE_BURST)
+        while (n < ISSUE_BURST && schedule.mayIssue(nowNs))
         {
-            final long dueNs = dueTime(issued);
+            final long dueNs = schedule.dueNs(schedule.issued());
             if (plan.mode == LoadPlan.Mode.CONNECT || plan.mode == LoadPlan.Mode.BULK)
             {
                 if (open >= plan.maxOpen)
@@ -357,14 +356,17 @@ public final class LoadShard implements TcpHandler, ShardDuty
             {
                 stats.increment(LoadStats.LATE);
             }
-            issued++;
+            schedule.issue(nowNs);
             n++;
         }
         if (capped)
         {
             stats.increment(LoadStats.CAP_WAITS);
         }
-        stats.set(LoadStats.BACKLOG, due - issued);
+        schedule.observe(nowNs);
+        stats.set(LoadStats.BACKLOG, schedule.backlog(nowNs));
+        stats.set(LoadStats.MAX_BACKLOG, schedule.maxBacklog());
+        stats.set(LoadStats.BEHIND_NS, schedule.behindNs());
         return n;
     }
 

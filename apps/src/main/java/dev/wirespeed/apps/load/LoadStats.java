@@ -63,7 +63,11 @@ public final class LoadStats
     public static final int PEAK_OPEN = 23;
     /** The shard thread's CPU time while the run was on (warmup included), ns; published when it ends. */
     public static final int RUN_CPU_NS = 24;
-    static final int COUNT = 25;
+    /** Gauge: most requests (or connections) ever due and not yet issued, the open loop's largest backlog. */
+    public static final int MAX_BACKLOG = 25;
+    /** Time the open loop was behind: its oldest unissued request more than 1 ms past due, ns. */
+    public static final int BEHIND_NS = 26;
+    static final int COUNT = 27;
 
     /** Error counters, in the order the summary lists them. */
     public static final int[] ERRORS =

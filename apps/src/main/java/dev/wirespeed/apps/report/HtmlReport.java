@@ -419,6 +419,10 @@ public final class HtmlReport
               }
               el.dataset.points = String(points);
               el.dataset.xPoints = String(u.data[0].length);
+              el.dataset.last = c.series.map((name, i) => {
+                const d = u.data[i + 1];
+                return name + '=' + (d.length ? d[d.length - 1] : '');
+              }).join(';');
             }
           } catch (ex) {
             fail(String(ex && ex.stack || ex));

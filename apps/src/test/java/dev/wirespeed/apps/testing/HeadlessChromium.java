@@ -38,8 +38,23 @@ public final class HeadlessChromium
 
     /** What the browser made of a page. */
     public record Page(String dom, String report, String errors, List<String> consoleErrors,
-        Map<String, Integer> points, Map<String, Integer> expected, Path screenshot)
+        Map<String, Integer> points, Map<String, Integer> expected, Map<String, String> last, Path screenshot)
     {
+        /** The last value the page plotted for one series of a chart (NaN when there is none). */
+        public double last(final String chart, final String series)
+        {
+            for (final String kv : last.getOrDefault(chart, "").split(";"))
+            {
+                final int eq = kv.lastIndexOf('=');
+                if (eq > 0 && kv.substring(0, eq).equals(series) && eq + 1 < kv.length() &&
+                    !"null".equals(kv.substring(eq + 1)))
+                {
+                    return Double.parseDouble(kv.substring(eq + 1));
+                }
+            }
+            return Double.NaN;
+        }
+
         /** Points the page handed to the chart named {@code name}, or -1 if there is no such chart. */
         public int points(final String name)
         {
@@ -117,6 +132,7 @@ public final class HeadlessChromium
         final Map<String, String> bodyAttrs = body.find() ? attributes(body.group()) : Map.of();
         final Map<String, Integer> points = new LinkedHashMap<>();
         final Map<String, Integer> expected = new LinkedHashMap<>();
+        final Map<String, String> last = new LinkedHashMap<>();
         final Matcher chart = CHART.matcher(dom);
         while (chart.find())
         {
@@ -124,12 +140,13 @@ public final class HeadlessChromium
             final String name = unescape(a.getOrDefault("chart", "?"));
             points.put(name, Integer.parseInt(a.getOrDefault("points", "-1")));
             expected.put(name, Integer.parseInt(a.getOrDefault("expected", "-1")));
+            last.put(name, unescape(a.getOrDefault("last", "")));
         }
         final List<String> console = dump.stderr.lines()
             .filter(l -> l.contains("CONSOLE") && (l.contains("Uncaught") || l.contains(":ERROR:") || l.contains("Error")))
             .toList();
         return new Page(dom, bodyAttrs.getOrDefault("report", "(none)"), unescape(bodyAttrs.getOrDefault("errors", "")),
-            console, points, expected, screenshot);
+            console, points, expected, last, screenshot);
     }
 
     private static Map<String, String> attributes(final String tag)

@@ -113,21 +113,35 @@ class LoadInteropTest
 
     private LoadResult load(final NetNs net, final String... args) throws IOException, InterruptedException
     {
+        final Run run = launch(net, args);
+        assertEquals(0, run.exit(), run.output());
+        return LoadResult.read(dir.resolve("result.json"));
+    }
+
+    private record Run(int exit, String output)
+    {
+    }
+
+    /** Runs load in the namespace (against nginx on port 80 unless {@code args} name a --target). */
+    private Run launch(final NetNs net, final String... args) throws IOException, InterruptedException
+    {
         final Path json = dir.resolve("result.json");
         Files.deleteIfExists(json);
         final List<String> cmd = new ArrayList<>(NetNs.prefix(net.nsA,
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), WirespeedCli.class.getName(), "load",
-            "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--target", NetNs.PEER_IP + ":80",
-            "--json", json.toString(), "--idle", "backoff"));
+            "--iface", net.ifA, "--ip", NetNs.ENGINE_IP + "/24", "--json", json.toString(), "--idle", "backoff"));
+        if (!List.of(args).contains("--target"))
+        {
+            cmd.addAll(List.of("--target", NetNs.PEER_IP + ":80"));
+        }
         cmd.addAll(List.of(args));
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), output);
         System.out.println(output);
-        assertEquals(0, p.exitValue(), output);
-        return LoadResult.read(json);
+        return new Run(p.exitValue(), output);
     }
 
     private List<String> accessLog() throws IOException
@@ -175,6 +189,137 @@ class LoadInteropTest
                 ip + " at " + engineMac + " in Linux's neighbour table: " + neighbours);
         }
         assertEquals(0, seen.getOrDefault(NetNs.ENGINE_IP, 0), "only the --src-ips are used");
+    }
+
+    @Test
+    void twoShardsOverAfPacketCompleteExactlyWhatNginxLogged() throws Exception
+    {
+        // --shards 2 on an --iface port: qpairs=2, the kernel fans the frames out over two sockets, each shard takes
+        // its own and hands the other's over; both shards open connections (ports that hash back to themselves)
+        for (final String[] args : new String[][] {
+            {"--mode", "http", "--shards", "2", "--connections", "8", "--duration", "2s"},
+            {"--mode", "http", "--shards", "2", "--connections", "8", "--requests-per-conn", "3", "--duration", "2s"},
+            {"--mode", "http", "--shards", "2", "--rate", "400", "--duration", "2s"}})
+        {
+            final int before = accessLog().size();
+            final LoadResult r = load(args);
+            final List<String> lines = accessLog();
+            assertEquals(2, r.shards);
+            assertEquals(lines.size() - before, r.wholeRun.get("completed"), String.join(" ", args) +
+                ": load's completed requests against nginx's access log");
+            assertTrue(r.wholeRun.get("completed") > 200, String.join(" ", args));
+            assertTrue(r.reached, r.achieved);
+        }
+    }
+
+    @Test
+    void thePcapHoldsOneSynForEveryConnectionLoadOpened() throws Exception
+    {
+        final Path pcap = dir.resolve("load.pcap");
+        final LoadResult r = load("--mode", "http", "--connections", "4", "--requests-per-conn", "2", "--duration",
+            "1s", "--pcap", pcap.toString());
+        final long opened = r.wholeRun.get("opened");
+        assertTrue(opened > 20, "opened " + opened);
+        final long syns = tsharkCount(pcap, "tcp.flags.syn == 1 && tcp.flags.ack == 0 && " +
+            "!tcp.analysis.retransmission && ip.src == " + NetNs.ENGINE_IP);
+        final long synAcks = tsharkCount(pcap, "tcp.flags.syn == 1 && tcp.flags.ack == 1 && " +
+            "!tcp.analysis.retransmission && ip.dst == " + NetNs.ENGINE_IP);
+        assertEquals(opened, syns, "SYNs in the capture against the connections load opened");
+        assertEquals(r.wholeRun.get("connected"), synAcks, "SYN-ACKs in the capture against connections established");
+        assertEquals(0, tsharkCount(pcap, "_ws.malformed || _ws.expert.severity == error"), "malformed frames");
+        Files.deleteIfExists(pcap);
+    }
+
+    private static long tsharkCount(final Path pcap, final String filter) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "-Y", filter, "-T", "fields",
+            "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "tshark " + filter);
+        return out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    @Test
+    void underInjectedLossRequestsAreRetransmittedAndStillCountedExactly() throws Exception
+    {
+        // --impair drops 3% of the frames both ways on load's port: Linux (nginx's side) retransmits what we
+        // dropped on the way in, the engine what it dropped on the way out; every request still completes correctly
+        final long retransBefore = linuxRetransmissions();
+        final int before = accessLog().size();
+        final LoadResult r = load("--mode", "http", "--connections", "8", "--requests-per-conn", "4", "--duration",
+            "3s", "--impair", "loss=3%,seed=11");
+        final long logged = accessLog().size() - before;
+        final long retrans = linuxRetransmissions() - retransBefore;
+        assertEquals(0, r.errors.values().stream().mapToLong(Long::longValue).sum(), r.errors.toString());
+        assertTrue(r.wholeRun.get("completed") > 200, "completed " + r.wholeRun.get("completed"));
+        // a request cut at the end of the run may be logged by nginx and not completed by load: only those differ
+        assertTrue(logged >= r.wholeRun.get("completed") &&
+            logged <= r.wholeRun.get("completed") + r.wholeRun.get("cut_at_end"),
+            "nginx logged " + logged + ", load completed " + r.wholeRun.get("completed") + " and cut " +
+                r.wholeRun.get("cut_at_end"));
+        assertTrue(retrans > 5, "Linux retransmitted " + retrans + " segments");
+        assertTrue(accessLog().subList(before, accessLog().size()).stream().allMatch(l -> l.endsWith(" 200")));
+    }
+
+    /** Segments Linux retransmitted in nginx's namespace (its own counters, per namespace). */
+    private long linuxRetransmissions() throws IOException, InterruptedException
+    {
+        final String out = net.inB("nstat", "-az", "TcpRetransSegs");
+        return out.lines().filter(l -> l.startsWith("TcpRetransSegs")).mapToLong(l -> Long.parseLong(
+            l.trim().split("\\s+")[1])).sum();
+    }
+
+    @Test
+    void exitsOneWhenTheErrorRateExceedsTheLimitAndZeroWithinIt() throws Exception
+    {
+        // nothing listens on port 81: Linux answers every SYN with RST, each a "refused" error
+        final String[] refused = {"--target", NetNs.PEER_IP + ":81", "--mode", "connect", "--connections", "2",
+            "--duration", "1s"};
+        final Run over = launch(net, refused);
+        assertEquals(1, over.exit(), over.output());
+        assertTrue(over.output().contains("exceeds --max-error-rate"), over.output());
+        final LoadResult r = LoadResult.read(dir.resolve("result.json"));
+        assertTrue(r.errors.get("refused") > 10, r.errors.toString());
+        assertEquals(0, r.wholeRun.get("completed"));
+        final List<String> within = new ArrayList<>(List.of(refused));
+        within.addAll(List.of("--max-error-rate", "1"));
+        final Run ok = launch(net, within.toArray(new String[0]));
+        assertEquals(0, ok.exit(), ok.output());
+    }
+
+    @Test
+    void bulkDownloadReadsEveryByteUntilTheServerCloses() throws Exception
+    {
+        // socat in the peer namespace sends 1 MB on each connection, then closes
+        final int size = 1_000_000;
+        final Process socat = new ProcessBuilder(NetNs.prefix(net.nsB, "socat",
+            "TCP-LISTEN:19,bind=" + NetNs.PEER_IP + ",fork,reuseaddr", "SYSTEM:head -c " + size + " /dev/zero"))
+            .redirectErrorStream(true).redirectOutput(dir.resolve("socat.out").toFile()).start();
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!net.inB("ss", "-ltn").contains(NetNs.PEER_IP + ":19"))
+            {
+                assertTrue(System.nanoTime() < deadline && socat.isAlive(), "socat did not start");
+                Thread.sleep(50);
+            }
+            final LoadResult r = load("--target", NetNs.PEER_IP + ":19", "--mode", "bulk", "--bulk", "down",
+                "--connections", "2", "--duration", "2s");
+            final long completed = r.wholeRun.get("completed");
+            final long received = r.wholeRun.get("bytes_received");
+            assertEquals(0, r.errors.values().stream().mapToLong(Long::longValue).sum(), r.errors.toString());
+            assertTrue(completed >= 2, "completed " + completed);
+            // every completed transfer is exactly 1 MB; at most the 2 connections cut at the end are partial
+            assertTrue(received >= completed * size && received <= (completed + 2) * size,
+                received + " bytes in " + completed + " transfers");
+        }
+        finally
+        {
+            socat.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            socat.destroyForcibly();
+            socat.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
