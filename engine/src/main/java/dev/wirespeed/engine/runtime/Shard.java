@@ -70,6 +70,12 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
     /** Most messages read from one inbox per duty cycle. */
     public static final int INBOX_READ_LIMIT = 16;
 
+    /**
+     * Frames a shard may hold while their addresses are being resolved, over all addresses together (each pins an
+     * mbuf: a quarter of the default mempool). Per address the bound is Linux's byte budget,
+     * {@link ArpCache#DEFAULT_QUEUE_BYTES}: about 2,800 SYN-ACKs, enough for a storm from a new peer.
+     */
+    public static final int ARP_QUEUED_FRAMES = 4096;
     private static final int SHUTDOWN_NONE = 0;
     private static final int SHUTDOWN_ABORT = 1;
     private static final int SHUTDOWN_CLOSE = 2;
@@ -189,7 +195,8 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             throw new IllegalArgumentException("shard " + shardId + " of " + shardCount + " needs an inbox and an " +
                 "outbox ring per shard");
         }
-        this.arpCache = new ArpCache(1024, 64, 300_000_000_000L, 1_000_000_000L, 3, this);
+        this.arpCache = new ArpCache(1024, ArpCache.DEFAULT_QUEUE_BYTES, ARP_QUEUED_FRAMES, 300_000_000_000L,
+            1_000_000_000L, 3, this);
         this.arp = new ArpResponder(ourMac, martians, arpCache, true);
         this.arpLearner = new ArpResponder(ourMac, martians, arpCache, false);
         this.icmp = new IcmpResponder(ourMac, addresses);
@@ -585,7 +592,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
             queueTx(mbuf, frame, length);
             return;
         }
-        final long mac = arpCache.resolve(segment.remoteIp, mbuf, nowNs);
+        final long mac = arpCache.resolve(segment.remoteIp, mbuf, length, nowNs);
         if (mac >= 0)
         {
             transmit(mbuf, mac);

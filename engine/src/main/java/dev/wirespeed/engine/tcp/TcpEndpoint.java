@@ -4,6 +4,7 @@ import dev.wirespeed.engine.wire.TcpOptions;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.concurrent.TimeUnit;
@@ -111,9 +112,12 @@ public final class TcpEndpoint
     private long challengeLastNs;
     private final long challengeCapacity;
 
-    private int[] localIps = new int[4];
-    private int[] localPrefix = new int[4];
-    private int localCount;
+    /** Every local address: one hash probe per segment, however many there are. */
+    private final IntHashSet localIps = new IntHashSet();
+    /** The distinct subnets of the local addresses (network, prefix): usually one, whatever the address count. */
+    private int[] subnetIps = new int[4];
+    private int[] subnetPrefix = new int[4];
+    private int subnetCount;
 
     // stateless replies, as parallel arrays (no allocation)
     private final int replyCap;
@@ -199,14 +203,23 @@ public final class TcpEndpoint
     /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
-        if (localCount == localIps.length)
+        localIps.add(ip);
+        final int mask = prefixLength <= 0 ? 0 : -1 << (32 - Math.min(prefixLength, 32));
+        for (int i = 0; i < subnetCount; i++)
         {
-            localIps = java.util.Arrays.copyOf(localIps, localCount * 2);
-            localPrefix = java.util.Arrays.copyOf(localPrefix, localCount * 2);
+            if (subnetPrefix[i] == prefixLength && (subnetIps[i] & mask) == (ip & mask))
+            {
+                return; // same subnet as an address already declared
+            }
         }
-        localIps[localCount] = ip;
-        localPrefix[localCount] = prefixLength;
-        localCount++;
+        if (subnetCount == subnetIps.length)
+        {
+            subnetIps = java.util.Arrays.copyOf(subnetIps, subnetCount * 2);
+            subnetPrefix = java.util.Arrays.copyOf(subnetPrefix, subnetCount * 2);
+        }
+        subnetIps[subnetCount] = ip;
+        subnetPrefix[subnetCount] = prefixLength;
+        subnetCount++;
     }
 
     /** Pre-allocate pooled connections so that steady-state open/close allocates nothing. */
@@ -652,7 +665,7 @@ public final class TcpEndpoint
             counters.increment(DROP_NON_UNICAST);
             return;
         }
-        if (localCount > 0 && !isLocal(seg.localIp))
+        if (subnetCount > 0 && !localIps.contains(seg.localIp))
         {
             counters.increment(DROP_NOT_LOCAL_ADDRESS);
             return;
@@ -1597,7 +1610,7 @@ public final class TcpEndpoint
         {
             return ERR_BAD_ADDRESS;
         }
-        if (localCount > 0 && !onLocalSubnet(remoteIp))
+        if (subnetCount > 0 && !onLocalSubnet(remoteIp))
         {
             // no gateway: an address on none of our subnets is unreachable
             return ERR_OFF_SUBNET;
@@ -1607,11 +1620,11 @@ public final class TcpEndpoint
 
     private boolean onLocalSubnet(final int ip)
     {
-        for (int i = 0; i < localCount; i++)
+        for (int i = 0; i < subnetCount; i++)
         {
-            final int prefix = localPrefix[i];
+            final int prefix = subnetPrefix[i];
             final int mask = prefix <= 0 ? 0 : -1 << (32 - Math.min(prefix, 32));
-            if ((ip & mask) == (localIps[i] & mask))
+            if ((ip & mask) == (subnetIps[i] & mask))
             {
                 return true;
             }
@@ -1630,28 +1643,16 @@ public final class TcpEndpoint
         {
             return true;
         }
-        for (int i = 0; i < localCount; i++)
+        for (int i = 0; i < subnetCount; i++)
         {
-            final int prefix = localPrefix[i];
+            final int prefix = subnetPrefix[i];
             if (prefix > 0 && prefix < 31)
             {
                 final int mask = -1 << (32 - prefix);
-                if ((ip & mask) == (localIps[i] & mask) && (ip | mask) == -1)
+                if ((ip & mask) == (subnetIps[i] & mask) && (ip | mask) == -1)
                 {
                     return true;
                 }
-            }
-        }
-        return false;
-    }
-
-    private boolean isLocal(final int ip)
-    {
-        for (int i = 0; i < localCount; i++)
-        {
-            if (localIps[i] == ip)
-            {
-                return true;
             }
         }
         return false;
