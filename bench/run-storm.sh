@@ -52,7 +52,7 @@ run_engine() {
   ps -o pid,pcpu,rss,args -p "$pid" | tail -1 | cut -c1-100 >&2 || true
   echo "  clients: $(kdiff "$c0" "$(kstat "$B" $CLIENT_KEYS)")" >&2
   # every nonzero drop counter of the engine (its own reasons, TCP's, and the port's imissed/rx_nombuf/oerrors)
-  echo "  engine: $("$ROOT/wirespeed" stat --name "$name" --count 1 2>/dev/null | grep -iE 'drop|port |overflow|full|cookie|syn' |
+  echo "  engine: $("$ROOT/wirespeed" stat --name "$name" --count 1 2>/dev/null | grep -v '^==' | grep -iE 'drop|port |overflow|full|cookie|syn' |
     awk -F': ' '$2 != 0 { printf "%s=%s  ", $1, $2 }' | cut -c1-900)" >&2
   kill -TERM "$pid"; wait "$pid" || true
   rm -f "/dev/shm/wirespeed-$name.counters"
