@@ -2,8 +2,8 @@
 # A million concurrent connections engine to engine (issue 10, part 3): two Wirespeed engines in one JVM over a
 # crossed net_ring pair; the client engine, with ADDRESSES local addresses (192.0.2.10 up; default: enough for N
 # at 64,511 ports each), ramps to N established connections to the server engine's echo port (at most 2,048
-# handshakes in flight), holds them HOLD_S seconds with keepalives on every connection (idle 10 s, probes every
-# 10 s) and 16 of them ping-ponging 64 B, then closes them all. Prints the ramp rate, heap per connection (after a
+# handshakes in flight), holds them HOLD_S seconds with keepalives on every connection (idle 20 s, probes every
+# 20 s) and 16 of them ping-ponging 64 B, then closes them all. Prints the ramp rate, heap per connection (after a
 # full GC, with none and with all up), the p50/p99 echo latency during the hold, the close time and lost connections.
 #   bench/run-million.sh [N=1000000] [ADDRESSES] [HOLD_S=30] [SAMPLE=16] [shared|dedicated: threads, default shared]
 # Bounded: every phase has a deadline; traffic never leaves the process (net_ring). Needs hugepages (./wirespeed setup).

@@ -26,8 +26,8 @@ public final class HoldBench
         }
         try (EngineE2e e2e = EngineE2e.open("ws_hold").idle("yield").sharedThread(shared))
         {
-            // keepalive idle and interval of 10 s: every connection sends probes during a 30 s hold
-            System.out.println(e2e.hold(n, addresses, holdNs, sample, 10_000_000_000L, 60_000_000_000L));
+            // keepalive idle and interval of 20 s: every connection, idle through a 30 s hold, probes during it
+            System.out.println(e2e.hold(n, addresses, holdNs, sample, 20_000_000_000L, 60_000_000_000L));
         }
     }
 }

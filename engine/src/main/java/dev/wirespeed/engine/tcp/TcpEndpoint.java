@@ -118,6 +118,8 @@ public final class TcpEndpoint
     private int[] subnetIps = new int[4];
     private int[] subnetPrefix = new int[4];
     private int subnetCount;
+    /** Slots in use: shutdown visits these, O(live), never every slot the pool made. */
+    private final LiveSlots live = new LiveSlots();
 
     // stateless replies, as parallel arrays (no allocation)
     private final int replyCap;
@@ -412,8 +414,13 @@ public final class TcpEndpoint
     public int abortAll()
     {
         int n = 0;
-        for (int i = 0; i < connectionSlots; i++)
+        for (int k = live.size() - 1; k >= 0; k--)
         {
+            if (k >= live.size())
+            {
+                continue; // an abort released more than the connection it was on
+            }
+            final int i = live.get(k);
             final TcpConnection c = connections[i];
             if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT)
             {
@@ -439,8 +446,13 @@ public final class TcpEndpoint
     public int closeAll()
     {
         int n = 0;
-        for (int i = 0; i < connectionSlots; i++)
+        for (int k = live.size() - 1; k >= 0; k--)
         {
+            if (k >= live.size())
+            {
+                continue; // a close released more than the connection it was on
+            }
+            final int i = live.get(k);
             final TcpConnection c = connections[i];
             if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
             {
@@ -1533,6 +1545,7 @@ public final class TcpEndpoint
         final int slot = c.slot;
         generations[slot] = (generations[slot] + 1) & 0x7fffffff;
         released[slot] = false;
+        live.add(slot);
         halfOpenCounted[slot] = false;
         timerIds[slot] = -1;
         scheduledDeadlines[slot] = TcpConnection.NONE;
@@ -1550,6 +1563,7 @@ public final class TcpEndpoint
             timerIds[slot] = -1;
         }
         released[slot] = true;
+        live.remove(slot);
         c.releaseBuffers();
         freeSlotPush(slot);
     }
