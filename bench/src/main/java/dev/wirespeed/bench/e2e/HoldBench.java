@@ -24,7 +24,7 @@ public final class HoldBench
             System.err.println("wirespeed: error: need 1 <= N <= 64511 * ADDRESSES, 1 <= ADDRESSES <= 200, HOLD_S >= 0");
             System.exit(2);
         }
-        try (EngineE2e e2e = EngineE2e.open("ws_hold").idle("yield").sharedThread(shared))
+        try (EngineE2e e2e = EngineE2e.open("ws_hold").idle("yield").sharedThread(shared).verbose(true))
         {
             // keepalive idle and interval of 20 s: every connection, idle through a 30 s hold, probes during it
             System.out.println(e2e.hold(n, addresses, holdNs, sample, 20_000_000_000L, 60_000_000_000L));

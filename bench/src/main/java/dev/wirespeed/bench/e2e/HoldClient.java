@@ -34,7 +34,11 @@ final class HoldClient extends EngineSide
     private final int closeBurst;
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE]);
 
-    private final long[] ids;
+    private long[] ids;
+    /** Per slot: 1 while its connection is established (counted in {@link #up}). */
+    private byte[] upMark = new byte[64];
+    private int up;
+    private int toClose;
     /** Per slot: 1 + the index of a sampling connection, 0 for the others. */
     private int[] sampleOf = new int[64];
     private final long[] sentAtNs;
@@ -53,7 +57,12 @@ final class HoldClient extends EngineSide
     long closeStartNs;
     long closeEndNs;
     long closed;
+    /** Connections that closed before the close phase (any reason), of which after the ramp, by reset, by timeout. */
     long lost;
+    long lostHeld;
+    long lostHandshakes;
+    long lostReset;
+    long lostTimeout;
     long connectErrors;
     long badBytes;
     final Histogram histogram = new Histogram(60_000_000_000L, 3);
@@ -108,15 +117,26 @@ final class HoldClient extends EngineSide
                 if (nowNs - holdStartNs >= holdNs)
                 {
                     closeStartNs = nowNs;
+                    toClose = up;
                     phase = CLOSING;
+                    if (toClose == 0)
+                    {
+                        closeEndNs = nowNs;
+                        phase = DONE;
+                        markFinished();
+                    }
                 }
                 return 0;
             case CLOSING:
                 int n = 0;
                 while (closeNext < established && n < closeBurst)
                 {
-                    endpoint.close(ids[closeNext++]);
-                    n++;
+                    final long id = ids[closeNext++];
+                    if (upMark[(int)id] == 1)
+                    {
+                        endpoint.close(id);
+                        n++;
+                    }
                 }
                 return n;
             default:
@@ -127,7 +147,8 @@ final class HoldClient extends EngineSide
     private int ramp(final long nowNs)
     {
         int n = 0;
-        while (opened < target && opened - established - lost < maxHandshakes && n < closeBurst)
+        // a connection lost on the way up is replaced (and counted): the target is concurrent established ones
+        while (opened - lost < target && opened - established - lostHandshakes < maxHandshakes && n < closeBurst)
         {
             if (opened > 0 && shard.arpCache().lookup(serverIp, nowNs) == ArpCache.NO_MAC)
             {
@@ -154,13 +175,20 @@ final class HoldClient extends EngineSide
         final int slot = (int)id;
         sampleOf = grow(sampleOf, slot);
         sampleOf[slot] = 0;
+        if (slot >= upMark.length)
+        {
+            upMark = java.util.Arrays.copyOf(upMark, Math.max(slot + 1, upMark.length * 2));
+        }
+        upMark[slot] = 1;
+        up++;
         if (established < sample)
         {
             sampleOf[slot] = established + 1;
             send(established, id, shard.nowNs());
         }
+        ids = grow(ids, established);
         ids[established++] = id;
-        if (established == target)
+        if (up == target)
         {
             rampEndNs = shard.nowNs();
             phase = WAITING;
@@ -212,12 +240,12 @@ final class HoldClient extends EngineSide
 
     public void onReset(final long id)
     {
-        lost++;
+        lostReset++;
     }
 
     public void onTimeout(final long id)
     {
-        lost++;
+        lostTimeout++;
     }
 
     public void onClosed(final long id)
@@ -227,12 +255,26 @@ final class HoldClient extends EngineSide
         {
             sampleOf[slot] = 0;
         }
-        if (phase != CLOSING)
+        final boolean wasUp = slot < upMark.length && upMark[slot] == 1;
+        if (wasUp)
+        {
+            upMark[slot] = 0;
+            up--;
+        }
+        if (phase != CLOSING && phase != DONE)
         {
             lost++;
+            if (!wasUp)
+            {
+                lostHandshakes++;
+            }
+            if (phase != RAMP)
+            {
+                lostHeld++;
+            }
             return;
         }
-        if (++closed == established)
+        if (wasUp && ++closed == toClose)
         {
             closeEndNs = shard.nowNs();
             phase = DONE;
@@ -248,7 +290,8 @@ final class HoldClient extends EngineSide
     void describe(final StringBuilder sb)
     {
         sb.append("client: opened ").append(opened).append(", established ").append(established)
-            .append(", closed ").append(closed).append(", lost ").append(lost).append(", connect errors ")
+            .append(", closed ").append(closed).append(", lost ").append(lost).append(" (while held ").append(lostHeld)
+            .append("; reset ").append(lostReset).append(", timed out ").append(lostTimeout).append("), connect errors ")
             .append(connectErrors).append(", bad bytes ").append(badBytes).append(", echoes in the hold ")
             .append(histogram.getTotalCount());
     }
