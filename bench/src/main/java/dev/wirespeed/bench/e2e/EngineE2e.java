@@ -378,7 +378,7 @@ public final class EngineE2e implements AutoCloseable
             final boolean ok = drained && agentErrors.get() == 0 && leak == 0 && client.errors() == 0 &&
                 server.errors() == 0;
             final double rampS = (client.rampEndNs - client.startNs) / 1e9;
-            final double closeS = (client.closeEndNs - client.closeStartNs) / 1e9;
+            final double closeS = client.closeEndNs == 0 ? -1 : (client.closeEndNs - client.closeStartNs) / 1e9;
             final long perPair = n == 0 ? 0 : (heapHeld - heapBase) / n;
             sb.append(String.format(java.util.Locale.ROOT,
                 "RESULT ok=%s n=%d addresses=%d ramp_s=%.2f ramp_per_s=%.0f heap_B_per_conn_both_sides=%d " +

@@ -76,6 +76,8 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
      * {@link ArpCache#DEFAULT_QUEUE_BYTES}: about 2,800 SYN-ACKs, enough for a storm from a new peer.
      */
     public static final int ARP_QUEUED_FRAMES = 4096;
+    /** RX bursts a duty cycle takes from one queue while they come back full (4 x 32 frames). */
+    public static final int RX_BURSTS_PER_CYCLE = 4;
     private static final int SHUTDOWN_NONE = 0;
     private static final int SHUTDOWN_ABORT = 1;
     private static final int SHUTDOWN_CLOSE = 2;
@@ -336,21 +338,31 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter
         int work = 0;
         for (int q = 0; q < rxQueues.length; q++)
         {
-            final int n = port.rxBurst(rxQueues[q], rxBurst);
-            if (n == 0)
+            // a full burst means more is waiting: take up to RX_BURSTS_PER_CYCLE before the timers and the
+            // dispatch, so that a peer whose cycle emits more than one burst (replies, timers, new connections)
+            // does not fill the link's queue faster than it is read
+            for (int b = 0; b < RX_BURSTS_PER_CYCLE; b++)
             {
-                continue;
-            }
-            inputBacklog |= n == rxBurst.capacity();
-            work += n;
-            if (rxImpairment == null)
-            {
-                onBurst(rxBurst);
-            }
-            else
-            {
-                rxImpairment.apply(rxBurst, rxImpaired, nowNs);
-                onBurst(rxImpaired);
+                final int n = port.rxBurst(rxQueues[q], rxBurst);
+                if (n == 0)
+                {
+                    break;
+                }
+                inputBacklog |= n == rxBurst.capacity();
+                work += n;
+                if (rxImpairment == null)
+                {
+                    onBurst(rxBurst);
+                }
+                else
+                {
+                    rxImpairment.apply(rxBurst, rxImpaired, nowNs);
+                    onBurst(rxImpaired);
+                }
+                if (n < rxBurst.capacity())
+                {
+                    break;
+                }
             }
         }
         if (rxImpairment != null && rxImpairment.held() > 0)
