@@ -291,11 +291,7 @@ public final class EngineE2e implements AutoCloseable
         final HoldClient client = new HoldClient(localIps, SERVER_IP, ECHO_PORT, n, 2048, sample, holdNs, 16);
         final AtomicLong agentErrors = new AtomicLong();
         final AtomicReference<Throwable> firstError = new AtomicReference<>();
-        final ErrorHandler onError = t ->
-        {
-            agentErrors.incrementAndGet();
-            firstError.compareAndSet(null, t);
-        };
+        final ErrorHandler onError = counting(agentErrors, firstError);
         final String phaseName = name + "_" + (phases++);
         final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         final StringBuilder sb = new StringBuilder();
@@ -423,6 +419,16 @@ public final class EngineE2e implements AutoCloseable
         return sb.toString();
     }
 
+    /** An error handler for shard threads that counts the exceptions and keeps the first. */
+    private static ErrorHandler counting(final AtomicLong errors, final AtomicReference<Throwable> first)
+    {
+        return t ->
+        {
+            errors.incrementAndGet();
+            first.compareAndSet(null, t);
+        };
+    }
+
     private static long heapAfterGc(final java.lang.management.MemoryMXBean memory)
     {
         System.gc();
@@ -455,11 +461,7 @@ public final class EngineE2e implements AutoCloseable
     {
         final AtomicLong agentErrors = new AtomicLong();
         final AtomicReference<Throwable> firstError = new AtomicReference<>();
-        final ErrorHandler onError = t ->
-        {
-            agentErrors.incrementAndGet();
-            firstError.compareAndSet(null, t);
-        };
+        final ErrorHandler onError = counting(agentErrors, firstError);
         final String phaseName = name + "_" + (phases++);
         try (RingPair pair = RingPair.create(phaseName, 4096))
         {
