@@ -29,21 +29,34 @@ ip netns exec "$B" ethtool -K "$VB" tx off >/dev/null; ip netns exec "$A" ethtoo
 ip netns exec "$B" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# kernel counters of a namespace (absolute), e.g. kstat "$B" TcpExtTCPSynRetrans -> "TcpExtTCPSynRetrans=12"
+kstat() { local ns=$1; shift; ip netns exec "$ns" nstat -az "$@" 2>/dev/null | awk 'NR > 1 && $1 !~ /^#/ { printf "%s=%s ", $1, $2 }'; }
+# the difference of two kstat lines, nonzero entries only
+kdiff() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); o[kv[1]] = kv[2] }
+  n = split(b, y, " "); for (i = 1; i <= n; i++) { split(y[i], kv, "="); d = kv[2] - o[kv[1]]; if (d != 0) printf "%s=%d ", kv[1], d } }'; }
+CLIENT_KEYS="TcpActiveOpens TcpExtTCPSynRetrans TcpAttemptFails"
+SERVER_KEYS="TcpPassiveOpens TcpExtListenOverflows TcpExtListenDrops TcpExtTCPReqQFullDrop TcpExtSyncookiesSent TcpExtTCPBacklogDrop"
 echo "machine: $(nproc) cores, load average $(load) before the run; rate $RATE/s for $SECONDS_ s from 5 addresses, $ROUNDS rounds"
 storm() { timeout --kill-after=5 $((SECONDS_ + 30)) ip netns exec "$B" python3 "$ROOT/bench/storm/storm_client.py" 192.0.2.1 7 "$SOURCES" "$RATE" "$SECONDS_" 1; }
 
 run_engine() {
   local log; log=$(mktemp)
-  ip netns exec "$A" "$ROOT/wirespeed" serve --iface "$VA" --ip 192.0.2.1/24 --echo 7 --idle busy >"$log" 2>&1 &
+  local name=storm$$
+  ip netns exec "$A" "$ROOT/wirespeed" serve --iface "$VA" --ip 192.0.2.1/24 --echo 7 --idle busy --name "$name" >"$log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   for _ in $(seq 200); do grep -q '^ready' "$log" && break; sleep 0.1; done
   grep -q '^ready' "$log" || { cat "$log"; exit 1; }
+  local c0; c0=$(kstat "$B" $CLIENT_KEYS)
   local r; r=$(storm)
   sleep 0.5
   ps -o pid,pcpu,rss,args -p "$pid" | tail -1 | cut -c1-100 >&2 || true
+  echo "  clients: $(kdiff "$c0" "$(kstat "$B" $CLIENT_KEYS)")" >&2
+  # every nonzero drop counter of the engine (its own reasons, TCP's, and the port's imissed/rx_nombuf/oerrors)
+  echo "  engine: $("$ROOT/wirespeed" stat --name "$name" --count 1 2>/dev/null | grep -v '^==' | grep -iE 'drop|port |overflow|full|cookie|syn' |
+    awk -F': ' '$2 != 0 { printf "%s=%s  ", $1, $2 }' | cut -c1-900)" >&2
   kill -TERM "$pid"; wait "$pid" || true
+  rm -f "/dev/shm/wirespeed-$name.counters"
   LAST="engine $r"
-  { grep '^summary' "$log" | tr ',' '\n' | grep -E 'tcp |drop ' | tr '\n' ' ' | cut -c1-600 >&2 || true; echo >&2; }
   rm -f "$log"
 }
 
@@ -53,8 +66,11 @@ run_linux() {
   ip netns exec "$A" python3 "$ROOT/bench/storm/echo_listener.py" 192.0.2.1 7 >"$log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   for _ in $(seq 100); do grep -q READY "$log" && break; sleep 0.1; done
+  local c0 s0; c0=$(kstat "$B" $CLIENT_KEYS); s0=$(kstat "$A" $SERVER_KEYS)
   local r; r=$(storm)
   ps -o pid,pcpu,rss,args -p "$pid" | tail -1 | cut -c1-100 >&2 || true
+  echo "  clients: $(kdiff "$c0" "$(kstat "$B" $CLIENT_KEYS)")" >&2
+  echo "  linux listener: $(kdiff "$s0" "$(kstat "$A" $SERVER_KEYS)")" >&2
   kill "$pid"; wait "$pid" 2>/dev/null || true
   ip -n "$A" addr del 192.0.2.1/24 dev "$VA"
   # the clients' neighbour entry for 192.0.2.1 now points at the kernel's MAC, which is the same veth: keep it

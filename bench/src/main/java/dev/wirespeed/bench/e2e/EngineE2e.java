@@ -14,8 +14,9 @@ import dev.wirespeed.bindings.NativeLayout;
 import dev.wirespeed.bindings.RingPair;
 import dev.wirespeed.engine.api.Wirespeed;
 import dev.wirespeed.engine.runtime.Engine;
-import dev.wirespeed.engine.runtime.ShardView;
+import dev.wirespeed.engine.runtime.LocalAddresses;
 import dev.wirespeed.engine.runtime.ShardDuty;
+import dev.wirespeed.engine.runtime.ShardView;
 import dev.wirespeed.engine.runtime.ThreadingMode;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpCounters;
@@ -46,6 +47,8 @@ public final class EngineE2e implements AutoCloseable
     public static final int SERVER_IP = (int)Ipv4Header.parseAddress("192.0.2.1");
     public static final int CLIENT_IP = (int)Ipv4Header.parseAddress("192.0.2.2");
     static final int PREFIX = 24;
+    /** The hold phase's client addresses: 192.0.2.10 and up. */
+    static final int HOLD_CLIENT_IP_BASE = (int)Ipv4Header.parseAddress("192.0.2.10");
     static final int CPS_PORT = 80;
     static final int ECHO_PORT = 7;
     static final int DISCARD_PORT = 9;
@@ -344,6 +347,190 @@ public final class EngineE2e implements AutoCloseable
             sb.toString());
     }
 
+    /**
+     * Many concurrent connections ({@link HoldClient}): the client engine, with {@code addresses} local addresses
+     * from 192.0.2.10 up, ramps to {@code n} established connections to the server engine's echo port, holds them
+     * for {@code holdNs} with keepalives on every connection (idle {@code keepAliveNs}, then probes every
+     * {@code keepAliveNs}) and {@code sample} of them ping-ponging 64 B, then closes them all. Heap used after a
+     * full GC is taken with no connection and with all of them up (the client waits for it before the hold).
+     *
+     * @return one {@code RESULT} line (ramp rate, bytes per connection, echo latency, close time, lost) and the
+     * detail; {@code ok=true} when every connection was established, held and closed with nothing lost and both
+     * engines ended with no TCB and no mbuf outstanding.
+     */
+    public String hold(final int n, final int addresses, final long holdNs, final int sample, final long keepAliveNs,
+        final long drainTimeoutNs)
+    {
+        final E2eSettings s = new E2eSettings();
+        s.engineTimeWaitNs = 4_000_000_000L; // longer than a starved peer's FIN retransmission takes
+        final TcpConfig serverConfig = config(s);
+        final TcpConfig clientConfig = config(s);
+        for (final TcpConfig c : new TcpConfig[] {serverConfig, clientConfig})
+        {
+            c.keepAlive = true;
+            c.keepAliveIdleNs = keepAliveNs;
+            c.keepAliveIntervalNs = keepAliveNs;
+            c.halfOpenBound = 4096;
+            c.maxConnections = Math.max(c.maxConnections, n + 1024);
+        }
+        clientConfig.ephemeralLow = 1024;
+        clientConfig.ephemeralHigh = 65535;
+        final int[] localIps = new int[addresses];
+        for (int i = 0; i < addresses; i++)
+        {
+            localIps[i] = HOLD_CLIENT_IP_BASE + i;
+        }
+        final long unset = Long.MAX_VALUE;
+        final EchoServer server = new EchoServer(0, unset);
+        final HoldClient client = new HoldClient(localIps, SERVER_IP, ECHO_PORT, n, 2048, sample, holdNs, 16);
+        final AtomicLong agentErrors = new AtomicLong();
+        final AtomicReference<Throwable> firstError = new AtomicReference<>();
+        final ErrorHandler onError = counting(agentErrors, firstError);
+        final String phaseName = name + "_" + (phases++);
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        final StringBuilder sb = new StringBuilder();
+        try (RingPair pair = RingPair.create(phaseName, 8192))
+        {
+            final Engine serverEngine = engine(phaseName + "-server", pair.a(), SERVER_IP, server, serverConfig, 1024,
+                onError).build();
+            final Engine clientEngine = engine(phaseName + "-client", pair.b(), localIps[0], client, clientConfig,
+                1024, onError).addresses(LocalAddresses.of(PREFIX, localIps)).build();
+            final TcpEndpoint serverEndpoint = serverEngine.context(0).endpoint();
+            final TcpEndpoint clientEndpoint = clientEngine.context(0).endpoint();
+            long heapBase = 0;
+            long heapHeld = 0;
+            boolean drained = false;
+            AgentRunner sharedRunner = null;
+            final long runStart = System.nanoTime();
+            try
+            {
+                serverEndpoint.listen(SERVER_IP, ECHO_PORT, 4096);
+                heapBase = heapAfterGc(memory);
+                if (sharedThread)
+                {
+                    sharedRunner = new AgentRunner(idle.get(), onError, null,
+                        new BothInvoked(serverEngine, clientEngine));
+                    AgentRunner.startOnThread(sharedRunner);
+                }
+                else
+                {
+                    serverEngine.start();
+                    clientEngine.start();
+                }
+                long lastPrint = System.nanoTime();
+                long rampDeadline = System.nanoTime() + drainTimeoutNs + n * 500_000L; // at least 2k/s
+                while (client.phase() == HoldClient.RAMP && System.nanoTime() - rampDeadline < 0 &&
+                    agentErrors.get() == 0)
+                {
+                    LockSupport.parkNanos(10_000_000L);
+                    if (System.nanoTime() - lastPrint >= 1_000_000_000L)
+                    {
+                        lastPrint = System.nanoTime();
+                        System.out.printf(java.util.Locale.ROOT, "ramp: %.1f s, TCBs client %d server %d%n",
+                            (lastPrint - runStart) / 1e9, client.tcbs(), server.tcbs());
+                    }
+                }
+                if (client.phase() == HoldClient.WAITING)
+                {
+                    heapHeld = heapAfterGc(memory);
+                    client.release();
+                    final long deadline = System.nanoTime() + holdNs + drainTimeoutNs + n * 200_000L;
+                    while (System.nanoTime() - deadline < 0 && agentErrors.get() == 0)
+                    {
+                        if (client.finished() && client.tcbs() == 0 && server.tcbs() == 0)
+                        {
+                            drained = true;
+                            break;
+                        }
+                        LockSupport.parkNanos(10_000_000L);
+                        if (System.nanoTime() - lastPrint >= 1_000_000_000L)
+                        {
+                            lastPrint = System.nanoTime();
+                            System.out.printf(java.util.Locale.ROOT, "%s: %.1f s, TCBs client %d server %d, " +
+                                "echoes %d%n", client.phase() == HoldClient.HOLD ? "hold" : "close",
+                                (lastPrint - runStart) / 1e9, client.tcbs(), server.tcbs(),
+                                client.histogram.getTotalCount());
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (sharedRunner != null)
+                {
+                    sharedRunner.close();
+                }
+                clientEngine.close(true, 0);
+                serverEngine.close(true, 0);
+            }
+            final long stray = drainPort(pair.a()) + drainPort(pair.b());
+            final int leak = pair.a().mempool().inUseCount() + pair.b().mempool().inUseCount();
+            // a server-side reset in the close phase (its FIN retransmitted after the client's TIME-WAIT ended, on
+            // a box that lost frames) is shown with the server's counters, but no connection was lost by it
+            final boolean ok = drained && agentErrors.get() == 0 && leak == 0 && client.errors() == 0;
+            final double rampS = (client.rampEndNs - client.startNs) / 1e9;
+            final double closeS = client.closeEndNs == 0 ? -1 : (client.closeEndNs - client.closeStartNs) / 1e9;
+            final long perPair = n == 0 ? 0 : (heapHeld - heapBase) / n;
+            sb.append(String.format(java.util.Locale.ROOT,
+                "RESULT ok=%s n=%d addresses=%d ramp_s=%.2f ramp_per_s=%.0f heap_B_per_conn_both_sides=%d " +
+                "heap_B_per_conn_per_side=%d echo_p50_us=%.1f echo_p99_us=%.1f echo_max_us=%.1f echoes=%d " +
+                "hold_s=%.0f close_s=%.2f close_per_s=%.0f lost=%d keepalive_probes_c/s=%d/%d threads=%s",
+                ok, n, addresses, rampS, rampS > 0 ? n / rampS : 0, perPair, perPair / 2,
+                client.histogram.getValueAtPercentile(50) / 1e3, client.histogram.getValueAtPercentile(99) / 1e3,
+                client.histogram.getMaxValue() / 1e3, client.histogram.getTotalCount(), holdNs / 1e9,
+                closeS, closeS > 0 ? n / closeS : 0, client.lost,
+                counter(clientEndpoint, TcpCounters.KEEPALIVE_PROBES),
+                counter(serverEndpoint, TcpCounters.KEEPALIVE_PROBES), sharedThread ? "shared" : "one_per_shard"));
+            sb.append("\n  ");
+            client.describe(sb);
+            sb.append("; ");
+            server.describe(sb);
+            sb.append("; heap after GC: ").append(heapBase >> 20).append(" MiB before, ").append(heapHeld >> 20)
+                .append(" MiB with all connections up; retransmits c/s ")
+                .append(counter(clientEndpoint, TcpCounters.RETRANSMITS)).append('/')
+                .append(counter(serverEndpoint, TcpCounters.RETRANSMITS))
+                .append(", SYN cookies sent ").append(counter(serverEndpoint, TcpCounters.SYN_COOKIES_SENT))
+                .append(", TCBs left c/s ").append(clientEndpoint.connectionCount()).append('/')
+                .append(serverEndpoint.connectionCount()).append(", mbufs not returned ").append(leak)
+                .append(", stray frames ").append(stray).append(", tx dropped c/s ")
+                .append(clientEngine.shard(0).txDropped()).append('/').append(serverEngine.shard(0).txDropped())
+                .append(", tx no-mbuf c/s ").append(clientEngine.shard(0).txNoMbuf()).append('/')
+                .append(serverEngine.shard(0).txNoMbuf());
+            if (!drained)
+            {
+                sb.append(", NOT DRAINED (phase ").append(client.phase()).append(')');
+            }
+            if (agentErrors.get() > 0)
+            {
+                sb.append(", ").append(agentErrors.get()).append(" exceptions on shard threads, first: ")
+                    .append(firstError.get());
+            }
+            if (verbose)
+            {
+                sb.append("\n    client TCP counters: ").append(clientEndpoint.counters())
+                    .append("\n    server TCP counters: ").append(serverEndpoint.counters());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** An error handler for shard threads that counts the exceptions and keeps the first. */
+    private static ErrorHandler counting(final AtomicLong errors, final AtomicReference<Throwable> first)
+    {
+        return t ->
+        {
+            errors.incrementAndGet();
+            first.compareAndSet(null, t);
+        };
+    }
+
+    private static long heapAfterGc(final java.lang.management.MemoryMXBean memory)
+    {
+        System.gc();
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
     private TcpConfig config(final E2eSettings s)
     {
         final TcpConfig c = new TcpConfig();
@@ -369,11 +556,7 @@ public final class EngineE2e implements AutoCloseable
     {
         final AtomicLong agentErrors = new AtomicLong();
         final AtomicReference<Throwable> firstError = new AtomicReference<>();
-        final ErrorHandler onError = t ->
-        {
-            agentErrors.incrementAndGet();
-            firstError.compareAndSet(null, t);
-        };
+        final ErrorHandler onError = counting(agentErrors, firstError);
         final String phaseName = name + "_" + (phases++);
         try (RingPair pair = RingPair.create(phaseName, 4096))
         {

@@ -4,6 +4,7 @@ import dev.wirespeed.engine.wire.TcpOptions;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.concurrent.TimeUnit;
@@ -111,9 +112,14 @@ public final class TcpEndpoint
     private long challengeLastNs;
     private final long challengeCapacity;
 
-    private int[] localIps = new int[4];
-    private int[] localPrefix = new int[4];
-    private int localCount;
+    /** Every local address: one hash probe per segment, however many there are. */
+    private final IntHashSet localIps = new IntHashSet();
+    /** The distinct subnets of the local addresses (network, prefix): usually one, whatever the address count. */
+    private int[] subnetIps = new int[4];
+    private int[] subnetPrefix = new int[4];
+    private int subnetCount;
+    /** Slots in use: shutdown visits these, O(live), never every slot the pool made. */
+    private final LiveSlots live = new LiveSlots();
 
     // stateless replies, as parallel arrays (no allocation)
     private final int replyCap;
@@ -199,14 +205,23 @@ public final class TcpEndpoint
     /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
-        if (localCount == localIps.length)
+        localIps.add(ip);
+        final int mask = prefixLength <= 0 ? 0 : -1 << (32 - Math.min(prefixLength, 32));
+        for (int i = 0; i < subnetCount; i++)
         {
-            localIps = java.util.Arrays.copyOf(localIps, localCount * 2);
-            localPrefix = java.util.Arrays.copyOf(localPrefix, localCount * 2);
+            if (subnetPrefix[i] == prefixLength && (subnetIps[i] & mask) == (ip & mask))
+            {
+                return; // same subnet as an address already declared
+            }
         }
-        localIps[localCount] = ip;
-        localPrefix[localCount] = prefixLength;
-        localCount++;
+        if (subnetCount == subnetIps.length)
+        {
+            subnetIps = java.util.Arrays.copyOf(subnetIps, subnetCount * 2);
+            subnetPrefix = java.util.Arrays.copyOf(subnetPrefix, subnetCount * 2);
+        }
+        subnetIps[subnetCount] = ip;
+        subnetPrefix[subnetCount] = prefixLength;
+        subnetCount++;
     }
 
     /** Pre-allocate pooled connections so that steady-state open/close allocates nothing. */
@@ -423,8 +438,13 @@ public final class TcpEndpoint
     public int abortAll()
     {
         int n = 0;
-        for (int i = 0; i < connectionSlots; i++)
+        for (int k = live.size() - 1; k >= 0; k--)
         {
+            if (k >= live.size())
+            {
+                continue; // an abort released more than the connection it was on
+            }
+            final int i = live.get(k);
             final TcpConnection c = connections[i];
             if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT)
             {
@@ -450,8 +470,13 @@ public final class TcpEndpoint
     public int closeAll()
     {
         int n = 0;
-        for (int i = 0; i < connectionSlots; i++)
+        for (int k = live.size() - 1; k >= 0; k--)
         {
+            if (k >= live.size())
+            {
+                continue; // a close released more than the connection it was on
+            }
+            final int i = live.get(k);
             final TcpConnection c = connections[i];
             if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
             {
@@ -681,7 +706,7 @@ public final class TcpEndpoint
             counters.increment(DROP_NON_UNICAST);
             return;
         }
-        if (localCount > 0 && !isLocal(seg.localIp))
+        if (subnetCount > 0 && !localIps.contains(seg.localIp))
         {
             counters.increment(DROP_NOT_LOCAL_ADDRESS);
             return;
@@ -1549,6 +1574,7 @@ public final class TcpEndpoint
         final int slot = c.slot;
         generations[slot] = (generations[slot] + 1) & 0x7fffffff;
         released[slot] = false;
+        live.add(slot);
         halfOpenCounted[slot] = false;
         timerIds[slot] = -1;
         scheduledDeadlines[slot] = TcpConnection.NONE;
@@ -1566,6 +1592,7 @@ public final class TcpEndpoint
             timerIds[slot] = -1;
         }
         released[slot] = true;
+        live.remove(slot);
         c.releaseBuffers();
         freeSlotPush(slot);
     }
@@ -1626,7 +1653,7 @@ public final class TcpEndpoint
         {
             return ERR_BAD_ADDRESS;
         }
-        if (localCount > 0 && !onLocalSubnet(remoteIp))
+        if (subnetCount > 0 && !onLocalSubnet(remoteIp))
         {
             // no gateway: an address on none of our subnets is unreachable
             return ERR_OFF_SUBNET;
@@ -1636,11 +1663,11 @@ public final class TcpEndpoint
 
     private boolean onLocalSubnet(final int ip)
     {
-        for (int i = 0; i < localCount; i++)
+        for (int i = 0; i < subnetCount; i++)
         {
-            final int prefix = localPrefix[i];
+            final int prefix = subnetPrefix[i];
             final int mask = prefix <= 0 ? 0 : -1 << (32 - Math.min(prefix, 32));
-            if ((ip & mask) == (localIps[i] & mask))
+            if ((ip & mask) == (subnetIps[i] & mask))
             {
                 return true;
             }
@@ -1659,28 +1686,16 @@ public final class TcpEndpoint
         {
             return true;
         }
-        for (int i = 0; i < localCount; i++)
+        for (int i = 0; i < subnetCount; i++)
         {
-            final int prefix = localPrefix[i];
+            final int prefix = subnetPrefix[i];
             if (prefix > 0 && prefix < 31)
             {
                 final int mask = -1 << (32 - prefix);
-                if ((ip & mask) == (localIps[i] & mask) && (ip | mask) == -1)
+                if ((ip & mask) == (subnetIps[i] & mask) && (ip | mask) == -1)
                 {
                     return true;
                 }
-            }
-        }
-        return false;
-    }
-
-    private boolean isLocal(final int ip)
-    {
-        for (int i = 0; i < localCount; i++)
-        {
-            if (localIps[i] == ip)
-            {
-                return true;
             }
         }
         return false;

@@ -6,7 +6,12 @@ import org.agrona.collections.Int2IntHashMap;
  * IPv4 &rarr; MAC cache with expiry, and a bounded queue of packets (mbuf addresses) per address being resolved.
  * <ul>
  *   <li>{@link #resolve} gives the MAC of a fresh entry; otherwise it queues the packet and, for a new
- *       address, sends a request through the {@link ArpEmitter}. A full queue drops its oldest packet.</li>
+ *       address, sends a request through the {@link ArpEmitter}. The queue of an unresolved address is bounded in
+ *       bytes, as Linux's {@code unres_qlen_bytes} is (its default, {@link #DEFAULT_QUEUE_BYTES}): a burst of
+ *       small frames (SYN-ACKs to a new peer during a connection storm) waits in full, while the same budget
+ *       holds only a few dozen full-sized segments. Every queued frame also takes one node of a pool shared by all
+ *       addresses ({@code maxQueued}), so all the queues together never pin more than that many mbufs. Past
+ *       either bound the oldest frame of that address is dropped, and counted.</li>
  *   <li>{@link #learn} (from a request or reply addressed to us) stores the MAC and transmits what waited,
  *       in order.</li>
  *   <li>{@link #poll} re-sends a request every {@code retryIntervalNs}; after {@code maxRequests} requests with no
@@ -38,17 +43,20 @@ public final class ArpCache
      * non-gratuitous ARP, so that when several answers come back to back the first wins (no ARP thrashing).
      */
     public static final long LOCKTIME_NS = 1_000_000_000L;
+    /** Linux's {@code unres_qlen_bytes} default (SK_WMEM_MAX): bytes queued per address awaiting ARP. */
+    public static final int DEFAULT_QUEUE_BYTES = 212_992;
 
     private static final int FREE = 0;
     private static final int PENDING = 1;
     private static final int RESOLVED = 2;
     private static final int MISSING = -1;
+    private static final int NONE = -1;
 
     private final ArpEmitter emitter;
     private final long entryTtlNs;
     private final long retryIntervalNs;
     private final int maxRequests;
-    private final int queueCapacity;
+    private final int queueBytes;
     private final int capacity;
 
     private final Int2IntHashMap slotByIp;
@@ -59,9 +67,16 @@ public final class ArpCache
     /** When the entry's MAC was last stored. */
     private final long[] updatedNs;
     private final int[] requestsSent;
-    private final long[] queue;
+    /** Per slot: its FIFO of nodes (head, tail, or NONE), their count and their bytes. */
     private final int[] queueHead;
+    private final int[] queueTail;
     private final int[] queueSize;
+    private final int[] queueBytesUsed;
+    /** The node pool shared by every queue: the mbuf, its length, the next node (or the next free one). */
+    private final long[] nodeMbuf;
+    private final int[] nodeLength;
+    private final int[] nodeNext;
+    private int freeNode;
     private int used;
     private int freeHint;
     /** No entry's deadline is earlier than this (it may be earlier than the real earliest: then a scan fixes it). */
@@ -77,7 +92,9 @@ public final class ArpCache
 
     /**
      * @param capacity        entries (resolved plus pending).
-     * @param queueCapacity   packets queued per address being resolved.
+     * @param queueBytes      bytes (frame lengths) queued per address being resolved, at least one frame's worth;
+     *                        {@link #DEFAULT_QUEUE_BYTES} as in Linux.
+     * @param maxQueued       frames queued over all addresses together (the mbufs the queues may pin).
      * @param entryTtlNs      how long a learned MAC stays valid.
      * @param retryIntervalNs time between requests for an unanswered address.
      * @param maxRequests     requests sent before giving up on an address (at least 1).
@@ -85,19 +102,21 @@ public final class ArpCache
      */
     public ArpCache(
         final int capacity,
-        final int queueCapacity,
+        final int queueBytes,
+        final int maxQueued,
         final long entryTtlNs,
         final long retryIntervalNs,
         final int maxRequests,
         final ArpEmitter emitter)
     {
-        if (capacity < 1 || queueCapacity < 1 || entryTtlNs <= 0 || retryIntervalNs <= 0 || maxRequests < 1)
+        if (capacity < 1 || queueBytes < 1 || maxQueued < 1 || entryTtlNs <= 0 || retryIntervalNs <= 0 ||
+            maxRequests < 1)
         {
-            throw new IllegalArgumentException("ArpCache: capacity, queueCapacity, entryTtlNs, retryIntervalNs and " +
-                "maxRequests must all be positive");
+            throw new IllegalArgumentException("ArpCache: capacity, queueBytes, maxQueued, entryTtlNs, " +
+                "retryIntervalNs and maxRequests must all be positive");
         }
         this.capacity = capacity;
-        this.queueCapacity = queueCapacity;
+        this.queueBytes = queueBytes;
         this.entryTtlNs = entryTtlNs;
         this.retryIntervalNs = retryIntervalNs;
         this.maxRequests = maxRequests;
@@ -109,9 +128,18 @@ public final class ArpCache
         this.deadlineNs = new long[capacity];
         this.updatedNs = new long[capacity];
         this.requestsSent = new int[capacity];
-        this.queue = new long[capacity * queueCapacity];
         this.queueHead = new int[capacity];
+        this.queueTail = new int[capacity];
         this.queueSize = new int[capacity];
+        this.queueBytesUsed = new int[capacity];
+        this.nodeMbuf = new long[maxQueued];
+        this.nodeLength = new int[maxQueued];
+        this.nodeNext = new int[maxQueued];
+        for (int i = 0; i < maxQueued; i++)
+        {
+            nodeNext[i] = i + 1 < maxQueued ? i + 1 : NONE;
+        }
+        this.freeNode = 0;
     }
 
     /** The MAC of {@code address} if it has a fresh entry, else {@link #NO_MAC}. */
@@ -128,11 +156,12 @@ public final class ArpCache
     /**
      * Finds the MAC to send {@code mbuf} to {@code address}.
      *
+     * @param length the frame's length in bytes, charged to the address's queue while it waits.
      * @return the MAC (&ge; 0): the caller still owns the mbuf and sends it. {@link #QUEUED}: the cache owns it
      * now and will {@link ArpEmitter#transmit} or {@link ArpEmitter#drop} it. {@link #TABLE_FULL}: it was
      * dropped through the emitter.
      */
-    public long resolve(final int address, final long mbuf, final long nowNs)
+    public long resolve(final int address, final long mbuf, final int length, final long nowNs)
     {
         final int slot = askedSlot(address, nowNs);
         if (slot == MISSING)
@@ -144,7 +173,7 @@ public final class ArpCache
         {
             return mac[slot];
         }
-        enqueue(slot, mbuf);
+        enqueue(slot, mbuf, length);
         return QUEUED;
     }
 
@@ -362,22 +391,51 @@ public final class ArpCache
         emitter.sendRequest(ip[slot]);
     }
 
-    private void enqueue(final int slot, final long mbuf)
+    /**
+     * Appends to the slot's queue; the oldest frames of this address go first while its bytes would pass the
+     * budget (Linux's {@code __neigh_event_send}) or while no node is free.
+     */
+    private void enqueue(final int slot, final long mbuf, final int length)
     {
-        if (queueSize[slot] == queueCapacity)
+        while (queueSize[slot] > 0 && (queueBytesUsed[slot] + length > queueBytes || freeNode == NONE))
         {
             queueOverflowDrops++;
             emitter.drop(dequeue(slot));
         }
-        queue[slot * queueCapacity + (queueHead[slot] + queueSize[slot]) % queueCapacity] = mbuf;
+        if (freeNode == NONE)
+        {
+            // every node is queued for other addresses: this frame is the one that goes
+            queueOverflowDrops++;
+            emitter.drop(mbuf);
+            return;
+        }
+        final int node = freeNode;
+        freeNode = nodeNext[node];
+        nodeMbuf[node] = mbuf;
+        nodeLength[node] = length;
+        nodeNext[node] = NONE;
+        if (queueSize[slot] == 0)
+        {
+            queueHead[slot] = node;
+        }
+        else
+        {
+            nodeNext[queueTail[slot]] = node;
+        }
+        queueTail[slot] = node;
         queueSize[slot]++;
+        queueBytesUsed[slot] += length;
     }
 
     private long dequeue(final int slot)
     {
-        final long mbuf = queue[slot * queueCapacity + queueHead[slot]];
-        queueHead[slot] = (queueHead[slot] + 1) % queueCapacity;
+        final int node = queueHead[slot];
+        final long mbuf = nodeMbuf[node];
+        queueHead[slot] = nodeNext[node];
         queueSize[slot]--;
+        queueBytesUsed[slot] -= nodeLength[node];
+        nodeNext[node] = freeNode;
+        freeNode = node;
         return mbuf;
     }
 
@@ -407,8 +465,9 @@ public final class ArpCache
             {
                 freeHint = slot + 1;
                 used++;
-                queueHead[slot] = 0;
+                queueHead[slot] = NONE;
                 queueSize[slot] = 0;
+                queueBytesUsed[slot] = 0;
                 return slot;
             }
         }
@@ -419,8 +478,11 @@ public final class ArpCache
     {
         slotByIp.remove(ip[slot]);
         state[slot] = FREE;
-        queueSize[slot] = 0;
-        queueHead[slot] = 0;
+        while (queueSize[slot] > 0)
+        {
+            emitter.drop(dequeue(slot)); // callers drain it first; never leak a node or an mbuf
+        }
+        queueHead[slot] = NONE;
         used--;
         freeHint = slot;
     }
@@ -429,6 +491,13 @@ public final class ArpCache
     public int size()
     {
         return used;
+    }
+
+    /** Bytes waiting for {@code address}. */
+    public int queuedBytes(final int address)
+    {
+        final int slot = slotByIp.get(address);
+        return slot == MISSING ? 0 : queueBytesUsed[slot];
     }
 
     /** Packets waiting for {@code address}. */
@@ -449,7 +518,7 @@ public final class ArpCache
         return resolutions;
     }
 
-    /** Oldest queued packets dropped to make room. */
+    /** Queued packets dropped to make room (the address's byte budget or the shared node pool was full). */
     public long queueOverflowDrops()
     {
         return queueOverflowDrops;

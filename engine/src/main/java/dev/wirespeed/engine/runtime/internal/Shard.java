@@ -77,6 +77,14 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
     /** Most messages read from one inbox per duty cycle. */
     public static final int INBOX_READ_LIMIT = 16;
 
+    /**
+     * Frames a shard may hold while their addresses are being resolved, over all addresses together (each pins an
+     * mbuf: a quarter of the default mempool). Per address the bound is Linux's byte budget,
+     * {@link ArpCache#DEFAULT_QUEUE_BYTES}: about 2,800 SYN-ACKs, enough for a storm from a new peer.
+     */
+    public static final int ARP_QUEUED_FRAMES = 4096;
+    /** RX bursts a duty cycle takes from one queue while they come back full (4 x 32 frames). */
+    public static final int RX_BURSTS_PER_CYCLE = 4;
     private static final int SHUTDOWN_NONE = 0;
     private static final int SHUTDOWN_ABORT = 1;
     private static final int SHUTDOWN_CLOSE = 2;
@@ -196,7 +204,8 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
             throw new IllegalArgumentException("shard " + shardId + " of " + shardCount + " needs an inbox and an " +
                 "outbox ring per shard");
         }
-        this.arpCache = new ArpCache(1024, 64, 300_000_000_000L, 1_000_000_000L, 3, this);
+        this.arpCache = new ArpCache(1024, ArpCache.DEFAULT_QUEUE_BYTES, ARP_QUEUED_FRAMES, 300_000_000_000L,
+            1_000_000_000L, 3, this);
         this.arp = new ArpResponder(ourMac, martians, arpCache, true);
         this.arpLearner = new ArpResponder(ourMac, martians, arpCache, false);
         this.icmp = new IcmpResponder(ourMac, addresses);
@@ -336,21 +345,31 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
         int work = 0;
         for (int q = 0; q < rxQueues.length; q++)
         {
-            final int n = port.rxBurst(rxQueues[q], rxBurst);
-            if (n == 0)
+            // a full burst means more is waiting: take up to RX_BURSTS_PER_CYCLE before the timers and the
+            // dispatch, so that a peer whose cycle emits more than one burst (replies, timers, new connections)
+            // does not fill the link's queue faster than it is read
+            for (int b = 0; b < RX_BURSTS_PER_CYCLE; b++)
             {
-                continue;
-            }
-            inputBacklog |= n == rxBurst.capacity();
-            work += n;
-            if (rxImpairment == null)
-            {
-                onBurst(rxBurst);
-            }
-            else
-            {
-                rxImpairment.apply(rxBurst, rxImpaired, nowNs);
-                onBurst(rxImpaired);
+                final int n = port.rxBurst(rxQueues[q], rxBurst);
+                if (n == 0)
+                {
+                    break;
+                }
+                inputBacklog |= n == rxBurst.capacity();
+                work += n;
+                if (rxImpairment == null)
+                {
+                    onBurst(rxBurst);
+                }
+                else
+                {
+                    rxImpairment.apply(rxBurst, rxImpaired, nowNs);
+                    onBurst(rxImpaired);
+                }
+                if (n < rxBurst.capacity())
+                {
+                    break;
+                }
             }
         }
         if (rxImpairment != null && rxImpairment.held() > 0)
@@ -592,7 +611,7 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
             queueTx(mbuf, frame, length);
             return;
         }
-        final long mac = arpCache.resolve(segment.remoteIp, mbuf, nowNs);
+        final long mac = arpCache.resolve(segment.remoteIp, mbuf, length, nowNs);
         if (mac >= 0)
         {
             transmit(mbuf, mac);

@@ -27,6 +27,8 @@ class ArpTest
 
     static final long MS = 1_000_000L;
     static final long TTL_NS = 60_000 * MS;
+    /** The length charged for one queued frame in most tests (a SYN-ACK with options). */
+    static final int FRAME = 74;
     static final long RETRY_NS = 100 * MS;
     static final int MAX_REQUESTS = 3;
 
@@ -54,7 +56,7 @@ class ArpTest
     }
 
     final Recorder emitter = new Recorder();
-    final ArpCache cache = new ArpCache(4, 3, TTL_NS, RETRY_NS, MAX_REQUESTS, emitter);
+    final ArpCache cache = new ArpCache(4, 3 * FRAME, 8, TTL_NS, RETRY_NS, MAX_REQUESTS, emitter);
     final ArpResponder responder = new ArpResponder(OUR_MAC, OUR_IP, cache);
     final FrameParser parser = new FrameParser();
 
@@ -134,8 +136,8 @@ class ArpTest
         @Test
         void replyToUsReleasesQueuedPacketsInOrder()
         {
-            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA1, 0));
-            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA2, 1));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA1, FRAME, 0));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 0xA2, FRAME, 1));
             assertEquals(List.of(PEER_IP), emitter.requests, "one request for two packets");
             final UnsafeBuffer b = new UnsafeBuffer(new byte[64]);
             final int len = arpFrame(b, PacketBuilder.NO_VLAN, PEER_MAC, OUR_MAC, ArpPacket.OPERATION_REPLY,
@@ -146,7 +148,7 @@ class ArpTest
             assertEquals(PEER_MAC, emitter.transmitted.get(0)[1]);
             assertEquals(0xA2, emitter.transmitted.get(1)[0]);
             assertEquals(1, cache.resolutions());
-            assertEquals(PEER_MAC, cache.resolve(PEER_IP, 0xA3, 3), "resolved: the caller sends it");
+            assertEquals(PEER_MAC, cache.resolve(PEER_IP, 0xA3, FRAME, 3), "resolved: the caller sends it");
         }
 
         /** Linux arp_accept=0: a reply nobody asked for creates no entry (a forged one cannot poison the cache). */
@@ -290,7 +292,7 @@ class ArpTest
         {
             for (long m = 1; m <= 5; m++)
             {
-                assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, m, 0));
+                assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, m, FRAME, 0));
             }
             assertEquals(List.of(1L, 2L), emitter.dropped);
             assertEquals(2, cache.queueOverflowDrops());
@@ -301,10 +303,49 @@ class ArpTest
         }
 
         @Test
+        void queueIsBoundedInBytesSoSmallFramesWaitWhereLargeOnesWouldNot()
+        {
+            // the budget is 3 * FRAME bytes: one full-sized frame and a small one fit, a second large one pushes
+            // out the oldest until it fits (Linux's unres_qlen_bytes)
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 1, 2 * FRAME, 0));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 2, FRAME, 0));
+            assertEquals(3 * FRAME, cache.queuedBytes(PEER_IP));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 3, FRAME / 2, 0));
+            assertEquals(List.of(1L), emitter.dropped, "the oldest went to make room");
+            assertEquals(FRAME + FRAME / 2, cache.queuedBytes(PEER_IP));
+            assertEquals(1, cache.queueOverflowDrops());
+            cache.learn(PEER_IP, PEER_MAC, 1);
+            assertEquals(2, emitter.transmitted.size());
+            assertEquals(0, cache.queuedBytes(PEER_IP));
+        }
+
+        @Test
+        void allQueuesTogetherHoldAtMostTheSharedNodes()
+        {
+            // 8 nodes in all: three addresses take 3 + 3 + 2, a ninth frame takes the oldest of its own address
+            for (long m = 0; m < 3; m++)
+            {
+                cache.resolve(PEER_IP, 10 + m, FRAME, 0);
+                cache.resolve(OTHER_IP, 20 + m, FRAME, 0);
+            }
+            cache.resolve(0x0B000001, 30, FRAME, 0);
+            cache.resolve(0x0B000001, 31, FRAME, 0);
+            assertTrue(emitter.dropped.isEmpty());
+            cache.resolve(0x0B000001, 32, FRAME, 0);
+            assertEquals(List.of(30L), emitter.dropped, "its own oldest frame gives up the node");
+            cache.resolve(0x0B000002, 40, FRAME, 0);
+            assertEquals(List.of(30L, 40L), emitter.dropped, "an empty queue with no free node drops the new frame");
+            assertEquals(2, cache.queueOverflowDrops());
+            cache.learn(PEER_IP, PEER_MAC, 1);
+            cache.resolve(0x0B000002, 41, FRAME, 2);
+            assertEquals(1, cache.queued(0x0B000002), "nodes return to the pool once sent");
+        }
+
+        @Test
         void retriesEveryIntervalThenDropsThePending()
         {
-            cache.resolve(PEER_IP, 7, 0);
-            cache.resolve(PEER_IP, 8, 0);
+            cache.resolve(PEER_IP, 7, FRAME, 0);
+            cache.resolve(PEER_IP, 8, FRAME, 0);
             assertEquals(0, cache.poll(RETRY_NS - 1));
             assertEquals(1, emitter.requests.size());
             cache.poll(RETRY_NS);
@@ -337,7 +378,7 @@ class ArpTest
         void expiredEntryAsksAgainOnUse()
         {
             cache.learn(PEER_IP, PEER_MAC, 0);
-            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 9, TTL_NS + 1));
+            assertEquals(ArpCache.QUEUED, cache.resolve(PEER_IP, 9, FRAME, TTL_NS + 1));
             assertEquals(List.of(PEER_IP), emitter.requests);
         }
 
@@ -346,9 +387,9 @@ class ArpTest
         {
             for (int i = 0; i < 4; i++)
             {
-                assertEquals(ArpCache.QUEUED, cache.resolve(0x0B000000 + i, 100 + i, 0));
+                assertEquals(ArpCache.QUEUED, cache.resolve(0x0B000000 + i, 100 + i, FRAME, 0));
             }
-            assertEquals(ArpCache.TABLE_FULL, cache.resolve(OTHER_IP, 200, 0));
+            assertEquals(ArpCache.TABLE_FULL, cache.resolve(OTHER_IP, 200, FRAME, 0));
             assertEquals(List.of(200L), emitter.dropped);
             assertEquals(1, cache.tableFullDrops());
             assertFalse(cache.learn(OTHER_IP, OTHER_MAC, 0));
@@ -381,7 +422,7 @@ class ArpTest
             // poll runs every duty cycle and only scans when something is due; entries learned, refreshed and
             // pending at different times must still each be served at their own deadline
             cache.learn(PEER_IP, PEER_MAC, 0);                     // expires at TTL
-            cache.resolve(OTHER_IP, 5, 10 * MS);                   // retries at 10 ms + RETRY
+            cache.resolve(OTHER_IP, 5, FRAME, 10 * MS);                   // retries at 10 ms + RETRY
             cache.learn(PEER_IP, PEER_MAC, TTL_NS / 2);            // refreshed: now expires at 1.5 TTL
             assertEquals(0, cache.poll(10 * MS + RETRY_NS - 1));
             assertEquals(1, emitter.requests.size());
@@ -403,8 +444,8 @@ class ArpTest
         @Test
         void clearDropsEverythingQueued()
         {
-            cache.resolve(PEER_IP, 1, 0);
-            cache.resolve(OTHER_IP, 2, 0);
+            cache.resolve(PEER_IP, 1, FRAME, 0);
+            cache.resolve(OTHER_IP, 2, FRAME, 0);
             cache.clear();
             assertEquals(List.of(1L, 2L), emitter.dropped);
             assertEquals(0, cache.size());
