@@ -1850,6 +1850,12 @@ class TcpConnectionTest extends TcpTestSupport
         private void establishedWithOneRttSample()
         {
             established();
+            oneRttSample();
+        }
+
+        /** One segment written and ACKed after 10 ms. */
+        private void oneRttSample()
+        {
             write(1460);
             recv();
             advance(10 * MS);
@@ -1899,11 +1905,7 @@ class TcpConnectionTest extends TcpTestSupport
         private void establishedSackWithOneRttSample()
         {
             establishedSack();
-            write(1460);
-            recv();
-            advance(10 * MS);
-            send(in().ack(LOCAL_SEQ + 1461));
-            recv();
+            oneRttSample();
         }
 
         @Test
