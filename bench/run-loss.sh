@@ -2,7 +2,7 @@
 # Loss recovery against Linux: a 16 MiB echo on one TCP connection over a lossy veth, the Linux kernel as the client
 # (cli/src/test/resources/interop/echo_check.py: random bytes, SHA-256 of everything echoed back), with
 #   1. `wirespeed serve --echo` as the server (the engine owns veth end A through DPDK net_af_packet), and
-#   2. the same with a Linux server (socat ... PIPE) on veth end A,
+#   2. the same with a Linux server (cli/src/test/resources/interop/echo_server.py) on veth end A,
 # rounds alternating, then the medians and the engine/Linux goodput ratio.
 # Impairment, the same for both servers, by nftables in the client's namespace B (as in ImpairedEchoInteropTest):
 #   - frames B sends to the server: one draw per frame, 2% duplicated, 5% dropped (OUTPUT hook: Linux sees the drop
@@ -10,6 +10,10 @@
 #   - frames the server sends to B: 5% dropped before B's TCP sees them (INPUT hook: real loss, which the server's
 #     loss recovery must repair). Offloads are off on both ends, so every rule sees single segments.
 #   bench/run-loss.sh [rounds, default 3]     (LOSS_BYTES, default 16777216; LOSS_DEADLINE_S per echo, default 60)
+#   LOSS_ONLY=engine|linux runs one side only; LOSS_PCAP=DIR writes the client end's frames (headers only) of each
+#   round to DIR/engine-N.pcap and DIR/linux-N.pcap (dumpcap in the client's namespace, before its INPUT drops).
+# After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
+# nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
 # Bounded: every echo stops after LOSS_DEADLINE_S; every process started here is stopped by PID; traffic stays between
 # two namespaces made here on 192.0.2.0/24 with no route out.
@@ -21,13 +25,14 @@ DEADLINE=${LOSS_DEADLINE_S:-60}
 SERVER_IP=192.0.2.1
 CLIENT_IP=192.0.2.2
 "$ROOT/wirespeed" build >/dev/null 2>&1 || { echo "build failed: run ./wirespeed build" >&2; exit 2; }
-for tool in nft ethtool socat python3; do
+for tool in nft ethtool python3; do
   command -v "$tool" >/dev/null || { echo "wirespeed: error: $tool is missing (apt-get install it)" >&2; exit 2; }
 done
 
 NA=wsloss-a-$$ NB=wsloss-b-$$ IA=wla$$ IB=wlb$$
-SERVE_PID= SOCAT_PID= WORK=$(mktemp -d)
+SERVE_PID= SOCAT_PID= DUMP_PID= WORK=$(mktemp -d)
 cleanup() {
+  [ -n "$DUMP_PID" ] && kill "$DUMP_PID" 2>/dev/null && wait "$DUMP_PID" 2>/dev/null || true
   [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
   [ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null && wait "$SOCAT_PID" 2>/dev/null || true
   ip netns del "$NA" 2>/dev/null || true
@@ -68,12 +73,28 @@ table ip wirespeed_loss {
 }
 EOF
 ip netns exec "$NB" nft -f "$WORK/impair.nft"
-cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$WORK/echo_check.py"
+cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/resources/interop/echo_server.py" "$WORK/"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds"
 
 # one echo from B: prints the RESULT line; exits non-zero unless every byte came back
+capture_start() { # $1: file name stem
+  [ -n "${LOSS_PCAP:-}" ] || return 0
+  mkdir -p "$LOSS_PCAP"
+  ip netns exec "$NB" dumpcap -q -i "$IB" -s 128 -a "duration:$((DEADLINE + 10))" -w "$LOSS_PCAP/$1.pcap" \
+    >/dev/null 2>&1 &
+  DUMP_PID=$!
+  sleep 0.5
+}
+capture_stop() {
+  [ -n "${DUMP_PID:-}" ] || return 0
+  sleep 0.2
+  kill "$DUMP_PID" 2>/dev/null || true
+  wait "$DUMP_PID" 2>/dev/null || true
+  DUMP_PID=
+}
+
 echo_once() {
   local out
   out=$(ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$BYTES" "$DEADLINE")
@@ -90,7 +111,9 @@ engine_round() {
   SERVE_PID=$!
   for _ in $(seq 1 300); do grep -q 'ready ip=' "$WORK/serve.log" && break; sleep 0.1; done
   grep -q 'ready ip=' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
+  capture_start "engine-$1"
   local r=0; echo_once || r=$?
+  capture_stop
   kill -TERM "$SERVE_PID" 2>/dev/null || true
   wait "$SERVE_PID" 2>/dev/null || true
   SERVE_PID=
@@ -103,10 +126,20 @@ linux_round() {
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
   # its output away from the caller's $(...): a forked child of a stalled echo would otherwise hold that pipe open
-  ip netns exec "$NA" socat -b 65536 TCP-LISTEN:7,fork,reuseaddr PIPE >/dev/null 2>&1 &
+  # not socat ... PIPE: socat writes what it reads into its own pipe with a blocking write, and a block larger than
+  # the pipe's free room (-b 65536) blocks it for good (the server's window stays at zero: about one round in four
+  # stalled), while a block that always fits (-b 4096) measured socat more than Linux's TCP on the loaded box
+  # (32-46 Mbit/s, against 55-105 with this server at the same load average, about 20-27)
+  ip netns exec "$NA" python3 "$WORK/echo_server.py" "$SERVER_IP" 7 "$DEADLINE" >/dev/null 2>&1 &
   SOCAT_PID=$!
   for _ in $(seq 1 50); do ip netns exec "$NA" ss -ltn 'sport = :7' | grep -q LISTEN && break; sleep 0.1; done
+  ip netns exec "$NA" nstat -n >/dev/null 2>&1 || true
+  capture_start "linux-$1"
   local r=0; echo_once || r=$?
+  capture_stop
+  ip netns exec "$NA" nstat -z TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPLossProbes TcpExtTCPSackRecovery \
+    TcpExtTCPLostRetransmit TcpExtTCPSACKReorder 2>/dev/null | awk 'NR > 1 { printf "%s=%s ", $1, $2 } END { print "" }' \
+    | sed 's/^/linux server: /' >&2 || true
   kill "$SOCAT_PID" 2>/dev/null || true
   wait "$SOCAT_PID" 2>/dev/null || true
   ip netns pids "$NA" | xargs -r kill 2>/dev/null || true
@@ -117,11 +150,20 @@ linux_round() {
 
 E=() L=() EF=0 LF=0
 for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round: wirespeed serve" >&2
-  if v=$(engine_round); then E+=("$v"); else EF=$((EF + 1)); fi
-  echo "round $round: Linux socat" >&2
-  if v=$(linux_round); then L+=("$v"); else LF=$((LF + 1)); fi
+  if [ "${LOSS_ONLY:-engine}" = engine ]; then
+    echo "round $round: wirespeed serve" >&2
+    if v=$(engine_round "$round"); then E+=("$v"); else EF=$((EF + 1)); fi
+  fi
+  if [ "${LOSS_ONLY:-linux}" = linux ]; then
+    echo "round $round: Linux echo_server.py" >&2
+    if v=$(linux_round "$round"); then L+=("$v"); else LF=$((LF + 1)); fi
+  fi
 done
+if [ -n "${LOSS_ONLY:-}" ]; then
+  echo "engine Mbit/s per round: ${E[*]:-} (failed rounds: $EF)"
+  echo "Linux  Mbit/s per round: ${L[*]:-} (failed rounds: $LF)"
+  exit 0
+fi
 [ ${#E[@]} -gt 0 ] && [ ${#L[@]} -gt 0 ] || { echo "no complete round: engine $EF failed, Linux $LF failed" >&2; exit 1; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 me=$(median "${E[@]}")

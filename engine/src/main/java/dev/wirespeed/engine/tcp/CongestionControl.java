@@ -27,6 +27,9 @@ public interface CongestionControl
     /** Full ACK ends recovery (RFC 6582 §3.2 step 6). */
     void onExitRecovery(int flightSize);
 
+    /** Recovery paced by PRR ends (RFC 6937 §3.1): cwnd = ssthresh. */
+    void onExitPrrRecovery();
+
     /** Retransmission timeout (RFC 5681 §3.1 eq. 4, cwnd = 1 SMSS). */
     void onRto(int flightSize);
 

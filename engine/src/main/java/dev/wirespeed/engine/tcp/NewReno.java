@@ -69,6 +69,12 @@ public final class NewReno implements CongestionControl
         bytesAckedCa = 0;
     }
 
+    public void onExitPrrRecovery()
+    {
+        cwnd = ssthresh;
+        bytesAckedCa = 0;
+    }
+
     public void onRto(final int flightSize)
     {
         ssthresh = Math.max(flightSize / 2, 2 * smss);

@@ -181,6 +181,8 @@ final class TcpConnection
     int recover;
     /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
     final SeqRangeSet scoreboard = new SeqRangeSet(SACK_SCOREBOARD);
+    /** Proportional rate reduction (RFC 6937) of SACK recovery. */
+    final Prr prr = new Prr();
 
     TcpConnection(final TcpEndpoint endpoint, final int slot)
     {
@@ -864,6 +866,8 @@ final class TcpConnection
             sendAck();
             return false;
         }
+        final int unaBefore = sndUna;
+        final int sackedBefore = scoreboard.totalBytes();
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (sackedNew)
         {
@@ -900,6 +904,12 @@ final class TcpConnection
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
+        if (inRecovery && sackOk)
+        {
+            // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)
+            prr.onAck((sndUna - unaBefore) + (scoreboard.totalBytes() - sackedBefore), pipe(), cc.ssthresh(),
+                payloadMss());
+        }
 
         // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (behaviour 20)
         if (geq(ack, sndUna) && (lt(sndWl1, seq) || (sndWl1 == seq && leq(sndWl2, ack))))
@@ -1005,7 +1015,15 @@ final class TcpConnection
             {
                 // RFC 6582 §3.2 step 6: full ACK ends recovery
                 inRecovery = false;
-                cc.onExitRecovery(sndNxt - sndUna);
+                if (sackOk)
+                {
+                    // RFC 6937 §3.1: PRR brought the window down to ssthresh (behaviour 66)
+                    cc.onExitPrrRecovery();
+                }
+                else
+                {
+                    cc.onExitRecovery(sndNxt - sndUna);
+                }
             }
             else
             {
@@ -1074,11 +1092,11 @@ final class TcpConnection
         cc.onEnterRecovery(sndNxt - sndUna);
         inRecovery = true;
         recover = sndNxt;
+        prr.start(sndNxt - sndUna);
         rexmitNxt = sndUna;
         rexmitPassNs = nowNs;
         rexmitRequests++;
         rtt.stopTiming();
-        tlpDeadlineNs = NONE;
         rackDeadlineNs = NONE;
         endpoint.markDirty(this);
     }
@@ -1990,7 +2008,7 @@ final class TcpConnection
         if (tlpDeadlineNs <= nowNs)
         {
             tlpDeadlineNs = NONE;
-            if (!inRecovery && sndNxt != sndUna && !persistMode && state.isSynchronized())
+            if (sndNxt != sndUna && !persistMode && state.isSynchronized())
             {
                 tlpPending = true;
                 endpoint.markDirty(this);
@@ -2198,11 +2216,11 @@ final class TcpConnection
 
         boolean sentSomething = false;
         // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57): with SACK
-        // (RFC 6675) as many holes as ssthresh − pipe allows, several per RTT; the first (fast retransmit) always
+        // (RFC 6675) as many holes as PRR allows (behaviour 66), several per RTT; the first (fast retransmit) always
         if (pipeRecovery() && rexmitRequests > 0)
         {
             boolean first = rexmitNxt == sndUna;
-            while (first || pipe() < cc.ssthresh())
+            while (first || prr.allowance() > 0)
             {
                 if (!retransmitHole(s, nowNs, out))
                 {
@@ -2532,8 +2550,9 @@ final class TcpConnection
             int usable = sndUna + wnd - sendCursor;
             if (pipeRecovery())
             {
-                // RFC 6675 §5 rule for new data: only while pipe < ssthresh (cwnd is not inflated for it)
-                usable = Math.min(usable, cc.ssthresh() - pipe());
+                // RFC 6937: in recovery what the ACKs allow (PRR), whole segments, within the peer's window
+                final int allowance = prr.allowance();
+                usable = Math.min(sndUna + sndWnd - sendCursor, allowance > 0 ? Math.max(allowance, maxPayload) : 0);
             }
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
@@ -2627,6 +2646,10 @@ final class TcpConnection
             s.payloadLength = len;
         }
         lastSendNs = nowNs;
+        if (inRecovery)
+        {
+            prr.onSent(len);
+        }
         if (rtoDeadlineNs == NONE && !persistMode)
         {
             rtoDeadlineNs = nowNs + rtt.rtoNs();
@@ -2634,19 +2657,21 @@ final class TcpConnection
         out.emit(s);
         // a probe only for data: a lone FIN is left to the RTO (one timer fewer per connection lifetime)
         final int end = seq + len + (fin ? 1 : 0);
-        if (len > 0 && !persistMode && gt(end, sndNxt))
+        if (len > 0 && !persistMode && (gt(end, sndNxt) || inRecovery))
         {
-            armTailLossProbe(nowNs, end);
+            // in recovery after retransmissions too (behaviour 65): when the last retransmission or the ACK that
+            // ends recovery is lost and nothing else is coming, the probe finds out in PTO instead of the RTO
+            armTailLossProbe(nowNs, gt(end, sndNxt) ? end : sndNxt);
         }
     }
 
     /**
      * RFC 8985 §7.2: PTO = 2·SRTT, plus the peer's worst-case delayed ACK when one segment is in flight, never
-     * later than the RTO. Only outside recovery, with an RTT sample and data in flight.
+     * later than the RTO. With an RTT sample and data in flight, in recovery too (behaviour 65).
      */
     private void armTailLossProbe(final long nowNs, final int flightEnd)
     {
-        if (inRecovery || !rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
+        if (!rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
         {
             tlpDeadlineNs = NONE;
             return;
@@ -2663,8 +2688,8 @@ final class TcpConnection
 
     /** RFC 8985 §7.2 WCDelAckT. */
     private static final long WORST_CASE_DELAYED_ACK_NS = 200_000_000L;
-    /** A floor for the probe timeout, against a timer tick and a tiny SRTT (Linux uses 10 ms). */
-    private static final long MIN_PTO_NS = 10_000_000L;
+    /** A floor for the probe timeout, against a timer tick and a tiny SRTT: two ticks (Linux: two jiffies). */
+    private static final long MIN_PTO_NS = 2_000_000L;
 
     /** The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3). */
     private boolean sendTailProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)

@@ -1850,6 +1850,12 @@ class TcpConnectionTest extends TcpTestSupport
         private void establishedWithOneRttSample()
         {
             established();
+            oneRttSample();
+        }
+
+        /** One segment written and ACKed after 10 ms. */
+        private void oneRttSample()
+        {
             write(1460);
             recv();
             advance(10 * MS);
@@ -1880,19 +1886,85 @@ class TcpConnectionTest extends TcpTestSupport
             write(4 * 1460);
             assertEquals(4, recv().size());
             // the last two are lost; the first two are ACKed 5 ms later. SRTT is small (samples 0 ms from the
-            // fixture's handshake, 10 ms, 5 ms: 1.7 ms), so PTO = max(2·SRTT, 10 ms) = 10 ms from this ACK (two
+            // fixture's handshake, 10 ms, 5 ms: 1.7 ms), so PTO = max(2·SRTT, 2 ms) = 3.4 ms from this ACK (two
             // segments in flight: no delayed-ACK allowance)
             advance(5 * MS);
             send(in().ack(LOCAL_SEQ + 1 + 3 * 1460));
             expectNothing();
             assertEquals(1_718_750, conn().srttNs());
-            advance(9 * MS);
+            advance(3 * MS);
             expectNothing();
-            // the last segment again, long before the 200 ms RTO
-            advance(1 * MS);
+            // the last segment again, long before the 200 ms RTO (within a timer tick of 1 ms)
+            advance(2 * MS);
             expect(outLen(out().seq(LOCAL_SEQ + 1 + 4 * 1460).flags(ACK | PSH), 1460));
             assertEquals(1, ep.counters().get(TcpCounters.TAIL_LOSS_PROBES));
             assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
+        }
+
+        /** ESTABLISHED with SACK, one segment ACKed after 10 ms: SRTT 1.25 ms. */
+        private void establishedSackWithOneRttSample()
+        {
+            establishedSack();
+            oneRttSample();
+        }
+
+        @Test
+        void checklist65_probeInRecoveryWhenTheAckEndingItIsLost()
+        {
+            establishedSackWithOneRttSample();
+            final int s1 = LOCAL_SEQ + 1461;
+            final int end = s1 + 5 * 1460;
+            write(5 * 1460);
+            assertEquals(5, recv().size());
+            // everything but the first is SACKed: IsLost, fast retransmit of the first
+            send(sack(in().ack(s1), s1 + 1460, end));
+            expect(outLen(out().seq(s1), 1460));
+            // the ACK of the retransmission is lost and nothing else is in flight to reveal it: a probe after
+            // PTO = max(2·SRTT, 2 ms) instead of the 200 ms RTO
+            advance(1 * MS);
+            expectNothing();
+            advance(3 * MS);
+            expect(outLen(out().seq(end - 1460).flags(ACK | PSH), 1460));
+            assertEquals(1, ep.counters().get(TcpCounters.TAIL_LOSS_PROBES));
+            // the probe's ACK is the full ACK: recovery ends, with cwnd = ssthresh (RFC 6937, behaviour 66)
+            send(in().ack(end));
+            expectNothing();
+            assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
+            assertEquals(conn().ssthresh(), conn().cwnd());
+        }
+
+        @Test
+        void checklist66_prrSendsNewDataInProportionAndEndsAtSsthresh()
+        {
+            establishedSackWithOneRttSample();
+            final int s1 = LOCAL_SEQ + 1461;
+            // eleven segments in flight (the initial window plus one from the sample's ACK), more queued
+            write(40 * 1460);
+            assertEquals(11, recv().size());
+            // segments 2..4 SACKed: IsLost(s1), fast retransmit; RecoverFS = 16060, ssthresh = 8030
+            send(sack(in().ack(s1), s1 + 1460, s1 + 4 * 1460));
+            final List<TcpSegment> first = recv();
+            assertEquals(s1, first.get(0).seq);
+            assertEquals(8030, conn().ssthresh());
+            // then one ACK per SACKed segment up to the last of the eleven. While the pipe is above ssthresh PRR
+            // lets out ssthresh/RecoverFS (one half) of what was delivered, a whole segment once the allowance is
+            // positive: the retransmission and one new segment at once, then one per two ACKs. The last two ACKs
+            // find the pipe at 5 segments, below ssthresh: the slow-start reduction bound tops it up, one each.
+            // Six segments for ten delivered, where RFC 6675 alone would have sent nothing until the pipe fell
+            // below ssthresh and then a burst
+            int sent = first.size();
+            for (int k = 4; k < 11; k++)
+            {
+                send(sack(in().ack(s1), s1 + 1460, s1 + (k + 1) * 1460));
+                sent += recv().size();
+            }
+            assertEquals(6, sent);
+            assertEquals(1, ep.counters().get(TcpCounters.FAST_RETRANSMITS));
+            // the ACK of the retransmission ends recovery (everything sent before it is acknowledged):
+            // cwnd = ssthresh, not what happens to be in flight (RFC 6582)
+            send(in().ack(s1 + 11 * 1460));
+            recv();
+            assertEquals(8030, conn().cwnd());
         }
 
         @Test
