@@ -167,9 +167,11 @@ public final class NicReflectCommand implements Callable<Integer>
                 missed += p.stats(stats).rxMissed;
             }
             System.out.printf(Locale.ROOT, "result: reflect received %d, reflected %d, dropped by the limit %d, " +
-                "ignored %d, missed by the port (imissed) %d, allocated %.4f B/frame%n", sum(counters, reflectors.size(), 0),
+                "ignored %d, missed by the port (imissed) %d, allocated %.4f B/frame (%d B over %d frames after each thread's " +
+                "first 3 s of traffic)%n", sum(counters, reflectors.size(), 0),
                 sum(counters, reflectors.size(), 1), sum(counters, reflectors.size(), 2),
-                sum(counters, reflectors.size(), 3), missed, perFrame(counters, reflectors.size()));
+                sum(counters, reflectors.size(), 3), missed, perFrame(counters, reflectors.size()),
+                sum(counters, reflectors.size(), 4), sum(counters, reflectors.size(), 5));
             return 0;
         }
         finally
