@@ -82,9 +82,13 @@ public final class HwLatencySampler
         noRxStamp = 0;
     }
 
-    /** Stops sampling (a frame still marked is abandoned). */
+    /** Stops sampling (a frame still marked is abandoned, and its mark taken off the stream). */
     public void end()
     {
+        if (stream != null)
+        {
+            stream.clearMark();
+        }
         stream = null;
         state = IDLE;
     }

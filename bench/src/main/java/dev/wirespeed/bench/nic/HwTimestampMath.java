@@ -33,27 +33,58 @@ public final class HwTimestampMath
     }
 
     /**
-     * A linear map from device ticks to nanoseconds of a reference clock, fitted from two (ticks, ns) pairs read at
-     * the start and end of a calibration interval: {@code ns = ns0 + (ticks - ticks0) * nsPerTick}.
+     * A running map from a device clock's raw ticks to nanoseconds of a reference clock, from (ticks, ns) pairs read
+     * one after the other: the frequency is fitted over the whole span since {@link #start} (so it gets better the
+     * longer the run), and the map is anchored at the latest pair (so a frequency error costs at most the error times
+     * the time since that pair, not since the start). Mutable, allocation-free; one thread.
      */
-    public record TickMap(long ticks0, long ns0, double nsPerTick)
+    public static final class ClockTracker
     {
-        public static TickMap fit(final long ticks0, final long ns0, final long ticks1, final long ns1)
+        private long firstTicks;
+        private long firstNs;
+        private long lastTicks;
+        private long lastNs;
+        private double nsPerTick = Double.NaN;
+
+        /** The first pair; the frequency is unknown until {@link #update} with a later one. */
+        public void start(final long ticks, final long ns)
         {
-            if (ticks1 <= ticks0 || ns1 <= ns0)
-            {
-                throw new IllegalArgumentException("the device clock did not advance (" + ticks0 + " -> " + ticks1 +
-                    " ticks over " + (ns1 - ns0) + " ns)");
-            }
-            return new TickMap(ticks0, ns0, (ns1 - ns0) / (double)(ticks1 - ticks0));
+            firstTicks = ticks;
+            firstNs = ns;
+            lastTicks = ticks;
+            lastNs = ns;
+            nsPerTick = Double.NaN;
         }
 
+        /**
+         * A later pair: refits the frequency from the first pair and moves the anchor here.
+         *
+         * @throws IllegalArgumentException when the device clock did not advance.
+         */
+        public void update(final long ticks, final long ns)
+        {
+            if (ticks <= firstTicks || ns <= firstNs)
+            {
+                throw new IllegalArgumentException("the device clock did not advance (" + firstTicks + " -> " + ticks +
+                    " ticks over " + (ns - firstNs) + " ns)");
+            }
+            nsPerTick = (ns - firstNs) / (double)(ticks - firstTicks);
+            lastTicks = ticks;
+            lastNs = ns;
+        }
+
+        /** Nanoseconds of the reference clock at device time {@code ticks}. */
         public long toNs(final long ticks)
         {
-            return ns0 + Math.round((ticks - ticks0) * nsPerTick);
+            return lastNs + Math.round((ticks - lastTicks) * nsPerTick);
         }
 
-        /** The device clock's frequency in Hz. */
+        public double nsPerTick()
+        {
+            return nsPerTick;
+        }
+
+        /** The device clock's frequency in Hz (NaN before the second pair). */
         public double hz()
         {
             return 1e9 / nsPerTick;

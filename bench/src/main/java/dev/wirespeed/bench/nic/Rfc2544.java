@@ -146,6 +146,8 @@ public final class Rfc2544
     private int nextStream;
     private Timestamps.Choice timestamps = new Timestamps.Choice(Timestamps.Kind.SOFTWARE, "software");
     private HwLatencySampler sampler;
+    /** The receiving port's clock against ours while the RX timestamp offload is in use (else null). */
+    private HwTimestampMath.ClockTracker rxClock;
 
     public Rfc2544(final EthPort tx, final EthPort rx, final Settings settings, final PacketClock clock,
         final PrintStream log)
@@ -209,7 +211,8 @@ public final class Rfc2544
                 String source = "software";
                 if (timestamps.kind() == Timestamps.Kind.RX_OFFLOAD)
                 {
-                    matcher.rxOffload(RxTimestampField.register(), fitRxClock());
+                    rxClock = trackRxClock();
+                    matcher.rxOffload(RxTimestampField.register(), rxClock);
                     source = "rx: NIC offload, tx: software";
                 }
                 hwSampling = sampler != null ? hw : null;
@@ -220,6 +223,7 @@ public final class Rfc2544
                 {
                     source += " (" + matcher.hwStamped() + " of " + h.getTotalCount() + " frames NIC-stamped)";
                     matcher.rxOffload(null, null);
+                    rxClock = null;
                 }
                 r.latency = Latency.of(t.achievedPps, h, source);
                 if (sampler != null)
@@ -284,19 +288,21 @@ public final class Rfc2544
             settings.resolutionPct, r.resolutionPps, r.testerLimited ? "; TESTER-LIMITED (it could not send faster)" : "");
     }
 
-    /** Maps the receiving port's raw clock to this run's software clock: two reads 100 ms apart. */
-    private HwTimestampMath.TickMap fitRxClock()
+    /**
+     * Starts mapping the receiving port's raw clock onto this run's software clock: two reads 100 ms apart for a
+     * first frequency; the trial loop then adds a pair every 10 ms ({@link HwTimestampMath.ClockTracker}).
+     */
+    private HwTimestampMath.ClockTracker trackRxClock()
     {
-        final long ticks0 = rx.readClock();
-        final long ns0 = clock.nowNs();
-        final long until = ns0 + 100_000_000L;
+        final HwTimestampMath.ClockTracker tracker = new HwTimestampMath.ClockTracker();
+        tracker.start(rx.readClock(), clock.nowNs());
+        final long until = clock.nowNs() + 100_000_000L;
         while (clock.nowNs() - until < 0)
         {
             Thread.onSpinWait();
         }
-        final long ticks1 = rx.readClock();
-        final long ns1 = clock.nowNs();
-        return HwTimestampMath.TickMap.fit(ticks0, ns0, ticks1, ns1);
+        tracker.update(rx.readClock(), clock.nowNs());
+        return tracker;
     }
 
     private BackToBack backToBack(final TxStream stream, final SizeResult r)
@@ -414,6 +420,7 @@ public final class Rfc2544
         }
         final long limit = t0 + 10 * (long)(count * 1e9 / pps) + 5_000_000_000L;
         long nextLog = t0 + 1_000_000_000L;
+        long nextClockNs = t0;
         long now = t0;
         while (!stream.done() && now - limit < 0)
         {
@@ -427,6 +434,11 @@ public final class Rfc2544
             if (hw != null)
             {
                 hw.poll(now);
+            }
+            if (rxClock != null && now - nextClockNs >= 0)
+            {
+                rxClock.update(rx.readClock(), clock.nowNs());
+                nextClockNs = now + 10_000_000L;
             }
             if (label != null && now - nextLog >= 0)
             {

@@ -35,7 +35,7 @@ public final class RxMatcher
     private long lastMatchNs;
     private HwLatencySampler sampler;
     private RxTimestampField rxField;
-    private HwTimestampMath.TickMap tickMap;
+    private HwTimestampMath.ClockTracker tickMap;
     private long hwStamped;
 
     public RxMatcher(final Arena arena, final EthPort port, final int queue, final PacketClock clock)
@@ -78,7 +78,7 @@ public final class RxMatcher
      * RX timestamp offload: latencies count to the NIC's arrival stamp of each frame, mapped by {@code map} into
      * the software clock, instead of the software read after rx_burst (null: software).
      */
-    public void rxOffload(final RxTimestampField field, final HwTimestampMath.TickMap map)
+    public void rxOffload(final RxTimestampField field, final HwTimestampMath.ClockTracker map)
     {
         this.rxField = field;
         this.tickMap = map;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hardware timestamp arithmetic on its own (no device here has hardware timestamps). */
 class HwTimestampMathTest
@@ -35,21 +36,31 @@ class HwTimestampMathTest
     }
 
     @Test
-    void tickMapFitsFrequencyAndMapsTicksToNanoseconds()
+    void clockTrackerFitsTheFrequencyOverTheWholeSpanAndAnchorsAtTheLatestPair()
     {
         // a 156.25 MHz device clock (6.4 ns per tick) against a ns clock, 100 ms apart
-        final HwTimestampMath.TickMap m = HwTimestampMath.TickMap.fit(1_000_000, 5_000_000_000L,
-            1_000_000 + 15_625_000, 5_100_000_000L);
-        assertEquals(6.4, m.nsPerTick(), 1e-12);
-        assertEquals(156.25e6, m.hz(), 1e-3);
-        assertEquals(5_000_000_000L, m.toNs(1_000_000));
-        assertEquals(5_000_000_064L, m.toNs(1_000_010));
-        assertEquals(4_999_999_936L, m.toNs(999_990));
+        final HwTimestampMath.ClockTracker c = new HwTimestampMath.ClockTracker();
+        c.start(1_000_000, 5_000_000_000L);
+        assertTrue(Double.isNaN(c.hz()));
+        c.update(1_000_000 + 15_625_000, 5_100_000_000L);
+        assertEquals(6.4, c.nsPerTick(), 1e-12);
+        assertEquals(156.25e6, c.hz(), 1e-3);
+        assertEquals(5_100_000_000L, c.toNs(16_625_000));
+        assertEquals(5_100_000_064L, c.toNs(16_625_010));
+        assertEquals(5_000_000_000L, c.toNs(1_000_000));
+        // one second later the reference clock read 50 ns late (read jitter): the fit over 1.1 s moves little,
+        // and the map passes through the new anchor
+        c.update(1_000_000 + 171_875_000, 6_100_000_050L);
+        assertEquals(1_100_000_050 / 171_875_000.0, c.nsPerTick(), 1e-15);
+        assertEquals(6_100_000_050L, c.toNs(172_875_000));
+        assertEquals(6_100_000_050L + Math.round(1000 * c.nsPerTick()), c.toNs(172_876_000));
     }
 
     @Test
     void aClockThatDoesNotAdvanceIsRefused()
     {
-        assertThrows(IllegalArgumentException.class, () -> HwTimestampMath.TickMap.fit(5, 100, 5, 200));
+        final HwTimestampMath.ClockTracker c = new HwTimestampMath.ClockTracker();
+        c.start(5, 100);
+        assertThrows(IllegalArgumentException.class, () -> c.update(5, 200));
     }
 }
