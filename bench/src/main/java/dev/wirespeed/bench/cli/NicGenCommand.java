@@ -141,8 +141,8 @@ public final class NicGenCommand implements Callable<Integer>
             for (int i = 0; i < streams; i++)
             {
                 final EthPort p = ports.get(i / queues);
-                placement.append(String.format(Locale.ROOT, " q%d = %s queue %d on CPU %d (port socket %s)%s", i, p.name(),
-                    i % queues, cores[i], p.socketId() < 0 ? "any" : Integer.toString(p.socketId()),
+                placement.append(String.format(Locale.ROOT, " q%d = %s queue %d on CPU %s (port socket %s)%s", i, p.name(),
+                    i % queues, cores[i] < 0 ? "any (unpinned: no spare core; --cores pins)" : Integer.toString(cores[i]), p.socketId() < 0 ? "any" : Integer.toString(p.socketId()),
                     i + 1 < streams ? "," : ""));
             }
             System.out.println(placement);
@@ -240,7 +240,7 @@ public final class NicGenCommand implements Callable<Integer>
                 totalBytes += db;
                 if (streams > 1)
                 {
-                    System.out.println("  " + line(sec, "q" + i + "@cpu" + cores[i], df / dt, db / dt, lineBpsPerPort, ""));
+                    System.out.println("  " + line(sec, "q" + i + (cores[i] < 0 ? "" : "@cpu" + cores[i]), df / dt, db / dt, lineBpsPerPort, ""));
                 }
                 final Map<String, Object> one = sample(sec, "q" + i, df / dt, db / dt);
                 one.put("cpu", cores[i]);

@@ -87,8 +87,8 @@ final class NicSupport
     /**
      * The CPU each of {@code streams} worker threads (one per port queue) is pinned to. {@code --cores} given: its
      * CPUs in order, each one the process may use. Default: the process's CPUs after the first (left to the main
-     * thread, the JIT and the GC, as testpmd leaves its main lcore), or all of them when there are exactly as many
-     * as streams.
+     * thread, the JIT and the GC, as testpmd leaves its main lcore) when there are at least streams + 2 of them, else
+     * -1 for every stream: unpinned (a box with no spare core).
      *
      * @param allowed the CPUs this process may run on ({@link Cpus#allowed()}).
      * @throws IllegalArgumentException for a CPU outside {@code allowed}, or more streams than CPUs.
@@ -120,13 +120,25 @@ final class NicSupport
                 streams + " cores, one queue per core, and this process may use " + allowed.length + " (CPUs " + have +
                 "); lower --queues");
         }
-        final int from = allowed.length > streams ? 1 : 0;
-        return Arrays.copyOfRange(allowed, from, from + streams);
+        if (allowed.length < streams + 2)
+        {
+            // no core to spare beside the workers and the main thread: pinning cannot isolate a busy-polling worker
+            // here and would only stop the scheduler moving it off a core that other work (the JIT, GC, a peer
+            // process on a small box) has taken; so the workers stay unpinned (-1) unless --cores says otherwise
+            final int[] unpinned = new int[streams];
+            Arrays.fill(unpinned, -1);
+            return unpinned;
+        }
+        return Arrays.copyOfRange(allowed, 1, 1 + streams);
     }
 
     /** {@code 0-3,6}: a CPU list, ranges folded. */
     static String describeCpus(final int[] cpus)
     {
+        if (cpus.length > 0 && cpus[0] < 0)
+        {
+            return "any (unpinned: no spare core; --cores pins)";
+        }
         final StringBuilder b = new StringBuilder();
         for (int i = 0; i < cpus.length; i++)
         {
@@ -152,6 +164,10 @@ final class NicSupport
     static void warnNuma(final EthPort port, final int cpu)
     {
         final int portNode = port.socketId();
+        if (cpu < 0)
+        {
+            return;
+        }
         final int cpuNode = Cpus.numaNode(cpu);
         if (portNode >= 0 && cpuNode >= 0 && portNode != cpuNode)
         {
@@ -167,6 +183,10 @@ final class NicSupport
     static void pinWorker(final String who, final int cpu)
     {
         Eal.registerThread();
+        if (cpu < 0)
+        {
+            return;
+        }
         try
         {
             Cpus.pinCurrentThread(cpu);

@@ -28,13 +28,16 @@ class NicCoresTest
     }
 
     @Test
-    void defaultLeavesTheFirstCpuToTheMainThreadWhenThereIsRoom()
+    void defaultPinsAfterTheFirstCpuOnlyWhenACoreIsToSpare()
     {
         assertArrayEquals(new int[] {1}, NicSupport.planCores(null, 1, FOUR));
-        assertArrayEquals(new int[] {1, 2, 3}, NicSupport.planCores(null, 3, FOUR));
-        assertArrayEquals(new int[] {0, 1, 2, 3}, NicSupport.planCores(null, 4, FOUR));
-        assertArrayEquals(new int[] {0}, NicSupport.planCores(null, 1, new int[] {0}));
-        assertArrayEquals(new int[] {5, 7}, NicSupport.planCores(null, 2, new int[] {4, 5, 7}));
+        assertArrayEquals(new int[] {1, 2}, NicSupport.planCores(null, 2, FOUR));
+        assertArrayEquals(new int[] {5}, NicSupport.planCores(null, 1, new int[] {4, 5, 7}));
+        // no spare core: unpinned
+        assertArrayEquals(new int[] {-1, -1, -1}, NicSupport.planCores(null, 3, FOUR));
+        assertArrayEquals(new int[] {-1, -1, -1, -1}, NicSupport.planCores(null, 4, FOUR));
+        assertArrayEquals(new int[] {-1}, NicSupport.planCores(null, 1, new int[] {0, 1}));
+        assertEquals("any (unpinned: no spare core; --cores pins)", NicSupport.describeCpus(new int[] {-1}));
     }
 
     @Test
