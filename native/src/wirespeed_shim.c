@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <rte_config.h>
 #include <rte_common.h>
 #include <rte_errno.h>
@@ -17,6 +18,7 @@
 #include <rte_ring.h>
 #include <rte_cycles.h>
 #include <rte_eth_ring.h>
+#include <rte_mbuf_dyn.h>
 
 /* ---- fast path (static inline in DPDK) ---- */
 uint16_t ws_rx_burst(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n) { return rte_eth_rx_burst(port, queue, pkts, n); }
@@ -99,6 +101,10 @@ const uint32_t ws_layout[] = {
     RTE_MAX_ETHPORTS,                                   /* 54 */
     LCORE_ID_ANY,                                       /* 55 */
     SOCKET_ID_ANY,                                      /* 56 (as u32) */
+    offsetof(struct rte_mbuf, timesync),                /* 57 IEEE 1588 RX timestamp register index (i40e) */
+    sizeof(struct timespec),                            /* 58 */
+    offsetof(struct timespec, tv_sec),                  /* 59 */
+    offsetof(struct timespec, tv_nsec),                 /* 60 */
 };
 const uint32_t ws_layout_count = sizeof(ws_layout) / sizeof(ws_layout[0]);
 
@@ -130,5 +136,9 @@ const uint64_t ws_consts[] = {
     RING_F_SC_DEQ,                   /* 23 */
     RTE_MBUF_F_RX_IP_CKSUM_MASK,     /* 24 */
     RTE_MBUF_F_RX_L4_CKSUM_MASK,     /* 25 */
+    RTE_ETH_RX_OFFLOAD_TIMESTAMP,    /* 26 */
+    RTE_MBUF_F_TX_IEEE1588_TMST,     /* 27 */
+    RTE_MBUF_F_RX_IEEE1588_PTP,      /* 28 */
+    RTE_MBUF_F_RX_IEEE1588_TMST,     /* 29 */
 };
 const uint32_t ws_consts_count = sizeof(ws_consts) / sizeof(ws_consts[0]);

@@ -117,6 +117,21 @@ final class Dpdk
     static final MethodHandle RTE_ETH_TIMESYNC_DISABLE =
         handle("rte_eth_timesync_disable", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
 
+    static final MethodHandle RTE_ETH_TIMESYNC_READ_RX_TIMESTAMP = handle("rte_eth_timesync_read_rx_timestamp",
+        FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
+    static final MethodHandle RTE_ETH_TIMESYNC_READ_TX_TIMESTAMP =
+        handle("rte_eth_timesync_read_tx_timestamp", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+    static final MethodHandle RTE_ETH_TIMESYNC_READ_TIME =
+        handle("rte_eth_timesync_read_time", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+    /** Experimental in DPDK 22.11 (exported as {@code rte_eth_read_clock@@EXPERIMENTAL}). */
+    static final MethodHandle RTE_ETH_READ_CLOCK =
+        handle("rte_eth_read_clock", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+    static final MethodHandle RTE_MBUF_DYN_RX_TIMESTAMP_REGISTER =
+        handle("rte_mbuf_dyn_rx_timestamp_register", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    /** {@code rte_thread_set_affinity(rte_cpuset_t *)}: pins the calling thread and updates its lcore's socket. */
+    static final MethodHandle RTE_THREAD_SET_AFFINITY =
+        handle("rte_thread_set_affinity", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
     private Dpdk()
     {
     }

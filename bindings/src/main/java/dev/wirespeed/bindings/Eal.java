@@ -180,6 +180,12 @@ public final class Eal
         }
     }
 
+    /** The text DPDK gives for an errno value ({@code rte_strerror}), e.g. for the negative codes ethdev returns. */
+    public static String strerror(final int errno)
+    {
+        return Dpdk.strerror(Math.abs(errno));
+    }
+
     /** NUMA socket of the calling thread. */
     public static int socketId()
     {

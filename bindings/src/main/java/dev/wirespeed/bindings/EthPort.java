@@ -24,6 +24,8 @@ public final class EthPort implements AutoCloseable
     private final boolean vdev;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(256, 8);
+    /** For the timesync reads (one thread: the one that samples latency), apart from {@code scratch}. */
+    private final MemorySegment timespec = arena.allocate(64, 8);
     private DeviceInfo info;
     private Mempool mempool;
     private boolean started;
@@ -283,6 +285,10 @@ public final class EthPort implements AutoCloseable
                 txOffloads = di.txOffloadCapa() & (NativeLayout.TX_OFFLOAD_IPV4_CKSUM | NativeLayout.TX_OFFLOAD_TCP_CKSUM);
                 rxOffloads = di.rxOffloadCapa() & (NativeLayout.RX_OFFLOAD_IPV4_CKSUM | NativeLayout.RX_OFFLOAD_TCP_CKSUM);
             }
+            if (cfg.rxTimestamps)
+            {
+                rxOffloads |= di.rxOffloadCapa() & NativeLayout.RX_OFFLOAD_TIMESTAMP;
+            }
             conf.set(JAVA_LONG, NativeLayout.ETH_CONF_TX_OFFLOADS, txOffloads);
             conf.set(JAVA_LONG, NativeLayout.ETH_CONF_RX_OFFLOADS, rxOffloads);
             Dpdk.check((int)Dpdk.RTE_ETH_DEV_CONFIGURE.invokeExact((short)portId, (short)cfg.rxQueues,
@@ -494,6 +500,133 @@ public final class EthPort implements AutoCloseable
         {
             throw Dpdk.rethrow(t);
         }
+    }
+
+    /**
+     * {@code rte_eth_timesync_enable}: the NIC latches the time of frames sent with
+     * {@link NativeLayout#MBUF_F_TX_IEEE1588_TMST} and of received PTP frames, in its IEEE 1588 clock.
+     *
+     * @return 0, or the negative errno DPDK gave (-95, ENOTSUP, for every vdev).
+     */
+    public int enableTimesync()
+    {
+        try
+        {
+            return (int)Dpdk.RTE_ETH_TIMESYNC_ENABLE.invokeExact((short)portId);
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /** {@code rte_eth_timesync_disable}; returns its code. */
+    public int disableTimesync()
+    {
+        try
+        {
+            return (int)Dpdk.RTE_ETH_TIMESYNC_DISABLE.invokeExact((short)portId);
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /**
+     * The NIC's IEEE 1588 time of the last frame sent with {@link NativeLayout#MBUF_F_TX_IEEE1588_TMST}
+     * ({@code rte_eth_timesync_read_tx_timestamp}); reading it frees the register for the next frame.
+     *
+     * @return nanoseconds, or -1 when no timestamp is latched yet (EINVAL).
+     * @throws DpdkException for any other error.
+     */
+    public long readTxTimestampNs()
+    {
+        try
+        {
+            return timespecResult((int)Dpdk.RTE_ETH_TIMESYNC_READ_TX_TIMESTAMP.invokeExact((short)portId, timespec),
+                "rte_eth_timesync_read_tx_timestamp");
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /**
+     * The NIC's IEEE 1588 time of the last timestamped received frame ({@code rte_eth_timesync_read_rx_timestamp}).
+     *
+     * @param flags the frame's {@code rte_mbuf.timesync} register index for i40e ({@link Mbuf#timesync}), 0 for
+     *              igb/ixgbe.
+     * @return nanoseconds, or -1 when no timestamp is latched (EINVAL).
+     */
+    public long readRxTimestampNs(final int flags)
+    {
+        try
+        {
+            return timespecResult((int)Dpdk.RTE_ETH_TIMESYNC_READ_RX_TIMESTAMP.invokeExact((short)portId, timespec,
+                flags), "rte_eth_timesync_read_rx_timestamp");
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /** The NIC's IEEE 1588 clock now ({@code rte_eth_timesync_read_time}), nanoseconds; -1 if it has none. */
+    public long readTimesyncTimeNs()
+    {
+        try
+        {
+            return timespecResult((int)Dpdk.RTE_ETH_TIMESYNC_READ_TIME.invokeExact((short)portId, timespec),
+                "rte_eth_timesync_read_time");
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /**
+     * The raw clock counter that the RX timestamp offload writes into mbufs ({@code rte_eth_read_clock}), in the
+     * device's ticks.
+     *
+     * @throws DpdkException when the device has no such clock (ENOTSUP for every vdev).
+     */
+    public long readClock()
+    {
+        try
+        {
+            Dpdk.check((int)Dpdk.RTE_ETH_READ_CLOCK.invokeExact((short)portId, timespec), "rte_eth_read_clock(" + name + ")");
+            return timespec.get(JAVA_LONG, 0);
+        }
+        catch (final Throwable t)
+        {
+            throw Dpdk.rethrow(t);
+        }
+    }
+
+    /** True when the port offers the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}). */
+    public boolean hasRxTimestampOffload()
+    {
+        return (info().rxOffloadCapa() & NativeLayout.RX_OFFLOAD_TIMESTAMP) != 0;
+    }
+
+    /** {@code struct timespec} seconds and nanoseconds as nanoseconds. */
+    public static long timespecNanos(final long seconds, final long nanos)
+    {
+        return seconds * 1_000_000_000L + nanos;
+    }
+
+    private long timespecResult(final int rc, final String what)
+    {
+        if (rc == -22 /* EINVAL: nothing latched */)
+        {
+            return -1;
+        }
+        Dpdk.check(rc, what + "(" + name + ")");
+        return timespecNanos(timespec.get(JAVA_LONG, NativeLayout.TIMESPEC_SEC),
+            timespec.get(JAVA_LONG, NativeLayout.TIMESPEC_NSEC));
     }
 
     public boolean promiscuous()

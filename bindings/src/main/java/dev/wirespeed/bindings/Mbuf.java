@@ -29,6 +29,7 @@ public final class Mbuf
     private static final long PACKET_TYPE = NativeLayout.MBUF_PACKET_TYPE;
     private static final long TX_OFFLOAD = NativeLayout.MBUF_TX_OFFLOAD;
     private static final long POOL = NativeLayout.MBUF_POOL;
+    private static final long TIMESYNC = NativeLayout.MBUF_TIMESYNC;
 
     private Mbuf()
     {
@@ -83,6 +84,18 @@ public final class Mbuf
     public static int port(final long mbuf)
     {
         return ALL.get(U16, mbuf + PORT) & 0xFFFF;
+    }
+
+    /** {@code rte_mbuf.timesync}: the RX timestamp register index of an IEEE 1588 stamped frame (i40e). */
+    public static int timesync(final long mbuf)
+    {
+        return ALL.get(U16, mbuf + TIMESYNC) & 0xFFFF;
+    }
+
+    /** The 64-bit dynamic field at {@code offset} (e.g. the RX timestamp, see {@link RxTimestampField}). */
+    public static long dynamicField64(final long mbuf, final int offset)
+    {
+        return ALL.get(U64, mbuf + offset);
     }
 
     public static long offloadFlags(final long mbuf)

@@ -22,7 +22,7 @@ public final class NativeLayout
         final int constsCount = Dpdk.symbol("ws_consts_count").reinterpret(4).get(JAVA_INT, 0);
         LAYOUT = Dpdk.symbol("ws_layout").reinterpret(4L * layoutCount);
         CONSTS = Dpdk.symbol("ws_consts").reinterpret(8L * constsCount);
-        if (LAYOUT.get(JAVA_INT, 0) != MAGIC || layoutCount < 57 || constsCount < 26)
+        if (LAYOUT.get(JAVA_INT, 0) != MAGIC || layoutCount < 61 || constsCount < 30)
         {
             throw new NativeUnavailableException("libwirespeed.so layout table version mismatch: rebuild with ./wirespeed build");
         }
@@ -103,6 +103,11 @@ public final class NativeLayout
     public static final int MAX_ETHPORTS = u32(54);
     public static final int LCORE_ID_ANY = u32(55);
     public static final int SOCKET_ID_ANY = u32(56);
+    /** {@code rte_mbuf.timesync}: the RX timestamp register a frame's IEEE 1588 stamp went to (i40e). */
+    public static final int MBUF_TIMESYNC = u32(57);
+    public static final int TIMESPEC_SIZE = u32(58);
+    public static final int TIMESPEC_SEC = u32(59);
+    public static final int TIMESPEC_NSEC = u32(60);
 
     // flags and enums
     public static final long RX_OFFLOAD_IPV4_CKSUM = u64(0);
@@ -131,6 +136,12 @@ public final class NativeLayout
     public static final int RING_F_SC_DEQ = (int)u64(23);
     public static final long MBUF_F_RX_IP_CKSUM_MASK = u64(24);
     public static final long MBUF_F_RX_L4_CKSUM_MASK = u64(25);
+    public static final long RX_OFFLOAD_TIMESTAMP = u64(26);
+    /** Ask the NIC to latch this frame's transmit time (IEEE 1588 timesync). */
+    public static final long MBUF_F_TX_IEEE1588_TMST = u64(27);
+    public static final long MBUF_F_RX_IEEE1588_PTP = u64(28);
+    /** The NIC latched this received frame's time (read it with {@code rte_eth_timesync_read_rx_timestamp}). */
+    public static final long MBUF_F_RX_IEEE1588_TMST = u64(29);
 
     private NativeLayout()
     {

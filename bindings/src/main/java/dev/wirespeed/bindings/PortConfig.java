@@ -17,6 +17,7 @@ public final class PortConfig
     int dataRoom = -1;
     boolean promiscuous = true;
     boolean checksumOffload = true;
+    boolean rxTimestamps;
     byte[] rssKey = SYMMETRIC_RSS_KEY;
 
     public PortConfig queues(final int rx, final int tx)
@@ -49,6 +50,16 @@ public final class PortConfig
     public PortConfig promiscuous(final boolean on)
     {
         this.promiscuous = on;
+        return this;
+    }
+
+    /**
+     * Turn on the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}) when the port has it (off by default):
+     * the NIC then writes its clock into each received mbuf's timestamp dynamic field (see {@link RxTimestampField}).
+     */
+    public PortConfig rxTimestamps(final boolean on)
+    {
+        this.rxTimestamps = on;
         return this;
     }
 

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wirespeed.apps.nic.PacketClock;
 import dev.wirespeed.apps.nic.TestFrame;
 import dev.wirespeed.apps.nic.TxStream;
+import dev.wirespeed.bindings.Cpus;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortSpec;
@@ -51,6 +52,10 @@ public final class NicGenCommand implements Callable<Integer>
 
     @Option(names = "--queues", defaultValue = "1", description = "TX queues (and threads) per port (default ${DEFAULT-VALUE})")
     int queues;
+
+    @Option(names = "--cores", paramLabel = "LIST", description = "CPUs for the sending threads, one queue per core, in " +
+        "stream order (1,3 or 2-5); default: the process's CPUs after the first")
+    String coresOption;
 
     @Option(names = "--size", defaultValue = "64", description = "frame size 64..1518 with FCS, or imix (7:4:1 of 64/570/1518) (default ${DEFAULT-VALUE})")
     String size;
@@ -95,6 +100,15 @@ public final class NicGenCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "gen needs at least one port (--iface, --vdev or --pci)");
         }
+        final int[] cores;
+        try
+        {
+            cores = NicSupport.planCores(coresOption, specs.size() * queues, Cpus.allowed());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
+        }
         NicSupport.startEal(portOptions);
         final PacketClock clock = PacketClock.of(clockName);
         final List<EthPort> ports = new ArrayList<>();
@@ -115,6 +129,7 @@ public final class NicGenCommand implements Callable<Integer>
                 for (int q = 0; q < queues; q++)
                 {
                     tx.add(new TxStream(arena, ports.get(p), q, p * queues + q, sizes, ports.get(p).macAddress(), dst, clock));
+                    NicSupport.warnNuma(ports.get(p), cores[p * queues + q]);
                 }
             }
             System.out.printf(Locale.ROOT, "gen: %d port(s) x %d queue(s), frames %s (mean %.1f B with FCS), rate %s, " +
@@ -123,7 +138,16 @@ public final class NicGenCommand implements Callable<Integer>
                 lineBpsPerPort > 0 ? String.format(Locale.ROOT, "%.0f Mbit/s per port (%s)", lineBpsPerPort / 1e6,
                     NicSupport.describeLineRate(ports.get(0), lineRate)) : "unknown (no link speed, no --line-rate)",
                 seconds);
-            return run(ports, tx, streams, totalPps / streams, lineBpsPerPort, meanSize);
+            final StringBuilder placement = new StringBuilder("queues:");
+            for (int i = 0; i < streams; i++)
+            {
+                final EthPort p = ports.get(i / queues);
+                placement.append(String.format(Locale.ROOT, " q%d = %s queue %d on CPU %s (port socket %s)%s", i, p.name(),
+                    i % queues, cores[i] < 0 ? "any (unpinned: no spare core; --cores pins)" : Integer.toString(cores[i]), p.socketId() < 0 ? "any" : Integer.toString(p.socketId()),
+                    i + 1 < streams ? "," : ""));
+            }
+            System.out.println(placement);
+            return run(ports, tx, streams, totalPps / streams, lineBpsPerPort, meanSize, cores);
         }
         finally
         {
@@ -167,7 +191,7 @@ public final class NicGenCommand implements Callable<Integer>
     }
 
     private int run(final List<EthPort> ports, final List<TxStream> tx, final int streams, final double ppsPerStream,
-        final double lineBpsPerPort, final double meanSize) throws InterruptedException
+        final double lineBpsPerPort, final double meanSize, final int[] cores) throws InterruptedException
     {
         final AtomicLongArray counters = new AtomicLongArray(streams * SLOTS);
         final long startNs = System.nanoTime();
@@ -177,8 +201,9 @@ public final class NicGenCommand implements Callable<Integer>
         {
             final TxStream s = tx.get(i);
             final int base = i * SLOTS;
-            final Thread t = new Thread(() -> sendLoop(s, ppsPerStream, startNs + 1_000_000_000L, endNs, counters, base),
-                "gen-" + i);
+            final int cpu = cores[i];
+            final Thread t = new Thread(() -> sendLoop(s, cpu, ppsPerStream, startNs + 1_000_000_000L, endNs, counters,
+                base), "gen-" + i);
             threads.add(t);
         }
         threads.forEach(Thread::start);
@@ -216,9 +241,11 @@ public final class NicGenCommand implements Callable<Integer>
                 totalBytes += db;
                 if (streams > 1)
                 {
-                    System.out.println("  " + line(sec, "q" + i, df / dt, db / dt, lineBpsPerPort, "") );
+                    System.out.println("  " + line(sec, "q" + i + (cores[i] < 0 ? "" : "@cpu" + cores[i]), df / dt, db / dt, lineBpsPerPort, ""));
                 }
-                samples.add(sample(sec, "q" + i, df / dt, db / dt));
+                final Map<String, Object> one = sample(sec, "q" + i, df / dt, db / dt);
+                one.put("cpu", cores[i]);
+                samples.add(one);
             }
             long missed = 0;
             long oerr = 0;
@@ -262,6 +289,7 @@ public final class NicGenCommand implements Callable<Integer>
             final Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("ports", portOptions.ports().stream().map(PortSpec::toString).toList());
             doc.put("queues", queues);
+            doc.put("cores", cores);
             doc.put("size", size);
             doc.put("meanFrameBytes", meanSize);
             doc.put("ratePpsRequested", ppsPerStream * streams);
@@ -289,7 +317,7 @@ public final class NicGenCommand implements Callable<Integer>
         final double lineBps, final String tail)
     {
         final double l1 = (bytesPerSec + pps * TestFrame.L1_OVERHEAD) * 8;
-        return String.format(Locale.ROOT, "%3d s %-6s %10.0f pps  L2 %8.3f Gbit/s  L1 %8.3f Gbit/s%s%s", sec, who, pps,
+        return String.format(Locale.ROOT, "%3d s %-9s %10.0f pps  L2 %8.3f Gbit/s  L1 %8.3f Gbit/s%s%s", sec, who, pps,
             bytesPerSec * 8 / 1e9, l1 / 1e9, lineBps > 0 ? String.format(Locale.ROOT, "  %6.2f%% of line rate",
                 100 * l1 / lineBps) : "", tail);
     }
@@ -305,11 +333,11 @@ public final class NicGenCommand implements Callable<Integer>
         return m;
     }
 
-    /** The sending thread: paced sends until the end, counters published every 256 duty cycles. */
-    private static void sendLoop(final TxStream s, final double pps, final long warmEndNs, final long endNs,
-        final AtomicLongArray counters, final int base)
+    /** The sending thread, pinned to its CPU: paced sends until the end, counters published every 256 duty cycles. */
+    private static void sendLoop(final TxStream s, final int cpu, final double pps, final long warmEndNs,
+        final long endNs, final AtomicLongArray counters, final int base)
     {
-        Eal.registerThread();
+        NicSupport.pinWorker("gen-" + s.stream(), cpu);
         final com.sun.management.ThreadMXBean threads = NicSupport.threads();
         s.start(pps, Long.MAX_VALUE);
         long alloc0 = -1;

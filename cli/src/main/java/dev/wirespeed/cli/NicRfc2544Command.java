@@ -13,6 +13,7 @@ import dev.wirespeed.apps.nic.PacketClock;
 import dev.wirespeed.apps.nic.Rfc2544;
 import dev.wirespeed.apps.nic.Rfc2544Report;
 import dev.wirespeed.apps.nic.TestFrame;
+import dev.wirespeed.apps.nic.Timestamps;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortSpec;
 import picocli.CommandLine.Command;
@@ -81,6 +82,11 @@ public final class NicRfc2544Command implements Callable<Integer>
     @Option(names = "--clock", defaultValue = "tsc", description = "timestamp clock: tsc or nanotime (default ${DEFAULT-VALUE})")
     String clockName;
 
+    @Option(names = "--timestamps", defaultValue = "auto", description = "latency timestamps: hw (the NIC's: IEEE 1588 " +
+        "timesync or the RX timestamp offload; an error if the ports have neither), sw (software clock), auto (hw " +
+        "where the ports have it, else sw; the report says which and why) (default ${DEFAULT-VALUE})")
+    String timestampsOption;
+
     @Option(names = "--dst-mac", description = "destination MAC of the test frames (default 02:00:00:00:00:02)")
     String dstMac;
 
@@ -95,8 +101,10 @@ public final class NicRfc2544Command implements Callable<Integer>
         final Rfc2544.Settings s = new Rfc2544.Settings();
         final PortSpec txSpec;
         final PortSpec rxSpec;
+        final Timestamps.Mode tsMode;
         try
         {
+            tsMode = Timestamps.Mode.parse(timestampsOption);
             s.sizes = parseSizes(sizes);
             s.trialNs = NicSupport.parseDurationNs("--trial", trial);
             s.warmupNs = NicSupport.parseDurationNs("--warmup", warmup);
@@ -151,15 +159,26 @@ public final class NicRfc2544Command implements Callable<Integer>
 
         NicSupport.startEal(portOptions);
         final PacketClock clock = PacketClock.of(clockName);
-        final EthPort tx = NicSupport.open(txSpec, 1, 16383);
-        final EthPort rx = rxSpec.equals(txSpec) ? tx : NicSupport.open(rxSpec, 1, 16383);
+        final boolean rxStamps = tsMode != Timestamps.Mode.SW;
+        final EthPort tx = NicSupport.open(txSpec, 1, 16383, rxStamps);
+        final EthPort rx = rxSpec.equals(txSpec) ? tx : NicSupport.open(rxSpec, 1, 16383, rxStamps);
         try
         {
+            final Timestamps.Choice stamps;
+            try
+            {
+                stamps = Timestamps.choose(tsMode, tx, rx, clock);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ParameterException(spec.commandLine(), ex.getMessage());
+            }
             s.lineBps = NicSupport.lineBps(tx, lineRate);
             s.lineRateSource = NicSupport.describeLineRate(tx, lineRate);
-            final Map<String, Object> setup = describe(tx, rx, clock, s);
+            final Map<String, Object> setup = describe(tx, rx, clock, s, stamps);
             setup.forEach((k, v) -> System.out.println(k + ": " + v));
             final Rfc2544 run = new Rfc2544(tx, rx, s, clock, System.out);
+            run.timestamps(stamps);
             final List<Rfc2544.SizeResult> results = run.run();
             setup.put("port counters at the end", run.portCounters());
             final Rfc2544Report report = new Rfc2544Report(setup, results);
@@ -189,7 +208,7 @@ public final class NicRfc2544Command implements Callable<Integer>
 
     /** The facts a report must state: ports, line rate and its source, clock, its resolution and cost, timestamping. */
     static Map<String, Object> describe(final EthPort tx, final EthPort rx, final PacketClock clock,
-        final Rfc2544.Settings s)
+        final Rfc2544.Settings s, final Timestamps.Choice stamps)
     {
         final Map<String, Object> setup = Rfc2544Report.newSetup();
         setup.put("date", Instant.now().toString());
@@ -202,10 +221,7 @@ public final class NicRfc2544Command implements Callable<Integer>
         final PacketClock.Calibration c = clock.calibrate();
         setup.put("clock", c.describe() + " (measured now; software timestamps: written in the payload just before " +
             "tx_burst, read just after rx_burst, one read per burst)");
-        final int hw = tx.probeHardwareTimestamping();
-        setup.put("hardware timestamping", hw == 0 ? "the port supports IEEE 1588 timesync; not used yet (software " +
-            "timestamps above)" : "not supported by " + tx.info().driverName() + " (rte_eth_timesync_enable: " + hw +
-            "); software timestamps");
+        setup.put("timestamps", stamps.description());
         setup.put("trial", String.format(Locale.ROOT, "%.3f s after %.3f s warm-up, settle %.0f ms; loss tolerance %s%%; " +
             "throughput resolution %s%% of line rate", s.trialNs / 1e9, s.warmupNs / 1e9, s.settleNs / 1e6,
             fmt(s.lossTolerance * 100), fmt(s.resolutionPct)));

@@ -1,8 +1,12 @@
 package dev.wirespeed.cli;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.TreeSet;
 
+import dev.wirespeed.bindings.Cpus;
+import dev.wirespeed.bindings.DpdkException;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortConfig;
@@ -27,12 +31,18 @@ final class NicSupport
     /** Opens and starts a port with {@code queues} RX and TX queues ({@code --iface} ports get {@code qpairs}). */
     static EthPort open(final PortSpec spec, final int queues, final int mempoolSize)
     {
+        return open(spec, queues, mempoolSize, false);
+    }
+
+    /** As above; {@code rxTimestamps} turns on the RX timestamp offload where the port has it. */
+    static EthPort open(final PortSpec spec, final int queues, final int mempoolSize, final boolean rxTimestamps)
+    {
         final PortSpec s = queues > 1 && spec.kind() == PortSpec.Kind.IFACE ?
             PortSpec.vdev(spec.devargs() + ",qpairs=" + queues) : spec;
         final EthPort port = EthPort.open(s);
         try
         {
-            port.start(new PortConfig().queues(queues, queues).mempool(mempoolSize, 256));
+            port.start(new PortConfig().queues(queues, queues).mempool(mempoolSize, 256).rxTimestamps(rxTimestamps));
         }
         catch (final RuntimeException ex)
         {
@@ -40,6 +50,152 @@ final class NicSupport
             throw ex;
         }
         return port;
+    }
+
+    /** A CPU list as taskset and DPDK's {@code -l} write it: {@code 1}, {@code 1,3}, {@code 2-5}, {@code 0,2-3}. */
+    static int[] parseCpuList(final String text)
+    {
+        final TreeSet<Integer> cpus = new TreeSet<>();
+        for (final String part : text.strip().split(","))
+        {
+            final String p = part.strip();
+            try
+            {
+                final int dash = p.indexOf('-');
+                final int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
+                final int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).strip());
+                if (lo < 0 || hi < lo || hi > 1023)
+                {
+                    throw new NumberFormatException();
+                }
+                for (int c = lo; c <= hi; c++)
+                {
+                    if (!cpus.add(c))
+                    {
+                        throw new IllegalArgumentException("--cores lists CPU " + c + " twice: one queue per core");
+                    }
+                }
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--cores must be a CPU list like 1,3 or 2-5, not '" + text + "'");
+            }
+        }
+        return cpus.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The CPU each of {@code streams} worker threads (one per port queue) is pinned to. {@code --cores} given: its
+     * CPUs in order, each one the process may use. Default: the process's CPUs after the first (left to the main
+     * thread, the JIT and the GC, as testpmd leaves its main lcore) when there are at least streams + 2 of them, else
+     * -1 for every stream: unpinned (a box with no spare core).
+     *
+     * @param allowed the CPUs this process may run on ({@link Cpus#allowed()}).
+     * @throws IllegalArgumentException for a CPU outside {@code allowed}, or more streams than CPUs.
+     */
+    static int[] planCores(final String coresOption, final int streams, final int[] allowed)
+    {
+        final String have = describeCpus(allowed);
+        if (coresOption != null)
+        {
+            final int[] cores = parseCpuList(coresOption);
+            for (final int c : cores)
+            {
+                if (Arrays.stream(allowed).noneMatch(a -> a == c))
+                {
+                    throw new IllegalArgumentException("--cores: CPU " + c + " is out of range: this process may use " +
+                        "CPUs " + have);
+                }
+            }
+            if (cores.length < streams)
+            {
+                throw new IllegalArgumentException(streams + " queues (ports x --queues) need " + streams +
+                    " cores, one queue per core; --cores gives " + cores.length + " (" + coresOption + ")");
+            }
+            return Arrays.copyOf(cores, streams);
+        }
+        if (streams > allowed.length)
+        {
+            throw new IllegalArgumentException("more queues than cores: " + streams + " queues (ports x --queues) need " +
+                streams + " cores, one queue per core, and this process may use " + allowed.length + " (CPUs " + have +
+                "); lower --queues");
+        }
+        if (allowed.length < streams + 2)
+        {
+            // no core to spare beside the workers and the main thread: pinning cannot isolate a busy-polling worker
+            // here and would only stop the scheduler moving it off a core that other work (the JIT, GC, a peer
+            // process on a small box) has taken; so the workers stay unpinned (-1) unless --cores says otherwise
+            final int[] unpinned = new int[streams];
+            Arrays.fill(unpinned, -1);
+            return unpinned;
+        }
+        return Arrays.copyOfRange(allowed, 1, 1 + streams);
+    }
+
+    /** {@code 0-3,6}: a CPU list, ranges folded. */
+    static String describeCpus(final int[] cpus)
+    {
+        if (cpus.length > 0 && cpus[0] < 0)
+        {
+            return "any (unpinned: no spare core; --cores pins)";
+        }
+        final StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cpus.length; i++)
+        {
+            int j = i;
+            while (j + 1 < cpus.length && cpus[j + 1] == cpus[j] + 1)
+            {
+                j++;
+            }
+            b.append(b.length() > 0 ? "," : "").append(cpus[i]);
+            if (j > i)
+            {
+                b.append('-').append(cpus[j]);
+            }
+            i = j;
+        }
+        return b.toString();
+    }
+
+    /**
+     * Warns (on stderr, once per CPU and port) when a worker's CPU is on another NUMA node than its port: every
+     * frame would then cross the socket interconnect. Silent when either side does not say (vdevs, one-node boxes).
+     */
+    static void warnNuma(final EthPort port, final int cpu)
+    {
+        final int portNode = port.socketId();
+        if (cpu < 0)
+        {
+            return;
+        }
+        final int cpuNode = Cpus.numaNode(cpu);
+        if (portNode >= 0 && cpuNode >= 0 && portNode != cpuNode)
+        {
+            System.err.println("wirespeed: warning: CPU " + cpu + " is on NUMA node " + cpuNode + " but port " +
+                port.name() + " is on node " + portNode + ": pick cores of node " + portNode + " with --cores");
+        }
+    }
+
+    /**
+     * Registers the calling worker thread with DPDK and pins it to {@code cpu}. A refusal is one warning line and
+     * the thread runs unpinned (the plan was checked against the process's CPUs before any thread started).
+     */
+    static void pinWorker(final String who, final int cpu)
+    {
+        Eal.registerThread();
+        if (cpu < 0)
+        {
+            return;
+        }
+        try
+        {
+            Cpus.pinCurrentThread(cpu);
+        }
+        catch (final DpdkException ex)
+        {
+            System.err.println("wirespeed: warning: " + who + " could not be pinned to CPU " + cpu + ": " +
+                ex.getMessage() + "; it runs unpinned");
+        }
     }
 
     /** A port named {@code iface:NAME}, {@code vdev:SPEC}, {@code pci:ADDR} or a bare interface name. */

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortStats;
+import dev.wirespeed.bindings.RxTimestampField;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -90,8 +91,13 @@ public final class Rfc2544
 
     /** Latency at the throughput rate, nanoseconds. */
     public record Latency(double ratePps, long count, long minNs, long p50Ns, long p99Ns, long p999Ns, long maxNs,
-        double meanNs, @com.fasterxml.jackson.annotation.JsonIgnore Histogram histogram)
+        double meanNs, String source, @com.fasterxml.jackson.annotation.JsonIgnore Histogram histogram)
     {
+        static Latency of(final double ratePps, final Histogram h, final String source)
+        {
+            return new Latency(ratePps, h.getTotalCount(), h.getMinValue(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean(), source, h);
+        }
     }
 
     public record LossStep(double offeredPct, double offeredPps, long sent, long received, double lossPct)
@@ -120,6 +126,9 @@ public final class Rfc2544
         public boolean testerLimited;
         public List<Trial> throughputTrials = new ArrayList<>();
         public Latency latency;
+        /** IEEE 1588 samples of the latency trial (null unless the NIC timestamps). */
+        public Latency hwLatency;
+        public String hwSamples;
         public List<LossStep> loss = new ArrayList<>();
         public BackToBack backToBack;
     }
@@ -132,7 +141,13 @@ public final class Rfc2544
     private final RxMatcher matcher;
     private final PrintStream log;
     private final PortStats stats = new PortStats();
+    /** The IEEE 1588 histogram of the trial running now (null: no sampling). */
+    private Histogram hwSampling;
     private int nextStream;
+    private Timestamps.Choice timestamps = new Timestamps.Choice(Timestamps.Kind.SOFTWARE, "software");
+    private HwLatencySampler sampler;
+    /** The receiving port's clock against ours while the RX timestamp offload is in use (else null). */
+    private HwTimestampMath.ClockTracker rxClock;
 
     public Rfc2544(final EthPort tx, final EthPort rx, final Settings settings, final PacketClock clock,
         final PrintStream log)
@@ -143,6 +158,14 @@ public final class Rfc2544
         this.clock = clock;
         this.log = log;
         this.matcher = new RxMatcher(arena, rx, 0, clock);
+    }
+
+    /** The timestamp source of the latency test ({@link Timestamps#choose}); software unless set. */
+    public void timestamps(final Timestamps.Choice choice)
+    {
+        this.timestamps = choice;
+        this.sampler = choice.kind() == Timestamps.Kind.IEEE1588 ?
+            new HwLatencySampler(tx, rx, 1_000_000L, 10_000_000L) : null;
     }
 
     /** Runs the chosen tests at every size. */
@@ -184,11 +207,31 @@ public final class Rfc2544
             if (throughputPps > 0)
             {
                 final Histogram h = RxMatcher.newHistogram();
+                final Histogram hw = RxMatcher.newHistogram();
+                String source = "software";
+                if (timestamps.kind() == Timestamps.Kind.RX_OFFLOAD)
+                {
+                    rxClock = trackRxClock();
+                    matcher.rxOffload(RxTimestampField.register(), rxClock);
+                    source = "rx: NIC offload, tx: software";
+                }
+                hwSampling = sampler != null ? hw : null;
                 final Trial t = pacedTrial(stream, size, 100.0 * throughputPps / r.linePps, throughputPps, h,
                     "latency");
-                r.latency = new Latency(t.achievedPps, h.getTotalCount(), h.getMinValue(),
-                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                    h.getMaxValue(), h.getMean(), h);
+                hwSampling = null;
+                if (timestamps.kind() == Timestamps.Kind.RX_OFFLOAD)
+                {
+                    source += " (" + matcher.hwStamped() + " of " + h.getTotalCount() + " frames NIC-stamped)";
+                    matcher.rxOffload(null, null);
+                    rxClock = null;
+                }
+                r.latency = Latency.of(t.achievedPps, h, source);
+                if (sampler != null)
+                {
+                    r.hwLatency = Latency.of(t.achievedPps, hw, "hardware: IEEE 1588");
+                    r.hwSamples = sampler.describe();
+                    log.printf(Locale.ROOT, "  IEEE 1588 latency %d B: %s%n", size, r.hwSamples);
+                }
             }
         }
         if (settings.tests.contains(Test.LOSS))
@@ -243,6 +286,23 @@ public final class Rfc2544
         log.printf(Locale.ROOT, "throughput %d B: %.2f%% of line rate = %.0f pps (%.1f Mbit/s L2), resolution %.2f%% " +
             "(%.0f pps)%s%n", r.frameSize, r.throughputPct, r.throughputPps, r.throughputL2Mbps,
             settings.resolutionPct, r.resolutionPps, r.testerLimited ? "; TESTER-LIMITED (it could not send faster)" : "");
+    }
+
+    /**
+     * Starts mapping the receiving port's raw clock onto this run's software clock: two reads 100 ms apart for a
+     * first frequency; the trial loop then adds a pair every 10 ms ({@link HwTimestampMath.ClockTracker}).
+     */
+    private HwTimestampMath.ClockTracker trackRxClock()
+    {
+        final HwTimestampMath.ClockTracker tracker = new HwTimestampMath.ClockTracker();
+        tracker.start(rx.readClock(), clock.nowNs());
+        final long until = clock.nowNs() + 100_000_000L;
+        while (clock.nowNs() - until < 0)
+        {
+            Thread.onSpinWait();
+        }
+        tracker.update(rx.readClock(), clock.nowNs());
+        return tracker;
     }
 
     private BackToBack backToBack(final TxStream stream, final SizeResult r)
@@ -351,14 +411,35 @@ public final class Rfc2544
         matcher.window(stream.stream(), firstSeq, Long.MAX_VALUE, histogram);
         stream.start(pps, count);
         final long t0 = clock.nowNs();
+        final HwLatencySampler hw = hwSampling != null ? sampler : null;
+        if (hw != null)
+        {
+            hwSampling.reset();
+            hw.begin(stream, hwSampling, t0);
+            matcher.sampler(hw);
+        }
         final long limit = t0 + 10 * (long)(count * 1e9 / pps) + 5_000_000_000L;
         long nextLog = t0 + 1_000_000_000L;
+        long nextClockNs = t0;
         long now = t0;
         while (!stream.done() && now - limit < 0)
         {
+            if (hw != null)
+            {
+                hw.beforeSend(now);
+            }
             stream.doWork();
             matcher.poll();
             now = clock.nowNs();
+            if (hw != null)
+            {
+                hw.poll(now);
+            }
+            if (rxClock != null && now - nextClockNs >= 0)
+            {
+                rxClock.update(rx.readClock(), clock.nowNs());
+                nextClockNs = now + 10_000_000L;
+            }
             if (label != null && now - nextLog >= 0)
             {
                 log.printf(Locale.ROOT, "  %s %d B at %.2f%%: %d s, sent %d, received %d%n", label, size, pct,
@@ -371,6 +452,12 @@ public final class Rfc2544
         matcher.end(stream.nextSequence());
         final long sent = stream.sent() - sent0;
         settle(sent);
+        if (hw != null)
+        {
+            hw.poll(clock.nowNs());
+            hw.end();
+            matcher.sampler(null);
+        }
         final long received = matcher.matched();
         final long lost = sent - received;
         final double lossPct = sent == 0 ? 0 : 100.0 * lost / sent;

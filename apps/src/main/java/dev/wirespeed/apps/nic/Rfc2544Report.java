@@ -89,7 +89,15 @@ public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> 
             {
                 final Rfc2544.Latency l = r.latency;
                 lat.add(List.of(Integer.toString(r.frameSize), f("%.0f", l.ratePps()), Long.toString(l.count()),
-                    us(l.minNs()), us(l.p50Ns()), us(l.p99Ns()), us(l.p999Ns()), us(l.maxNs())));
+                    us(l.minNs()), us(l.p50Ns()), us(l.p99Ns()), us(l.p999Ns()), us(l.maxNs()), String.valueOf(l.source())));
+                final Rfc2544.Latency h = r.hwLatency;
+                if (h != null)
+                {
+                    lat.add(List.of(Integer.toString(r.frameSize), f("%.0f", h.ratePps()), Long.toString(h.count()),
+                        h.count() == 0 ? "-" : us(h.minNs()), h.count() == 0 ? "-" : us(h.p50Ns()),
+                        h.count() == 0 ? "-" : us(h.p99Ns()), h.count() == 0 ? "-" : us(h.p999Ns()),
+                        h.count() == 0 ? "-" : us(h.maxNs()), h.source() + ": " + r.hwSamples));
+                }
             }
             for (final Rfc2544.LossStep s : r.loss)
             {
@@ -115,7 +123,7 @@ public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> 
         if (!lat.isEmpty())
         {
             tables.add(new Table("Latency at the throughput rate (RFC 2544 26.2, percentiles per RFC 8219), us",
-                List.of("size B", "rate pps", "frames", "min", "p50", "p99", "p99.9", "max"), lat));
+                List.of("size B", "rate pps", "frames", "min", "p50", "p99", "p99.9", "max", "timestamps"), lat));
         }
         if (!loss.isEmpty())
         {

@@ -6,6 +6,7 @@ import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.Mbuf;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.MbufView;
+import dev.wirespeed.bindings.RxTimestampField;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -32,6 +33,10 @@ public final class RxMatcher
     private long outOfWindow;
     private long other;
     private long lastMatchNs;
+    private HwLatencySampler sampler;
+    private RxTimestampField rxField;
+    private HwTimestampMath.ClockTracker tickMap;
+    private long hwStamped;
 
     public RxMatcher(final Arena arena, final EthPort port, final int queue, final PacketClock clock)
     {
@@ -63,6 +68,29 @@ public final class RxMatcher
         this.lastMatchNs = clock.nowNs();
     }
 
+    /** IEEE 1588 samples: the sampler sees every frame of the window (null: none). */
+    public void sampler(final HwLatencySampler sampler)
+    {
+        this.sampler = sampler;
+    }
+
+    /**
+     * RX timestamp offload: latencies count to the NIC's arrival stamp of each frame, mapped by {@code map} into
+     * the software clock, instead of the software read after rx_burst (null: software).
+     */
+    public void rxOffload(final RxTimestampField field, final HwTimestampMath.ClockTracker map)
+    {
+        this.rxField = field;
+        this.tickMap = map;
+        this.hwStamped = 0;
+    }
+
+    /** Frames whose latency used the NIC's RX timestamp (offload) since {@link #rxOffload}. */
+    public long hwStamped()
+    {
+        return hwStamped;
+    }
+
     /** Narrows the window's end once the trial's last sequence number is known. */
     public void end(final long endSeq)
     {
@@ -92,9 +120,23 @@ public final class RxMatcher
             {
                 matched++;
                 lastMatchNs = nowNs;
+                if (sampler != null)
+                {
+                    sampler.received(m, seq);
+                }
                 if (histogram != null)
                 {
-                    final long latency = nowNs - TestFrame.timestampNs(buf);
+                    long arrivalNs = nowNs;
+                    if (rxField != null)
+                    {
+                        final long ticks = rxField.ticks(m);
+                        if (ticks >= 0)
+                        {
+                            arrivalNs = tickMap.toNs(ticks);
+                            hwStamped++;
+                        }
+                    }
+                    final long latency = arrivalNs - TestFrame.timestampNs(buf);
                     histogram.recordValue(Math.max(1, Math.min(latency, highestTrackable)));
                 }
             }

@@ -48,6 +48,8 @@ public final class TxStream
     private long sentBytes;
     private long skipped;
     private long txFull;
+    private long markFlags;
+    private long markedSeq = -1;
 
     /**
      * @param arena  owns the header templates and the burst array (engine lifetime).
@@ -143,6 +145,12 @@ public final class TxStream
                 final UnsafeBuffer data = view.wrapForWrite(m);
                 data.putBytes(0, header, 0, TestFrame.HEADER_LENGTH);
                 TestFrame.patch(data, nextSeq++, stampNs, stream);
+                if (markFlags != 0)
+                {
+                    Mbuf.offloadFlags(m, Mbuf.offloadFlags(m) | markFlags);
+                    markedSeq = nextSeq - 1;
+                    markFlags = 0;
+                }
                 Mbuf.length(m, size - TestFrame.FCS);
                 sentBytes += size;
             }
@@ -167,6 +175,29 @@ public final class TxStream
         }
         b.freeAll();
         return n;
+    }
+
+    /**
+     * Sets {@code flags} (e.g. {@code RTE_MBUF_F_TX_IEEE1588_TMST}) on the next frame built only;
+     * {@link #markedSequence()} then tells its sequence number.
+     */
+    public void markNext(final long flags)
+    {
+        this.markFlags = flags;
+        this.markedSeq = -1;
+    }
+
+    /** Sequence number of the last frame marked by {@link #markNext}, or -1 while it is not built yet. */
+    public long markedSequence()
+    {
+        return markedSeq;
+    }
+
+    /** Forgets the mark (a pending one and the last marked sequence). */
+    public void clearMark()
+    {
+        this.markFlags = 0;
+        this.markedSeq = -1;
     }
 
     /** Sequence number the next frame gets. */
