@@ -33,6 +33,8 @@ final class ChunkPool
     final int chunkShift;
     final int chunkMask;
     private final int maxChunks;
+    /** Chunks queued writes may not take: kept for receiving (see {@link #availableForWrite}). */
+    private final int receiveReserve;
     private final int ringChunks;
     private UnsafeBuffer[] slabs = new UnsafeBuffer[4];
     private int slabCount;
@@ -60,6 +62,7 @@ final class ChunkPool
         this.chunkMask = chunkSize - 1;
         this.maxChunks = (int)Math.min(Integer.MAX_VALUE - SLAB_CHUNKS, Math.max(0, budgetBytes) / chunkSize);
         this.ringChunks = ringChunks;
+        this.receiveReserve = maxChunks / 4;
     }
 
     /** A free chunk's id, or -1 when the budget is used up. */
@@ -119,6 +122,18 @@ final class ChunkPool
     int available()
     {
         return freeCount + (maxChunks - created);
+    }
+
+    /**
+     * Chunks a write may still take: a quarter of the budget is reserved for receiving. Queued send bytes free
+     * their chunks only when the peer acknowledges them; if they could take the whole budget, two endpoints
+     * writing to each other could each fill theirs with unacknowledged data, both windows would close, and
+     * neither side could ever receive the ACK-bearing data that frees the other (a deadlock the small-budget
+     * simulation found). Linux keeps a per-socket receive minimum (tcp_rmem[0]) for the same reason.
+     */
+    int availableForWrite()
+    {
+        return Math.max(0, available() - receiveReserve);
     }
 
     int inUse()

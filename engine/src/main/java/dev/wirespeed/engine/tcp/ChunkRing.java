@@ -43,6 +43,12 @@ final class ChunkRing
      */
     int ensure(final ChunkPool pool, final int mask, final int pos, final int len)
     {
+        return ensure(pool, mask, pos, len, false);
+    }
+
+    /** {@link #ensure}, for a write: only from chunks {@link ChunkPool#availableForWrite} leaves to writes. */
+    int ensure(final ChunkPool pool, final int mask, final int pos, final int len, final boolean write)
+    {
         int covered = 0;
         while (covered < len)
         {
@@ -50,7 +56,7 @@ final class ChunkRing
             final int idx = (p & mask) >>> pool.chunkShift;
             if (ids[idx] == NONE)
             {
-                final int id = pool.acquire();
+                final int id = write && pool.availableForWrite() == 0 ? -1 : pool.acquire();
                 if (id < 0)
                 {
                     break;

@@ -86,6 +86,8 @@ public final class TcpEndpoint
     private int freeCount;
     /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
     final ChunkPool pool;
+    /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
+    final RangeArrayPool ranges = new RangeArrayPool();
     /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
     final org.agrona.concurrent.UnsafeBuffer segmentScratch;
     /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
@@ -1441,7 +1443,7 @@ public final class TcpEndpoint
     /** O(woken): while chunks are free, wake the oldest writers the budget stopped. */
     private void wakeBufferWaiters()
     {
-        while (bufferWaiterCount > 0 && pool.available() > 0)
+        while (bufferWaiterCount > 0 && pool.availableForWrite() > 0)
         {
             final long id = bufferWaiters[bufferWaiterHead];
             bufferWaiterHead = (bufferWaiterHead + 1) & (bufferWaiters.length - 1);
