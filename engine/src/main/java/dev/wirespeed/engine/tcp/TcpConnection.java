@@ -924,9 +924,16 @@ final class TcpConnection
                     persistDeadlineNs = NONE;
                     rtoDeadlineNs = NONE;
                     sendCursor = sndUna;
-                    if (!finSent)
+                    if (!finSent && sndNxt == sndUna + 1)
                     {
                         sndNxt = sndUna;
+                    }
+                    else if (sndNxt != sndUna)
+                    {
+                        // more than the probe was out (a budget shrank the peer's window under data in flight):
+                        // SND.NXT stays, since the peer may hold and ACK those bytes (an ACK above a rewound
+                        // SND.NXT would be dropped, forever); go back N from SND.UNA under a running RTO
+                        rtoDeadlineNs = nowNs + rtt.rtoNs();
                     }
                 }
                 rtt.clearBackoff();
