@@ -163,6 +163,34 @@ final class ChunkPool
         return freeRingCount > 0 ? freeRings[--freeRingCount] : new ChunkRing(ringChunks);
     }
 
+    /**
+     * Keep at most {@code keep} idle rings (the rest go to the garbage collector) and shrink the free stack.
+     *
+     * @return rings dropped.
+     */
+    int trimRings(final int keep)
+    {
+        final int k = Math.max(0, keep);
+        if (freeRingCount <= k)
+        {
+            return 0;
+        }
+        final int dropped = freeRingCount - k;
+        java.util.Arrays.fill(freeRings, k, freeRingCount, null);
+        freeRingCount = k;
+        if (freeRings.length > 16 && freeRings.length > 4 * k)
+        {
+            freeRings = java.util.Arrays.copyOf(freeRings, Math.max(16, 2 * k));
+        }
+        return dropped;
+    }
+
+    /** Rings idle in the pool. */
+    int idleRings()
+    {
+        return freeRingCount;
+    }
+
     void returnRing(final ChunkRing r)
     {
         ringsOut--;
