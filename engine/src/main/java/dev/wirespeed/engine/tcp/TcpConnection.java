@@ -2389,7 +2389,7 @@ final class TcpConnection
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
         final int in = rcvNxt & pool.chunkMask;
         final boolean held = recvRing != null && recvRing.holds(recvMask, pool.chunkShift, rcvNxt);
-        final long budget = Math.max(0, ((long)pool.available() << pool.chunkShift) +
+        final long budget = Math.max(0, ((long)pool.availableForReceive() << pool.chunkShift) +
             (held ? pool.chunkSize - in : -in));
         if (budget < free)
         {
