@@ -284,6 +284,11 @@ public final class ServeCommand implements Callable<Integer>
         }
         for (int i = 0; i < engine.shardCount(); i++)
         {
+            sb.append(", shard-").append(i).append(" memory ")
+                .append(engine.shard(i).endpoint().memoryReport().replace(' ', ','));
+        }
+        for (int i = 0; i < engine.shardCount(); i++)
+        {
             final Impairment rx = engine.shard(i).rxImpairment();
             final Impairment tx = engine.shard(i).txImpairment();
             if (rx != null)

@@ -128,6 +128,26 @@ public final class ConnectionMemoryBench
         return used;
     }
 
+    /** The heap's class histogram after a full GC (what jcmd GC.class_histogram prints), top 25 lines. */
+    static void printHistogram()
+    {
+        try
+        {
+            final String text = (String)ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] { null }, new String[] { String[].class.getName() });
+            final String[] lines = text.split("\n");
+            for (int i = 0; i < Math.min(28, lines.length); i++)
+            {
+                System.out.println(lines[i]);
+            }
+        }
+        catch (final Exception ex)
+        {
+            System.out.println("class histogram unavailable: " + ex);
+        }
+    }
+
     public static void main(final String[] args)
     {
         int n = 200_000;
@@ -196,6 +216,10 @@ public final class ConnectionMemoryBench
             "%.0f B per connection per side (both sides hold one TCB each), buffer chunks in use %d+%d%n",
             n, rampS, n / rampS, (est - base) / 1048576.0, perEst, client.bufferChunksInUse(),
             server.bufferChunksInUse());
+        if (Boolean.getBoolean("bench.histogram"))
+        {
+            printHistogram();
+        }
 
         t0 = System.nanoTime();
         lastPrint = t0;

@@ -50,6 +50,51 @@ class BudgetInteropTest
         }
     }
 
+    /**
+     * After a burst the pools go back: 900 Linux connections open at once (more than twice what the slow duty
+     * keeps), then all close; a few seconds later the shutdown summary shows at most 256 pooled TCBs, no buffer
+     * chunk or timer in use and the connection table back at its 1024 slots.
+     */
+    @Test
+    void afterABurstOfConnectionsEndsThePoolsAndTheTableShrinkBack() throws Exception
+    {
+        try (NetNs net = NetNs.create())
+        {
+            final ServeProcess serve = ServeProcess.start(net.nsA, "--iface", net.ifA, "--ip",
+                NetNs.ENGINE_IP + "/24", "--echo", "7", "--idle", "backoff", "--max-connections", "2000");
+            final String out;
+            try
+            {
+                out = net.inB("python3", "-c", String.join("\n",
+                    "import socket, time",
+                    "s = [socket.create_connection(('" + NetNs.ENGINE_IP + "', 7), timeout=10) for _ in range(900)]",
+                    "for c in s: c.sendall(b'x')",
+                    "ok = sum(1 for c in s if c.recv(1) == b'x')",
+                    "for c in s: c.close()",
+                    "time.sleep(4)",
+                    "print('opened=%d echoed=%d' % (len(s), ok))")).strip();
+            }
+            finally
+            {
+                assertEquals(0, serve.stop(), serve.output());
+                serve.close();
+            }
+            assertEquals("opened=900 echoed=900", out, serve.output());
+            final String summary = serve.output();
+            assertTrue(counter(summary, "tcbsPooled") <= 256 * countOf(summary, "tcbsPooled="), summary);
+            assertTrue(summary.contains(",table=1024,"), summary);
+            assertEquals(0, counter(summary, "timers"), summary);
+            final Matcher chunks = Pattern.compile("chunks=(\\d+)/").matcher(summary);
+            assertTrue(chunks.find(), summary);
+            assertEquals(0, Integer.parseInt(chunks.group(1)), summary);
+        }
+    }
+
+    private static int countOf(final String text, final String what)
+    {
+        return text.split(Pattern.quote(what), -1).length - 1;
+    }
+
     private static long counter(final String output, final String name)
     {
         final Matcher m = Pattern.compile("\\b" + Pattern.quote(name) + "=(\\d+)").matcher(output);

@@ -33,6 +33,9 @@ final class ChunkPool
     final int chunkShift;
     final int chunkMask;
     private final int maxChunks;
+    /** Most chunks either direction may hold: three quarters of the budget (see {@link #availableForWrite}). */
+    private final int directionLimit;
+    private int sendInUse;
     private final int ringChunks;
     private UnsafeBuffer[] slabs = new UnsafeBuffer[4];
     private int slabCount;
@@ -60,6 +63,7 @@ final class ChunkPool
         this.chunkMask = chunkSize - 1;
         this.maxChunks = (int)Math.min(Integer.MAX_VALUE - SLAB_CHUNKS, Math.max(0, budgetBytes) / chunkSize);
         this.ringChunks = ringChunks;
+        this.directionLimit = maxChunks - maxChunks / 4;
     }
 
     /** A free chunk's id, or -1 when the budget is used up. */
@@ -121,6 +125,52 @@ final class ChunkPool
         return freeCount + (maxChunks - created);
     }
 
+    /**
+     * Chunks a write may still take: queued send bytes may hold at most three quarters of the budget, so a quarter
+     * always stays for receiving. Queued send bytes free their chunks only when the peer acknowledges them; if
+     * they could take the whole budget, two endpoints writing to each other could each fill theirs with
+     * unacknowledged data, both windows would close, and neither side could ever receive the ACK-bearing data
+     * that frees the other (a deadlock the small-budget simulation found). Linux keeps a per-socket receive
+     * minimum (tcp_rmem[0]) for the same reason.
+     */
+    int availableForWrite()
+    {
+        return Math.max(0, Math.min(available(), directionLimit - sendInUse));
+    }
+
+    /**
+     * Chunks received bytes may still take: at most three quarters of the budget too, so an application that
+     * reads only once it can write (an echo) always finds room to write what it read.
+     */
+    int availableForReceive()
+    {
+        return Math.max(0, Math.min(available(), directionLimit - (inUse - sendInUse)));
+    }
+
+    /** A chunk for a send ({@code send}) or receive ring, within its direction's limit; -1 when there is none. */
+    int acquire(final boolean send)
+    {
+        if ((send ? availableForWrite() : availableForReceive()) == 0)
+        {
+            return -1;
+        }
+        final int id = acquire();
+        if (send && id >= 0)
+        {
+            sendInUse++;
+        }
+        return id;
+    }
+
+    void release(final int id, final boolean send)
+    {
+        if (send)
+        {
+            sendInUse--;
+        }
+        release(id);
+    }
+
     int inUse()
     {
         return inUse;
@@ -146,6 +196,34 @@ final class ChunkPool
     {
         ringsOut++;
         return freeRingCount > 0 ? freeRings[--freeRingCount] : new ChunkRing(ringChunks);
+    }
+
+    /**
+     * Keep at most {@code keep} idle rings (the rest go to the garbage collector) and shrink the free stack.
+     *
+     * @return rings dropped.
+     */
+    int trimRings(final int keep)
+    {
+        final int k = Math.max(0, keep);
+        if (freeRingCount <= k)
+        {
+            return 0;
+        }
+        final int dropped = freeRingCount - k;
+        java.util.Arrays.fill(freeRings, k, freeRingCount, null);
+        freeRingCount = k;
+        if (freeRings.length > 16 && freeRings.length > 4 * k)
+        {
+            freeRings = java.util.Arrays.copyOf(freeRings, Math.max(16, 2 * k));
+        }
+        return dropped;
+    }
+
+    /** Rings idle in the pool. */
+    int idleRings()
+    {
+        return freeRingCount;
     }
 
     void returnRing(final ChunkRing r)

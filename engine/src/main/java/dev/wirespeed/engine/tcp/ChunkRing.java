@@ -18,6 +18,8 @@ final class ChunkRing
 
     private final int[] ids;
     private int held;
+    /** Lent as a send ring (its chunks count against the send share of the budget) or a receive ring. */
+    private boolean send;
 
     ChunkRing(final int chunks)
     {
@@ -43,6 +45,13 @@ final class ChunkRing
      */
     int ensure(final ChunkPool pool, final int mask, final int pos, final int len)
     {
+        return ensure(pool, mask, pos, len, false);
+    }
+
+    /** {@link #ensure} for a send ring ({@code write}) or a receive ring, within that direction's share. */
+    int ensure(final ChunkPool pool, final int mask, final int pos, final int len, final boolean write)
+    {
+        send = write;
         int covered = 0;
         while (covered < len)
         {
@@ -50,7 +59,7 @@ final class ChunkRing
             final int idx = (p & mask) >>> pool.chunkShift;
             if (ids[idx] == NONE)
             {
-                final int id = pool.acquire();
+                final int id = pool.acquire(write);
                 if (id < 0)
                 {
                     break;
@@ -136,7 +145,7 @@ final class ChunkRing
             final int k = (first + j) & (chunks - 1);
             if (((k - liveFirst) & (chunks - 1)) >= liveSpan && ids[k] != NONE)
             {
-                pool.release(ids[k]);
+                pool.release(ids[k], send);
                 ids[k] = NONE;
                 held--;
             }
@@ -149,7 +158,7 @@ final class ChunkRing
         {
             if (ids[k] != NONE)
             {
-                pool.release(ids[k]);
+                pool.release(ids[k], send);
                 ids[k] = NONE;
                 held--;
             }

@@ -123,10 +123,41 @@ final class ConnectionTable
 
     private void grow()
     {
+        resize(values.length * 2);
+    }
+
+    /** Slots of the table (entries at most half of them). */
+    int capacity()
+    {
+        return values.length;
+    }
+
+    /**
+     * After a peak: halve the table while it is under an eighth full and above {@code minCapacity} (a slow duty's
+     * work, O(capacity); a burst of connections leaves no standing table).
+     *
+     * @return true if it shrank.
+     */
+    boolean shrinkIfSparse(final int minCapacity)
+    {
+        int cap = values.length;
+        while (cap > minCapacity && cap > 16 && size < cap >>> 3)
+        {
+            cap >>>= 1;
+        }
+        if (cap == values.length)
+        {
+            return false;
+        }
+        resize(cap);
+        return true;
+    }
+
+    private void resize(final int cap)
+    {
         final long[] oldIp = ipKeys;
         final int[] oldPorts = portKeys;
         final TcpConnection[] oldValues = values;
-        final int cap = oldValues.length * 2;
         ipKeys = new long[cap];
         portKeys = new int[cap];
         values = new TcpConnection[cap];

@@ -11,26 +11,37 @@ import static dev.wirespeed.engine.tcp.SeqNum.lt;
  * both the receiver's out-of-order intervals and the sender's SACK scoreboard. Each range remembers when it last
  * grew ({@link #stamp}), for RFC 2018 §4's "most recently reported first" block order.
  * <p>
- * Fixed capacity, no allocation after construction. Not thread safe.
+ * Fixed capacity ({@link RangeArrayPool#RANGES}). An empty set holds no storage: it borrows one array from the
+ * endpoint's {@link RangeArrayPool} when its first range arrives and gives it back when its last range goes, so an
+ * idle connection's two sets cost only their small headers (issue 10: idle connections cost almost nothing).
+ * Edges and stamps share that array: left edges at {@code [0, RANGES)}, right edges at {@code [RANGES, 2 RANGES)},
+ * stamps above. No allocation once the pool has warmed up. Not thread safe.
  */
 final class SeqRangeSet
 {
-    private final int[] left;
-    private final int[] right;
-    private final int[] stamps;
+    private static final int R = RangeArrayPool.RANGES;
+    private static final int S = 2 * RangeArrayPool.RANGES;
+
+    private final RangeArrayPool pool;
+    /** Null while empty. */
+    private int[] ranges;
     private int count;
     private int clock;
 
-    SeqRangeSet(final int capacity)
+    SeqRangeSet(final RangeArrayPool pool)
     {
-        left = new int[capacity];
-        right = new int[capacity];
-        stamps = new int[capacity];
+        this.pool = pool;
     }
 
     int capacity()
     {
-        return left.length;
+        return R;
+    }
+
+    /** True while the set holds storage borrowed from the pool (exactly while it is not empty). */
+    boolean holdsStorage()
+    {
+        return ranges != null;
     }
 
     int count()
@@ -45,29 +56,40 @@ final class SeqRangeSet
 
     int left(final int i)
     {
-        return left[i];
+        return ranges[i];
     }
 
     int right(final int i)
     {
-        return right[i];
+        return ranges[R + i];
     }
 
     /** Larger is more recent: when range {@code i} was last added to or merged. */
     int stamp(final int i)
     {
-        return stamps[i];
+        return ranges[S + i];
     }
 
     /** Right edge of the highest range; only when not empty. */
     int highestRight()
     {
-        return right[count - 1];
+        return ranges[R + count - 1];
     }
 
     void clear()
     {
         count = 0;
+        releaseIfEmpty();
+    }
+
+    private void releaseIfEmpty()
+    {
+        if (count == 0 && ranges != null)
+        {
+            pool.give(ranges);
+            ranges = null;
+            clock = 0;
+        }
     }
 
     /** True if some range overlaps or touches [l, r): adding it would not need a new entry. */
@@ -75,7 +97,7 @@ final class SeqRangeSet
     {
         for (int i = 0; i < count; i++)
         {
-            if (leq(left[i], r) && geq(right[i], l))
+            if (leq(ranges[i], r) && geq(ranges[R + i], l))
             {
                 return true;
             }
@@ -88,7 +110,7 @@ final class SeqRangeSet
     {
         for (int i = 0; i < count; i++)
         {
-            if (leq(left[i], l) && geq(right[i], r))
+            if (leq(ranges[i], l) && geq(ranges[R + i], r))
             {
                 return true;
             }
@@ -101,7 +123,7 @@ final class SeqRangeSet
     {
         for (int i = 0; i < count; i++)
         {
-            if (geq(seq, left[i]) && lt(seq, right[i]))
+            if (geq(seq, ranges[i]) && lt(seq, ranges[R + i]))
             {
                 return i;
             }
@@ -115,7 +137,7 @@ final class SeqRangeSet
         int bytes = 0;
         for (int i = 0; i < count; i++)
         {
-            bytes += right[i] - left[i];
+            bytes += ranges[R + i] - ranges[i];
         }
         return bytes;
     }
@@ -131,10 +153,10 @@ final class SeqRangeSet
         int i = 0;
         while (i < count)
         {
-            if (leq(left[i], r) && geq(right[i], l))
+            if (leq(ranges[i], r) && geq(ranges[R + i], l))
             {
-                l = SeqNum.min(l, left[i]);
-                r = SeqNum.max(r, right[i]);
+                l = SeqNum.min(l, ranges[i]);
+                r = SeqNum.max(r, ranges[R + i]);
                 remove(i);
             }
             else
@@ -142,21 +164,25 @@ final class SeqRangeSet
                 i++;
             }
         }
-        if (count == left.length)
+        if (count == R)
         {
             remove(count - 1);
         }
-        int pos = count;
-        while (pos > 0 && gt(left[pos - 1], l))
+        if (ranges == null)
         {
-            left[pos] = left[pos - 1];
-            right[pos] = right[pos - 1];
-            stamps[pos] = stamps[pos - 1];
+            ranges = pool.take();
+        }
+        int pos = count;
+        while (pos > 0 && gt(ranges[pos - 1], l))
+        {
+            ranges[pos] = ranges[pos - 1];
+            ranges[R + pos] = ranges[R + pos - 1];
+            ranges[S + pos] = ranges[S + pos - 1];
             pos--;
         }
-        left[pos] = l;
-        right[pos] = r;
-        stamps[pos] = ++clock;
+        ranges[pos] = l;
+        ranges[R + pos] = r;
+        ranges[S + pos] = ++clock;
         count++;
     }
 
@@ -166,19 +192,20 @@ final class SeqRangeSet
         int i = 0;
         while (i < count)
         {
-            if (leq(right[i], seq))
+            if (leq(ranges[R + i], seq))
             {
                 remove(i);
             }
             else
             {
-                if (lt(left[i], seq))
+                if (lt(ranges[i], seq))
                 {
-                    left[i] = seq;
+                    ranges[i] = seq;
                 }
                 i++;
             }
         }
+        releaseIfEmpty();
     }
 
     /**
@@ -188,14 +215,15 @@ final class SeqRangeSet
     int absorb(final int nxt)
     {
         int end = nxt;
-        while (count > 0 && leq(left[0], end))
+        while (count > 0 && leq(ranges[0], end))
         {
-            if (gt(right[0], end))
+            if (gt(ranges[R], end))
             {
-                end = right[0];
+                end = ranges[R];
             }
             remove(0);
         }
+        releaseIfEmpty();
         return end;
     }
 
@@ -203,9 +231,9 @@ final class SeqRangeSet
     {
         for (int j = i; j < count - 1; j++)
         {
-            left[j] = left[j + 1];
-            right[j] = right[j + 1];
-            stamps[j] = stamps[j + 1];
+            ranges[j] = ranges[j + 1];
+            ranges[R + j] = ranges[R + j + 1];
+            ranges[S + j] = ranges[S + j + 1];
         }
         count--;
     }

@@ -37,8 +37,8 @@ final class TcpConnection
 {
     static final long NONE = Long.MAX_VALUE;
     static final long PAWS_IDLE_NS = 24L * 24 * 3600 * 1_000_000_000L;
-    static final int OOO_MAX = 8;
-    static final int SACK_SCOREBOARD = 8;
+    static final int OOO_MAX = RangeArrayPool.RANGES;
+    static final int SACK_SCOREBOARD = RangeArrayPool.RANGES;
     private static final int MIN_MSS_CLAMP = 64;
     private static final int DEFAULT_MSS = 536;
 
@@ -112,7 +112,7 @@ final class TcpConnection
     final int recvMask;
     final int recvUsable;
     /** Out-of-order bytes held beyond RCV.NXT. */
-    final SeqRangeSet ooo = new SeqRangeSet(OOO_MAX);
+    final SeqRangeSet ooo;
     int oooLastLeft;
     int oooLastRight;
     boolean peerFinPending;
@@ -180,7 +180,7 @@ final class TcpConnection
     boolean inRecovery;
     int recover;
     /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
-    final SeqRangeSet scoreboard = new SeqRangeSet(SACK_SCOREBOARD);
+    final SeqRangeSet scoreboard;
     /** Proportional rate reduction (RFC 6937) of SACK recovery. */
     final Prr prr = new Prr();
 
@@ -193,6 +193,8 @@ final class TcpConnection
         this.pool = endpoint.pool;
         this.cc = config.congestionControl.get();
         this.rtt = new RttEstimator(config);
+        this.ooo = new SeqRangeSet(endpoint.ranges);
+        this.scoreboard = new SeqRangeSet(endpoint.ranges);
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
@@ -411,6 +413,8 @@ final class TcpConnection
         writeBlocked = false;
         budgetWaiting = false;
         budgetDropped = false;
+        shrunk = false;
+        shrunkRight = 0;
         releaseBuffers();
         ooo.clear();
         oooLastLeft = oooLastRight = 0;
@@ -726,7 +730,7 @@ final class TcpConnection
         }
 
         final int segLen = payloadLength + ((segFlags & FIN) != 0 ? 1 : 0);
-        final int rcvWnd = rcvAdvRight - rcvNxt > 0 ? rcvAdvRight - rcvNxt : 0;
+        final int rcvWnd = acceptWindow();
 
         // §3.10.7.4 first: sequence number acceptability
         if ((segFlags & RST) != 0)
@@ -933,9 +937,16 @@ final class TcpConnection
                     persistDeadlineNs = NONE;
                     rtoDeadlineNs = NONE;
                     sendCursor = sndUna;
-                    if (!finSent)
+                    if (!finSent && sndNxt == sndUna + 1)
                     {
                         sndNxt = sndUna;
+                    }
+                    else if (sndNxt != sndUna)
+                    {
+                        // more than the probe was out (a budget shrank the peer's window under data in flight):
+                        // SND.NXT stays, since the peer may hold and ACK those bytes (an ACK above a rewound
+                        // SND.NXT would be dropped, forever); go back N from SND.UNA under a running RTO
+                        rtoDeadlineNs = nowNs + rtt.rtoNs();
                     }
                 }
                 rtt.clearBackoff();
@@ -1865,7 +1876,7 @@ final class TcpConnection
         final int end = sendBase + sendBytes;
         final int in = end & pool.chunkMask;
         final boolean held = sendRing != null && sendRing.holds(sendMask, pool.chunkShift, end);
-        final long budget = ((long)pool.available() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
+        final long budget = ((long)pool.availableForWrite() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
         return (int)Math.max(0, Math.min(free, budget));
     }
 
@@ -1879,7 +1890,7 @@ final class TcpConnection
                 sendRing = pool.takeRing();
             }
             final int pos = sendBase + sendBytes;
-            final int covered = sendRing.ensure(pool, sendMask, pos, n);
+            final int covered = sendRing.ensure(pool, sendMask, pos, n, true);
             if (covered < n)
             {
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
@@ -2417,7 +2428,7 @@ final class TcpConnection
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
         final int in = rcvNxt & pool.chunkMask;
         final boolean held = recvRing != null && recvRing.holds(recvMask, pool.chunkShift, rcvNxt);
-        final long budget = Math.max(0, ((long)pool.available() << pool.chunkShift) +
+        final long budget = Math.max(0, ((long)pool.availableForReceive() << pool.chunkShift) +
             (held ? pool.chunkSize - in : -in));
         if (budget < free)
         {
@@ -2445,6 +2456,33 @@ final class TcpConnection
     private boolean budgetShrink;
     /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
     private boolean budgetDropped;
+    /** The budget shrank the window: {@link #shrunkRight} is the edge advertised before, still honoured. */
+    private boolean shrunk;
+    private int shrunkRight;
+
+    /**
+     * The window for the acceptability test (RFC 9293 §3.10.7.4): up to the highest right edge the peer was given.
+     * After a budget shrink (behaviour 17's exception) the peer may hold SND.NXT beyond our new edge; its ACKs
+     * carry that SEQ, and judging them against the shrunk window would drop every one of them, so our own data
+     * would never be acknowledged and the connection would time out (found by the small-budget simulation).
+     * Bytes beyond the shrunk edge are still not stored; only the segment's ACK, window and flags are processed.
+     */
+    private int acceptWindow()
+    {
+        int right = rcvAdvRight;
+        if (shrunk)
+        {
+            if (gt(shrunkRight, right))
+            {
+                right = shrunkRight;
+            }
+            else
+            {
+                shrunk = false;
+            }
+        }
+        return right - rcvNxt > 0 ? right - rcvNxt : 0;
+    }
 
     private int windowField()
     {
@@ -2459,6 +2497,11 @@ final class TcpConnection
             if (lt(right, rcvAdvRight))
             {
                 counters.increment(WINDOW_BUDGET_SHRUNK);
+                if (!shrunk || gt(rcvAdvRight, shrunkRight))
+                {
+                    shrunk = true;
+                    shrunkRight = rcvAdvRight;
+                }
             }
             rcvAdvRight = right;
             return field;

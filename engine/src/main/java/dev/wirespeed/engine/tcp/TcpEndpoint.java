@@ -1,13 +1,10 @@
 package dev.wirespeed.engine.tcp;
 
 import dev.wirespeed.engine.wire.TcpOptions;
-import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
-import org.agrona.collections.Long2LongHashMap;
 
-import java.util.concurrent.TimeUnit;
 
 import static dev.wirespeed.engine.tcp.SeqNum.gt;
 import static dev.wirespeed.engine.tcp.SeqNum.leq;
@@ -71,8 +68,7 @@ public final class TcpEndpoint
     /** TIME-WAIT tuples as compact records; their TCBs are back in the pool. */
     private final TimeWaitTable timeWait = new TimeWaitTable(1024);
     private final Int2ObjectHashMap<Listener> listeners = new Int2ObjectHashMap<>();
-    private final DeadlineTimerWheel wheel;
-    private final Long2LongHashMap timerToSlot = new Long2LongHashMap(-1);
+    private final SlotTimerWheel wheel;
 
     private TcpConnection[] connections = new TcpConnection[64];
     // the endpoint's own bookkeeping per pool slot (the connection never sees these)
@@ -80,13 +76,18 @@ public final class TcpEndpoint
     private boolean[] released = new boolean[64];
     private boolean[] dirty = new boolean[64];
     private boolean[] halfOpenCounted = new boolean[64];
-    private long[] timerIds = new long[64];
-    private long[] scheduledDeadlines = new long[64];
     private int connectionSlots;
     private int[] freeSlots = new int[64];
     private int freeCount;
+    /** Free slots below this index hold no TCB (trimmed); {@link #trimPool} starts here. */
+    private int trimmedBelow;
+    /** Free slots that still hold a TCB for reuse. */
+    private int pooledTcbs;
+    private long nextTrimNs;
     /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
     final ChunkPool pool;
+    /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
+    final RangeArrayPool ranges = new RangeArrayPool();
     /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
     final org.agrona.concurrent.UnsafeBuffer segmentScratch;
     /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
@@ -146,7 +147,7 @@ public final class TcpEndpoint
         this.config = config;
         this.handler = handler;
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
-        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startNs, 1L << 20, 4096);
+        this.wheel = new SlotTimerWheel(20, 4096, 64, startNs);
         long r = config.seed;
         r = SplitMix64.next(r);
         final long k0 = r;
@@ -231,6 +232,7 @@ public final class TcpEndpoint
         {
             final TcpConnection c = newConnection();
             freeSlotPush(c.slot);
+            pooledTcbs++;
         }
     }
 
@@ -777,30 +779,12 @@ public final class TcpEndpoint
             }
             fired += expired;
         }
-        if (wheel.timerCount() == 0)
+        fired += wheel.poll(nowNs, timerHandler);
+        if (nowNs - nextTrimNs >= 0)
         {
-            if (wheel.currentTickTime() <= nowNs)
-            {
-                wheel.currentTickTime(nowNs);
-            }
-            return 0;
+            nextTrimNs = nowNs + TRIM_INTERVAL_NS;
+            trimIdle();
         }
-        final long spanNs = wheel.tickResolution() * wheel.ticksPerWheel();
-        if (nowNs - wheel.currentTickTime() > spanNs)
-        {
-            // a clock jump longer than a turn: visit every spoke once with the real time, then jump the wheel
-            for (int i = 0, n = wheel.ticksPerWheel(); i < n; i++)
-            {
-                fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
-            }
-            wheel.currentTickTime(nowNs);
-        }
-        do
-        {
-            fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
-        }
-        while (wheel.currentTickTime() <= nowNs);
-        fired += wheel.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         return fired;
     }
 
@@ -861,23 +845,15 @@ public final class TcpEndpoint
 
     private final CountingEmitter countingEmitter = new CountingEmitter();
 
-    private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
+    private final SlotTimerWheel.Handler timerHandler = this::onTimerExpiry;
 
-    private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    private void onTimerExpiry(final int s, final long now)
     {
-        final long slot = timerToSlot.remove(timerId);
-        if (slot < 0)
-        {
-            return true;
-        }
-        final int s = (int)slot;
         final TcpConnection c = connections[s];
-        if (timerIds[s] != timerId || released[s])
+        if (released[s])
         {
-            return true;
+            return;
         }
-        timerIds[s] = -1;
-        scheduledDeadlines[s] = TcpConnection.NONE;
         if (c.nextDeadlineNs() <= now)
         {
             c.onTimer(now);
@@ -886,7 +862,6 @@ public final class TcpEndpoint
         {
             updateTimer(c);
         }
-        return true;
     }
 
     // ============================================================================================== listeners
@@ -1463,15 +1438,12 @@ public final class TcpEndpoint
             released = java.util.Arrays.copyOf(released, n);
             dirty = java.util.Arrays.copyOf(dirty, n);
             halfOpenCounted = java.util.Arrays.copyOf(halfOpenCounted, n);
-            timerIds = java.util.Arrays.copyOf(timerIds, n);
-            scheduledDeadlines = java.util.Arrays.copyOf(scheduledDeadlines, n);
+            wheel.ensureSlots(n);
         }
         final int slot = connectionSlots++;
         final TcpConnection c = new TcpConnection(this, slot);
         connections[slot] = c;
         released[slot] = true;
-        timerIds[slot] = -1;
-        scheduledDeadlines[slot] = TcpConnection.NONE;
         return c;
     }
 
@@ -1495,7 +1467,7 @@ public final class TcpEndpoint
     /** O(woken): while chunks are free, wake the oldest writers the budget stopped. */
     private void wakeBufferWaiters()
     {
-        while (bufferWaiterCount > 0 && pool.available() > 0)
+        while (bufferWaiterCount > 0 && pool.availableForWrite() > 0)
         {
             final long id = bufferWaiters[bufferWaiterHead];
             bufferWaiterHead = (bufferWaiterHead + 1) & (bufferWaiters.length - 1);
@@ -1550,7 +1522,8 @@ public final class TcpEndpoint
     public int trimPool(final int keep)
     {
         int trimmed = 0;
-        for (int i = 0; i < freeCount - Math.max(0, keep); i++)
+        final int end = freeCount - Math.max(0, keep);
+        for (int i = trimmedBelow; i < end; i++)
         {
             final int slot = freeSlots[i];
             if (connections[slot] != null)
@@ -1559,12 +1532,77 @@ public final class TcpEndpoint
                 trimmed++;
             }
         }
+        if (end > trimmedBelow)
+        {
+            trimmedBelow = end;
+        }
+        pooledTcbs -= trimmed;
         return trimmed;
+    }
+
+    /** Pooled (free) TCBs kept for reuse. */
+    public int pooledConnections()
+    {
+        return pooledTcbs;
+    }
+
+    /** Once a second: what a burst left behind goes back (TCBs, range arrays, rings, table slots). */
+    static final long TRIM_INTERVAL_NS = 1_000_000_000L;
+    /** Idle objects always kept for reuse, so a steady state allocates nothing. */
+    static final int TRIM_KEEP_MIN = 256;
+
+    /**
+     * The slow duty of {@link #poll}: pools keep what a quiet steady state reuses (an eighth of the live
+     * connections, at least {@link #TRIM_KEEP_MIN}) and let the rest of a burst go; the connection table halves
+     * while under an eighth full. Each part costs what it drops (the table's rehash is O(its capacity)).
+     */
+    private void trimIdle()
+    {
+        final int live = table.size();
+        final int keep = Math.max(TRIM_KEEP_MIN, live >>> 3);
+        if (pooledTcbs > 2 * keep)
+        {
+            trimPool(keep);
+        }
+        if (ranges.idle() > 2 * Math.max(TRIM_KEEP_MIN / 4, ranges.inUse()))
+        {
+            ranges.trim(Math.max(TRIM_KEEP_MIN / 4, ranges.inUse()));
+        }
+        if (pool.idleRings() > 2 * Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()))
+        {
+            pool.trimRings(Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()));
+        }
+        table.shrinkIfSparse(1024);
+    }
+
+    /** Memory the endpoint's bookkeeping holds now, for benchmarks and the budget test: see {@link #memoryReport}. */
+    public String memoryReport()
+    {
+        return "tcbsPooled=" + pooledTcbs + " slots=" + connectionSlots + " table=" + table.capacity() +
+            " rangeArrays=" + ranges.inUse() + "+" + ranges.idle() + " rings=" + pool.ringsOut() + "+" +
+            pool.idleRings() + " chunks=" + pool.inUse() + "/" + pool.created() + " timers=" + wheel.count() +
+            " timeWait=" + timeWait.size();
     }
 
     private TcpConnection allocate()
     {
-        TcpConnection c = freeCount > 0 ? connections[freeSlots[--freeCount]] : newConnection();
+        TcpConnection c;
+        if (freeCount > 0)
+        {
+            c = connections[freeSlots[--freeCount]];
+            if (freeCount < trimmedBelow)
+            {
+                trimmedBelow = freeCount;
+            }
+            if (c != null)
+            {
+                pooledTcbs--;
+            }
+        }
+        else
+        {
+            c = newConnection();
+        }
         if (c == null)
         {
             final int free = freeSlots[freeCount];
@@ -1576,8 +1614,7 @@ public final class TcpEndpoint
         released[slot] = false;
         live.add(slot);
         halfOpenCounted[slot] = false;
-        timerIds[slot] = -1;
-        scheduledDeadlines[slot] = TcpConnection.NONE;
+        wheel.cancel(slot);
         c.reset(((long)generations[slot] << 32) | slot);
         return c;
     }
@@ -1585,16 +1622,12 @@ public final class TcpEndpoint
     private void release(final TcpConnection c)
     {
         final int slot = c.slot;
-        if (timerIds[slot] != -1)
-        {
-            wheel.cancelTimer(timerIds[slot]);
-            timerToSlot.remove(timerIds[slot]);
-            timerIds[slot] = -1;
-        }
+        wheel.cancel(slot);
         released[slot] = true;
         live.remove(slot);
         c.releaseBuffers();
         freeSlotPush(slot);
+        pooledTcbs++;
     }
 
     private TcpConnection visible(final long id)
@@ -1610,29 +1643,15 @@ public final class TcpEndpoint
         if (d == TcpConnection.NONE)
         {
             // no deadline left (an established idle connection): take its timer off the wheel now rather than let
-            // it fire for nothing; the wheel's memory is spokes x the most timers one spoke ever held
-            if (timerIds[slot] != -1)
-            {
-                wheel.cancelTimer(timerIds[slot]);
-                timerToSlot.remove(timerIds[slot]);
-                timerIds[slot] = -1;
-                scheduledDeadlines[slot] = TcpConnection.NONE;
-            }
+            // it fire for nothing
+            wheel.cancel(slot);
             return;
         }
-        if (timerIds[slot] != -1)
+        if (wheel.deadline(slot) <= d)
         {
-            if (scheduledDeadlines[slot] <= d)
-            {
-                return;
-            }
-            wheel.cancelTimer(timerIds[slot]);
-            timerToSlot.remove(timerIds[slot]);
+            return;
         }
-        final long timerId = wheel.scheduleTimer(d);
-        timerIds[slot] = timerId;
-        scheduledDeadlines[slot] = d;
-        timerToSlot.put(timerId, slot);
+        wheel.schedule(slot, d);
     }
 
     // ============================================================================================== addresses

@@ -45,7 +45,8 @@ final class TcpSimulation
     static final int SERVER = 1;
     static final long MS = 1_000_000L;
     static final long LIMIT_NS = 600_000 * MS;
-    static final boolean SMALL_BUDGETS = Boolean.getBoolean("sim.budget");
+    /** A quarter of the scenarios run on a small buffer budget; {@code -Dsim.budget=false} turns that off. */
+    static final boolean SMALL_BUDGETS = Boolean.parseBoolean(System.getProperty("sim.budget", "true"));
     static final long TICK_NS = 1L << 20;
     static final boolean ANY_WINDOW_SCALE = Boolean.getBoolean("sim.anyWindowScale");
 
@@ -313,9 +314,10 @@ final class TcpSimulation
             c.timestampsEnabled = r.chance(0.8);
             c.sackEnabled = r.chance(0.8);
             c.noDelay = r.chance(0.3);
-            // with -Dsim.budget=true a quarter of the scenarios run on a small buffer budget (drawn from its own
-            // stream, so the other draws stay as they were): windows shrink, writes are accepted partly, bytes
-            // without a chunk drop. Not yet in the default run: about 1% of those seeds still end in a timeout
+            // a quarter of the scenarios run on a small buffer budget (drawn from its own stream, so the other draws
+            // stay as they were): windows shrink, writes are accepted partly, bytes without a chunk drop. It found
+            // three deadlocks (ACKs from beyond a shrunk window edge dropped, SND.NXT rewound below bytes the peer
+            // holds, both ends' budgets filled by unacknowledged writes); -Dsim.budget=false leaves it out
             final SplitMix64 budget = new SplitMix64(c.seed ^ 0xb0d6e7L);
             if (SMALL_BUDGETS && budget.chance(0.25))
             {

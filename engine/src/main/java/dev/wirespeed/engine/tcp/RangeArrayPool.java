@@ -1,0 +1,89 @@
+package dev.wirespeed.engine.tcp;
+
+/**
+ * The endpoint's (shard's) pool of {@link SeqRangeSet} storage: an empty range set (a connection with no
+ * out-of-order bytes, no SACKed data: every idle connection) holds no array; it borrows one here when its first
+ * range arrives and gives it back when its last range goes. Arrays are created on first need (at most two per
+ * connection, so bounded by the connection budget) and kept for reuse, so a steady state allocates nothing;
+ * {@link #trim} lets what a burst left behind go to the garbage collector.
+ * <p>
+ * Not thread safe: one per endpoint.
+ */
+final class RangeArrayPool
+{
+    /** Ranges per set: the receiver's out-of-order intervals and the sender's SACK scoreboard. */
+    static final int RANGES = 8;
+    /** Ints per array: left edges, right edges and stamps of {@link #RANGES} ranges. */
+    static final int INTS = 3 * RANGES;
+
+    private int[][] free = new int[16][];
+    private int freeCount;
+    private int out;
+    private long created;
+
+    /** An array for one range set, reused when possible. */
+    int[] take()
+    {
+        out++;
+        if (freeCount > 0)
+        {
+            final int[] a = free[--freeCount];
+            free[freeCount] = null;
+            return a;
+        }
+        created++;
+        return new int[INTS];
+    }
+
+    /** Give an array back (its contents are stale; the next taker overwrites what it uses). */
+    void give(final int[] a)
+    {
+        out--;
+        if (freeCount == free.length)
+        {
+            free = java.util.Arrays.copyOf(free, freeCount * 2);
+        }
+        free[freeCount++] = a;
+    }
+
+    /** Arrays lent out now. */
+    int inUse()
+    {
+        return out;
+    }
+
+    /** Arrays idle in the pool. */
+    int idle()
+    {
+        return freeCount;
+    }
+
+    /** Arrays ever created. */
+    long created()
+    {
+        return created;
+    }
+
+    /**
+     * Keep at most {@code keep} idle arrays; the rest go to the garbage collector, and the free stack shrinks back
+     * too (after a burst of reordering or loss on many connections at once).
+     *
+     * @return arrays dropped.
+     */
+    int trim(final int keep)
+    {
+        final int k = Math.max(0, keep);
+        if (freeCount <= k)
+        {
+            return 0;
+        }
+        final int dropped = freeCount - k;
+        java.util.Arrays.fill(free, k, freeCount, null);
+        freeCount = k;
+        if (free.length > 16 && free.length > 4 * k)
+        {
+            free = java.util.Arrays.copyOf(free, Math.max(16, 2 * k));
+        }
+        return dropped;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.wirespeed.engine.tcp;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 10 part 2: what an idle connection holds and what a burst leaves behind. The timer wheel's memory is
+ * fixed per slot whatever lands on one spoke, range sets hold storage only while not empty, and pools and the
+ * connection table shrink back after a burst.
+ */
+class BoundedMemoryTest
+{
+    @Test
+    void timerWheelBurstOnOneSpokeCostsNothingExtraAndExpiresInDeadlineOrderByValue()
+    {
+        final SlotTimerWheel wheel = new SlotTimerWheel(20, 64, 16, 0);
+        wheel.ensureSlots(100_000);
+        final long footprint = wheel.footprintBytes();
+        // a burst: 100k timers on the same tick (Agrona's wheel grew every spoke to 100k entries here)
+        for (int s = 0; s < 100_000; s++)
+        {
+            wheel.schedule(s, 5L << 20);
+        }
+        assertEquals(100_000, wheel.count());
+        assertEquals(footprint, wheel.footprintBytes());
+        // one turn later on the same spoke: checked by value, not fired early
+        wheel.schedule(7, (5L + 64) << 20);
+        final List<Integer> fired = new ArrayList<>();
+        assertEquals(0, wheel.poll(4L << 20, (slot, now) -> fired.add(slot)));
+        assertEquals(99_999, wheel.poll(5L << 20, (slot, now) -> fired.add(slot)));
+        assertFalse(fired.contains(7));
+        assertEquals(1, wheel.count());
+        assertEquals(1, wheel.poll((5L + 64) << 20, (slot, now) -> fired.add(slot)));
+        assertEquals(7, fired.get(fired.size() - 1));
+        assertEquals(0, wheel.count());
+    }
+
+    @Test
+    void timerWheelRescheduleCancelAndAClockJumpLongerThanATurn()
+    {
+        final SlotTimerWheel wheel = new SlotTimerWheel(10, 8, 4, 0);
+        wheel.schedule(0, 3_000);
+        wheel.schedule(1, 2_000);
+        wheel.schedule(2, 50_000);
+        wheel.schedule(1, 9_000);
+        wheel.cancel(0);
+        assertEquals(2, wheel.count());
+        assertEquals(9_000, wheel.deadline(1));
+        assertEquals(SlotTimerWheel.NONE, wheel.deadline(0));
+        final List<Integer> fired = new ArrayList<>();
+        assertEquals(0, wheel.poll(8_000, (slot, now) -> fired.add(slot)));
+        // far past everything: every spoke is visited once
+        assertEquals(2, wheel.poll(1_000_000, (slot, now) -> fired.add(slot)));
+        assertEquals(List.of(1, 2), fired.stream().sorted().toList());
+    }
+
+    @Test
+    void rangeSetsHoldStorageOnlyWhileNotEmpty()
+    {
+        final RangeArrayPool pool = new RangeArrayPool();
+        final SeqRangeSet a = new SeqRangeSet(pool);
+        final SeqRangeSet b = new SeqRangeSet(pool);
+        assertFalse(a.holdsStorage());
+        a.add(100, 200);
+        a.add(300, 400);
+        b.add(-5, 5);
+        assertEquals(2, pool.inUse());
+        assertEquals(250, a.absorb(250));
+        a.removeBelow(400);
+        assertFalse(a.holdsStorage());
+        b.clear();
+        assertEquals(0, pool.inUse());
+        assertEquals(2, pool.idle());
+        a.add(1, 2);
+        assertEquals(2, pool.created(), "reused, not created");
+        a.clear();
+        assertEquals(2, pool.trim(0));
+        assertEquals(0, pool.idle());
+    }
+
+    @Test
+    void aBurstOfConnectionsLeavesNoStandingPoolsOrTableAfterTheSlowDuty()
+    {
+        final long[] now = { 1_000_000_000L };
+        final List<Long> accepted = new ArrayList<>();
+        final TcpConfig config = new TcpConfig();
+        config.halfOpenBound = 1 << 16;
+        final TcpEndpoint server = new TcpEndpoint(config, new TcpHandler()
+        {
+            public void onAccepted(final int listenerPort, final long id)
+            {
+                accepted.add(id);
+            }
+        }, now[0]);
+        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
+        {
+        }, now[0]);
+        server.listen(0xc000_0201, 80, 1 << 16);
+        final TcpSegment rx = new TcpSegment();
+        final SegmentEmitter toServer = seg -> server.onSegment(now[0], swapped(rx, seg));
+        final SegmentEmitter toClient = seg -> client.onSegment(now[0], swapped(rx, seg));
+        final Runnable pump = () ->
+        {
+            int moved;
+            do
+            {
+                now[0] += 1_000;
+                client.poll(now[0]);
+                server.poll(now[0]);
+                moved = client.dispatch(now[0], toServer) + server.dispatch(now[0], toClient);
+            }
+            while (moved > 0);
+        };
+        final int n = 5_000;
+        for (int i = 0; i < n; i++)
+        {
+            assertTrue(client.connect(now[0], 0xc000_0202 + i / 10_000, 0xc000_0201, 80) >= 0);
+            if (i % 100 == 99)
+            {
+                pump.run();
+            }
+        }
+        pump.run();
+        assertEquals(n, accepted.size());
+        final String busy = server.memoryReport();
+        for (final long id : accepted)
+        {
+            server.abort(id);
+        }
+        pump.run();
+        assertEquals(0, server.connectionCount(), server.memoryReport());
+        assertEquals(0, client.connectionCount(), client.memoryReport());
+        assertTrue(server.pooledConnections() >= n - 1, server.memoryReport());
+        now[0] += 2 * TcpEndpoint.TRIM_INTERVAL_NS;
+        server.poll(now[0]);
+        client.poll(now[0]);
+        assertEquals(TcpEndpoint.TRIM_KEEP_MIN, server.pooledConnections(), busy + " -> " + server.memoryReport());
+        assertEquals(TcpEndpoint.TRIM_KEEP_MIN, client.pooledConnections(), client.memoryReport());
+        assertTrue(server.memoryReport().contains(" table=1024 "), busy + " -> " + server.memoryReport());
+    }
+
+    private static TcpSegment swapped(final TcpSegment rx, final TcpSegment seg)
+    {
+        rx.copyFrom(seg);
+        rx.localIp = seg.remoteIp;
+        rx.remoteIp = seg.localIp;
+        rx.localPort = seg.remotePort;
+        rx.remotePort = seg.localPort;
+        return rx;
+    }
+}
