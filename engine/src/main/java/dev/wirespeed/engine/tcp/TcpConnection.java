@@ -2441,7 +2441,7 @@ final class TcpConnection
             // endpoints whose budgets are full of queued sends would both advertise zero and never drain each
             // other's queues. One that does not keep up gets only what chunks can back, down to zero, and the
             // window may shrink to it (RFC 9293 §3.8.6.2.2 lets a receiver shrink; Linux's tcp_shrink_window)
-            if (readSeq == rcvDataEnd() && ooo.isEmpty() && (!budgetDropped || budget > 0))
+            if (readSeq == rcvDataEnd() && (!budgetDropped || budget > 0))
             {
                 budgetDropped = false;
                 return (int)Math.min(free, Math.max(budget, config.mss()));
