@@ -22,6 +22,7 @@ import dev.wirespeed.bindings.Mbuf;
 import dev.wirespeed.bindings.MbufBurst;
 import dev.wirespeed.bindings.PortConfig;
 import dev.wirespeed.bindings.PortSpec;
+import dev.wirespeed.engine.runtime.internal.HostSecret;
 import dev.wirespeed.engine.runtime.internal.PcapWriter;
 import dev.wirespeed.engine.runtime.internal.Shard;
 import dev.wirespeed.engine.tcp.TcpConfig;
@@ -211,6 +212,14 @@ public final class Engine implements AutoCloseable
             final TcpConfig tcp = b.tcpConfig.get();
             tcp.shardCount = n;
             tcp.shardIndex = i;
+            if (tcp.isnKey0 == 0 && tcp.isnKey1 == 0 && tcp.fixedIsnForTests == -1)
+            {
+                // one secret per host and boot, as Linux's: a 4-tuple reused by a later run (or another shard)
+                // still gets a higher ISN and timestamp than the peer's TIME-WAIT remembers
+                final long[] secret = HostSecret.load();
+                tcp.isnKey0 = secret[0];
+                tcp.isnKey1 = secret[1];
+            }
             final TcpHandler handler = b.handlers.apply(ctx);
             if (handler == null)
             {

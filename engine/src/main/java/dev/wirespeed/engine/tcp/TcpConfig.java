@@ -7,7 +7,12 @@ public final class TcpConfig
 {
     /** Seed of every random choice (ISN secret, cookie secret, ephemeral port offsets, timestamp offsets). */
     public long seed = 0x5eed_0000_0000_0001L;
-    /** Injectable RFC 6528 secret; when both are 0 it is derived from {@link #seed}. */
+    /**
+     * Injectable RFC 6528 secret, which also keys the per-connection timestamp offsets; when both are 0 both are
+     * derived from {@link #seed}. {@code Engine} injects a secret shared by every engine on the host until reboot
+     * (as Linux's is), so a 4-tuple reused by a later run still gets a higher ISN and timestamp than the peer's
+     * TIME-WAIT holds for it.
+     */
     public long isnKey0 = 0;
     public long isnKey1 = 0;
     /** When not -1, every ISN is this value: deterministic LOCAL_SEQ in tests only. Never in production. */

@@ -172,9 +172,11 @@ public final class TcpEndpoint
         r = SplitMix64.next(r);
         portK1 = r;
         r = SplitMix64.next(r);
-        tsK0 = r;
+        // an injected secret keys the timestamp offsets too, so both stay monotonic for a reused 4-tuple across
+        // endpoints that share it (a peer's TIME-WAIT accepts a new SYN only with a higher ISN or timestamp)
+        tsK0 = config.isnKey0 != 0 || config.isnKey1 != 0 ? SplitMix64.next(isnK0 ^ 0x7453_4f66_6673_6574L) : r;
         r = SplitMix64.next(r);
-        tsK1 = r;
+        tsK1 = config.isnKey0 != 0 || config.isnKey1 != 0 ? SplitMix64.next(isnK1 ^ 0x7453_4f66_6673_6574L) : r;
         ephemeralCounter = (int)SplitMix64.next(r);
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
