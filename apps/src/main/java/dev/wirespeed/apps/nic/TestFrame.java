@@ -18,22 +18,33 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class TestFrame
 {
+    /** Bytes of the FCS the NIC appends (counted in every frame size). */
     public static final int FCS = 4;
     /** Preamble (7), start delimiter (1) and the inter-frame gap (12): line time per frame beyond its bytes. */
     public static final int L1_OVERHEAD = 20;
+    /** Smallest Ethernet frame, FCS included, bytes. */
     public static final int MIN_SIZE = 64;
+    /** Largest untagged Ethernet frame, FCS included, bytes. */
     public static final int MAX_SIZE = 1518;
+    /** Offset of the IPv4 header. */
     public static final int IP_OFFSET = 14;
+    /** Offset of the UDP header. */
     public static final int UDP_OFFSET = 34;
+    /** Ethernet, IPv4 and UDP headers, bytes. */
     public static final int HEADER_LENGTH = 42;
+    /** Offset of the sequence number (8 bytes, little-endian). */
     public static final int SEQ_OFFSET = 42;
+    /** Offset of the send timestamp (8 bytes, little-endian, ns of the sender's clock). */
     public static final int TIMESTAMP_OFFSET = 50;
+    /** Offset of the stream id (2 bytes, little-endian). */
     public static final int STREAM_OFFSET = 58;
     /** UDP destination port of test frames (discard). */
     public static final int UDP_PORT = 9;
     /** 192.0.2.0/24 (TEST-NET-1, RFC 5737). */
     public static final int TEST_NET = 0xC0000200;
+    /** The tester's address, 192.0.2.1 (host-order int). */
     public static final int TESTER_IP = TEST_NET | 1;
+    /** The reflector's address, 192.0.2.2 (host-order int). */
     public static final int REFLECTOR_IP = TEST_NET | 2;
     /** Destination MAC when none is given: locally administered, unicast. */
     public static final long DEFAULT_DST_MAC = 0x02_00_00_00_00_02L;
@@ -70,14 +81,26 @@ public final class TestFrame
         buf.putShort(UDP_OFFSET + 6, (short)0, ByteOrder.BIG_ENDIAN);
     }
 
-    /** True if {@code buf} (of {@code length} bytes) is a test frame: IPv4/UDP to port 9, both ends in 192.0.2.0/24. */
+    /**
+     * True if {@code buf} (of {@code length} bytes) is a test frame: IPv4/UDP to port 9, both ends in 192.0.2.0/24.
+     *
+     * @param buf    the frame, from offset 0.
+     * @param length its length in bytes.
+     * @return true for a test frame.
+     */
     public static boolean isTestFrame(final DirectBuffer buf, final int length)
     {
         return length >= STREAM_OFFSET + 2 && isTestNetUdp(buf, length) &&
             (buf.getShort(UDP_OFFSET + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF) == UDP_PORT;
     }
 
-    /** True for an IPv4 frame between two TEST-NET-1 addresses (what the reflector may send back). */
+    /**
+     * True for an IPv4 frame between two TEST-NET-1 addresses (what the reflector may send back).
+     *
+     * @param buf    the frame, from offset 0.
+     * @param length its length in bytes.
+     * @return true for test-network IPv4.
+     */
     public static boolean isTestNetUdp(final DirectBuffer buf, final int length)
     {
         return length >= HEADER_LENGTH && buf.getShort(12, ByteOrder.BIG_ENDIAN) == 0x0800 &&
@@ -86,16 +109,34 @@ public final class TestFrame
             (buf.getInt(IP_OFFSET + 16, ByteOrder.BIG_ENDIAN) & 0xFFFFFF00) == TEST_NET;
     }
 
+    /**
+     * The sequence number of a test frame.
+     *
+     * @param buf the frame, from offset 0.
+     * @return the sequence number.
+     */
     public static long sequence(final DirectBuffer buf)
     {
         return buf.getLong(SEQ_OFFSET, ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * The send timestamp of a test frame.
+     *
+     * @param buf the frame, from offset 0.
+     * @return ns of the sender's clock.
+     */
     public static long timestampNs(final DirectBuffer buf)
     {
         return buf.getLong(TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * The stream id of a test frame.
+     *
+     * @param buf the frame, from offset 0.
+     * @return 0..65535.
+     */
     public static int stream(final DirectBuffer buf)
     {
         return buf.getShort(STREAM_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
@@ -174,7 +215,12 @@ public final class TestFrame
         return new int[] {size};
     }
 
-    /** Mean frame size of a size pattern (FCS included). */
+    /**
+     * Mean frame size of a size pattern (FCS included).
+     *
+     * @param sizes frame sizes, bytes.
+     * @return bytes.
+     */
     public static double meanSize(final int[] sizes)
     {
         double sum = 0;
@@ -185,13 +231,24 @@ public final class TestFrame
         return sum / sizes.length;
     }
 
-    /** Frames per second that fill {@code lineBps} with frames of this mean size (L1: +20 bytes each). */
+    /**
+     * Frames per second that fill {@code lineBps} with frames of this mean size (L1: +20 bytes each).
+     *
+     * @param lineBps  the line rate, bit/s.
+     * @param meanSize the mean frame size, bytes.
+     * @return frames per second.
+     */
     public static double lineRatePps(final double lineBps, final double meanSize)
     {
         return lineBps / ((meanSize + L1_OVERHEAD) * 8.0);
     }
 
-    /** Parses a MAC address {@code aa:bb:cc:dd:ee:ff}. */
+    /**
+     * Parses a MAC address {@code aa:bb:cc:dd:ee:ff}.
+     *
+     * @param text the MAC as text.
+     * @return 48 bits in the low bytes.
+     */
     public static long parseMac(final String text)
     {
         final String[] parts = text.split(":");
