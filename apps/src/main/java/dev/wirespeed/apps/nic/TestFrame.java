@@ -56,7 +56,17 @@ public final class TestFrame
     {
     }
 
-    /** Writes the 42 header bytes of a frame of {@code size} bytes (FCS included) at {@code buf[0..42)}. */
+    /**
+     * Writes the 42 header bytes of a frame of {@code size} bytes (FCS included) at {@code buf[0..42)}.
+     *
+     * @param buf     the frame's buffer, at least 42 bytes.
+     * @param size    the frame size, bytes, FCS included.
+     * @param srcMac  source MAC, 48 bits in the low bytes.
+     * @param dstMac  destination MAC, 48 bits in the low bytes.
+     * @param srcIp   source IPv4 address, host-order int.
+     * @param dstIp   destination IPv4 address, host-order int.
+     * @param srcPort UDP source port.
+     */
     public static void writeHeader(final MutableDirectBuffer buf, final int size, final long srcMac, final long dstMac,
         final int srcIp, final int dstIp, final int srcPort)
     {
@@ -142,7 +152,14 @@ public final class TestFrame
         return buf.getShort(STREAM_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
     }
 
-    /** The per-send patch: sequence number, timestamp and stream. */
+    /**
+     * The per-send patch: sequence number, timestamp and stream.
+     *
+     * @param buf         the frame's buffer.
+     * @param seq         the sequence number.
+     * @param timestampNs the send timestamp, ns of the sender's clock.
+     * @param stream      the stream id, 0..65535.
+     */
     public static void patch(final MutableDirectBuffer buf, final long seq, final long timestampNs, final int stream)
     {
         buf.putLong(SEQ_OFFSET, seq, ByteOrder.LITTLE_ENDIAN);
@@ -150,7 +167,11 @@ public final class TestFrame
         buf.putShort(STREAM_OFFSET, (short)stream, ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Swaps the MAC addresses and the IPv4 addresses in place (the IPv4 checksum stays valid). */
+    /**
+     * Swaps the MAC addresses and the IPv4 addresses in place (the IPv4 checksum stays valid).
+     *
+     * @param buf the received frame.
+     */
     public static void swapAddresses(final MutableDirectBuffer buf)
     {
         final int dstHi = buf.getInt(0);
@@ -189,6 +210,7 @@ public final class TestFrame
     /**
      * Parses a {@code --size}: a frame size 64..1518 or {@code imix}.
      *
+     * @param spec the {@code --size} value.
      * @return the size pattern sent in a loop.
      * @throws IllegalArgumentException with a one-line reason.
      */
