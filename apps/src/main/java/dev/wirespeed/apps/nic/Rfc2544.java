@@ -35,7 +35,7 @@ public final class Rfc2544
     /** The four tests. */
     public enum Test
     {
-        /** §26.1. */ THROUGHPUT, /** §26.2. */ LATENCY, /** §26.3, frame loss rate. */ LOSS, /** §26.4. */ BACK_TO_BACK;
+        /** §26.1. */ THROUGHPUT, /** §26.2. */ LATENCY, /** §26.3 frame loss. */ LOSS, /** §26.4. */ BACK_TO_BACK;
 
         /**
          * Parses a {@code --tests} item.
