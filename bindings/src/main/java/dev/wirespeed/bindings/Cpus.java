@@ -20,7 +20,11 @@ public final class Cpus
     {
     }
 
-    /** The CPUs the calling thread may run on, ascending. */
+    /**
+     * The CPUs the calling thread may run on, ascending.
+     *
+     * @return CPU numbers, from {@code sched_getaffinity}.
+     */
     public static int[] allowed()
     {
         try (Arena a = Arena.ofConfined())
@@ -51,6 +55,7 @@ public final class Cpus
      * Pins the calling thread to {@code cpu} with {@code rte_thread_set_affinity} (EAL must be running; register
      * the thread first with {@link Eal#registerThread()} so its lcore records the CPU too).
      *
+     * @param cpu the CPU number, 0..CPU_SETSIZE - 1.
      * @throws DpdkException when the kernel refuses (the CPU is offline or outside the process's set).
      */
     public static void pinCurrentThread(final int cpu)
@@ -75,7 +80,12 @@ public final class Cpus
         }
     }
 
-    /** The NUMA node of {@code cpu} (the {@code nodeN} entry in its sysfs directory), or -1 if the kernel does not say. */
+    /**
+     * The NUMA node of {@code cpu} (the {@code nodeN} entry in its sysfs directory), or -1 if the kernel does not say.
+     *
+     * @param cpu the CPU number.
+     * @return the node, or -1.
+     */
     public static int numaNode(final int cpu)
     {
         try (Stream<Path> entries = Files.list(Path.of("/sys/devices/system/cpu/cpu" + cpu)))

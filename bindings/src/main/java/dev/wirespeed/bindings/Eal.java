@@ -29,6 +29,8 @@ public final class Eal
     /**
      * Starts EAL with arguments built from {@code options}.
      *
+     * @param options the EAL arguments' source.
+     * @return the running EAL of this process.
      * @throws IllegalStateException if EAL was already started in this process (even if since cleaned up).
      * @throws DpdkException if {@code rte_eal_init} fails; the message carries {@code rte_strerror}.
      * @throws NativeUnavailableException if DPDK or native access is missing.
@@ -105,20 +107,32 @@ public final class Eal
         };
     }
 
-    /** The running EAL, or null. */
+    /**
+     * The running EAL, or null.
+     *
+     * @return the instance, null before {@link #init} or after close.
+     */
     public static Eal current()
     {
         final Eal eal = instance;
         return eal == null || eal.closed ? null : eal;
     }
 
-    /** The arguments EAL was started with. */
+    /**
+     * The arguments EAL was started with.
+     *
+     * @return the argv, program name first.
+     */
     public List<String> args()
     {
         return args;
     }
 
-    /** True when EAL runs without hugepages ({@code --no-huge}). */
+    /**
+     * True when EAL runs without hugepages ({@code --no-huge}).
+     *
+     * @return true in {@code --no-huge} mode.
+     */
     public boolean noHuge()
     {
         return noHuge;
@@ -167,7 +181,11 @@ public final class Eal
         }
     }
 
-    /** The calling thread's lcore id, or {@link NativeLayout#LCORE_ID_ANY} if it is not registered. */
+    /**
+     * The calling thread's lcore id, or {@link NativeLayout#LCORE_ID_ANY} if it is not registered.
+     *
+     * @return the lcore id.
+     */
     public static int lcoreId()
     {
         try
@@ -180,13 +198,22 @@ public final class Eal
         }
     }
 
-    /** The text DPDK gives for an errno value ({@code rte_strerror}), e.g. for the negative codes ethdev returns. */
+    /**
+     * The text DPDK gives for an errno value ({@code rte_strerror}), e.g. for the negative codes ethdev returns.
+     *
+     * @param errno an errno or {@code E_RTE_*} value, either sign.
+     * @return the text.
+     */
     public static String strerror(final int errno)
     {
         return Dpdk.strerror(Math.abs(errno));
     }
 
-    /** NUMA socket of the calling thread. */
+    /**
+     * NUMA socket of the calling thread.
+     *
+     * @return the socket id, or {@link NativeLayout#SOCKET_ID_ANY} if unknown.
+     */
     public static int socketId()
     {
         try

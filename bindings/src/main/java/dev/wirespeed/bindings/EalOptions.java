@@ -23,19 +23,36 @@ public final class EalOptions
     private String logLevel = "*:error";
     private boolean announceFallback = true;
 
+    /**
+     * Adds a virtual device ({@code --vdev}), e.g. {@code net_ring0} or {@code net_af_packet0,iface=veth0}.
+     *
+     * @param spec the vdev name and its devargs.
+     * @return this.
+     */
     public EalOptions vdev(final String spec)
     {
         vdevs.add(spec);
         return this;
     }
 
+    /**
+     * Allows a PCI device ({@code -a}); without any, EAL runs with {@code --no-pci}.
+     *
+     * @param address the PCI address, e.g. {@code 0000:01:00.0}.
+     * @return this.
+     */
     public EalOptions pci(final String address)
     {
         pciAllow.add(address);
         return this;
     }
 
-    /** Raw arguments passed to EAL after ours, split on white space (quotes are not interpreted). */
+    /**
+     * Raw arguments passed to EAL after ours, split on white space (quotes are not interpreted).
+     *
+     * @param rawArgs EAL arguments, or null for none.
+     * @return this.
+     */
     public EalOptions extra(final String rawArgs)
     {
         if (rawArgs != null)
@@ -51,43 +68,82 @@ public final class EalOptions
         return this;
     }
 
+    /**
+     * The lcore list ({@code -l}); {@code "0"} by default.
+     *
+     * @param lcores an EAL lcore list, e.g. {@code "0-3"}.
+     * @return this.
+     */
     public EalOptions lcores(final String lcores)
     {
         this.lcores = lcores;
         return this;
     }
 
-    /** Memory for {@code --no-huge} mode, in MiB. */
+    /**
+     * Memory for {@code --no-huge} mode, in MiB.
+     *
+     * @param memoryMb MiB; 512 by default.
+     * @return this.
+     */
     public EalOptions memoryMb(final int memoryMb)
     {
         this.memoryMb = memoryMb;
         return this;
     }
 
+    /**
+     * Memory for {@code --no-huge} mode, and the hugepage memory looked for when detecting them.
+     *
+     * @return MiB.
+     */
     public int memoryMb()
     {
         return memoryMb;
     }
 
-    /** Force hugepages on or off; by default they are detected. */
+    /**
+     * Force hugepages on or off; by default they are detected.
+     *
+     * @param use true for {@code --in-memory} on hugepages, false for {@code --no-huge}.
+     * @return this.
+     */
     public EalOptions hugepages(final boolean use)
     {
         this.hugepages = use;
         return this;
     }
 
+    /**
+     * The runtime file prefix ({@code --file-prefix}) when not running in memory; {@code wirespeed-PID} by default.
+     *
+     * @param prefix the prefix.
+     * @return this.
+     */
     public EalOptions filePrefix(final String prefix)
     {
         this.filePrefix = prefix;
         return this;
     }
 
+    /**
+     * EAL's log level ({@code --log-level}); {@code "*:error"} by default, null for EAL's own.
+     *
+     * @param level the level, e.g. {@code "*:info"}.
+     * @return this.
+     */
     public EalOptions logLevel(final String level)
     {
         this.logLevel = level;
         return this;
     }
 
+    /**
+     * Whether {@link Eal#init} prints one line on stderr when it falls back to {@code --no-huge}; true by default.
+     *
+     * @param announce false for silence.
+     * @return this.
+     */
     public EalOptions announceFallback(final boolean announce)
     {
         this.announceFallback = announce;
@@ -99,7 +155,11 @@ public final class EalOptions
         return announceFallback;
     }
 
-    /** The full argv, program name first. */
+    /**
+     * The full argv, program name first.
+     *
+     * @return a fresh list.
+     */
     public List<String> toArgs()
     {
         final List<String> argv = new ArrayList<>();
@@ -174,7 +234,12 @@ public final class EalOptions
         return false;
     }
 
-    /** True if hugetlbfs is mounted and at least {@code memoryMb} of free hugepages are reserved. */
+    /**
+     * True if hugetlbfs is mounted and at least {@code memoryMb} of free hugepages are reserved.
+     *
+     * @param memoryMb MiB needed.
+     * @return false if hugetlbfs is not mounted or too few free pages are reserved.
+     */
     public static boolean hugepagesAvailable(final int memoryMb)
     {
         try

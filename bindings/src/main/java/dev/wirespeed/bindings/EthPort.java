@@ -48,6 +48,8 @@ public final class EthPort implements AutoCloseable
      * Attaches the port named by {@code spec}: an existing ethdev of that name (e.g. one given to EAL with
      * {@code --vdev}) or a device probed now ({@code rte_dev_probe}).
      *
+     * @param spec the interface, vdev or PCI address.
+     * @return the port, attached and not started.
      * @throws IllegalStateException if EAL is not running.
      * @throws DpdkException with a clear message for a bad vdev string or a missing interface.
      */
@@ -140,7 +142,12 @@ public final class EthPort implements AutoCloseable
         return sb.append(']').toString();
     }
 
-    /** Wraps a port DPDK already created (for example by {@link RingPair}). */
+    /**
+     * Wraps a port DPDK already created (for example by {@link RingPair}).
+     *
+     * @param portId the ethdev port id.
+     * @return the port, not started.
+     */
     public static EthPort ofId(final int portId)
     {
         requireEal();
@@ -158,7 +165,11 @@ public final class EthPort implements AutoCloseable
         return new EthPort(portId, nameOf(portId), false, false);
     }
 
-    /** Number of ports DPDK knows. */
+    /**
+     * Number of ports DPDK knows.
+     *
+     * @return the number of ports.
+     */
     public static int count()
     {
         requireEal();
@@ -209,17 +220,31 @@ public final class EthPort implements AutoCloseable
         }
     }
 
+    /**
+     * The ethdev port id, as DPDK numbers ports.
+     *
+     * @return the id.
+     */
     public int id()
     {
         return portId;
     }
 
+    /**
+     * The ethdev name, e.g. {@code net_ring0} or the PCI address.
+     *
+     * @return the name.
+     */
     public String name()
     {
         return name;
     }
 
-    /** Capabilities ({@code rte_eth_dev_info_get}), read once. */
+    /**
+     * Capabilities ({@code rte_eth_dev_info_get}), read once.
+     *
+     * @return the capabilities.
+     */
     public DeviceInfo info()
     {
         if (info == null)
@@ -254,6 +279,10 @@ public final class EthPort implements AutoCloseable
     /**
      * Configures queues, creates the port's mempool on its NUMA socket, sets up RSS and checksum offloads where
      * the port has them, and starts it.
+     *
+     * @param cfg queues, descriptors, mempool and offloads.
+     * @return this port, started.
+     * @throws DpdkException naming the DPDK call that failed and its reason.
      */
     public EthPort start(final PortConfig cfg)
     {
@@ -333,7 +362,11 @@ public final class EthPort implements AutoCloseable
         return this;
     }
 
-    /** NUMA socket of the port, or of the calling thread when the port does not say. */
+    /**
+     * NUMA socket of the port, or of the calling thread when the port does not say.
+     *
+     * @return the NUMA socket id.
+     */
     public int socketId()
     {
         try
@@ -347,18 +380,31 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** The mempool created by {@link #start}, from which RX fills and TX should allocate. */
+    /**
+     * The mempool created by {@link #start}, from which RX fills and TX should allocate.
+     *
+     * @return the mempool, or null before {@link #start}.
+     */
     public Mempool mempool()
     {
         return mempool;
     }
 
-    /** TX offloads in effect (e.g. {@link NativeLayout#TX_OFFLOAD_TCP_CKSUM}); 0 means software checksums. */
+    /**
+     * TX offloads in effect (e.g. {@link NativeLayout#TX_OFFLOAD_TCP_CKSUM}); 0 means software checksums.
+     *
+     * @return {@code RTE_ETH_TX_OFFLOAD_*} bits.
+     */
     public long txOffloads()
     {
         return txOffloads;
     }
 
+    /**
+     * RX offloads in effect (e.g. {@link NativeLayout#RX_OFFLOAD_TCP_CKSUM}); 0 means software checks.
+     *
+     * @return {@code RTE_ETH_RX_OFFLOAD_*} bits.
+     */
     public long rxOffloads()
     {
         return rxOffloads;
@@ -368,6 +414,8 @@ public final class EthPort implements AutoCloseable
      * Receives up to {@code burst.capacity()} packets from {@code queue} into {@code burst} (one native call).
      * The caller owns the mbufs and must free or transmit each exactly once.
      *
+     * @param queue the RX queue, 0..rxQueues - 1.
+     * @param burst receives the mbuf addresses; its old entries are overwritten.
      * @return the number received (also the burst's new size).
      */
     public int rxBurst(final int queue, final MbufBurst burst)
@@ -389,6 +437,8 @@ public final class EthPort implements AutoCloseable
      * Transmits the burst's entries from the front. Ownership of the sent mbufs passes to the driver; the unsent
      * remainder stays in the burst (moved to the front), still owned by the caller.
      *
+     * @param queue the TX queue, 0..txQueues - 1.
+     * @param burst the mbufs to send.
      * @return the number sent.
      */
     public int txBurst(final int queue, final MbufBurst burst)
@@ -418,7 +468,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** The MAC address, 48 bits in the low bytes of a long, first octet most significant. */
+    /**
+     * The MAC address, 48 bits in the low bytes of a long, first octet most significant.
+     *
+     * @return the address.
+     */
     public long macAddress()
     {
         try
@@ -437,6 +491,12 @@ public final class EthPort implements AutoCloseable
         }
     }
 
+    /**
+     * A MAC address as text.
+     *
+     * @param mac 48 bits in the low bytes, first octet most significant.
+     * @return e.g. {@code "02:00:00:00:00:01"}.
+     */
     public static String formatMac(final long mac)
     {
         final StringBuilder sb = new StringBuilder(17);
@@ -452,7 +512,11 @@ public final class EthPort implements AutoCloseable
         return sb.toString();
     }
 
-    /** True if the link is up ({@code rte_eth_link_get_nowait}). */
+    /**
+     * True if the link is up ({@code rte_eth_link_get_nowait}).
+     *
+     * @return the link status now, without waiting.
+     */
     public boolean linkUp()
     {
         readLink();
@@ -460,7 +524,11 @@ public final class EthPort implements AutoCloseable
         return (scratch.get(JAVA_SHORT, NativeLayout.ETH_LINK_SPEED + 4) & 0x4) != 0;
     }
 
-    /** Link speed in Mbit/s (0 if unknown). */
+    /**
+     * Link speed in Mbit/s (0 if unknown).
+     *
+     * @return Mbit/s.
+     */
     public int linkSpeedMbps()
     {
         readLink();
@@ -520,7 +588,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** {@code rte_eth_timesync_disable}; returns its code. */
+    /**
+     * {@code rte_eth_timesync_disable}; returns its code.
+     *
+     * @return 0, or DPDK's negative error code.
+     */
     public int disableTimesync()
     {
         try
@@ -573,7 +645,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** The NIC's IEEE 1588 clock now ({@code rte_eth_timesync_read_time}), nanoseconds; -1 if it has none. */
+    /**
+     * The NIC's IEEE 1588 clock now ({@code rte_eth_timesync_read_time}), nanoseconds; -1 if it has none.
+     *
+     * @return nanoseconds, or -1.
+     */
     public long readTimesyncTimeNs()
     {
         try
@@ -591,6 +667,7 @@ public final class EthPort implements AutoCloseable
      * The raw clock counter that the RX timestamp offload writes into mbufs ({@code rte_eth_read_clock}), in the
      * device's ticks.
      *
+     * @return device ticks.
      * @throws DpdkException when the device has no such clock (ENOTSUP for every vdev).
      */
     public long readClock()
@@ -606,13 +683,23 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** True when the port offers the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}). */
+    /**
+     * True when the port offers the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}).
+     *
+     * @return true if offered.
+     */
     public boolean hasRxTimestampOffload()
     {
         return (info().rxOffloadCapa() & NativeLayout.RX_OFFLOAD_TIMESTAMP) != 0;
     }
 
-    /** {@code struct timespec} seconds and nanoseconds as nanoseconds. */
+    /**
+     * {@code struct timespec} seconds and nanoseconds as nanoseconds.
+     *
+     * @param seconds {@code tv_sec}.
+     * @param nanos   {@code tv_nsec}.
+     * @return nanoseconds.
+     */
     public static long timespecNanos(final long seconds, final long nanos)
     {
         return seconds * 1_000_000_000L + nanos;
@@ -629,6 +716,11 @@ public final class EthPort implements AutoCloseable
             timespec.get(JAVA_LONG, NativeLayout.TIMESPEC_NSEC));
     }
 
+    /**
+     * Whether the port is in promiscuous mode ({@code rte_eth_promiscuous_get}).
+     *
+     * @return true if it receives frames for any MAC address.
+     */
     public boolean promiscuous()
     {
         try
@@ -645,6 +737,9 @@ public final class EthPort implements AutoCloseable
      * Fills {@code out} from {@code rte_eth_stats_get}. For a {@code net_af_packet} port, {@code rxMissed} also
      * counts the frames the kernel dropped because an AF_PACKET ring was full ({@code PACKET_STATISTICS}), which
      * DPDK 22.11's driver leaves out. Not thread safe: one caller at a time.
+     *
+     * @param out the statistics to fill.
+     * @return {@code out}.
      */
     public PortStats stats(final PortStats out)
     {
@@ -668,6 +763,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
+    /**
+     * Zeroes the port's statistics ({@code rte_eth_stats_reset}).
+     *
+     * @throws DpdkException if the driver refuses.
+     */
     public void resetStats()
     {
         try
@@ -680,6 +780,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
+    /**
+     * Stops the port ({@code rte_eth_dev_stop}) if it is started; it can be started again.
+     *
+     * @throws DpdkException if the driver refuses.
+     */
     public void stop()
     {
         if (started)
@@ -738,7 +843,11 @@ public final class EthPort implements AutoCloseable
         }
     }
 
-    /** True between {@link #start} and {@link #stop}. */
+    /**
+     * True between {@link #start} and {@link #stop}.
+     *
+     * @return true while started.
+     */
     public boolean isStarted()
     {
         return started;
@@ -748,6 +857,7 @@ public final class EthPort implements AutoCloseable
      * Marks the port as used by {@code user} (e.g. an engine), so that closing it meanwhile fails with a clear
      * message instead of pulling the queues from under a polling thread.
      *
+     * @param user names the user in error messages.
      * @throws IllegalStateException if the port is closed or already used.
      */
     public synchronized void claim(final String user)
@@ -763,13 +873,21 @@ public final class EthPort implements AutoCloseable
         this.user = user;
     }
 
-    /** Who {@linkplain #claim claimed} the port, or null. */
+    /**
+     * Who {@linkplain #claim claimed} the port, or null.
+     *
+     * @return the user's name, or null.
+     */
     public synchronized String user()
     {
         return user;
     }
 
-    /** Ends a {@link #claim}; a no-op if {@code user} does not hold it. */
+    /**
+     * Ends a {@link #claim}; a no-op if {@code user} does not hold it.
+     *
+     * @param user the name given to {@link #claim}.
+     */
     public synchronized void release(final String user)
     {
         if (user.equals(this.user))

@@ -17,6 +17,13 @@ public final class FramePattern
     {
     }
 
+    /**
+     * Writes frame {@code index} of {@code length} bytes at offset 0 of {@code buf}.
+     *
+     * @param buf    the frame's buffer, at least {@code length} bytes.
+     * @param index  the frame's index.
+     * @param length the frame length in bytes, at least {@link #MIN_LENGTH}.
+     */
     public static void fill(final MutableDirectBuffer buf, final long index, final int length)
     {
         buf.putLong(0, index);
@@ -35,6 +42,11 @@ public final class FramePattern
     }
 
     /**
+     * Checks a frame written by {@link #fill}.
+     *
+     * @param buf    the received frame, from offset 0.
+     * @param index  the expected index.
+     * @param length the expected length in bytes.
      * @return -1 if {@code buf[0, length)} is frame {@code index} of that length, else the first differing byte
      *         offset (0 for a wrong index, 8 for a wrong length).
      */

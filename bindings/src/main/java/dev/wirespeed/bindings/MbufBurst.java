@@ -20,6 +20,12 @@ public final class MbufBurst
     private final int capacity;
     private int size;
 
+    /**
+     * An empty burst whose pointer array lives in {@code arena} (64-byte aligned).
+     *
+     * @param arena    owns the native array.
+     * @param capacity entries, 1..65535 (e.g. {@link #DEFAULT_CAPACITY}).
+     */
     public MbufBurst(final Arena arena, final int capacity)
     {
         if (capacity <= 0 || capacity > 65535)
@@ -30,34 +36,64 @@ public final class MbufBurst
         this.array = arena.allocate(8L * capacity, 64);
     }
 
+    /**
+     * Entries the burst holds at most.
+     *
+     * @return the capacity.
+     */
     public int capacity()
     {
         return capacity;
     }
 
-    /** Number of valid entries. */
+    /**
+     * Number of valid entries.
+     *
+     * @return 0..capacity.
+     */
     public int size()
     {
         return size;
     }
 
+    /**
+     * Sets the number of valid entries (after a native call filled the array).
+     *
+     * @param size 0..capacity.
+     */
     public void size(final int size)
     {
         this.size = size;
     }
 
-    /** Address of the i-th mbuf. */
+    /**
+     * Address of the i-th mbuf.
+     *
+     * @param i 0..size - 1.
+     * @return the mbuf address.
+     */
     public long get(final int i)
     {
         return array.getAtIndex(JAVA_LONG, i);
     }
 
+    /**
+     * Sets the i-th entry (the size is not changed).
+     *
+     * @param i           0..capacity - 1.
+     * @param mbufAddress the mbuf's address.
+     */
     public void set(final int i, final long mbufAddress)
     {
         array.setAtIndex(JAVA_LONG, i, mbufAddress);
     }
 
-    /** Appends an mbuf address; returns false when full. */
+    /**
+     * Appends an mbuf address; returns false when full.
+     *
+     * @param mbufAddress the mbuf's address.
+     * @return true if appended.
+     */
     public boolean add(final long mbufAddress)
     {
         if (size == capacity)
@@ -70,6 +106,8 @@ public final class MbufBurst
 
     /**
      * Drops the first {@code n} entries (e.g. the ones tx_burst took), moving the rest to the front.
+     *
+     * @param n entries to drop, at least 0.
      */
     public void consumeFront(final int n)
     {
@@ -81,12 +119,17 @@ public final class MbufBurst
         size = Math.max(remaining, 0);
     }
 
+    /** Forgets every entry without freeing the mbufs (the caller owns them). */
     public void clear()
     {
         size = 0;
     }
 
-    /** The native pointer array. */
+    /**
+     * The native pointer array.
+     *
+     * @return the segment of {@code capacity} 8-byte addresses.
+     */
     public MemorySegment segment()
     {
         return array;

@@ -15,7 +15,12 @@ public final class MbufView
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private long mbuf;
 
-    /** Views the packet data of {@code mbuf}: [data start, data start + data length). */
+    /**
+     * Views the packet data of {@code mbuf}: [data start, data start + data length).
+     *
+     * @param mbuf the mbuf's address.
+     * @return the view, reused by the next wrap.
+     */
     public UnsafeBuffer wrap(final long mbuf)
     {
         this.mbuf = mbuf;
@@ -23,7 +28,12 @@ public final class MbufView
         return buffer;
     }
 
-    /** Views [data start, end of buffer) for writing a frame; set the length with {@link Mbuf#length}. */
+    /**
+     * Views [data start, end of buffer) for writing a frame; set the length with {@link Mbuf#length}.
+     *
+     * @param mbuf the mbuf's address.
+     * @return the view, reused by the next wrap.
+     */
     public UnsafeBuffer wrapForWrite(final long mbuf)
     {
         this.mbuf = mbuf;
@@ -31,12 +41,21 @@ public final class MbufView
         return buffer;
     }
 
+    /**
+     * The view the last wrap returned.
+     *
+     * @return the buffer, reused by every wrap.
+     */
     public UnsafeBuffer buffer()
     {
         return buffer;
     }
 
-    /** Address of the mbuf currently viewed. */
+    /**
+     * Address of the mbuf currently viewed.
+     *
+     * @return the address, 0 before the first wrap.
+     */
     public long mbuf()
     {
         return mbuf;

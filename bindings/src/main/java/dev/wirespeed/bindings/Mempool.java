@@ -22,11 +22,15 @@ public final class Mempool implements AutoCloseable
     }
 
     /**
+     * Creates a packet-mbuf pool ({@code rte_pktmbuf_pool_create}); any thread once EAL runs.
+     *
      * @param name      unique name (DPDK's limit is 25 characters).
      * @param size      number of mbufs (a power of two minus one is optimal).
      * @param cacheSize per-lcore cache (0..512, must divide nicely into size; 256 is typical).
      * @param dataRoom  buffer size including headroom ({@link NativeLayout#MBUF_DEFAULT_BUF_SIZE} fits 1500-byte MTU).
      * @param socketId  NUMA socket, or {@link NativeLayout#SOCKET_ID_ANY}.
+     * @return the pool.
+     * @throws DpdkException naming the pool and DPDK's reason (ENOMEM: not enough DPDK memory).
      */
     public static Mempool create(final String name, final int size, final int cacheSize, final int dataRoom, final int socketId)
     {
@@ -50,28 +54,51 @@ public final class Mempool implements AutoCloseable
         }
     }
 
+    /**
+     * The name the pool was created with.
+     *
+     * @return the name.
+     */
     public String name()
     {
         return name;
     }
 
+    /**
+     * Mbufs in the pool.
+     *
+     * @return the size given at creation.
+     */
     public int size()
     {
         return size;
     }
 
-    /** The {@code struct rte_mempool *}. */
+    /**
+     * The {@code struct rte_mempool *}.
+     *
+     * @return the pointer, valid until the pool is freed.
+     */
     public MemorySegment pointer()
     {
         return pool;
     }
 
+    /**
+     * The {@code struct rte_mempool *} as a raw address.
+     *
+     * @return the address.
+     */
     public long address()
     {
         return pool.address();
     }
 
-    /** Mbufs available to allocate, per-lcore caches included ({@code rte_mempool_avail_count}). */
+    /**
+     * Mbufs available to allocate, per-lcore caches included ({@code rte_mempool_avail_count}).
+     *
+     * @return the number of mbufs.
+     */
     public int availableCount()
     {
         try
@@ -84,7 +111,11 @@ public final class Mempool implements AutoCloseable
         }
     }
 
-    /** Mbufs currently allocated ({@code rte_mempool_in_use_count}). */
+    /**
+     * Mbufs currently allocated ({@code rte_mempool_in_use_count}).
+     *
+     * @return the number of mbufs.
+     */
     public int inUseCount()
     {
         try
@@ -117,6 +148,8 @@ public final class Mempool implements AutoCloseable
     /**
      * Allocates {@code count} mbufs into the first slots of {@code burst} (all or nothing) and sets its size.
      *
+     * @param burst receives the addresses.
+     * @param count mbufs to allocate, at most the burst's capacity.
      * @return true if allocated, false if the pool had too few.
      */
     public boolean allocBulk(final MbufBurst burst, final int count)

@@ -22,8 +22,11 @@ import java.nio.file.StandardCopyOption;
  */
 public final class NativeLibrary
 {
+    /** System property naming the library file to load instead of the bundled one. */
     public static final String PATH_PROPERTY = "wirespeed.native.lib";
+    /** Environment variable naming the library file, when the property is not set. */
     public static final String PATH_ENV = "WIRESPEED_NATIVE_LIB";
+    /** Class-path resource of the bundled library. */
     public static final String RESOURCE = "/native/linux-x86_64/libwirespeed.so";
 
     private static final String INSTALL_HINT = "apt-get install -y dpdk dpdk-dev libdpdk-dev pkg-config";
@@ -63,7 +66,11 @@ public final class NativeLibrary
         }
     }
 
-    /** True if the library loads; never throws. */
+    /**
+     * True if the library loads; never throws.
+     *
+     * @return false if {@link #check()} would throw.
+     */
     public static boolean isAvailable()
     {
         try

@@ -8,6 +8,11 @@ public final class NativeUnavailableException extends DpdkException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A missing native prerequisite.
+     *
+     * @param message what is missing and how to fix it.
+     */
     public NativeUnavailableException(final String message)
     {
         super(message);

@@ -20,6 +20,13 @@ public final class PortConfig
     boolean rxTimestamps;
     byte[] rssKey = SYMMETRIC_RSS_KEY;
 
+    /**
+     * Queue pairs: RX queues (one per shard with RSS) and TX queues; 1 and 1 by default.
+     *
+     * @param rx RX queues.
+     * @param tx TX queues.
+     * @return this.
+     */
     public PortConfig queues(final int rx, final int tx)
     {
         this.rxQueues = rx;
@@ -27,6 +34,13 @@ public final class PortConfig
         return this;
     }
 
+    /**
+     * Descriptors per queue; 1024 and 1024 by default (the driver may round them).
+     *
+     * @param rx descriptors per RX queue.
+     * @param tx descriptors per TX queue.
+     * @return this.
+     */
     public PortConfig descriptors(final int rx, final int tx)
     {
         this.rxDescriptors = rx;
@@ -34,6 +48,13 @@ public final class PortConfig
         return this;
     }
 
+    /**
+     * The port's mempool; 8191 mbufs and a 256-mbuf per-lcore cache by default.
+     *
+     * @param size  mbufs in the pool.
+     * @param cache per-lcore cache.
+     * @return this.
+     */
     public PortConfig mempool(final int size, final int cache)
     {
         this.mempoolSize = size;
@@ -41,12 +62,24 @@ public final class PortConfig
         return this;
     }
 
+    /**
+     * Data room of each mbuf, headroom included; DPDK's default when not set.
+     *
+     * @param bytes the data room in bytes.
+     * @return this.
+     */
     public PortConfig dataRoom(final int bytes)
     {
         this.dataRoom = bytes;
         return this;
     }
 
+    /**
+     * Receive frames for any MAC address; on by default.
+     *
+     * @param on false for our MAC (and broadcast) only.
+     * @return this.
+     */
     public PortConfig promiscuous(final boolean on)
     {
         this.promiscuous = on;
@@ -56,6 +89,9 @@ public final class PortConfig
     /**
      * Turn on the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}) when the port has it (off by default):
      * the NIC then writes its clock into each received mbuf's timestamp dynamic field (see {@link RxTimestampField}).
+     *
+     * @param on true to ask for it.
+     * @return this.
      */
     public PortConfig rxTimestamps(final boolean on)
     {
@@ -63,24 +99,45 @@ public final class PortConfig
         return this;
     }
 
-    /** Use the port's checksum offloads when it has them (the default). */
+    /**
+     * Use the port's checksum offloads when it has them (the default).
+     *
+     * @param on false to checksum in software.
+     * @return this.
+     */
     public PortConfig checksumOffload(final boolean on)
     {
         this.checksumOffload = on;
         return this;
     }
 
+    /**
+     * The RSS hash key; {@link #SYMMETRIC_RSS_KEY} by default.
+     *
+     * @param key the key, copied; its length must be the port's hash key size.
+     * @return this.
+     */
     public PortConfig rssKey(final byte[] key)
     {
         this.rssKey = key.clone();
         return this;
     }
 
+    /**
+     * RX queues to configure.
+     *
+     * @return the count.
+     */
     public int rxQueues()
     {
         return rxQueues;
     }
 
+    /**
+     * TX queues to configure.
+     *
+     * @return the count.
+     */
     public int txQueues()
     {
         return txQueues;

@@ -8,18 +8,26 @@ import java.nio.file.Path;
  * {@code --iface NAME} (a Linux interface through {@code net_af_packet}), {@code --vdev SPEC} (any DPDK virtual
  * device, e.g. {@code net_null0} or {@code net_af_xdp0,iface=veth1}) or {@code --pci ADDR} (a real NIC bound to a
  * DPDK driver).
+ *
+ * @param kind  how the port is named.
+ * @param value the interface name, vdev spec or PCI address, not blank.
  */
 public record PortSpec(Kind kind, String value)
 {
     /** How the port is named: {@code --iface}, {@code --vdev} or {@code --pci}. */
     public enum Kind
     {
-        IFACE, VDEV, PCI
+        /** Linux interface. */ IFACE, /** DPDK vdev. */ VDEV, /** NIC on a DPDK driver. */ PCI
     }
 
     /** Frames in each AF_PACKET ring of an {@code --iface} port (DPDK's default is 512). */
     public static final int AF_PACKET_FRAMES = 2048;
 
+    /**
+     * Checks that the value is not blank.
+     *
+     * @throws IllegalArgumentException for a null or blank value.
+     */
     public PortSpec
     {
         if (value == null || value.isBlank())
@@ -28,22 +36,44 @@ public record PortSpec(Kind kind, String value)
         }
     }
 
+    /**
+     * A Linux interface, opened through {@code net_af_packet} ({@code --iface}).
+     *
+     * @param name the interface name, e.g. {@code veth0}.
+     * @return the spec.
+     */
     public static PortSpec iface(final String name)
     {
         return new PortSpec(Kind.IFACE, name);
     }
 
+    /**
+     * A DPDK virtual device ({@code --vdev}).
+     *
+     * @param spec the vdev name and devargs, e.g. {@code net_null0}.
+     * @return the spec.
+     */
     public static PortSpec vdev(final String spec)
     {
         return new PortSpec(Kind.VDEV, spec);
     }
 
+    /**
+     * A NIC bound to a DPDK driver ({@code --pci}).
+     *
+     * @param address the PCI address, e.g. {@code 0000:01:00.0}.
+     * @return the spec.
+     */
     public static PortSpec pci(final String address)
     {
         return new PortSpec(Kind.PCI, address);
     }
 
-    /** The DPDK device arguments to probe ({@code name[,key=value...]}). */
+    /**
+     * The DPDK device arguments to probe ({@code name[,key=value...]}).
+     *
+     * @return the devargs.
+     */
     public String devargs()
     {
         return switch (kind)
@@ -55,7 +85,11 @@ public record PortSpec(Kind kind, String value)
         };
     }
 
-    /** The ethdev name DPDK gives the port (the devargs up to the first comma). */
+    /**
+     * The ethdev name DPDK gives the port (the devargs up to the first comma).
+     *
+     * @return the name.
+     */
     public String deviceName()
     {
         final String d = devargs();

@@ -35,6 +35,7 @@ public final class RingPair implements AutoCloseable
      *
      * @param name     prefix for the two port names ({@code name + "a"}, {@code name + "b"}) and ring names.
      * @param ringSize slots per direction (a power of two).
+     * @return the pair, both ports attached and not started.
      */
     public static RingPair create(final String name, final int ringSize)
     {
@@ -42,10 +43,13 @@ public final class RingPair implements AutoCloseable
     }
 
     /**
+     * Two {@code net_ring} ports wired back to back in this process: what A transmits, B receives, and the reverse.
+     *
      * @param name     prefix for the two port names ({@code name + "a"}, {@code name + "b"}) and ring names; must
      *                 not be in use by another port or ring of this process.
      * @param ringSize slots per queue and direction (a power of two).
      * @param queues   queue pairs on each port (1..16): A's TX queue i feeds B's RX queue i.
+     * @return the pair, both ports attached and not started.
      * @throws DpdkException naming the device and DPDK's reason.
      */
     public static RingPair create(final String name, final int ringSize, final int queues)
@@ -131,22 +135,41 @@ public final class RingPair implements AutoCloseable
         }
     }
 
+    /**
+     * The prefix the pair was created with.
+     *
+     * @return the name.
+     */
     public String name()
     {
         return name;
     }
 
-    /** Queue pairs on each port. */
+    /**
+     * Queue pairs on each port.
+     *
+     * @return the count.
+     */
     public int queues()
     {
         return rings.length / 2;
     }
 
+    /**
+     * Port A ({@code name + "a"}).
+     *
+     * @return the port.
+     */
     public EthPort a()
     {
         return a;
     }
 
+    /**
+     * Port B ({@code name + "b"}).
+     *
+     * @return the port.
+     */
     public EthPort b()
     {
         return b;

@@ -10,12 +10,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Where the RX timestamp offload ({@code RTE_ETH_RX_OFFLOAD_TIMESTAMP}) puts a received frame's NIC time: the mbuf
  * dynamic field and flag that {@code rte_mbuf_dyn_rx_timestamp_register} returns. The value is the raw device clock
  * ({@link EthPort#readClock()} reads the same counter now), in ticks of the device's own frequency.
+ *
+ * @param offset the dynamic field's byte offset in the mbuf.
+ * @param flag   the {@code ol_flags} bit set on a stamped frame.
  */
 public record RxTimestampField(int offset, long flag)
 {
     /**
      * Registers (or looks up: registration is idempotent) the field and flag. Needs a running EAL.
      *
+     * @return the field and flag.
      * @throws DpdkException when DPDK cannot register them.
      */
     public static RxTimestampField register()
@@ -37,7 +41,12 @@ public record RxTimestampField(int offset, long flag)
         }
     }
 
-    /** The frame's NIC timestamp in device ticks, or -1 when the NIC did not stamp it. */
+    /**
+     * The frame's NIC timestamp in device ticks, or -1 when the NIC did not stamp it.
+     *
+     * @param mbuf a received mbuf's address.
+     * @return ticks, or -1.
+     */
     public long ticks(final long mbuf)
     {
         return (Mbuf.offloadFlags(mbuf) & flag) != 0 ? Mbuf.dynamicField64(mbuf, offset) : -1;

@@ -10,7 +10,11 @@ public final class Tsc
     {
     }
 
-    /** The raw counter ({@code rte_rdtsc}). */
+    /**
+     * The raw counter ({@code rte_rdtsc}).
+     *
+     * @return TSC ticks.
+     */
     public static long read()
     {
         try
@@ -23,7 +27,12 @@ public final class Tsc
         }
     }
 
-    /** Counter ticks per second ({@code rte_get_tsc_hz}). */
+    /**
+     * Counter ticks per second ({@code rte_get_tsc_hz}).
+     *
+     * @return ticks per second.
+     * @throws IllegalStateException if EAL is not running.
+     */
     public static long hz()
     {
         EthPort.requireEal();

@@ -34,6 +34,7 @@ public final class ClientSession implements TcpHandler
 {
     /** Outcome of one connection. */
     public static final int RUNNING = 0;
+    /** Outcome: the exchange completed and both sides closed in order. */
     public static final int OK = 1;
     /** The server answered our SYN with RST: nothing listens on that port. */
     public static final int REFUSED = 2;
@@ -135,8 +136,19 @@ public final class ClientSession implements TcpHandler
     private int messagesDropped;
 
     /**
+     * A client of {@code connections} connections to one server port, each sending {@code sendBytes} of its own
+     * pattern.
+     *
      * @param runLimitNs   after this long, whatever is still open is aborted (RST) and counted {@link #ABORTED}.
      * @param waitTimeWait also wait for TIME-WAIT to end (up to the endpoint's 2·MSL) before finishing.
+     * @param localIp     our IPv4 address, host-order int.
+     * @param remoteIp    the server's IPv4 address, host-order int.
+     * @param remotePort  the server's TCP port, 1..65535.
+     * @param connections connections to make, at least 1.
+     * @param sendBytes   bytes each connection sends, at least 0.
+     * @param expectEcho  true to check that each connection gets back exactly what it sent.
+     * @param seed        seed of the {@link StreamPattern}.
+     * @throws IllegalArgumentException for a count, size, limit or port out of range.
      */
     public ClientSession(
         final int localIp,
@@ -188,7 +200,11 @@ public final class ClientSession implements TcpHandler
         }
     }
 
-    /** Binds to the endpoint (which needs this handler at construction, hence the two steps). */
+    /**
+     * Binds to the endpoint (which needs this handler at construction, hence the two steps).
+     *
+     * @param endpoint the shard's endpoint, built with this handler.
+     */
     public void attach(final TcpEndpoint endpoint)
     {
         this.endpoint = endpoint;
@@ -196,7 +212,12 @@ public final class ClientSession implements TcpHandler
 
     // ============================================================================================= duty cycle
 
-    /** One step of the client, run in the shard's duty cycle after the endpoint's. Returns work done. */
+    /**
+     * One step of the client, run in the shard's duty cycle after the endpoint's. Returns work done.
+     *
+     * @param nowNs the shard's time, ns.
+     * @return work done (0 when idle).
+     */
     public int step(final long nowNs)
     {
         if (!started)
@@ -271,7 +292,11 @@ public final class ClientSession implements TcpHandler
         tcbsLeft = endpoint.liveConnectionCount();
     }
 
-    /** Ends the run early: open connections are aborted at the next step. */
+    /**
+     * Ends the run early: open connections are aborted at the next step.
+     *
+     * @param reason why, reported by {@link #stopReason()}; any thread.
+     */
     public void stop(final String reason)
     {
         if (stopReason == null && phase == PHASE_RUNNING)
@@ -610,49 +635,92 @@ public final class ClientSession implements TcpHandler
 
     // ================================================================================================ results
 
+    /**
+     * Whether the run has finished.
+     *
+     * @return true once every connection ended and the TCBs are gone (or in TIME-WAIT).
+     */
     public boolean isDone()
     {
         return phase == PHASE_DONE;
     }
 
-    /** Every connection ended OK and no TCB other than TIME-WAIT ones is left. */
+    /**
+     * Every connection ended OK and no TCB other than TIME-WAIT ones is left.
+     *
+     * @return true for a fully successful run.
+     */
     public boolean succeeded()
     {
         return isDone() && outcomeCounts[OK] == count && tcbsLeft == 0;
     }
 
-    /** Why the run was stopped early, or null. */
+    /**
+     * Why the run was stopped early, or null.
+     *
+     * @return the reason given to {@link #stop}, or null.
+     */
     public String stopReason()
     {
         return stopReason;
     }
 
+    /**
+     * Connections the run makes in all.
+     *
+     * @return the count given at construction.
+     */
     public int connections()
     {
         return count;
     }
 
+    /**
+     * Connections opened (connect called) so far.
+     *
+     * @return the count.
+     */
     public int opened()
     {
         return nextToOpen;
     }
 
+    /**
+     * Connections established and not yet ended now.
+     *
+     * @return the count.
+     */
     public int establishedNow()
     {
         return established;
     }
 
+    /**
+     * Connections ended so far, whatever their outcome.
+     *
+     * @return the count.
+     */
     public int finished()
     {
         return finished;
     }
 
+    /**
+     * Connections with an outcome.
+     *
+     * @param result an outcome, {@link #RUNNING} .. {@link #CONNECT_FAILED}.
+     * @return the count.
+     */
     public int count(final int result)
     {
         return outcomeCounts[result];
     }
 
-    /** Connections that were never opened (the run stopped first). */
+    /**
+     * Connections that were never opened (the run stopped first).
+     *
+     * @return the count.
+     */
     public int neverOpened()
     {
         int n = 0;
@@ -666,7 +734,11 @@ public final class ClientSession implements TcpHandler
         return n;
     }
 
-    /** Connections aborted while still connecting (SYN-SENT). */
+    /**
+     * Connections aborted while still connecting (SYN-SENT).
+     *
+     * @return the count.
+     */
     public int abortedConnecting()
     {
         int n = 0;
@@ -680,77 +752,148 @@ public final class ClientSession implements TcpHandler
         return n;
     }
 
+    /**
+     * Bytes written by all connections.
+     *
+     * @return bytes.
+     */
     public long totalSent()
     {
         return totalSent;
     }
 
+    /**
+     * Bytes received by all connections.
+     *
+     * @return bytes.
+     */
     public long totalReceived()
     {
         return totalReceived;
     }
 
-    /** Connections whose echo was not byte-exact. */
+    /**
+     * Connections whose echo was not byte-exact.
+     *
+     * @return the count.
+     */
     public int mismatches()
     {
         return outcomeCounts[MISMATCH];
     }
 
-    /** TCBs left at the end that are not in TIME-WAIT (should be 0). */
+    /**
+     * TCBs left at the end that are not in TIME-WAIT (should be 0).
+     *
+     * @return the count.
+     */
     public int tcbsLeft()
     {
         return tcbsLeft;
     }
 
-    /** TCBs left in TIME-WAIT at the end. */
+    /**
+     * TCBs left in TIME-WAIT at the end.
+     *
+     * @return the count.
+     */
     public int timeWaitLeft()
     {
         return timeWaitLeft;
     }
 
+    /**
+     * Time from the first step to the end (or to the first step while not done).
+     *
+     * @return nanoseconds.
+     */
     public long elapsedNs()
     {
         return (phase == PHASE_DONE ? endNs : startNs) - startNs;
     }
 
+    /**
+     * The outcome of connection {@code i}.
+     *
+     * @param i the connection number, 0..connections - 1.
+     * @return an outcome constant.
+     */
     public int outcome(final int i)
     {
         return outcome[i];
     }
 
+    /**
+     * The name of an outcome, for reports.
+     *
+     * @param result an outcome constant.
+     * @return e.g. {@code "ok"} or {@code "timeout"}.
+     */
     public static String outcomeName(final int result)
     {
         return OUTCOME_NAMES[result];
     }
 
+    /**
+     * Bytes connection {@code i} wrote.
+     *
+     * @param i the connection number.
+     * @return bytes.
+     */
     public long sent(final int i)
     {
         return sent[i];
     }
 
+    /**
+     * Bytes connection {@code i} received.
+     *
+     * @param i the connection number.
+     * @return bytes.
+     */
     public long received(final int i)
     {
         return received[i];
     }
 
+    /**
+     * The local port connection {@code i} used.
+     *
+     * @param i the connection number.
+     * @return the port, 0 if it was never opened.
+     */
     public int localPort(final int i)
     {
         return localPorts[i];
     }
 
-    /** SHA-256 of what connection {@code i} sent (call once, at the end). */
+    /**
+     * SHA-256 of what connection {@code i} sent (call once, at the end).
+     *
+     * @param i the connection number.
+     * @return the digest, lower-case hex.
+     */
     public String sha256Sent(final int i)
     {
         return HexFormat.of().formatHex(sentDigest[i].digest());
     }
 
-    /** SHA-256 of what connection {@code i} received (call once, at the end). */
+    /**
+     * SHA-256 of what connection {@code i} received (call once, at the end).
+     *
+     * @param i the connection number.
+     * @return the digest, lower-case hex.
+     */
     public String sha256Received(final int i)
     {
         return HexFormat.of().formatHex(receivedDigest[i].digest());
     }
 
-    /** The first failure messages, one per line (at most 10, then how many more there were). */
+    /**
+     * The first failure messages, one per line (at most 10, then how many more there were).
+     *
+     * @return a fresh list.
+     */
     public List<String> messages()
     {
         final List<String> all = new ArrayList<>(messages);

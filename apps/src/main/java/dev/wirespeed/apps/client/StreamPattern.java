@@ -15,12 +15,25 @@ public final class StreamPattern
 
     private final long seed;
 
+    /**
+     * The patterns of one seed: equal seeds give equal streams.
+     *
+     * @param seed any value.
+     */
     public StreamPattern(final long seed)
     {
         this.seed = seed;
     }
 
-    /** Writes bytes {@code [offset, offset + length)} of {@code stream} into {@code dst} from {@code dstOffset}. */
+    /**
+     * Writes bytes {@code [offset, offset + length)} of {@code stream} into {@code dst} from {@code dstOffset}.
+     *
+     * @param stream    the stream (connection) number.
+     * @param offset    byte offset in the stream of the first byte.
+     * @param dst       receives the bytes.
+     * @param dstOffset of the first byte in {@code dst}.
+     * @param length    bytes to write.
+     */
     public void fill(final int stream, final long offset, final byte[] dst, final int dstOffset, final int length)
     {
         final long base = seed + stream * STREAM_GAMMA;
@@ -49,7 +62,13 @@ public final class StreamPattern
         }
     }
 
-    /** Byte {@code offset} of {@code stream}. */
+    /**
+     * Byte {@code offset} of {@code stream}.
+     *
+     * @param stream the stream (connection) number.
+     * @param offset byte offset in the stream.
+     * @return the byte.
+     */
     public byte byteAt(final int stream, final long offset)
     {
         return byteAt(seed + stream * STREAM_GAMMA, offset);

@@ -74,29 +74,51 @@ public final class HttpResponseParser
         error = null;
     }
 
-    /** The status code, once the status line is in. */
+    /**
+     * The status code, once the status line is in.
+     *
+     * @return 100..599, or 0 before the status line.
+     */
     public int status()
     {
         return status;
     }
 
-    /** The server said {@code Connection: close}, or the body runs to the end of the connection. */
+    /**
+     * The server said {@code Connection: close}, or the body runs to the end of the connection.
+     *
+     * @return true if the connection ends after this response.
+     */
     public boolean closes()
     {
         return close || state == S_UNTIL_CLOSE;
     }
 
+    /**
+     * Whether the whole response is in.
+     *
+     * @return true once head and body are complete.
+     */
     public boolean done()
     {
         return state == S_DONE;
     }
 
-    /** Waiting for the end of the connection to end the body. */
+    /**
+     * Waiting for the end of the connection to end the body.
+     *
+     * @return true for a body delimited by the end of the connection.
+     */
     public boolean untilClose()
     {
         return state == S_UNTIL_CLOSE;
     }
 
+    /**
+     * What was malformed, after {@link #feed} returned {@link #ERROR}.
+     *
+     * @return the description, or null.
+     */
     public String error()
     {
         return error;
@@ -105,6 +127,9 @@ public final class HttpResponseParser
     /**
      * Parses bytes [offset, offset + length).
      *
+     * @param buffer holds the bytes.
+     * @param offset of the first byte.
+     * @param length bytes offered.
      * @return bytes consumed when the response is complete (the rest belong to whatever follows), else
      * {@link #MORE} or {@link #ERROR}.
      */

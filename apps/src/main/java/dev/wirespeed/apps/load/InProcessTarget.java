@@ -21,10 +21,15 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class InProcessTarget implements AutoCloseable
 {
+    /** The server engine's address, 192.0.2.1 (host-order int). */
     public static final int SERVER_IP = (int)Ipv4Header.parseAddress("192.0.2.1");
+    /** The load engine's first address, 192.0.2.2 (host-order int). */
     public static final int LOAD_IP = (int)Ipv4Header.parseAddress("192.0.2.2");
+    /** The server's HTTP port. */
     public static final int HTTP_PORT = 80;
+    /** The server's echo port. */
     public static final int ECHO_PORT = 7;
+    /** The server's discard port. */
     public static final int DISCARD_PORT = 9;
 
     private final RingPair pair;
@@ -88,7 +93,15 @@ public final class InProcessTarget implements AutoCloseable
         server.start();
     }
 
-    /** Starts the server engine ({@code shards} shards, each on its own thread, idling with {@code idle}). */
+    /**
+     * Starts the server engine ({@code shards} shards, each on its own thread, idling with {@code idle}).
+     *
+     * @param name   the engine name prefix (the ring pair and both engines are named after it).
+     * @param shards server shards, one ring queue each.
+     * @param idle   the idle strategy of each server thread.
+     * @param tcp    a TCP config per server shard.
+     * @return the running server.
+     */
     public static InProcessTarget start(final String name, final int shards, final Supplier<IdleStrategy> idle,
         final Supplier<TcpConfig> tcp)
     {
@@ -98,6 +111,10 @@ public final class InProcessTarget implements AutoCloseable
     /**
      * A builder for the load engine on the other side of the pair, with {@code addresses} (192.0.2.2/24...) and as
      * many shards as the server (a ring pair has one queue per shard, the same on both sides).
+     *
+     * @param addresses the load engine's addresses.
+     * @param shards    the server's shard count.
+     * @return the builder, with port, addresses, shards and name set.
      */
     public Engine.Builder loadEngine(final LocalAddresses addresses, final int shards)
     {
@@ -105,7 +122,12 @@ public final class InProcessTarget implements AutoCloseable
             .counters(false, null);
     }
 
-    /** Every server shard stops reading for {@code lengthNs}, {@code delayNs} from now. */
+    /**
+     * Every server shard stops reading for {@code lengthNs}, {@code delayNs} from now.
+     *
+     * @param delayNs  nanoseconds from now to the stall.
+     * @param lengthNs nanoseconds the stall lasts.
+     */
     public void stall(final long delayNs, final long lengthNs)
     {
         for (final StallingHandler s : stalls)
@@ -114,7 +136,11 @@ public final class InProcessTarget implements AutoCloseable
         }
     }
 
-    /** HTTP requests the server answered. */
+    /**
+     * HTTP requests the server answered.
+     *
+     * @return the count, summed over the shards.
+     */
     public long requests()
     {
         long n = 0;
@@ -125,7 +151,11 @@ public final class InProcessTarget implements AutoCloseable
         return n;
     }
 
-    /** CPU time the server's shard threads have used so far (10 ms granularity), ns. */
+    /**
+     * CPU time the server's shard threads have used so far (10 ms granularity), ns.
+     *
+     * @return nanoseconds.
+     */
     public long serverCpuNs()
     {
         long n = 0;
@@ -136,6 +166,11 @@ public final class InProcessTarget implements AutoCloseable
         return n;
     }
 
+    /**
+     * The server engine.
+     *
+     * @return the engine, running.
+     */
     public Engine server()
     {
         return server;

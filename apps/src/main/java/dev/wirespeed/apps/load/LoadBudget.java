@@ -35,7 +35,12 @@ public final class LoadBudget
     }
 
     /**
+     * The budget of {@code plan} on {@code shards} shards.
+     *
      * @param bufferBytes send and receive buffer per connection (each).
+     * @param plan   the run's plan (its concurrency and source addresses count).
+     * @param shards the engine's shard count.
+     * @return the budget.
      */
     public static LoadBudget of(final LoadPlan plan, final int shards, final int bufferBytes)
     {
@@ -51,22 +56,43 @@ public final class LoadBudget
         return new LoadBudget(connections, rings, timeWait, histograms, perShard);
     }
 
+    /**
+     * The heap the run plans to use.
+     *
+     * @return bytes.
+     */
     public long bytes()
     {
         return connections * (ringBytes + CONNECTION_OVERHEAD) + timeWaitTcbs * TIME_WAIT_TCB + histogramBytes;
     }
 
+    /**
+     * Whether the run fits in {@link #HEAP_SHARE} of the heap.
+     *
+     * @param maxHeap the JVM's maximum heap, bytes.
+     * @return true if it fits.
+     */
     public boolean fits(final long maxHeap)
     {
         return bytes() <= maxHeap * HEAP_SHARE;
     }
 
-    /** Connections to build up front on each shard (TCBs and rings), so the run allocates none. */
+    /**
+     * Connections to build up front on each shard (TCBs and rings), so the run allocates none.
+     *
+     * @return connections per shard, at most 1024.
+     */
     public int preallocatePerShard()
     {
         return preallocatePerShard;
     }
 
+    /**
+     * The budget in one line, MiB, for the run's header and the refusal.
+     *
+     * @param maxHeap the JVM's maximum heap, bytes.
+     * @return the line.
+     */
     public String describe(final long maxHeap)
     {
         return String.format(Locale.ROOT, "%d MiB budgeted of %d MiB heap: %d connections x %d KiB (rings and " +
@@ -74,6 +100,12 @@ public final class LoadBudget
             connections, (ringBytes + CONNECTION_OVERHEAD + 1023) / 1024, timeWaitTcbs, ceilMib(histogramBytes));
     }
 
+    /**
+     * The error line for a run that does not fit, naming the flags to change.
+     *
+     * @param maxHeap the JVM's maximum heap, bytes.
+     * @return the line (without the {@code wirespeed: error:} prefix).
+     */
     public String refusal(final long maxHeap)
     {
         return "the run does not fit in memory: " + describe(maxHeap) + " (at most " + (int)(HEAP_SHARE * 100) +

@@ -27,7 +27,12 @@ public final class LoadMerge
     private final TreeMap<Long, Histogram> loggedSeconds = new TreeMap<>();
     private int logs;
 
-    /** Adds a {@code --json} result or a {@code --hlog} interval log (by its content). */
+    /**
+     * Adds a {@code --json} result or a {@code --hlog} interval log (by its content).
+     *
+     * @param file a result JSON or an interval log.
+     * @return this.
+     */
     public LoadMerge add(final Path file)
     {
         final String name = file.getFileName().toString();
@@ -78,7 +83,11 @@ public final class LoadMerge
         logs++;
     }
 
-    /** The merged result. */
+    /**
+     * The merged result.
+     *
+     * @return the merged result.
+     */
     public LoadResult result()
     {
         if (results.isEmpty() && logs == 0)

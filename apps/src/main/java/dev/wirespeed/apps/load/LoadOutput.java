@@ -27,7 +27,12 @@ public final class LoadOutput
     {
     }
 
-    /** The end-of-run summary. */
+    /**
+     * The end-of-run summary.
+     *
+     * @param r   the result.
+     * @param out receives the summary lines.
+     */
     public static void summary(final LoadResult r, final PrintWriter out)
     {
         out.printf(Locale.ROOT, "summary: %s%s to %s, %s loop, %d shard(s), %.3f s measured (after %.1f s warmup)%n",
@@ -78,6 +83,10 @@ public final class LoadOutput
     /**
      * Writes the request latency distribution to {@code file} and connect time and time to first byte beside it
      * ({@code NAME-connect.hgrm}, {@code NAME-ttfb.hgrm}); returns the files written.
+     *
+     * @param r    the result.
+     * @param file the request latency file ({@code .hgrm}).
+     * @return the files written.
      */
     public static List<Path> hgrm(final LoadResult r, final Path file)
     {
@@ -105,7 +114,13 @@ public final class LoadOutput
         return written;
     }
 
-    /** The HTML page of one result (or of several runs merged into {@code r}). */
+    /**
+     * The HTML page of one result (or of several runs merged into {@code r}).
+     *
+     * @param r    the result.
+     * @param file the page to write.
+     * @return {@code file}.
+     */
     public static Path html(final LoadResult r, final Path file)
     {
         final HtmlReport page = HtmlReport.titled("wirespeed load: " + r.mode + " to " + r.target);

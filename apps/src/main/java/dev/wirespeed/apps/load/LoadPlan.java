@@ -26,8 +26,11 @@ public final class LoadPlan
     /** Default of {@link #catchUp}: a backlog drains at twice the rate, in as long as the stall that made it. */
     public static final double DEFAULT_CATCH_UP = 2.0;
 
+    /** What the run measures. */
     public final Mode mode;
+    /** The target's IPv4 address, host-order int. */
     public final int targetIp;
+    /** The target's TCP port. */
     public final int targetPort;
     /** Local addresses active opens spread over (at least one). */
     public final int[] srcIps;
@@ -43,18 +46,29 @@ public final class LoadPlan
     public final int requestsPerConnection;
     /** Echo request size, or bytes per bulk connection (0: until the run ends). */
     public final long size;
+    /** Close with RST (abortive) instead of FIN. */
     public final boolean closeRst;
+    /** Bulk mode: the target sends (download) instead of us (upload). */
     public final boolean bulkDownload;
+    /** Time before measuring starts, ns. */
     public final long warmupNs;
+    /** Measured time, after the warmup, ns. */
     public final long durationNs;
+    /** Longest wait for a handshake, ns. */
     public final long connectTimeoutNs;
+    /** Longest wait for a response (or a bulk byte) before the connection counts as a read timeout, ns. */
     public final long readTimeoutNs;
+    /** Seed of the run (echo payloads; each shard derives its own). */
     public final long seed;
+    /** HTTP request path. */
     public final String path;
+    /** HTTP Host header. */
     public final String host;
+    /** Extra HTTP request header lines, {@code Name: value}. */
     public final List<String> headers;
     /** The HTTP request (keep-alive) and the same with {@code Connection: close}, as sent. */
     public final byte[] httpRequest;
+    /** The HTTP request with {@code Connection: close}, as sent. */
     public final byte[] httpRequestClose;
 
     private LoadPlan(final Builder b)
@@ -83,23 +97,43 @@ public final class LoadPlan
         httpRequestClose = request(b, true);
     }
 
+    /**
+     * A builder with the defaults.
+     *
+     * @return a fresh builder.
+     */
     public static Builder builder()
     {
         return new Builder();
     }
 
+    /**
+     * Whether requests (or connections) are paced at {@link #rate}.
+     *
+     * @return true for an open loop.
+     */
     public boolean openLoop()
     {
         return rate > 0;
     }
 
-    /** Connections this plan may hold open at once (per run), the basis of the memory budget. */
+    /**
+     * Connections this plan may hold open at once (per run), the basis of the memory budget.
+     *
+     * @return the count.
+     */
     public int concurrency()
     {
         return connections > 0 ? connections : maxOpen;
     }
 
-    /** Shard {@code index}'s share of {@code shards}: connections, rate and cap split as evenly as they go. */
+    /**
+     * Shard {@code index}'s share of {@code shards}: connections, rate and cap split as evenly as they go.
+     *
+     * @param index  the shard index, 0..shards - 1.
+     * @param shards the shard count.
+     * @return the shard's plan.
+     */
     public LoadPlan share(final int index, final int shards)
     {
         final Builder b = toBuilder();
@@ -165,27 +199,53 @@ public final class LoadPlan
     /** Settings of a {@link LoadPlan}; the command line checks them before {@link #build}. */
     public static final class Builder
     {
+        /** See {@link LoadPlan#mode}. */
         public Mode mode = Mode.HTTP;
+        /** See {@link LoadPlan#targetIp}. */
         public int targetIp;
+        /** See {@link LoadPlan#targetPort}. */
         public int targetPort = 80;
+        /** See {@link LoadPlan#srcIps}. */
         public int[] srcIps = new int[0];
+        /** See {@link LoadPlan#connections}. */
         public int connections;
+        /** See {@link LoadPlan#rate}. */
         public double rate;
+        /** See {@link LoadPlan#maxOpen}. */
         public int maxOpen = 10_000;
+        /** See {@link LoadPlan#catchUp}. */
         public double catchUp = DEFAULT_CATCH_UP;
+        /** See {@link LoadPlan#requestsPerConnection}. */
         public int requestsPerConnection;
+        /** See {@link LoadPlan#size}. */
         public long size = 64;
+        /** See {@link LoadPlan#closeRst}. */
         public boolean closeRst;
+        /** See {@link LoadPlan#bulkDownload}. */
         public boolean bulkDownload;
+        /** See {@link LoadPlan#warmupNs}. */
         public long warmupNs;
+        /** See {@link LoadPlan#durationNs}. */
         public long durationNs = 10_000_000_000L;
+        /** See {@link LoadPlan#connectTimeoutNs}. */
         public long connectTimeoutNs = 3_000_000_000L;
+        /** See {@link LoadPlan#readTimeoutNs}. */
         public long readTimeoutNs = 5_000_000_000L;
+        /** See {@link LoadPlan#seed}. */
         public long seed = 1;
+        /** See {@link LoadPlan#path}. */
         public String path = "/";
+        /** See {@link LoadPlan#host}. */
         public String host = "localhost";
+        /** See {@link LoadPlan#headers}. */
         public List<String> headers = List.of();
 
+        /**
+         * Checks the options and makes the plan.
+         *
+         * @return the plan.
+         * @throws IllegalArgumentException naming the bad option.
+         */
         public LoadPlan build()
         {
             if (srcIps.length == 0)

@@ -40,6 +40,13 @@ public final class LoadReporter implements AutoCloseable
     private boolean endSeen;
     private long endSampleNs;
 
+    /**
+     * A reporter of one run, reading every shard's stats from the reporting thread.
+     *
+     * @param plan     the run's plan.
+     * @param stats    one per shard.
+     * @param hlogFile the HdrHistogram interval log to write, or null.
+     */
     public LoadReporter(final LoadPlan plan, final LoadStats[] stats, final Path hlogFile)
     {
         this.plan = plan;
@@ -69,7 +76,12 @@ public final class LoadReporter implements AutoCloseable
         }
     }
 
-    /** The run starts at {@code t0} (nanoTime), which is {@code startEpochMs} on the wall clock. */
+    /**
+     * The run starts at {@code t0} (nanoTime), which is {@code startEpochMs} on the wall clock.
+     *
+     * @param t0           the start, {@link System#nanoTime()} scale.
+     * @param startEpochMs the same instant, ms since the epoch.
+     */
     public void start(final long t0, final long startEpochMs)
     {
         this.t0 = t0;
@@ -88,11 +100,21 @@ public final class LoadReporter implements AutoCloseable
         }
     }
 
+    /**
+     * When the warmup ends and measuring begins.
+     *
+     * @return {@link System#nanoTime()} scale.
+     */
     public long warmupEndNs()
     {
         return warmupEndNs;
     }
 
+    /**
+     * When the measured duration ends.
+     *
+     * @return {@link System#nanoTime()} scale.
+     */
     public long endNs()
     {
         return endNs;
@@ -101,6 +123,9 @@ public final class LoadReporter implements AutoCloseable
     /**
      * Takes the interval since the last sample; returns it (the progress line is {@link #progressLine}). Samples
      * after the end's (the drain) feed the histograms and the log, not the timeline.
+     *
+     * @param nowNs the time now, {@link System#nanoTime()} scale.
+     * @return the second's rates, errors and percentiles.
      */
     public LoadResult.Second sample(final long nowNs)
     {
@@ -167,7 +192,12 @@ public final class LoadReporter implements AutoCloseable
         return s;
     }
 
-    /** The progress line of a sample: elapsed, rates, open connections, errors by kind, p50/p99 of that second. */
+    /**
+     * The progress line of a sample: elapsed, rates, open connections, errors by kind, p50/p99 of that second.
+     *
+     * @param s a sample.
+     * @return one line, no newline.
+     */
     public String progressLine(final LoadResult.Second s)
     {
         final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
@@ -213,7 +243,13 @@ public final class LoadReporter implements AutoCloseable
         }
     }
 
-    /** The result, after the last sample: totals of the measured window, reached or why not. */
+    /**
+     * The result, after the last sample: totals of the measured window, reached or why not.
+     *
+     * @param command     the command line, recorded in the result.
+     * @param arpResolved false if the target never answered ARP (the result says so).
+     * @return the result.
+     */
     public LoadResult finish(final String command, final boolean arpResolved)
     {
         final LoadResult r = result;

@@ -52,12 +52,17 @@ public final class LoadRun
     }
 
     /**
+     * Runs a load plan on an engine assembled from {@code builder}, on the calling thread, and returns its result.
+     *
      * @param builder     the engine: port, addresses (every {@code plan.srcIps} among them), shards, TCP config,
      *                    threading; handlers and duties are added here.
      * @param n           the builder's shard count.
      * @param hlog        the interval log to write, or null.
      * @param out         progress lines go here (null: none).
      * @param interrupted polled once a sample: true ends the run early (Ctrl-C).
+     * @param plan    the run's plan.
+     * @param command the command line, recorded in the result.
+     * @return the result of the run.
      */
     public static LoadResult run(final Engine.Builder builder, final int n, final LoadPlan plan,
         final String command, final Path hlog, final PrintWriter out, final BooleanSupplier interrupted)

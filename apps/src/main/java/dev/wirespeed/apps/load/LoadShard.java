@@ -36,17 +36,29 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class LoadShard implements TcpHandler, ShardDuty
 {
+    /** Phase: resolving the target's MAC (ARP). */
     public static final int PHASE_ARP = 0;
+    /** Phase: resolved, waiting for the start. */
     public static final int PHASE_READY = 1;
+    /** Phase: warmup and measured duration. */
     public static final int PHASE_RUN = 2;
+    /** Phase: duration over, waiting for requests in flight. */
     public static final int PHASE_DRAIN = 3;
+    /** Phase: closing the connections. */
     public static final int PHASE_CLOSE = 4;
+    /** Phase: every connection gone. */
     public static final int PHASE_DONE = 5;
 
     /** Resolves the target's link-layer address (ARP), asking again as needed; true once it is known. */
     @FunctionalInterface
     public interface Resolver
     {
+        /**
+         * Asks for the target's MAC if it is not known yet; shard thread.
+         *
+         * @param nowNs the shard's time, ns.
+         * @return true once the target's MAC is known.
+         */
         boolean resolved(long nowNs);
     }
 
@@ -131,9 +143,15 @@ public final class LoadShard implements TcpHandler, ShardDuty
         java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
+     * The load of one shard: its connections, its schedule and its share of the stats. Built on the shard's thread by
+     * the engine's handler factory.
+     *
      * @param plan       this shard's share ({@link LoadPlan#share}).
      * @param clock      the shard's time (the duty cycle's: {@code shard::nowNs}).
      * @param shardIndex this shard's index among {@code shardCount}: the phase of its open-loop schedule.
+     * @param stats      this shard's counters and recorders.
+     * @param resolver   resolves the target's MAC before the run.
+     * @param shardCount the engine's shard count.
      */
     public LoadShard(final LoadPlan plan, final LoadStats stats, final NanoClock clock, final Resolver resolver,
         final int shardIndex, final int shardCount)
@@ -162,13 +180,21 @@ public final class LoadShard implements TcpHandler, ShardDuty
         nextEchoSeq = plan.seed;
     }
 
-    /** Binds to the endpoint (which needs this handler at construction, hence the two steps). */
+    /**
+     * Binds to the endpoint (which needs this handler at construction, hence the two steps).
+     *
+     * @param endpoint the shard's endpoint, built with this handler.
+     */
     public void attach(final TcpEndpoint endpoint)
     {
         this.endpoint = endpoint;
     }
 
-    /** From any thread: the run starts at {@code t0} (on the shard clock); warmup and duration count from there. */
+    /**
+     * From any thread: the run starts at {@code t0} (on the shard clock); warmup and duration count from there.
+     *
+     * @param t0 the start, shard clock ns.
+     */
     public void start(final long t0)
     {
         startAtNs = t0;
@@ -180,6 +206,11 @@ public final class LoadShard implements TcpHandler, ShardDuty
         stopRequested = true;
     }
 
+    /**
+     * The shard's phase now.
+     *
+     * @return a {@code PHASE_*} constant.
+     */
     public int phase()
     {
         return phase;

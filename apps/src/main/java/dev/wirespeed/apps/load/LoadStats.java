@@ -25,7 +25,9 @@ public final class LoadStats
     public static final int REQUESTS = 3;
     /** Requests answered in full and correctly (http, echo); connections completed (connect); transfers (bulk). */
     public static final int COMPLETED = 4;
+    /** Counter: request and stream bytes written. */
     public static final int BYTES_SENT = 5;
+    /** Counter: response and stream bytes read. */
     public static final int BYTES_RECEIVED = 6;
     /** The target answered our SYN with RST. */
     public static final int ERR_REFUSED = 7;
@@ -75,18 +77,27 @@ public final class LoadStats
 
     /** Latency histograms. */
     public static final int CONNECT_TIME = 0;
+    /** Histogram: request sent to first response byte. */
     public static final int FIRST_BYTE = 1;
+    /** Histogram: request sent to complete response. */
     public static final int LATENCY = 2;
+    /** Histogram names, by index, for reports and interval logs. */
     public static final String[] HISTOGRAM_NAMES = {"connect", "ttfb", "latency"};
 
     /** Largest value a histogram tracks (ns); longer times are recorded as this. */
     public static final long HIGHEST_NS = 100_000_000_000L;
+    /** Significant decimal digits of every histogram. */
     public static final int DIGITS = 3;
 
     private final AtomicLongArray counters = new AtomicLongArray(COUNT);
     private final AtomicLongArray bySource;
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[HISTOGRAM_NAMES.length];
 
+    /**
+     * Counters and recorders of one shard.
+     *
+     * @param sources the plan's source address count.
+     */
     public LoadStats(final int sources)
     {
         bySource = new AtomicLongArray(sources);
@@ -96,6 +107,12 @@ public final class LoadStats
         }
     }
 
+    /**
+     * The report name of an error counter.
+     *
+     * @param counter an {@code ERR_*} index.
+     * @return e.g. {@code "read_timeout"}.
+     */
     public static String errorName(final int counter)
     {
         return switch (counter)
@@ -110,7 +127,11 @@ public final class LoadStats
         };
     }
 
-    /** A fresh histogram shaped like the recorders' (for merging). */
+    /**
+     * A fresh histogram shaped like the recorders' (for merging).
+     *
+     * @return an empty histogram, 1 ns to {@link #HIGHEST_NS}.
+     */
     public static Histogram newHistogram()
     {
         return new Histogram(1, HIGHEST_NS, DIGITS);
@@ -145,22 +166,47 @@ public final class LoadStats
 
     // ------------------------------------------------------------------------------------------ any thread
 
+    /**
+     * A counter's value now; any thread.
+     *
+     * @param counter a counter index, e.g. {@link #COMPLETED}.
+     * @return the value.
+     */
     public long get(final int counter)
     {
         return counters.get(counter);
     }
 
+    /**
+     * Connections opened from one source address; any thread.
+     *
+     * @param sourceIndex index into the plan's source addresses.
+     * @return the count.
+     */
     public long connectionsFromSource(final int sourceIndex)
     {
         return bySource.get(sourceIndex);
     }
 
+    /**
+     * Source addresses counted.
+     *
+     * @return the count.
+     */
     public int sources()
     {
         return bySource.length();
     }
 
-    /** The values recorded since the last call, into {@code recycle} (null the first time). */
+    /**
+     * The values recorded since the last call, into {@code recycle} (null the first time).
+     *
+     * Any thread (one reader at a time).
+     *
+     * @param histogram {@link #CONNECT_TIME}, {@link #FIRST_BYTE} or {@link #LATENCY}.
+     * @param recycle   a histogram to reuse, or null.
+     * @return the interval histogram.
+     */
     public Histogram interval(final int histogram, final Histogram recycle)
     {
         return recorders[histogram].getIntervalHistogram(recycle);

@@ -38,6 +38,8 @@ public final class OpenLoopSchedule
     private boolean wasBehind;
 
     /**
+     * A schedule of requests due every {@code intervalNs} from {@code firstDueNs}, in the caller's clock.
+     *
      * @param firstDueNs        when request 0 is due.
      * @param intervalNs        1 / rate, in ns.
      * @param catchUp           at least 1: the fastest issue rate, as a multiple of the rate.
@@ -60,31 +62,55 @@ public final class OpenLoopSchedule
         this.lastObservedNs = firstDueNs;
     }
 
-    /** Requests issued so far. */
+    /**
+     * Requests issued so far.
+     *
+     * @return the count.
+     */
     public long issued()
     {
         return issued;
     }
 
-    /** When request {@code k} is due. */
+    /**
+     * When request {@code k} is due.
+     *
+     * @param k the request number, from 0.
+     * @return ns, in the schedule's clock.
+     */
     public long dueNs(final long k)
     {
         return originNs + (long)(k * intervalNs);
     }
 
-    /** Requests due by {@code nowNs} (issued or not). */
+    /**
+     * Requests due by {@code nowNs} (issued or not).
+     *
+     * @param nowNs the time now, ns.
+     * @return the count.
+     */
     public long dueCount(final long nowNs)
     {
         return nowNs - originNs < 0 ? 0 : (long)((nowNs - originNs) / intervalNs) + 1;
     }
 
-    /** Due by {@code nowNs} and not yet issued. */
+    /**
+     * Due by {@code nowNs} and not yet issued.
+     *
+     * @param nowNs the time now, ns.
+     * @return the count.
+     */
     public long backlog(final long nowNs)
     {
         return Math.max(0, dueCount(nowNs) - issued);
     }
 
-    /** Whether the next request's slot has come: it is due and the pace allows it. */
+    /**
+     * Whether the next request's slot has come: it is due and the pace allows it.
+     *
+     * @param nowNs the time now, ns.
+     * @return true if the next request may go out now.
+     */
     public boolean mayIssue(final long nowNs)
     {
         return nextSlot() <= nowNs - originNs;
@@ -93,6 +119,7 @@ public final class OpenLoopSchedule
     /**
      * Records that the next request went out at {@code nowNs} (call only when {@link #mayIssue} said so).
      *
+     * @param nowNs the time now, ns.
      * @return the time it was due, the origin of its latency.
      */
     public long issue(final long nowNs)
@@ -102,7 +129,11 @@ public final class OpenLoopSchedule
         return dueNs(issued++);
     }
 
-    /** Updates the largest backlog and the time spent behind; call once per look, after issuing. */
+    /**
+     * Updates the largest backlog and the time spent behind; call once per look, after issuing.
+     *
+     * @param nowNs the time now, ns.
+     */
     public void observe(final long nowNs)
     {
         final long backlog = backlog(nowNs);
@@ -118,13 +149,21 @@ public final class OpenLoopSchedule
         lastObservedNs = nowNs;
     }
 
-    /** Most requests ever due and not yet issued at one look. */
+    /**
+     * Most requests ever due and not yet issued at one look.
+     *
+     * @return the count.
+     */
     public long maxBacklog()
     {
         return maxBacklog;
     }
 
-    /** Total time the oldest unissued request was more than the threshold past due, as seen at the looks. */
+    /**
+     * Total time the oldest unissued request was more than the threshold past due, as seen at the looks.
+     *
+     * @return nanoseconds.
+     */
     public long behindNs()
     {
         return behindNs;

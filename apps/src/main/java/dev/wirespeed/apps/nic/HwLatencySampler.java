@@ -43,6 +43,14 @@ public final class HwLatencySampler
     private long notBack;
     private long noRxStamp;
 
+    /**
+     * A sampler from {@code tx} to {@code rx} (the same port when looped back).
+     *
+     * @param tx         the sending port, with timesync enabled.
+     * @param rx         the receiving port, with timesync enabled.
+     * @param intervalNs time between samples, ns.
+     * @param timeoutNs  how long a sample waits for its stamps, ns.
+     */
     public HwLatencySampler(final EthPort tx, final EthPort rx, final long intervalNs, final long timeoutNs)
     {
         this.tx = tx;
@@ -54,6 +62,10 @@ public final class HwLatencySampler
     /**
      * Starts sampling {@code stream}'s frames into {@code histogram}: clears latched stamps, measures the offset of
      * the two ports' clocks (0 on one port), resets the counters.
+     *
+     * @param stream    the stream whose frames are sampled.
+     * @param histogram receives latencies, ns.
+     * @param nowNs     the trial's clock now, ns.
      */
     public void begin(final TxStream stream, final Histogram histogram, final long nowNs)
     {
@@ -93,7 +105,11 @@ public final class HwLatencySampler
         state = IDLE;
     }
 
-    /** Called before each {@link TxStream#doWork()}: marks the next frame when a sample is due. */
+    /**
+     * Called before each {@link TxStream#doWork()}: marks the next frame when a sample is due.
+     *
+     * @param nowNs the trial's clock now, ns.
+     */
     public void beforeSend(final long nowNs)
     {
         if (stream != null && state == IDLE && nowNs - nextNs >= 0)
@@ -104,7 +120,11 @@ public final class HwLatencySampler
         }
     }
 
-    /** Called after each send and receive: collects the transmit stamp, completes or times out the sample. */
+    /**
+     * Called after each send and receive: collects the transmit stamp, completes or times out the sample.
+     *
+     * @param nowNs the trial's clock now, ns.
+     */
     public void poll(final long nowNs)
     {
         if (state == MARKED)
@@ -152,7 +172,12 @@ public final class HwLatencySampler
         }
     }
 
-    /** Called by the receiver for every frame of the sampled stream that arrives. */
+    /**
+     * Called by the receiver for every frame of the sampled stream that arrives.
+     *
+     * @param mbuf the received mbuf's address.
+     * @param seq  its sequence number.
+     */
     public void received(final long mbuf, final long seq)
     {
         if (state == IN_FLIGHT && seq == awaitedSeq && !arrived)
@@ -172,12 +197,21 @@ public final class HwLatencySampler
         stream.clearMark();
     }
 
+    /**
+     * Samples completed (both stamps read) since {@link #begin}.
+     *
+     * @return the count.
+     */
     public long samples()
     {
         return samples;
     }
 
-    /** What became of the samples that did not complete, and the clock offset used: for the report. */
+    /**
+     * What became of the samples that did not complete, and the clock offset used: for the report.
+     *
+     * @return one line.
+     */
     public String describe()
     {
         return samples + " samples; incomplete: " + noTxStamp + " without a transmit stamp, " + notBack +

@@ -20,6 +20,14 @@ public final class IoForwarder
     private long forwarded;
     private long dropped;
 
+    /**
+     * A forwarder between two started ports, on queue 0 of each.
+     *
+     * @param arena     owns the burst array.
+     * @param port0     one port.
+     * @param port1     the other port.
+     * @param burstSize frames per rx_burst at most.
+     */
     public IoForwarder(final Arena arena, final EthPort port0, final EthPort port1, final int burstSize)
     {
         this.port0 = port0;
@@ -27,7 +35,11 @@ public final class IoForwarder
         this.burst = new MbufBurst(arena, burstSize);
     }
 
-    /** One duty cycle: port0 → port1, then port1 → port0. Returns packets received. */
+    /**
+     * One duty cycle: port0 → port1, then port1 → port0. Returns packets received.
+     *
+     * @return frames received.
+     */
     public int doWork()
     {
         return forward(port0, port1) + forward(port1, port0);
@@ -50,7 +62,11 @@ public final class IoForwarder
         return n;
     }
 
-    /** Runs {@link #doWork()} for {@code durationNs}, checking the clock every 1024 cycles. */
+    /**
+     * Runs {@link #doWork()} for {@code durationNs}, checking the clock every 1024 cycles.
+     *
+     * @param durationNs how long to run, ns.
+     */
     public void runFor(final long durationNs)
     {
         final long end = System.nanoTime() + durationNs;
@@ -64,11 +80,21 @@ public final class IoForwarder
         while (System.nanoTime() - end < 0);
     }
 
+    /**
+     * Frames the other port took.
+     *
+     * @return the count.
+     */
     public long forwarded()
     {
         return forwarded;
     }
 
+    /**
+     * Frames received that the other port did not take (freed).
+     *
+     * @return the count.
+     */
     public long dropped()
     {
         return dropped;

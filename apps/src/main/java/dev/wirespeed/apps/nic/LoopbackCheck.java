@@ -16,13 +16,32 @@ import dev.wirespeed.bindings.Mempool;
  */
 public final class LoopbackCheck
 {
+    /**
+     * What a check measured.
+     *
+     * @param frames      frames received.
+     * @param bytes       bytes received.
+     * @param elapsedNs   time from the first send to the last receive, ns.
+     * @param corrupt     frames whose bytes differed from what was sent.
+     * @param leakedMbufs mbufs still in use after the check (should be 0).
+     */
     public record Result(long frames, long bytes, long elapsedNs, long corrupt, int leakedMbufs)
     {
+        /**
+         * Frames per second.
+         *
+         * @return millions of frames per second.
+         */
         public double mpps()
         {
             return frames * 1e3 / elapsedNs;
         }
 
+        /**
+         * Received bytes per second.
+         *
+         * @return Gbit/s.
+         */
         public double gbps()
         {
             return bytes * 8.0 / elapsedNs;
@@ -33,6 +52,17 @@ public final class LoopbackCheck
     {
     }
 
+    /**
+     * Runs the check on the calling thread.
+     *
+     * @param tx        the sending port, started.
+     * @param rx        the receiving port, started.
+     * @param frames    frames to send.
+     * @param minLen    smallest frame length, bytes.
+     * @param maxLen    largest frame length, bytes.
+     * @param timeoutNs how long to wait for the frames at most, ns.
+     * @return what was measured.
+     */
     public static Result run(final EthPort tx, final EthPort rx, final long frames, final int minLen, final int maxLen,
         final long timeoutNs)
     {

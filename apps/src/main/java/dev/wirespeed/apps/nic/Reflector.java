@@ -54,8 +54,15 @@ public final class Reflector
     private long policed;
 
     /**
+     * A reflector that sends every test frame it receives back with the addresses swapped, optionally rate limited by a
+     * modelled FIFO.
+     *
      * @param maxPps       0 for a plain reflector, else the service rate of the FIFO.
      * @param bufferFrames FIFO length (used only with a rate limit).
+     * @param arena  owns the burst arrays.
+     * @param rxPort the port to receive from, started.
+     * @param txPort the port to send on, started.
+     * @param queue  the queue used on both ports.
      */
     public Reflector(final Arena arena, final EthPort rxPort, final EthPort txPort, final int queue, final double maxPps,
         final int bufferFrames)
@@ -77,7 +84,11 @@ public final class Reflector
         this.fifoLimit = bufferFrames;
     }
 
-    /** One duty cycle: send what is waiting, receive a burst, reflect it. Returns frames received. */
+    /**
+     * One duty cycle: send what is waiting, receive a burst, reflect it. Returns frames received.
+     *
+     * @return frames received.
+     */
     public int doWork()
     {
         final MbufBurst o = out;
@@ -152,23 +163,41 @@ public final class Reflector
         out.freeAll();
     }
 
+    /**
+     * Frames received.
+     *
+     * @return the count.
+     */
     public long received()
     {
         return received;
     }
 
+    /**
+     * Frames sent back.
+     *
+     * @return the count.
+     */
     public long reflected()
     {
         return reflected;
     }
 
-    /** Frames that were not test-network IPv4 and were not sent back. */
+    /**
+     * Frames that were not test-network IPv4 and were not sent back.
+     *
+     * @return the count.
+     */
     public long ignored()
     {
         return ignored;
     }
 
-    /** Test frames dropped because the modelled FIFO was full (rate limit). */
+    /**
+     * Test frames dropped because the modelled FIFO was full (rate limit).
+     *
+     * @return the count.
+     */
     public long policed()
     {
         return policed;

@@ -35,8 +35,15 @@ public final class Rfc2544
     /** The four tests. */
     public enum Test
     {
-        THROUGHPUT, LATENCY, LOSS, BACK_TO_BACK;
+        /** §26.1. */ THROUGHPUT, /** §26.2. */ LATENCY, /** §26.3 frame loss. */ LOSS, /** §26.4. */ BACK_TO_BACK;
 
+        /**
+         * Parses a {@code --tests} item.
+         *
+         * @param s {@code throughput}, {@code latency}, {@code loss}, {@code back-to-back} or {@code b2b}, either case.
+         * @return the test.
+         * @throws IllegalArgumentException for anything else.
+         */
         public static Test parse(final String s)
         {
             return switch (s.strip().toLowerCase(Locale.ROOT))
@@ -54,8 +61,11 @@ public final class Rfc2544
     /** What to run. */
     public static final class Settings
     {
+        /** Frame sizes to test, FCS included, bytes. */
         public int[] sizes = {64, 128, 256, 512, 1024, 1280, 1518};
+        /** Length of each trial, ns. */
         public long trialNs = 60_000_000_000L;
+        /** Traffic before each trial's counting starts, ns. */
         public long warmupNs = 2_000_000_000L;
         /** Loss allowed in a passing throughput trial, as a fraction (0 = none). */
         public double lossTolerance = 0;
@@ -63,14 +73,19 @@ public final class Rfc2544
         public double resolutionPct = 0.5;
         /** Line rate (100%) in bit/s at layer 1. */
         public double lineBps = 10e9;
+        /** Where {@link #lineBps} came from (the port's link speed, or the user), for the report. */
         public String lineRateSource = "";
+        /** The tests to run. */
         public Set<Test> tests = EnumSet.allOf(Test.class);
+        /** Back-to-back bursts per frame size. */
         public int backToBackRepeats = 50;
         /** Longest burst tried, in seconds of line rate. */
         public double backToBackMaxSeconds = 2.0;
         /** A trial ends when no counted frame has arrived for this long after sending stopped. */
         public long settleNs = 100_000_000L;
+        /** Longest wait for a trial to settle after sending stopped, ns. */
         public long settleMaxNs = 5_000_000_000L;
+        /** Destination MAC of the test frames, 48 bits in the low bytes. */
         public long dstMac = TestFrame.DEFAULT_DST_MAC;
         /** Attempts at a paced trial whose rate the tester could not hold. */
         public int attempts = 2;
@@ -78,18 +93,49 @@ public final class Rfc2544
         public long jitWarmupNs = 1_000_000_000L;
     }
 
-    /** One trial. */
+    /**
+     * One trial.
+     *
+     * @param frameSize   bytes, FCS included.
+     * @param offeredPct  offered rate, percent of line rate.
+     * @param offeredPps  offered rate, frames per second.
+     * @param achievedPps rate the tester held, frames per second.
+     * @param sent        frames sent.
+     * @param received    frames of the trial received.
+     * @param lost        frames sent and not received.
+     * @param lossPct     lost, percent of sent.
+     * @param passed      loss within the tolerance.
+     * @param lateFrames  test frames of earlier trials received during this one.
+     * @param skipped     schedule slots the tester skipped.
+     */
     public record Trial(int frameSize, double offeredPct, double offeredPps, double achievedPps, long sent,
         long received, long lost, double lossPct, boolean passed, long lateFrames, long skipped)
     {
-        /** The tester sent less than 98% of the offered rate (it was descheduled): the trial says nothing. */
+        /**
+         * The tester sent less than 98% of the offered rate (it was descheduled): the trial says nothing.
+         *
+         * @return true if the trial is void.
+         */
         public boolean testerLimited()
         {
             return achievedPps < 0.98 * offeredPps;
         }
     }
 
-    /** Latency at the throughput rate, nanoseconds. */
+    /**
+     * Latency at the throughput rate, nanoseconds.
+     *
+     * @param ratePps   the rate measured at, frames per second.
+     * @param count     samples.
+     * @param minNs     smallest latency.
+     * @param p50Ns     median.
+     * @param p99Ns     99th percentile.
+     * @param p999Ns    99.9th percentile.
+     * @param maxNs     largest latency.
+     * @param meanNs    mean.
+     * @param source    the timestamp source.
+     * @param histogram every sample (not serialised).
+     */
     public record Latency(double ratePps, long count, long minNs, long p50Ns, long p99Ns, long p999Ns, long maxNs,
         double meanNs, String source, @com.fasterxml.jackson.annotation.JsonIgnore Histogram histogram)
     {
@@ -100,6 +146,15 @@ public final class Rfc2544
         }
     }
 
+    /**
+     * One frame-loss-rate step (RFC 2544 §26.3).
+     *
+     * @param offeredPct offered rate, percent of line rate.
+     * @param offeredPps offered rate, frames per second.
+     * @param sent       frames sent.
+     * @param received   frames received.
+     * @param lossPct    frames lost, percent of sent.
+     */
     public record LossStep(double offeredPct, double offeredPps, long sent, long received, double lossPct)
     {
     }
@@ -107,6 +162,16 @@ public final class Rfc2544
     /**
      * Back-to-back result with RFC 9004's buffer times. {@code unbounded}: even the longest burst tried was lossless
      * (the DUT keeps up at line rate), so the buffer figures say nothing.
+     *
+     * @param linePps               line rate at this size, frames per second.
+     * @param bursts                the longest lossless burst of each repeat, frames.
+     * @param meanFrames            mean of {@code bursts}.
+     * @param minFrames             smallest of {@code bursts}.
+     * @param maxFrames             largest of {@code bursts}.
+     * @param unbounded             no burst tried was lossy.
+     * @param impliedBufferTimeUs   mean burst over line rate, µs (RFC 9004).
+     * @param correctedBufferTimeUs implied time times (1 - throughput share of line rate), µs (RFC 9004).
+     * @param correctedBufferFrames corrected time as frames at line rate.
      */
     public record BackToBack(double linePps, List<Long> bursts, double meanFrames, long minFrames, long maxFrames,
         boolean unbounded, double impliedBufferTimeUs, double correctedBufferTimeUs, double correctedBufferFrames)
@@ -116,20 +181,33 @@ public final class Rfc2544
     /** Everything measured at one frame size. */
     public static final class SizeResult
     {
+        /** Frame size, bytes, FCS included. */
         public int frameSize;
+        /** Line rate at this size, frames per second. */
         public double linePps;
+        /** Throughput, percent of line rate. */
         public double throughputPct;
+        /** Throughput, frames per second. */
         public double throughputPps;
+        /** Throughput at layer 2 (frame bytes), Mbit/s. */
         public double throughputL2Mbps;
+        /** Throughput at layer 1 (with preamble and gap), Mbit/s. */
         public double throughputL1Mbps;
+        /** Search resolution, frames per second. */
         public double resolutionPps;
+        /** True if the tester could not hold the rates the search needed. */
         public boolean testerLimited;
+        /** Every throughput trial, in order. */
         public List<Trial> throughputTrials = new ArrayList<>();
+        /** Latency at the throughput rate (software or RX-offload stamps). */
         public Latency latency;
         /** IEEE 1588 samples of the latency trial (null unless the NIC timestamps). */
         public Latency hwLatency;
+        /** What became of the IEEE 1588 samples ({@link HwLatencySampler#describe}), or null. */
         public String hwSamples;
+        /** Frame loss rate steps, from 100% down in 10% steps. */
         public List<LossStep> loss = new ArrayList<>();
+        /** Back-to-back result, or null when not run. */
         public BackToBack backToBack;
     }
 
@@ -149,6 +227,15 @@ public final class Rfc2544
     /** The receiving port's clock against ours while the RX timestamp offload is in use (else null). */
     private HwTimestampMath.ClockTracker rxClock;
 
+    /**
+     * A tester sending on {@code tx} and receiving on {@code rx} (the same port when looped back or reflected).
+     *
+     * @param tx       the sending port, started.
+     * @param rx       the receiving port, started.
+     * @param settings what to run.
+     * @param clock    the software clock.
+     * @param log      progress lines go here.
+     */
     public Rfc2544(final EthPort tx, final EthPort rx, final Settings settings, final PacketClock clock,
         final PrintStream log)
     {
@@ -160,7 +247,11 @@ public final class Rfc2544
         this.matcher = new RxMatcher(arena, rx, 0, clock);
     }
 
-    /** The timestamp source of the latency test ({@link Timestamps#choose}); software unless set. */
+    /**
+     * The timestamp source of the latency test ({@link Timestamps#choose}); software unless set.
+     *
+     * @param choice the source.
+     */
     public void timestamps(final Timestamps.Choice choice)
     {
         this.timestamps = choice;
@@ -168,7 +259,11 @@ public final class Rfc2544
             new HwLatencySampler(tx, rx, 1_000_000L, 10_000_000L) : null;
     }
 
-    /** Runs the chosen tests at every size. */
+    /**
+     * Runs the chosen tests at every size.
+     *
+     * @return one result per frame size.
+     */
     public List<SizeResult> run()
     {
         final List<SizeResult> results = new ArrayList<>();
@@ -189,6 +284,12 @@ public final class Rfc2544
         return results;
     }
 
+    /**
+     * Runs the chosen tests at one frame size.
+     *
+     * @param size the frame size, bytes, FCS included.
+     * @return the result.
+     */
     public SizeResult runSize(final int size)
     {
         final SizeResult r = new SizeResult();
@@ -498,14 +599,22 @@ public final class Rfc2544
         }
     }
 
-    /** Port counters of the RX and TX ports, for the report. */
+    /**
+     * Port counters of the RX and TX ports, for the report.
+     *
+     * @return one line.
+     */
     public String portCounters()
     {
         final String t = tx.name() + ": " + tx.stats(stats);
         return rx == tx ? t : t + "; " + rx.name() + ": " + rx.stats(stats);
     }
 
-    /** The settings this run used. */
+    /**
+     * The settings this run used.
+     *
+     * @return the settings.
+     */
     public Settings settings()
     {
         return settings;

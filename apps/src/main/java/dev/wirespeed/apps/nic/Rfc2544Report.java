@@ -24,13 +24,21 @@ import dev.wirespeed.apps.report.Series;
  */
 public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> results)
 {
-    /** Setup facts in the order they are shown. */
+    /**
+     * Setup facts in the order they are shown.
+     *
+     * @return an empty, ordered map.
+     */
     public static Map<String, Object> newSetup()
     {
         return new LinkedHashMap<>();
     }
 
-    /** The tables, one per test, as printed at the end of a run. */
+    /**
+     * The tables, one per test, as printed at the end of a run.
+     *
+     * @return the text, several lines.
+     */
     public String text()
     {
         final StringBuilder sb = new StringBuilder();
@@ -149,7 +157,11 @@ public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> 
         return String.format(Locale.ROOT, "%.2f", ns / 1000.0);
     }
 
-    /** Writes the JSON document (setup and every result, trials included). */
+    /**
+     * Writes the JSON document (setup and every result, trials included).
+     *
+     * @param path the JSON file to write.
+     */
     public void writeJson(final Path path)
     {
         try
@@ -167,7 +179,12 @@ public record Rfc2544Report(Map<String, Object> setup, List<Rfc2544.SizeResult> 
         }
     }
 
-    /** The HTML page: setup, then per test a chart and its table. */
+    /**
+     * The HTML page: setup, then per test a chart and its table.
+     *
+     * @param title the page title.
+     * @return the report, not yet written.
+     */
     public HtmlReport html(final String title)
     {
         final HtmlReport page = HtmlReport.titled(title);

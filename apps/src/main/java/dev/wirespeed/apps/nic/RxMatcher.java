@@ -38,6 +38,14 @@ public final class RxMatcher
     private HwTimestampMath.ClockTracker tickMap;
     private long hwStamped;
 
+    /**
+     * A matcher receiving from {@code queue} of {@code port}.
+     *
+     * @param arena owns the burst array.
+     * @param port  the receiving port, started.
+     * @param queue the RX queue.
+     * @param clock stamps each frame's arrival (software).
+     */
     public RxMatcher(final Arena arena, final EthPort port, final int queue, final PacketClock clock)
     {
         this.port = port;
@@ -47,7 +55,11 @@ public final class RxMatcher
         this.highestTrackable = 60_000_000_000L;
     }
 
-    /** A histogram this matcher can record into (1 ns to 60 s, 3 significant digits). */
+    /**
+     * A histogram this matcher can record into (1 ns to 60 s, 3 significant digits).
+     *
+     * @return an empty histogram.
+     */
     public static Histogram newHistogram()
     {
         return new Histogram(1, 60_000_000_000L, 3);
@@ -56,6 +68,11 @@ public final class RxMatcher
     /**
      * Starts counting frames of {@code stream} with {@code firstSeq <= seq < endSeq}; latencies go into
      * {@code histogram} when it is not null. Resets the counters.
+     *
+     * @param stream    the stream id to count.
+     * @param firstSeq  the first sequence number of the window.
+     * @param endSeq    the end of the window, exclusive.
+     * @param histogram receives latencies in ns, or null.
      */
     public void window(final int stream, final long firstSeq, final long endSeq, final Histogram histogram)
     {
@@ -68,7 +85,11 @@ public final class RxMatcher
         this.lastMatchNs = clock.nowNs();
     }
 
-    /** IEEE 1588 samples: the sampler sees every frame of the window (null: none). */
+    /**
+     * IEEE 1588 samples: the sampler sees every frame of the window (null: none).
+     *
+     * @param sampler the sampler, or null.
+     */
     public void sampler(final HwLatencySampler sampler)
     {
         this.sampler = sampler;
@@ -77,6 +98,9 @@ public final class RxMatcher
     /**
      * RX timestamp offload: latencies count to the NIC's arrival stamp of each frame, mapped by {@code map} into
      * the software clock, instead of the software read after rx_burst (null: software).
+     *
+     * @param field the RX timestamp field, or null for software stamps.
+     * @param map   device ticks to the software clock.
      */
     public void rxOffload(final RxTimestampField field, final HwTimestampMath.ClockTracker map)
     {
@@ -85,19 +109,31 @@ public final class RxMatcher
         this.hwStamped = 0;
     }
 
-    /** Frames whose latency used the NIC's RX timestamp (offload) since {@link #rxOffload}. */
+    /**
+     * Frames whose latency used the NIC's RX timestamp (offload) since {@link #rxOffload}.
+     *
+     * @return the count.
+     */
     public long hwStamped()
     {
         return hwStamped;
     }
 
-    /** Narrows the window's end once the trial's last sequence number is known. */
+    /**
+     * Narrows the window's end once the trial's last sequence number is known.
+     *
+     * @param endSeq the end of the window, exclusive.
+     */
     public void end(final long endSeq)
     {
         this.endSeq = endSeq;
     }
 
-    /** Receives one burst. Returns frames received (any kind). */
+    /**
+     * Receives one burst. Returns frames received (any kind).
+     *
+     * @return frames received.
+     */
     public int poll()
     {
         final int n = port.rxBurst(queue, burst);
@@ -149,25 +185,41 @@ public final class RxMatcher
         return n;
     }
 
-    /** Frames of the window received. */
+    /**
+     * Frames of the window received.
+     *
+     * @return the count.
+     */
     public long matched()
     {
         return matched;
     }
 
-    /** Test frames outside the window (late frames of an earlier trial). */
+    /**
+     * Test frames outside the window (late frames of an earlier trial).
+     *
+     * @return the count.
+     */
     public long outOfWindow()
     {
         return outOfWindow;
     }
 
-    /** Frames that were not test frames. */
+    /**
+     * Frames that were not test frames.
+     *
+     * @return the count.
+     */
     public long other()
     {
         return other;
     }
 
-    /** When the last frame of the window arrived (or the window started). */
+    /**
+     * When the last frame of the window arrived (or the window started).
+     *
+     * @return the time, in the matcher's clock, ns.
+     */
     public long lastMatchNs()
     {
         return lastMatchNs;

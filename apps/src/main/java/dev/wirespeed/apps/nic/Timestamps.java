@@ -26,8 +26,15 @@ public final class Timestamps
     /** What the user asked for. */
     public enum Mode
     {
-        AUTO, HW, SW;
+        /** Hardware if the ports have it, else software. */ AUTO, /** Hardware or fail. */ HW, /** Software. */ SW;
 
+        /**
+         * Parses {@code --timestamps}.
+         *
+         * @param s {@code auto}, {@code hw} or {@code sw}, either case.
+         * @return the mode.
+         * @throws IllegalArgumentException for anything else.
+         */
         public static Mode parse(final String s)
         {
             return switch (s.strip().toLowerCase(Locale.ROOT))
@@ -43,10 +50,15 @@ public final class Timestamps
     /** What is used. */
     public enum Kind
     {
-        SOFTWARE, IEEE1588, RX_OFFLOAD
+        /** Software stamps. */ SOFTWARE, /** IEEE 1588 timesync. */ IEEE1588, /** RX timestamp offload. */ RX_OFFLOAD
     }
 
-    /** The source chosen, and the sentence the report prints about it (which source, and why). */
+    /**
+     * The source chosen, and the sentence the report prints about it (which source, and why).
+     *
+     * @param kind        the source.
+     * @param description the sentence.
+     */
     public record Choice(Kind kind, String description)
     {
     }
@@ -58,6 +70,11 @@ public final class Timestamps
     /**
      * Probes the ports and picks the source. IEEE 1588 timesync is left enabled on the ports when chosen.
      *
+     * @param mode  what the user asked for.
+     * @param tx    the sending port.
+     * @param rx    the receiving port.
+     * @param clock the software clock.
+     * @return the choice.
      * @throws IllegalArgumentException for {@link Mode#HW} on a port without hardware timestamping: one line naming
      *                                  the port and DPDK's reason.
      */

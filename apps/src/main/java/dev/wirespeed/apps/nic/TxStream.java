@@ -52,9 +52,16 @@ public final class TxStream
     private long markedSeq = -1;
 
     /**
+     * A stream of test frames on one TX queue, paced by a schedule.
+     *
      * @param arena  owns the header templates and the burst array (engine lifetime).
      * @param sizes  frame sizes sent in turn (FCS included), e.g. {@code {64}} or {@link TestFrame#IMIX}.
      * @param stream id written into each frame (and the UDP source port is 1024 + stream).
+     * @param port   the sending port, started.
+     * @param queue  the TX queue.
+     * @param srcMac source MAC, 48 bits in the low bytes.
+     * @param dstMac destination MAC, 48 bits in the low bytes.
+     * @param clock  the schedule's clock; each frame carries its due time in it.
      */
     public TxStream(final Arena arena, final EthPort port, final int queue, final int stream, final int[] sizes,
         final long srcMac, final long dstMac, final PacketClock clock)
@@ -79,6 +86,9 @@ public final class TxStream
     /**
      * Starts a new schedule now: {@code pps} frames per second (0 = as fast as possible), at most {@code frames}
      * frames (Long.MAX_VALUE = no limit). Counters keep counting; sequence numbers keep rising.
+     *
+     * @param pps    frames per second, 0 for as fast as possible.
+     * @param frames frames to send at most.
      */
     public void start(final double pps, final long frames)
     {
@@ -88,19 +98,31 @@ public final class TxStream
         this.startNs = clock.nowNs();
     }
 
-    /** In catch-up mode frames that fell behind are sent late instead of being skipped. */
+    /**
+     * In catch-up mode frames that fell behind are sent late instead of being skipped.
+     *
+     * @param on true for catch-up mode.
+     */
     public void catchUp(final boolean on)
     {
         this.catchUp = on;
     }
 
-    /** True when the schedule's frame limit has been sent. */
+    /**
+     * True when the schedule's frame limit has been sent.
+     *
+     * @return true when done.
+     */
     public boolean done()
     {
         return scheduled >= limit && burst.size() == 0;
     }
 
-    /** Sends what is due. Returns frames handed to the port. */
+    /**
+     * Sends what is due. Returns frames handed to the port.
+     *
+     * @return the count.
+     */
     public int doWork()
     {
         final MbufBurst b = burst;
@@ -164,7 +186,11 @@ public final class TxStream
         return n;
     }
 
-    /** Frees frames the port did not take yet (end of a run, or between trials). Returns how many. */
+    /**
+     * Frees frames the port did not take yet (end of a run, or between trials). Returns how many.
+     *
+     * @return frames freed.
+     */
     public int discardPending()
     {
         final MbufBurst b = burst;
@@ -180,6 +206,8 @@ public final class TxStream
     /**
      * Sets {@code flags} (e.g. {@code RTE_MBUF_F_TX_IEEE1588_TMST}) on the next frame built only;
      * {@link #markedSequence()} then tells its sequence number.
+     *
+     * @param flags {@code ol_flags} bits.
      */
     public void markNext(final long flags)
     {
@@ -187,7 +215,11 @@ public final class TxStream
         this.markedSeq = -1;
     }
 
-    /** Sequence number of the last frame marked by {@link #markNext}, or -1 while it is not built yet. */
+    /**
+     * Sequence number of the last frame marked by {@link #markNext}, or -1 while it is not built yet.
+     *
+     * @return the sequence number, or -1.
+     */
     public long markedSequence()
     {
         return markedSeq;
@@ -200,41 +232,71 @@ public final class TxStream
         this.markedSeq = -1;
     }
 
-    /** Sequence number the next frame gets. */
+    /**
+     * Sequence number the next frame gets.
+     *
+     * @return the sequence number.
+     */
     public long nextSequence()
     {
         return nextSeq;
     }
 
-    /** Frames the port took. */
+    /**
+     * Frames the port took.
+     *
+     * @return the count.
+     */
     public long sent()
     {
         return sent;
     }
 
-    /** Bytes of the frames built (FCS included), minus those discarded unsent. */
+    /**
+     * Bytes of the frames built (FCS included), minus those discarded unsent.
+     *
+     * @return bytes.
+     */
     public long sentBytes()
     {
         return sentBytes;
     }
 
-    /** Schedule slots dropped because the thread fell more than a burst behind. */
+    /**
+     * Schedule slots dropped because the thread fell more than a burst behind.
+     *
+     * @return the count.
+     */
     public long skipped()
     {
         return skipped;
     }
 
-    /** Times the TX queue was full. */
+    /**
+     * Times the TX queue was full.
+     *
+     * @return the count.
+     */
     public long txFull()
     {
         return txFull;
     }
 
+    /**
+     * The TX queue the stream sends on.
+     *
+     * @return the queue index.
+     */
     public int queue()
     {
         return queue;
     }
 
+    /**
+     * The stream id written into each frame.
+     *
+     * @return the id.
+     */
     public int stream()
     {
         return stream;

@@ -60,41 +60,72 @@ public final class HtmlReport
         this.charts = json.createArrayNode();
     }
 
-    /** A new report with this title (the page title and its first heading). */
+    /**
+     * A new report with this title (the page title and its first heading).
+     *
+     * @param title plain text, escaped.
+     * @return the report.
+     */
     public static HtmlReport titled(final String title)
     {
         return new HtmlReport(title);
     }
 
-    /** Starts a section with a heading. */
+    /**
+     * Starts a section with a heading.
+     *
+     * @param heading plain text, escaped.
+     * @return this.
+     */
     public HtmlReport section(final String heading)
     {
         body.append("<h2>").append(escape(heading)).append("</h2>\n");
         return this;
     }
 
-    /** A smaller heading inside a section. */
+    /**
+     * A smaller heading inside a section.
+     *
+     * @param heading plain text, escaped.
+     * @return this.
+     */
     public HtmlReport subsection(final String heading)
     {
         body.append("<h3>").append(escape(heading)).append("</h3>\n");
         return this;
     }
 
-    /** A paragraph of plain text. */
+    /**
+     * A paragraph of plain text.
+     *
+     * @param text plain text, escaped.
+     * @return this.
+     */
     public HtmlReport paragraph(final String text)
     {
         body.append("<p>").append(escape(text)).append("</p>\n");
         return this;
     }
 
-    /** Preformatted text (a command line, raw output), shown as it is. */
+    /**
+     * Preformatted text (a command line, raw output), shown as it is.
+     *
+     * @param text plain text, escaped.
+     * @return this.
+     */
     public HtmlReport preformatted(final String text)
     {
         body.append("<pre>").append(escape(text)).append("</pre>\n");
         return this;
     }
 
-    /** A table with a header row; each row should have as many cells as the header. */
+    /**
+     * A table with a header row; each row should have as many cells as the header.
+     *
+     * @param header the column names.
+     * @param rows   the cells, row by row, plain text.
+     * @return this.
+     */
     public HtmlReport table(final List<String> header, final List<List<String>> rows)
     {
         body.append("<table>\n<thead><tr>");
@@ -111,7 +142,13 @@ public final class HtmlReport
         return this;
     }
 
-    /** A table with a header row, from arrays. */
+    /**
+     * A table with a header row, from arrays.
+     *
+     * @param header the column names.
+     * @param rows   the cells, row by row, plain text.
+     * @return this.
+     */
     public HtmlReport table(final String[] header, final List<String[]> rows)
     {
         return table(Arrays.asList(header), rows.stream().map(Arrays::asList).toList());
@@ -125,6 +162,7 @@ public final class HtmlReport
      * @param yLabel y axis label with its unit.
      * @param x      x values, ascending.
      * @param series y values per x value; NaN for a missing point.
+     * @return this.
      */
     public HtmlReport lineChart(final String name, final String xLabel, final String yLabel, final double[] x,
         final Series... series)
@@ -160,6 +198,7 @@ public final class HtmlReport
      * @param name       the chart's title.
      * @param valueLabel y axis label with its unit (e.g. "latency (µs)").
      * @param series     one distribution per line.
+     * @return this.
      */
     public HtmlReport logXPercentileChart(final String name, final String valueLabel, final PercentileSeries... series)
     {
@@ -260,7 +299,11 @@ public final class HtmlReport
         return a;
     }
 
-    /** The whole page. */
+    /**
+     * The whole page.
+     *
+     * @return self-contained HTML (the chart library inlined).
+     */
     public String html()
     {
         final String data;
@@ -283,7 +326,12 @@ public final class HtmlReport
             "</script>\n</body>\n</html>\n";
     }
 
-    /** Writes the page to {@code path} (UTF-8), creating missing parent directories. */
+    /**
+     * Writes the page to {@code path} (UTF-8), creating missing parent directories.
+     *
+     * @param path the file to write.
+     * @return {@code path}.
+     */
     public Path write(final Path path)
     {
         try
@@ -302,7 +350,11 @@ public final class HtmlReport
         }
     }
 
-    /** Number of charts added so far. */
+    /**
+     * Number of charts added so far.
+     *
+     * @return the count.
+     */
     public int chartCount()
     {
         return chartCount;

@@ -16,6 +16,11 @@ import org.HdrHistogram.HistogramIterationValue;
  */
 public record PercentileSeries(String name, double[] percentiles, double[] values)
 {
+    /**
+     * Checks the components and copies the arrays.
+     *
+     * @throws IllegalArgumentException without a name, or with fewer or more values than percentiles.
+     */
     public PercentileSeries
     {
         if (name == null || percentiles == null || values == null || percentiles.length != values.length)
@@ -26,6 +31,14 @@ public record PercentileSeries(String name, double[] percentiles, double[] value
         values = values.clone();
     }
 
+    /**
+     * A series from arrays (copied).
+     *
+     * @param name        legend label.
+     * @param percentiles percentiles in [0, 100], ascending.
+     * @param values      the value at each percentile, in the chart's unit.
+     * @return the series.
+     */
     public static PercentileSeries of(final String name, final double[] percentiles, final double[] values)
     {
         return new PercentileSeries(name, percentiles, values);
@@ -34,6 +47,11 @@ public record PercentileSeries(String name, double[] percentiles, double[] value
     /**
      * The distribution of an HdrHistogram, walked as {@code outputPercentileDistribution} does (5 ticks per half
      * distance), each value divided by {@code unitDivisor} (e.g. 1000 for ns recorded and µs shown).
+     *
+     * @param name        legend label.
+     * @param histogram   the recorded values.
+     * @param unitDivisor divides every value, e.g. 1000 for ns to µs.
+     * @return the series, empty for an empty histogram.
      */
     public static PercentileSeries fromHistogram(final String name, final AbstractHistogram histogram,
         final double unitDivisor)
@@ -61,6 +79,11 @@ public record PercentileSeries(String name, double[] percentiles, double[] value
         return new PercentileSeries(name, p, y);
     }
 
+    /**
+     * Points in the series.
+     *
+     * @return the number of percentiles.
+     */
     public int points()
     {
         return percentiles.length;

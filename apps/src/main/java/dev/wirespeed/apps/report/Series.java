@@ -9,6 +9,11 @@ package dev.wirespeed.apps.report;
  */
 public record Series(String name, double[] values)
 {
+    /**
+     * Checks the components and copies the values.
+     *
+     * @throws IllegalArgumentException without a name or values.
+     */
     public Series
     {
         if (name == null || values == null)
@@ -18,12 +23,23 @@ public record Series(String name, double[] values)
         values = values.clone();
     }
 
+    /**
+     * A series from values (copied).
+     *
+     * @param name   legend label.
+     * @param values y values, one per x value of the chart.
+     * @return the series.
+     */
     public static Series of(final String name, final double... values)
     {
         return new Series(name, values);
     }
 
-    /** Points that are drawn (not NaN). */
+    /**
+     * Points that are drawn (not NaN).
+     *
+     * @return the count.
+     */
     public int points()
     {
         int n = 0;

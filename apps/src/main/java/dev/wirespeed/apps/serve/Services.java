@@ -34,14 +34,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class Services implements TcpHandler, ShardDuty
 {
+    /** Service kind: echo every byte back (RFC 862). */
     public static final int ECHO = 1;
+    /** Service kind: read and drop every byte (RFC 863). */
     public static final int DISCARD = 2;
+    /** Service kind: a minimal HTTP/1.1 server. */
     public static final int HTTP = 3;
     static final int MAX_HEADER = 8192;
     /** Longest chunk-size line (size and extensions) and longest trailer section. */
     static final int MAX_CHUNK_LINE = 4096;
     /** Chunk sizes above this are refused (400): 2^40. */
     static final long MAX_CHUNK_SIZE = 1L << 40;
+    /** Default HTTP idle timeout: 60 s, in ns. */
     public static final long DEFAULT_IDLE_TIMEOUT_NS = 60_000_000_000L;
     /** Spare header buffers (8 KiB each) and spare sessions kept for reuse; beyond that they are freed. */
     static final int MAX_SPARE_HEADER_BUFFERS = 256;
@@ -93,7 +97,14 @@ public final class Services implements TcpHandler, ShardDuty
         return ascii("HTTP/1.1 " + status + "\r\nServer: wirespeed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     }
 
-    /** Serve {@code kind} on {@code port}. */
+    /**
+     * Serve {@code kind} on {@code port}.
+     *
+     * @param port TCP port, 1..65535, not yet used by another service.
+     * @param kind {@link #ECHO}, {@link #DISCARD} or {@link #HTTP}.
+     * @return this.
+     * @throws IllegalArgumentException if the port already has a service.
+     */
     public Services add(final int port, final int kind)
     {
         if (serviceByPort.containsKey(port))
@@ -104,7 +115,12 @@ public final class Services implements TcpHandler, ShardDuty
         return this;
     }
 
-    /** How long an HTTP connection may go without a complete request head or body progress (default 60 s). */
+    /**
+     * How long an HTTP connection may go without a complete request head or body progress (default 60 s).
+     *
+     * @param idleTimeoutNs nanoseconds, positive.
+     * @return this.
+     */
     public Services idleTimeoutNs(final long idleTimeoutNs)
     {
         if (idleTimeoutNs <= 0)
@@ -115,6 +131,11 @@ public final class Services implements TcpHandler, ShardDuty
         return this;
     }
 
+    /**
+     * The ports that have a service.
+     *
+     * @return a fresh array, in no particular order.
+     */
     public int[] ports()
     {
         final int[] ports = new int[serviceByPort.size()];
@@ -126,7 +147,13 @@ public final class Services implements TcpHandler, ShardDuty
         return ports;
     }
 
-    /** Binds to the endpoint (which needs this handler at construction, hence the two steps) and listens. */
+    /**
+     * Binds to the endpoint (which needs this handler at construction, hence the two steps) and listens.
+     *
+     * @param endpoint the shard's endpoint, built with this handler.
+     * @param localIp  the address to listen on as a host-order int, 0 for any.
+     * @param backlog  half-open connections queued at most per port.
+     */
     public void attach(final TcpEndpoint endpoint, final int localIp, final int backlog)
     {
         attach(endpoint);
@@ -136,7 +163,11 @@ public final class Services implements TcpHandler, ShardDuty
         }
     }
 
-    /** Binds to the endpoint without listening, for a caller that listens on the {@link #ports()} itself. */
+    /**
+     * Binds to the endpoint without listening, for a caller that listens on the {@link #ports()} itself.
+     *
+     * @param endpoint the shard's endpoint, built with this handler.
+     */
     public void attach(final TcpEndpoint endpoint)
     {
         this.endpoint = endpoint;
@@ -629,39 +660,71 @@ public final class Services implements TcpHandler, ShardDuty
         s.timed = false;
     }
 
+    /**
+     * HTTP requests answered, errors included. Shard thread, or after it stopped.
+     *
+     * @return the count.
+     */
     public long requests()
     {
         return requests;
     }
 
-    /** Requests answered with 400, 431, 501 or 505. */
+    /**
+     * Requests answered with 400, 431, 501 or 505.
+     *
+     * @return the count.
+     */
     public long errors()
     {
         return errors;
     }
 
-    /** HTTP connections closed by the idle timeout. */
+    /**
+     * HTTP connections closed by the idle timeout.
+     *
+     * @return the count.
+     */
     public long timeouts()
     {
         return timeouts;
     }
 
-    /** Header buffers held by connections now, and kept spare (bounded). */
+    /**
+     * Header buffers held by connections now, and kept spare (bounded).
+     *
+     * @return buffers lent now.
+     */
     public int headerBuffersLent()
     {
         return headerBuffers.lent();
     }
 
+    /**
+     * Header buffers kept spare for reuse (bounded).
+     *
+     * @return buffers.
+     */
     public int headerBuffersSpare()
     {
         return headerBuffers.spare();
     }
 
+    /**
+     * Bytes echoed back by the echo service.
+     *
+     * @return bytes.
+     */
     public long echoedBytes()
     {
         return echoedBytes;
     }
 
+    /**
+     * Bytes read and dropped by the discard service.
+     *
+     * @return bytes.
+     */
     public long discardedBytes()
     {
         return discardedBytes;

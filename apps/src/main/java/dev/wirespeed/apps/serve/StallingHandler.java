@@ -23,13 +23,24 @@ public final class StallingHandler implements TcpHandler, ShardDuty
     private volatile long armedDelayNs = -1;
     private volatile long armedLengthNs;
 
+    /**
+     * Wraps {@code inner} on the shard of {@code ctx}.
+     *
+     * @param ctx   the shard's context, for its clock and endpoint.
+     * @param inner the handler every event goes to.
+     */
     public StallingHandler(final ShardContext ctx, final TcpHandler inner)
     {
         this.ctx = ctx;
         this.inner = inner;
     }
 
-    /** Stalls for {@code lengthNs} starting {@code delayNs} from now ({@link System#nanoTime()} scale). */
+    /**
+     * Stalls for {@code lengthNs} starting {@code delayNs} from now ({@link System#nanoTime()} scale).
+     *
+     * @param delayNs  nanoseconds from now to the stall.
+     * @param lengthNs nanoseconds the stall lasts.
+     */
     public void stall(final long delayNs, final long lengthNs)
     {
         final long from = System.nanoTime() + delayNs;
@@ -37,7 +48,12 @@ public final class StallingHandler implements TcpHandler, ShardDuty
         fromNs = from;
     }
 
-    /** Stalls for {@code lengthNs} starting {@code delayNs} after this shard accepts its first connection. */
+    /**
+     * Stalls for {@code lengthNs} starting {@code delayNs} after this shard accepts its first connection.
+     *
+     * @param delayNs  nanoseconds from the first accept to the stall.
+     * @param lengthNs nanoseconds the stall lasts.
+     */
     public void stallAfterFirstConnection(final long delayNs, final long lengthNs)
     {
         armedLengthNs = lengthNs;

@@ -60,7 +60,11 @@ public enum ApiError
         this.message = message;
     }
 
-    /** One line saying what went wrong. */
+    /**
+     * One line saying what went wrong.
+     *
+     * @return the message, lower case, without the constant's name.
+     */
     public String message()
     {
         return message;
@@ -69,6 +73,9 @@ public enum ApiError
     /**
      * Names an error code of {@link ConnectionListener#onCommandFailed} or {@link ConnectionListener#onConnectFailed}
      * (a {@link TcpEndpoint} {@code ERR_*} or an {@link ApiMessages} {@code ERR_*}).
+     *
+     * @param errorCode 0, a {@link TcpEndpoint} {@code ERR_*} or an {@link ApiMessages} {@code ERR_*}.
+     * @return the constant for it, {@link #UNKNOWN} for a code this version does not know.
      */
     public static ApiError of(final int errorCode)
     {

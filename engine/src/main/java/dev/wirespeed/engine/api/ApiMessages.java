@@ -86,26 +86,44 @@ public final class ApiMessages
 
     // ---------------------------------------------------------------------------------------------- commands
 
+    /** Command: active open (CONNECT shape). */
     public static final int CMD_CONNECT = 1;
+    /** Command: accept connections on a port (ID shape: local IPv4, port, backlog). */
     public static final int CMD_LISTEN = 2;
+    /** Command: stop accepting on a port (ID shape: A = port). */
     public static final int CMD_UNLISTEN = 3;
+    /** Command: stream bytes to send (DATA shape). */
     public static final int CMD_WRITE = 4;
+    /** Command: send FIN after the queued bytes, keep receiving (ID shape). */
     public static final int CMD_SHUTDOWN_OUTPUT = 5;
+    /** Command: orderly close, or reset if received bytes are unread (ID shape). */
     public static final int CMD_CLOSE = 6;
+    /** Command: abortive close, RST now (ID shape). */
     public static final int CMD_ABORT = 7;
 
     // ------------------------------------------------------------------------------------------------ events
 
+    /** Event: a connect is established (ID shape: correlation id, then the connection id). */
     public static final int EVT_CONNECTED = 1;
+    /** Event: a connect failed (ID shape: correlation id, reason, error code). */
     public static final int EVT_CONNECT_FAILED = 2;
+    /** Event: a listener accepted a connection (ID shape: connection id, A = listener port). */
     public static final int EVT_ACCEPTED = 3;
+    /** Event: in-order stream bytes (DATA shape). */
     public static final int EVT_DATA = 4;
+    /** Event: the connection's send buffer is full and a write's tail is parked on the shard (ID shape). */
     public static final int EVT_WRITE_BLOCKED = 5;
+    /** Event: the parked bytes are all in the send buffer again (ID shape). */
     public static final int EVT_WRITABLE = 6;
+    /** Event: the peer's FIN, after the last byte (ID shape). */
     public static final int EVT_PEER_CLOSED = 7;
+    /** Event: the peer reset the connection (ID shape); {@link #EVT_CLOSED} follows. */
     public static final int EVT_RESET = 8;
+    /** Event: retransmissions or keepalives ran out (ID shape); {@link #EVT_CLOSED} follows. */
     public static final int EVT_TIMEOUT = 9;
+    /** Event: the connection ended and its id is no longer valid (ID shape). */
     public static final int EVT_CLOSED = 10;
+    /** Event: a command could not be applied (ID shape: connection id, command type, error code). */
     public static final int EVT_COMMAND_FAILED = 11;
 
     // ----------------------------------------------------------------------------------------------- layouts
@@ -118,6 +136,7 @@ public final class ApiMessages
     public static final int B_OFFSET = 12;
     /** ID shape: the second long field (EVT_CONNECTED's connection id), over A and B. */
     public static final int SECOND_ID_OFFSET = 8;
+    /** ID shape: body length in bytes. */
     public static final int ID_LENGTH = 16;
 
     /** DATA shape: connection id. */
@@ -127,9 +146,13 @@ public final class ApiMessages
 
     /** CONNECT shape. */
     public static final int CONNECT_CORRELATION_ID_OFFSET = 0;
+    /** CONNECT shape: remote IPv4 address (int). */
     public static final int CONNECT_REMOTE_IP_OFFSET = 8;
+    /** CONNECT shape: remote TCP port (int, 1..65535). */
     public static final int CONNECT_REMOTE_PORT_OFFSET = 12;
+    /** CONNECT shape: local IPv4 address (int, 0 = the shard's first address). */
     public static final int CONNECT_LOCAL_IP_OFFSET = 16;
+    /** CONNECT shape: body length in bytes (the last 4 are reserved, written 0). */
     public static final int CONNECT_LENGTH = 24;
 
     // ------------------------------------------------------------------------------------ connect-failed reasons
@@ -148,6 +171,7 @@ public final class ApiMessages
     /** Error codes in {@link #EVT_COMMAND_FAILED} / {@link #EVT_CONNECT_FAILED} are {@link TcpEndpoint}'s
      * {@code ERR_*} (-1..-7) or these. */
     public static final int ERR_WRONG_SHARD = -100;
+    /** The shard does not know the command's type id. */
     public static final int ERR_UNKNOWN_COMMAND = -101;
 
     /** The correlation id of a CONNECTED event for a connection not opened through a {@link CommandProxy}. */
@@ -157,12 +181,24 @@ public final class ApiMessages
     {
     }
 
-    /** A and B of the ID shape as the one long written at {@link #A_OFFSET} (little-endian: A is the low half). */
+    /**
+     * A and B of the ID shape as the one long written at {@link #A_OFFSET} (little-endian: A is the low half).
+     *
+     * @param a the int at {@link #A_OFFSET}.
+     * @param b the int at {@link #B_OFFSET}.
+     * @return both as one long, {@code b} in the high 32 bits.
+     */
     public static long ints(final int a, final int b)
     {
         return ((long)b << 32) | (a & 0xFFFF_FFFFL);
     }
 
+    /**
+     * The name of a command type id, for logs.
+     *
+     * @param msgTypeId a {@code CMD_*}.
+     * @return its name without the prefix, e.g. {@code "WRITE"}, or {@code "UNKNOWN(n)"}.
+     */
     public static String commandName(final int msgTypeId)
     {
         return switch (msgTypeId)
@@ -178,6 +214,12 @@ public final class ApiMessages
         };
     }
 
+    /**
+     * The name of an event type id, for logs.
+     *
+     * @param msgTypeId an {@code EVT_*}.
+     * @return its name without the prefix, e.g. {@code "DATA"}, or {@code "UNKNOWN(n)"}.
+     */
     public static String eventName(final int msgTypeId)
     {
         return switch (msgTypeId)

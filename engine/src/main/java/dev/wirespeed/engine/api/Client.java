@@ -84,7 +84,11 @@ public final class Client
         }
     }
 
-    /** The engine's local addresses (connects go out from the first unless told otherwise). */
+    /**
+     * The engine's local addresses (connects go out from the first unless told otherwise).
+     *
+     * @return the addresses, fixed for the engine's life.
+     */
     public LocalAddresses addresses()
     {
         return addresses;
@@ -95,6 +99,7 @@ public final class Client
      * {@link ConnectionListener#onAccepted}. Waits up to {@link #COMMAND_WAIT_NS} for room in a full command ring.
      *
      * @param backlog half-open connections queued at most.
+     * @param port TCP port, 1..65535.
      * @throws ApiException {@link ApiError#LISTEN_PORT_ZERO}, {@link ApiError#PORT_OUT_OF_RANGE},
      *                      {@link ApiError#PORT_IN_USE}, {@link ApiError#BACK_PRESSURED} or {@link ApiError#CLOSED}.
      */
@@ -132,7 +137,11 @@ public final class Client
         }
     }
 
-    /** {@link #listen(int, int)} with a backlog of 1024. */
+    /**
+     * {@link #listen(int, int)} with a backlog of 1024.
+     *
+     * @param port TCP port, 1..65535.
+     */
     public void listen(final int port)
     {
         listen(port, 1024);
@@ -143,6 +152,8 @@ public final class Client
      * {@link ConnectionListener#onConnected} or {@link ConnectionListener#onConnectFailed} with the returned
      * correlation id. Waits up to {@link #COMMAND_WAIT_NS} for room in a full command ring.
      *
+     * @param remote the peer, on the engine's network.
+     * @param port   the peer's TCP port, 1..65535.
      * @return the correlation id (positive) the outcome will carry.
      * @throws ApiException naming a bad address or port ({@link ApiError#ADDRESS_UNSPECIFIED},
      *                      {@link ApiError#ADDRESS_BROADCAST}, {@link ApiError#ADDRESS_MULTICAST},
@@ -158,6 +169,9 @@ public final class Client
     /**
      * As {@link #connect(Ipv4Address, int)}; the address must be IPv4 and is never looked up by name here (an
      * unresolved address is refused).
+     *
+     * @param remote the peer's IPv4 address and TCP port, resolved.
+     * @return the correlation id (positive) the outcome will carry.
      */
     public long connect(final InetSocketAddress remote)
     {
@@ -176,6 +190,9 @@ public final class Client
      * mode, the wait also runs its duty cycles, as Aeron's {@code driverAgentInvoker} does while a client waits (so
      * call it on the thread that drives the engine).
      *
+     * @param remote    the peer's IPv4 address and TCP port, resolved.
+     * @param listener  receives every event polled while waiting.
+     * @param timeoutNs how long to wait for the outcome, in nanoseconds.
      * @return the connection id, open for writes at once.
      * @throws ApiException for bad input (as {@link #connect(Ipv4Address, int)}), {@link ApiError#CONNECT_REFUSED},
      *                      {@link ApiError#CONNECT_TIMED_OUT} (the engine gave up, or {@code timeoutNs} passed:
@@ -226,13 +243,26 @@ public final class Client
         throw new ApiException(error, "connect to " + remote);
     }
 
-    /** {@link #connectAndAwait(InetSocketAddress, ConnectionListener, long)} waiting up to 10 seconds. */
+    /**
+     * {@link #connectAndAwait(InetSocketAddress, ConnectionListener, long)} waiting up to 10 seconds.
+     *
+     * @param remote   the peer's IPv4 address and TCP port, resolved.
+     * @param listener receives every event polled while waiting.
+     * @return the connection id, open for writes at once.
+     */
     public long connectAndAwait(final InetSocketAddress remote, final ConnectionListener listener)
     {
         return connectAndAwait(remote, listener, TimeUnit.SECONDS.toNanos(10));
     }
 
-    /** As {@link #connect(Ipv4Address, int)}, from the local address {@code local} (one of the engine's). */
+    /**
+     * As {@link #connect(Ipv4Address, int)}, from the local address {@code local} (one of the engine's).
+     *
+     * @param local  the local address to connect from.
+     * @param remote the peer, on the engine's network.
+     * @param port   the peer's TCP port, 1..65535.
+     * @return the correlation id (positive) the outcome will carry.
+     */
     public long connect(final Ipv4Address local, final Ipv4Address remote, final int port)
     {
         if (!addresses.contains(local.value()))
@@ -261,6 +291,10 @@ public final class Client
     /**
      * Queues bytes for the connection (copied into the command ring).
      *
+     * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
+     * @param src          the bytes.
+     * @param offset       of the first byte in {@code src}.
+     * @param length       bytes to write.
      * @return bytes queued: {@code length}, or fewer (possibly 0) when the ring is full; offer the rest again
      * after polling. See {@link ConnectionListener#onWriteBlocked}.
      * @throws ApiException {@link ApiError#UNKNOWN_CONNECTION}, {@link ApiError#STALE_CONNECTION} or
@@ -274,6 +308,8 @@ public final class Client
     /**
      * As {@link #write(long, DirectBuffer, int, int)}, from a whole array (copied; nothing is allocated).
      *
+     * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
+     * @param src          the bytes, all of them.
      * @return bytes queued: {@code src.length}, or fewer when the ring is full.
      */
     public int write(final long connectionId, final byte[] src)
@@ -293,6 +329,7 @@ public final class Client
     /**
      * Sends FIN once everything written so far is sent; the connection keeps receiving until the peer closes.
      *
+     * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
      * @return false if the command ring is full (try again after polling).
      * @throws ApiException for an unknown or stale id.
      */
@@ -306,6 +343,7 @@ public final class Client
      * polled, or not consumed by {@code onData}), the connection is <b>reset</b> instead, as Linux does for a socket
      * closed with unread input. {@link ConnectionListener#onClosed} follows either way.
      *
+     * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
      * @return false if the command ring is full (try again after polling).
      * @throws ApiException for an unknown or stale id.
      */
@@ -317,6 +355,7 @@ public final class Client
     /**
      * Abortive close: RST now, queued bytes discarded.
      *
+     * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
      * @return false if the command ring is full (try again after polling).
      * @throws ApiException for an unknown or stale id.
      */
@@ -330,6 +369,8 @@ public final class Client
      * time). Data is a view into the event ring, valid during the call. It never runs the engine: in
      * {@link dev.wirespeed.engine.runtime.ThreadingMode#INVOKER} mode call {@link Wirespeed#doWork()} as well.
      *
+     * @param listener receives the events.
+     * @param limit    events per shard at most.
      * @return events delivered (0 when idle), for the caller's idle strategy.
      */
     public int poll(final ConnectionListener listener, final int limit)
@@ -343,7 +384,14 @@ public final class Client
         return events;
     }
 
-    /** True while {@code connectionId} is open as far as this client knows (polled, and not yet closed). */
+    /**
+     * True while {@code connectionId} is open as far as this client knows (polled, and not yet closed).
+     *
+     * Any thread.
+     *
+     * @param connectionId any id.
+     * @return false for an id never given, not yet polled, or closed.
+     */
     public boolean isOpen(final long connectionId)
     {
         if (connectionId <= 0)

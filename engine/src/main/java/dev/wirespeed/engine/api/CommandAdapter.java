@@ -97,6 +97,9 @@ public final class CommandAdapter implements ShardDuty, ControlledMessageHandler
     private long commandsFailed;
 
     /**
+     * Applies the commands of {@code commandRing} to the shard's endpoint. Constructed on any thread, then run by the
+     * shard thread only.
+     *
      * @param shardIndex   this shard's index, as in the {@link ConnectionId}s of its connections.
      * @param endpoint     the shard's endpoint, constructed with {@code events} as its handler.
      * @param commandRing  the ring {@link CommandProxy}s write into.
@@ -134,6 +137,15 @@ public final class CommandAdapter implements ShardDuty, ControlledMessageHandler
         events.endpoint(endpoint);
     }
 
+    /**
+     * With {@link #DEFAULT_COMMAND_LIMIT} commands per duty cycle and the ring's max message as the park capacity.
+     *
+     * @param shardIndex  this shard's index, as in the {@link ConnectionId}s of its connections.
+     * @param endpoint    the shard's endpoint, constructed with {@code events} as its handler.
+     * @param commandRing the ring {@link CommandProxy}s write into.
+     * @param events      the endpoint's handler; this adapter attaches the endpoint to it and runs its work.
+     * @param localIp     the address active opens use when a CONNECT names none.
+     */
     public CommandAdapter(
         final int shardIndex, final TcpEndpoint endpoint, final RingBuffer commandRing, final EventProxy events,
         final int localIp)
@@ -141,30 +153,51 @@ public final class CommandAdapter implements ShardDuty, ControlledMessageHandler
         this(shardIndex, endpoint, commandRing, events, localIp, DEFAULT_COMMAND_LIMIT, 0);
     }
 
-    /** Commands applied. Read on the shard thread, or after it stopped. */
+    /**
+     * Commands applied. Read on the shard thread, or after it stopped.
+     *
+     * @return the count since construction.
+     */
     public long commands()
     {
         return commands;
     }
 
-    /** WRITEs whose tail had to be parked because TCP's send buffer was full. */
+    /**
+     * WRITEs whose tail had to be parked because TCP's send buffer was full.
+     *
+     * @return the count since construction.
+     */
     public long writesParked()
     {
         return writesParked;
     }
 
-    /** Times draining stopped at a WRITE that did not fit behind its connection's parked bytes. */
+    /**
+     * Times draining stopped at a WRITE that did not fit behind its connection's parked bytes.
+     *
+     * @return the count since construction.
+     */
     public long headOfLineStalls()
     {
         return headOfLineStalls;
     }
 
+    /**
+     * Commands refused with {@link ApiMessages#EVT_COMMAND_FAILED} or {@link ApiMessages#EVT_CONNECT_FAILED}.
+     *
+     * @return the count since construction.
+     */
     public long commandsFailed()
     {
         return commandsFailed;
     }
 
-    /** Connections with parked bytes now. */
+    /**
+     * Connections with parked bytes now.
+     *
+     * @return the number of connections, 0 when no write waits.
+     */
     public int parkedConnections()
     {
         return parkedCount;

@@ -29,6 +29,11 @@ public final class CommandProxy
     private final AtomicBuffer buffer;
     private final int maxWriteChunk;
 
+    /**
+     * A proxy over {@code commandRing}; any number of threads may share the ring, each with its own proxy or this one.
+     *
+     * @param commandRing the shard's command ring, read by its {@link CommandAdapter}.
+     */
     public CommandProxy(final RingBuffer commandRing)
     {
         this.ring = commandRing;
@@ -36,14 +41,23 @@ public final class CommandProxy
         this.maxWriteChunk = commandRing.maxMsgLength() - DATA_OFFSET;
     }
 
-    /** A command ring over {@code capacity} bytes (a power of two) of fresh direct memory. */
+    /**
+     * A command ring over {@code capacity} bytes (a power of two) of fresh direct memory.
+     *
+     * @param capacity ring capacity in bytes, a power of two.
+     * @return the ring, its buffer {@code capacity} plus the ring trailer long.
+     */
     public static ManyToOneRingBuffer newCommandRing(final int capacity)
     {
         return new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
     }
 
-    /** Largest {@code WRITE} message payload; longer writes are split into chunks of this size. */
+    /**
+     * Largest {@code WRITE} message payload; longer writes are split into chunks of this size.
+     *
+     * @return bytes: the ring's max message length less the 8-byte connection id.
+     */
     public int maxWriteChunk()
     {
         return maxWriteChunk;
@@ -53,6 +67,9 @@ public final class CommandProxy
      * Active open from the shard's local address. The outcome arrives as {@link ConnectionListener#onConnected} or
      * {@link ConnectionListener#onConnectFailed} carrying {@code correlationId}.
      *
+     * @param correlationId the caller's id for the attempt, carried back by the outcome.
+     * @param remoteIp      the peer's IPv4 address, host-order int.
+     * @param remotePort    the peer's TCP port, 1..65535.
      * @return false if the ring is full.
      */
     public boolean connect(final long correlationId, final int remoteIp, final int remotePort)
@@ -60,7 +77,15 @@ public final class CommandProxy
         return connect(correlationId, 0, remoteIp, remotePort);
     }
 
-    /** Active open from {@code localIp} (0 = the shard's address). */
+    /**
+     * Active open from {@code localIp} (0 = the shard's address).
+     *
+     * @param correlationId the caller's id for the attempt, carried back by the outcome.
+     * @param localIp       one of the shard's IPv4 addresses as a host-order int, or 0 for its first.
+     * @param remoteIp      the peer's IPv4 address, host-order int.
+     * @param remotePort    the peer's TCP port, 1..65535.
+     * @return false if the ring is full.
+     */
     public boolean connect(final long correlationId, final int localIp, final int remoteIp, final int remotePort)
     {
         final int index = ring.tryClaim(CMD_CONNECT, CONNECT_LENGTH);
@@ -78,17 +103,37 @@ public final class CommandProxy
         return true;
     }
 
-    /** Accept connections on {@code port} of any local address; each arrives as {@link ConnectionListener#onAccepted}. */
+    /**
+     * Accept connections on {@code port} of any local address; each arrives as {@link ConnectionListener#onAccepted}.
+     *
+     * @param port    TCP port, 1..65535.
+     * @param backlog half-open connections queued at most.
+     * @return false if the ring is full.
+     */
     public boolean listen(final int port, final int backlog)
     {
         return listen(0, port, backlog);
     }
 
+    /**
+     * Accept connections on {@code port} of {@code localIp}; each arrives as {@link ConnectionListener#onAccepted}.
+     *
+     * @param localIp one of the shard's IPv4 addresses as a host-order int, or 0 for any.
+     * @param port    TCP port, 1..65535.
+     * @param backlog half-open connections queued at most.
+     * @return false if the ring is full.
+     */
     public boolean listen(final int localIp, final int port, final int backlog)
     {
         return idCommand(CMD_LISTEN, localIp & 0xFFFF_FFFFL, ints(port, backlog));
     }
 
+    /**
+     * Stop accepting on {@code port}; established connections stay open.
+     *
+     * @param port TCP port a listen named.
+     * @return false if the ring is full.
+     */
     public boolean unlisten(final int port)
     {
         return idCommand(CMD_UNLISTEN, 0, ints(port, 0));
@@ -98,6 +143,10 @@ public final class CommandProxy
      * Queue {@code length} bytes for the connection, copied into the ring in chunks of at most
      * {@link #maxWriteChunk()}.
      *
+     * @param connectionId the connection's {@link ConnectionId}.
+     * @param src          the bytes.
+     * @param offset       of the first byte in {@code src}.
+     * @param length       bytes to write.
      * @return bytes queued: {@code length}, or fewer (possibly 0) when the ring filled up. The rest is the caller's to
      * offer again; whatever was queued is sent in order.
      */
@@ -121,7 +170,12 @@ public final class CommandProxy
         return queued;
     }
 
-    /** Send FIN once everything written so far is sent; keep receiving. */
+    /**
+     * Send FIN once everything written so far is sent; keep receiving.
+     *
+     * @param connectionId the connection's {@link ConnectionId}.
+     * @return false if the ring is full.
+     */
     public boolean shutdownOutput(final long connectionId)
     {
         return idCommand(CMD_SHUTDOWN_OUTPUT, connectionId, 0);
@@ -130,13 +184,21 @@ public final class CommandProxy
     /**
      * Orderly close once everything written so far is sent. Like a socket closed with unread input, a connection
      * that still holds received bytes the application has not been given is reset instead.
+     *
+     * @param connectionId the connection's {@link ConnectionId}.
+     * @return false if the ring is full.
      */
     public boolean close(final long connectionId)
     {
         return idCommand(CMD_CLOSE, connectionId, 0);
     }
 
-    /** Abortive close: RST now, queued bytes discarded. */
+    /**
+     * Abortive close: RST now, queued bytes discarded.
+     *
+     * @param connectionId the connection's {@link ConnectionId}.
+     * @return false if the ring is full.
+     */
     public boolean abort(final long connectionId)
     {
         return idCommand(CMD_ABORT, connectionId, 0);

@@ -16,10 +16,15 @@ package dev.wirespeed.engine.api;
  */
 public final class ConnectionId
 {
+    /** Bits of the shard index (bits 55..62). */
     public static final int SHARD_BITS = 8;
+    /** Bits of the endpoint id's generation (bits 24..54). */
     public static final int GENERATION_BITS = 31;
+    /** Bits of the endpoint slot (bits 0..23). */
     public static final int SLOT_BITS = 24;
+    /** Shards an engine can address: 256. */
     public static final int MAX_SHARDS = 1 << SHARD_BITS;
+    /** Connection slots a shard can address: 2^24. */
     public static final int MAX_SLOTS = 1 << SLOT_BITS;
 
     private static final int GENERATION_SHIFT = SLOT_BITS;
@@ -32,7 +37,14 @@ public final class ConnectionId
     {
     }
 
-    /** The application id of endpoint id {@code endpointId} on shard {@code shardIndex}. */
+    /**
+     * The application id of endpoint id {@code endpointId} on shard {@code shardIndex}.
+     *
+     * @param shardIndex 0..{@link #MAX_SHARDS} - 1.
+     * @param endpointId a non-negative endpoint id whose slot is below {@link #MAX_SLOTS}.
+     * @return the connection id, positive.
+     * @throws IllegalStateException if either is out of range.
+     */
     public static long encode(final int shardIndex, final long endpointId)
     {
         final long slot = endpointId & 0xFFFF_FFFFL;
@@ -44,19 +56,35 @@ public final class ConnectionId
         return ((long)shardIndex << SHARD_SHIFT) | (generation << GENERATION_SHIFT) | slot;
     }
 
-    /** The shard that owns an application connection id. */
+    /**
+     * The shard that owns an application connection id.
+     *
+     * @param connectionId an application connection id.
+     * @return the shard index, 0..{@link #MAX_SHARDS} - 1.
+     */
     public static int shardIndex(final long connectionId)
     {
         return (int)((connectionId >>> SHARD_SHIFT) & SHARD_MASK);
     }
 
-    /** The shard's {@link dev.wirespeed.engine.tcp.TcpEndpoint} id of an application connection id. */
+    /**
+     * The shard's {@link dev.wirespeed.engine.tcp.TcpEndpoint} id of an application connection id.
+     *
+     * @param connectionId an application connection id.
+     * @return the endpoint id: generation in the high 32 bits, slot in the low.
+     */
     public static long endpointId(final long connectionId)
     {
         final long generation = (connectionId >>> GENERATION_SHIFT) & GENERATION_MASK;
         return (generation << 32) | (connectionId & SLOT_MASK);
     }
 
+    /**
+     * A connection id as {@code shard:generation:slot}, for logs.
+     *
+     * @param connectionId an application connection id, or a negative error code.
+     * @return e.g. {@code "0:1:42"}, or {@code "error(-2)"} for a negative value.
+     */
     public static String toString(final long connectionId)
     {
         return connectionId < 0 ? "error(" + connectionId + ")" :

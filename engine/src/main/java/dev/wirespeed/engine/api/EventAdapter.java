@@ -25,13 +25,24 @@ public final class EventAdapter implements ControlledMessageHandler
     private final ConnectionListener listener;
     private int headConsumed;
 
+    /**
+     * An adapter delivering the events of {@code eventRing} to {@code listener}.
+     *
+     * @param eventRing the ring a shard's {@link EventProxy} writes.
+     * @param listener  receives every event, on the polling thread.
+     */
     public EventAdapter(final RingBuffer eventRing, final ConnectionListener listener)
     {
         this.ring = eventRing;
         this.listener = listener;
     }
 
-    /** Delivers up to {@code limit} events. Returns how many were fully consumed. */
+    /**
+     * Delivers up to {@code limit} events. Returns how many were fully consumed.
+     *
+     * @param limit events at most.
+     * @return events fully consumed (0 when idle).
+     */
     public int poll(final int limit)
     {
         return ring.controlledRead(this, limit);

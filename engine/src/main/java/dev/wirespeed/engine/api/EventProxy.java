@@ -81,6 +81,8 @@ public final class EventProxy implements TcpHandler
     private long backloggedEvents;
 
     /**
+     * The shard-thread side of the event ring: the {@link dev.wirespeed.engine.tcp.TcpHandler} of the shard's endpoint.
+     *
      * @param shardIndex  put into every connection id ({@link ConnectionId}).
      * @param eventRing   the ring to the application (single producer: this proxy).
      * @param slotsHint   connection slots to size per-connection state for (grows on demand).
@@ -103,12 +105,23 @@ public final class EventProxy implements TcpHandler
         correlationIds = new long[slots];
     }
 
+    /**
+     * With per-connection state sized for 1024 slots at first.
+     *
+     * @param shardIndex put into every connection id ({@link ConnectionId}).
+     * @param eventRing  the ring to the application (single producer: this proxy).
+     */
     public EventProxy(final int shardIndex, final RingBuffer eventRing)
     {
         this(shardIndex, eventRing, 1024);
     }
 
-    /** An event ring over {@code capacity} bytes (a power of two) of fresh direct memory. */
+    /**
+     * An event ring over {@code capacity} bytes (a power of two) of fresh direct memory.
+     *
+     * @param capacity ring capacity in bytes, a power of two.
+     * @return the ring, its buffer {@code capacity} plus the ring trailer long.
+     */
     public static OneToOneRingBuffer newEventRing(final int capacity)
     {
         return new OneToOneRingBuffer(new UnsafeBuffer(
@@ -121,41 +134,71 @@ public final class EventProxy implements TcpHandler
         this.endpoint = endpoint;
     }
 
+    /**
+     * The shard index in every connection id this proxy writes.
+     *
+     * @return 0..{@link ConnectionId#MAX_SHARDS} - 1.
+     */
     public int shardIndex()
     {
         return shardIndex;
     }
 
-    /** DATA events written. Read on the shard thread, or after it stopped. */
+    /**
+     * DATA events written. Read on the shard thread, or after it stopped.
+     *
+     * @return the count since construction.
+     */
     public long dataEvents()
     {
         return dataEvents;
     }
 
-    /** Stream bytes written into DATA events. */
+    /**
+     * Stream bytes written into DATA events.
+     *
+     * @return bytes since construction.
+     */
     public long dataBytes()
     {
         return dataBytes;
     }
 
-    /** Times a connection's data was left in TCP because the ring (or the backlog) was full. */
+    /**
+     * Times a connection's data was left in TCP because the ring (or the backlog) was full.
+     *
+     * @return the count since construction.
+     */
     public long readBlocks()
     {
         return readBlocks;
     }
 
-    /** Control events that waited in the backlog because the ring was full. */
+    /**
+     * Control events that waited in the backlog because the ring was full.
+     *
+     * @return the count since construction.
+     */
     public long backloggedEvents()
     {
         return backloggedEvents;
     }
 
-    /** Connections whose data waits in TCP for room in the ring. */
+    /**
+     * Connections whose data waits in TCP for room in the ring.
+     *
+     * @return the number of connections now.
+     */
     public int readBlockedConnections()
     {
         return blockedCount;
     }
 
+    /**
+     * Control events waiting in the backlog for room in the ring now.
+     *
+     * @return the number of events.
+     */
     public int backlogSize()
     {
         return backlogCount;
@@ -166,6 +209,8 @@ public final class EventProxy implements TcpHandler
     /**
      * Drains the backlog, then resumes reading on blocked connections while the ring has room. Run once per duty
      * cycle (by {@link CommandAdapter#doWork(long)}).
+     *
+     * @return work done (events written), 0 when idle.
      */
     public int doWork()
     {

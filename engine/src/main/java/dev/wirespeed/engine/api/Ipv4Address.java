@@ -14,7 +14,10 @@ import dev.wirespeed.engine.wire.Ipv4Header;
 public record Ipv4Address(int value)
 {
     /**
+     * Parses a dotted quad, without a DNS lookup.
+     *
      * @param text dotted quad, e.g. "192.0.2.1".
+     * @return the address.
      * @throws IllegalArgumentException if it is not one.
      */
     public static Ipv4Address parse(final String text)
@@ -28,6 +31,10 @@ public record Ipv4Address(int value)
     }
 
     /**
+     * The address of an {@link InetAddress}, without a DNS lookup.
+     *
+     * @param address an IPv4 address.
+     * @return the address.
      * @throws IllegalArgumentException for an IPv6 address.
      */
     public static Ipv4Address of(final InetAddress address)

@@ -59,7 +59,12 @@ public final class Wirespeed implements AutoCloseable
         return Eal.current() != null ? Eal.current() : Eal.init(new EalOptions());
     }
 
-    /** {@link #launch(Engine.Builder, EalOptions)} with EAL's default options if EAL is not running yet. */
+    /**
+     * {@link #launch(Engine.Builder, EalOptions)} with EAL's default options if EAL is not running yet.
+     *
+     * @param builder the engine's configuration; its handler factory is replaced and the command duty added.
+     * @return the running engine and its client.
+     */
     public static Wirespeed launch(final Engine.Builder builder)
     {
         return launch(builder, new EalOptions());
@@ -70,6 +75,9 @@ public final class Wirespeed implements AutoCloseable
      * application API wired into every shard (the builder's own handler factory is replaced: shard-thread
      * handlers belong to engines built with {@link Engine.Builder#build()} directly), and starts it.
      *
+     * @param builder    the engine's configuration; its handler factory is replaced and the command duty added.
+     * @param ealOptions EAL's options, used only if EAL is not running yet.
+     * @return the running engine and its client.
      * @throws IllegalStateException naming a missing JVM flag.
      */
     public static Wirespeed launch(final Engine.Builder builder, final EalOptions ealOptions)
@@ -114,13 +122,21 @@ public final class Wirespeed implements AutoCloseable
         return new Wirespeed(engine, client);
     }
 
-    /** The application-thread client of this engine. */
+    /**
+     * The application-thread client of this engine.
+     *
+     * @return the client, thread safe as {@link Client} says.
+     */
     public Client client()
     {
         return client;
     }
 
-    /** The engine underneath (counters, shards, port). */
+    /**
+     * The engine underneath (counters, shards, port).
+     *
+     * @return the engine.
+     */
     public Engine engine()
     {
         return engine;
@@ -141,6 +157,8 @@ public final class Wirespeed implements AutoCloseable
      * engine (this thread drives it), then {@link Client#poll} of up to {@code limit} events per shard into
      * {@code listener}. In the other modes, just the poll.
      *
+     * @param listener receives the events.
+     * @param limit    events per shard at most.
      * @return work done and events delivered (0 when idle), for the caller's idle strategy.
      */
     public int poll(final ConnectionListener listener, final int limit)

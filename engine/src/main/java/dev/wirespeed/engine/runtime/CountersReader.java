@@ -25,6 +25,13 @@ public final class CountersReader implements AutoCloseable
     @FunctionalInterface
     public interface CounterConsumer
     {
+        /**
+         * One counter, as read now.
+         *
+         * @param counterId the counter's id in the file.
+         * @param label     its label, e.g. {@code "shard-0 rx packets"}.
+         * @param value     its value when read.
+         */
         void accept(int counterId, String label, long value);
     }
 
@@ -47,6 +54,8 @@ public final class CountersReader implements AutoCloseable
     /**
      * Maps a counters file read-only and checks its header.
      *
+     * @param file a {@code wirespeed-*.counters} file.
+     * @return the reader; close it to unmap the file.
      * @throws IllegalStateException if it is missing, not a Wirespeed counters file, or of another version.
      */
     public static CountersReader open(final Path file)
@@ -98,6 +107,10 @@ public final class CountersReader implements AutoCloseable
 
     /**
      * The most recently modified {@code wirespeed-*.counters} file in {@code dir}, or null if there is none.
+     *
+     * @param dir the counters directory, e.g. {@link EngineCounters#DEFAULT_DIR}.
+     * @return the file, or null.
+     * @throws java.io.UncheckedIOException if the directory cannot be listed.
      */
     public static Path findNewest(final Path dir)
     {
@@ -123,35 +136,63 @@ public final class CountersReader implements AutoCloseable
         return newest;
     }
 
+    /**
+     * The counters file this reader maps.
+     *
+     * @return its path.
+     */
     public Path file()
     {
         return file;
     }
 
-    /** Process id of the engine that wrote the file. */
+    /**
+     * Process id of the engine that wrote the file.
+     *
+     * @return the pid written in the header.
+     */
     public long pid()
     {
         return pid;
     }
 
+    /**
+     * When the engine that wrote the file started.
+     *
+     * @return wall-clock time in milliseconds since the epoch.
+     */
     public long startTimeMs()
     {
         return startTimeMs;
     }
 
-    /** True if the writing process is still running. */
+    /**
+     * True if the writing process is still running.
+     *
+     * @return false once the process is gone (the values are then its last ones).
+     */
     public boolean isEngineAlive()
     {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Every allocated counter, in id order. */
+    /**
+     * Every allocated counter, in id order.
+     *
+     * @param consumer receives id, label and value of each counter.
+     */
     public void forEach(final CounterConsumer consumer)
     {
         reader.forEach((value, counterId, label) -> consumer.accept(counterId, label, value));
     }
 
-    /** The value of the counter with exactly this label. @throws IllegalArgumentException if there is none. */
+    /**
+     * The value of the counter with exactly this label.
+     *
+     * @param label the exact label.
+     * @return the value now.
+     * @throws IllegalArgumentException if there is none.
+     */
     public long value(final String label)
     {
         final long[] found = {Long.MIN_VALUE};
@@ -171,7 +212,11 @@ public final class CountersReader implements AutoCloseable
         return found[0];
     }
 
-    /** Number of allocated counters. */
+    /**
+     * Number of allocated counters.
+     *
+     * @return the number of counters.
+     */
     public int count()
     {
         final int[] n = {0};

@@ -389,6 +389,11 @@ public final class Engine implements AutoCloseable
         return PortSpec.vdev(spec.devargs() + ",qpairs=" + n);
     }
 
+    /**
+     * A builder with the defaults; every option is on {@link Builder}.
+     *
+     * @return a fresh builder.
+     */
     public static Builder builder()
     {
         return new Builder();
@@ -398,6 +403,9 @@ public final class Engine implements AutoCloseable
      * Starts the shards: one thread each ({@link ThreadingMode#DEDICATED}), one thread for all
      * ({@link ThreadingMode#SHARED}), or none ({@link ThreadingMode#INVOKER}: this registers the calling thread
      * with DPDK, and that thread then calls {@link #doWork()}).
+     *
+     * @return this engine.
+     * @throws IllegalStateException if it is closed or already started.
      */
     public Engine start()
     {
@@ -436,67 +444,124 @@ public final class Engine implements AutoCloseable
         return invoker.invoke();
     }
 
-    /** The invoker of an {@link ThreadingMode#INVOKER} engine (to compose into an agent of one's own), or null. */
+    /**
+     * The invoker of an {@link ThreadingMode#INVOKER} engine (to compose into an agent of one's own), or null.
+     *
+     * @return the invoker, or null in the other modes.
+     */
     public AgentInvoker invoker()
     {
         return invoker;
     }
 
+    /**
+     * The engine's name, unique in the process; it names the threads and the counters file.
+     *
+     * @return the name.
+     */
     public String name()
     {
         return name;
     }
 
+    /**
+     * Which threads run the shards.
+     *
+     * @return the mode the engine was built with.
+     */
     public ThreadingMode threading()
     {
         return threading;
     }
 
+    /**
+     * Shards of the engine, each a {@link TcpEndpoint} with its own TX queue.
+     *
+     * @return 1..64.
+     */
     public int shardCount()
     {
         return shards.length;
     }
 
+    /**
+     * What an application sees of shard {@code i}: its endpoint, frame counters, impairment and neighbour table (read
+     * its counters on the shard thread, or after the engine stopped).
+     *
+     * @param i the shard index, 0..{@link #shardCount()} - 1.
+     * @return the shard's view.
+     */
     public ShardView shard(final int i)
     {
         return shards[i];
     }
 
-    /** The context shard i's handler and duties were given. */
+    /**
+     * The context shard i's handler and duties were given.
+     *
+     * @param i the shard index, 0..{@link #shardCount()} - 1.
+     * @return the context.
+     */
     public ShardContext context(final int i)
     {
         return contexts[i];
     }
 
+    /**
+     * The engine's local addresses; every shard answers ARP and ICMP echo for each.
+     *
+     * @return the addresses, fixed for the engine's life.
+     */
     public LocalAddresses addresses()
     {
         return addresses;
     }
 
+    /**
+     * The DPDK port the shards run on, opened by the engine or borrowed from the caller.
+     *
+     * @return the port.
+     */
     public EthPort port()
     {
         return port;
     }
 
-    /** RX queues the port was started with: the shard count, or 1 when the shards share one queue. */
+    /**
+     * RX queues the port was started with: the shard count, or 1 when the shards share one queue.
+     *
+     * @return the number of RX queues.
+     */
     public int rxQueues()
     {
         return rxQueues;
     }
 
-    /** The live counters file, or null. */
+    /**
+     * The live counters file, or null.
+     *
+     * @return the counters, or null when built with {@code counters(false, null)}.
+     */
     public EngineCounters counters()
     {
         return counters;
     }
 
-    /** Exceptions thrown on the shards' threads so far (each was given to the error handler). */
+    /**
+     * Exceptions thrown on the shards' threads so far (each was given to the error handler).
+     *
+     * @return the count so far, from any thread.
+     */
     public long errorCount()
     {
         return errors.get();
     }
 
-    /** The first exception thrown on a shard's thread, or null. */
+    /**
+     * The first exception thrown on a shard's thread, or null.
+     *
+     * @return the exception, or null if none was thrown.
+     */
     public Throwable firstError()
     {
         return firstError;
@@ -739,7 +804,12 @@ public final class Engine implements AutoCloseable
         private final IntArrayList listenPorts = new IntArrayList();
         private int listenBacklog = 1024;
 
-        /** A port the engine opens and closes: {@code --iface}, {@code --vdev} or {@code --pci}. */
+        /**
+         * A port the engine opens and closes: {@code --iface}, {@code --vdev} or {@code --pci}.
+         *
+         * @param portSpec the device, as the CLI's port options give it.
+         * @return this builder.
+         */
         public Builder port(final PortSpec portSpec)
         {
             this.portSpec = portSpec;
@@ -752,6 +822,9 @@ public final class Engine implements AutoCloseable
          * {@link dev.wirespeed.bindings.RingPair} ({@code pair.a()} for one engine, {@code pair.b()} for the other;
          * create the pair with as many queues as shards). The engine starts it, claims it while it runs, drains
          * and releases it on close; the caller closes the pair after both engines.
+         *
+         * @param port the attached, not started, port; the caller keeps ownership.
+         * @return this builder.
          */
         public Builder port(final EthPort port)
         {
@@ -764,6 +837,8 @@ public final class Engine implements AutoCloseable
          * One local address and its network's prefix length, written as {@code --ip} takes it:
          * {@code address("192.0.2.1/24")}.
          *
+         * @param ipWithPrefix dotted quad and prefix length, e.g. {@code "192.0.2.1/24"}.
+         * @return this builder.
          * @throws IllegalArgumentException naming what is wrong with it.
          */
         public Builder address(final String ipWithPrefix)
@@ -772,7 +847,13 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** One local address and its network's prefix length (like {@code --ip 192.0.2.1/24}). */
+        /**
+         * One local address and its network's prefix length (like {@code --ip 192.0.2.1/24}).
+         *
+         * @param ip           the IPv4 address, host-order int ({@code 0xC0000201} for 192.0.2.1).
+         * @param prefixLength the network's prefix length, 1..32.
+         * @return this builder.
+         */
         public Builder address(final int ip, final int prefixLength)
         {
             this.addresses = LocalAddresses.of(prefixLength, ip);
@@ -782,6 +863,9 @@ public final class Engine implements AutoCloseable
         /**
          * Every local address (one or more, in one network): each shard answers ARP and ICMP echo for each of
          * them, and each endpoint accepts and connects on each.
+         *
+         * @param addresses the addresses.
+         * @return this builder.
          */
         public Builder addresses(final LocalAddresses addresses)
         {
@@ -789,14 +873,24 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Shards (1..64), each a {@link TcpEndpoint} with its own TX queue; default 1. */
+        /**
+         * Shards (1..64), each a {@link TcpEndpoint} with its own TX queue; default 1.
+         *
+         * @param shards the number of shards, 1..64.
+         * @return this builder.
+         */
         public Builder shards(final int shards)
         {
             this.shards = shards;
             return this;
         }
 
-        /** A fresh TcpConfig per shard (the engine sets its shard fields). */
+        /**
+         * A fresh TcpConfig per shard (the engine sets its shard fields).
+         *
+         * @param tcpConfig called once per shard.
+         * @return this builder.
+         */
         public Builder tcpConfig(final Supplier<TcpConfig> tcpConfig)
         {
             this.tcpConfig = tcpConfig;
@@ -806,6 +900,9 @@ public final class Engine implements AutoCloseable
         /**
          * Creates shard i's endpoint handler, called on shard i's thread. It is created before its endpoint: keep
          * the {@link ShardContext} and call {@link ShardContext#endpoint()} from the callbacks.
+         *
+         * @param handlers called once per shard with its context.
+         * @return this builder.
          */
         public Builder handlers(final Function<ShardContext, TcpHandler> handlers)
         {
@@ -816,6 +913,9 @@ public final class Engine implements AutoCloseable
         /**
          * Adds work to every shard's duty cycle (after RX and timers, before dispatch; see {@link ShardDuty}),
          * created per shard once its endpoint exists. May be called several times: the duties run in that order.
+         *
+         * @param duty called once per shard with its context.
+         * @return this builder.
          */
         public Builder duties(final Function<ShardContext, ShardDuty> duty)
         {
@@ -823,7 +923,12 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Which threads run the shards; {@link ThreadingMode#DEDICATED} by default. */
+        /**
+         * Which threads run the shards; {@link ThreadingMode#DEDICATED} by default.
+         *
+         * @param threading the mode.
+         * @return this builder.
+         */
         public Builder threading(final ThreadingMode threading)
         {
             this.threading = threading;
@@ -833,6 +938,9 @@ public final class Engine implements AutoCloseable
         /**
          * How an engine thread waits when a duty cycle found nothing to do (a fresh one per thread); busy-spinning
          * by default (lowest latency, a whole core per thread). Not used in {@link ThreadingMode#INVOKER}.
+         *
+         * @param idleStrategy called once per engine thread.
+         * @return this builder.
          */
         public Builder idleStrategy(final Supplier<IdleStrategy> idleStrategy)
         {
@@ -840,7 +948,12 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Makes the engine's threads (they are named after the engine and shard); {@code Thread::new} by default. */
+        /**
+         * Makes the engine's threads (they are named after the engine and shard); {@code Thread::new} by default.
+         *
+         * @param threadFactory makes each engine thread.
+         * @return this builder.
+         */
         public Builder threadFactory(final ThreadFactory threadFactory)
         {
             this.threadFactory = threadFactory;
@@ -851,6 +964,9 @@ public final class Engine implements AutoCloseable
          * Gets every exception thrown on a shard's thread (the shard carries on with its next duty cycle). Each is
          * counted in any case ({@link Engine#errorCount()}); without a handler the first one is printed as one
          * line on stderr.
+         *
+         * @param errorHandler called on the shard thread that caught the exception.
+         * @return this builder.
          */
         public Builder errorHandler(final ErrorHandler errorHandler)
         {
@@ -858,20 +974,38 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
+        /**
+         * The clock every shard reads once per duty cycle (its {@code nowNs}); {@link
+         * org.agrona.concurrent.SystemNanoClock} by default. A test may pass a clock of its own to make time
+         * deterministic.
+         *
+         * @param clock nanosecond clock.
+         * @return this builder.
+         */
         public Builder clock(final NanoClock clock)
         {
             this.clock = clock;
             return this;
         }
 
-        /** Capture file of shard 0; shard i writes {@link PcapWriter#shardFile}. Null for none. */
+        /**
+         * Capture file of shard 0; shard i writes {@link PcapWriter#shardFile}. Null for none.
+         *
+         * @param pcap the capture file of shard 0, or null.
+         * @return this builder.
+         */
         public Builder pcap(final Path pcap)
         {
             this.pcap = pcap;
             return this;
         }
 
-        /** {@link Impairment} spec applied on every shard's RX and TX, or null. */
+        /**
+         * {@link Impairment} spec applied on every shard's RX and TX, or null.
+         *
+         * @param spec the spec, as {@link Impairment#parse(String, MbufOps)} reads it, or null.
+         * @return this builder.
+         */
         public Builder impairment(final String spec)
         {
             this.impairment = spec;
@@ -882,6 +1016,10 @@ public final class Engine implements AutoCloseable
          * The engine's name, unique in the process: it names the threads and the counters file
          * ({@code wirespeed-NAME.counters} in {@link #countersDir}). Default: the process id, then
          * {@code PID-2}, {@code PID-3}... for further engines of the process.
+         *
+         * @param name 1..64 of {@code [A-Za-z0-9_.-]}, or null for the default.
+         * @return this builder.
+         * @throws IllegalArgumentException for any other name.
          */
         public Builder name(final String name)
         {
@@ -893,7 +1031,13 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Live counters in a mapped file (in {@link #countersDir} unless {@code file} is given); on by default. */
+        /**
+         * Live counters in a mapped file (in {@link #countersDir} unless {@code file} is given); on by default.
+         *
+         * @param on   false for no counters file at all.
+         * @param file the file, or null for {@code wirespeed-NAME.counters} in {@link #countersDir}.
+         * @return this builder.
+         */
         public Builder counters(final boolean on, final Path file)
         {
             this.counters = on;
@@ -901,20 +1045,36 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Where the counters file goes, like {@code aeron.dir}; {@code /dev/shm} by default. */
+        /**
+         * Where the counters file goes, like {@code aeron.dir}; {@code /dev/shm} by default.
+         *
+         * @param dir the directory.
+         * @return this builder.
+         */
         public Builder countersDir(final Path dir)
         {
             this.countersDir = dir;
             return this;
         }
 
+        /**
+         * Mbufs in the engine's mempool, shared by every shard's RX queue and TX; 16383 by default.
+         *
+         * @param mbufs the pool size (DPDK works best with 2^n - 1).
+         * @return this builder.
+         */
         public Builder mempoolSize(final int mbufs)
         {
             this.mempoolSize = mbufs;
             return this;
         }
 
-        /** Data room of each mbuf (headroom plus the largest frame); DPDK's default (2048 + headroom) if 0. */
+        /**
+         * Data room of each mbuf (headroom plus the largest frame); DPDK's default (2048 + headroom) if 0.
+         *
+         * @param bytes the data room in bytes, or 0 for DPDK's default.
+         * @return this builder.
+         */
         public Builder mbufDataRoom(final int bytes)
         {
             this.mbufDataRoom = bytes;
@@ -928,6 +1088,8 @@ public final class Engine implements AutoCloseable
          * as calling {@code context(i).endpoint().listen(0, port, backlog)} for every shard before
          * {@link Engine#start()}.
          *
+         * @param port TCP port, 1..65535.
+         * @return this builder.
          * @throws IllegalArgumentException for a port outside 1..65535 or one given twice.
          */
         public Builder listen(final int port)
@@ -944,7 +1106,12 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
-        /** Half-open connections queued at most per listening port and shard ({@link #listen}); 1024 unless set. */
+        /**
+         * Half-open connections queued at most per listening port and shard ({@link #listen}); 1024 unless set.
+         *
+         * @param backlog at least 1.
+         * @return this builder.
+         */
         public Builder listenBacklog(final int backlog)
         {
             if (backlog < 1)
@@ -955,6 +1122,13 @@ public final class Engine implements AutoCloseable
             return this;
         }
 
+        /**
+         * Connections each shard pools up front at build time, so that steady-state open and close allocate nothing on
+         * the shard thread; 1024 by default.
+         *
+         * @param connectionsPerShard connection slots per shard, 0 for none.
+         * @return this builder.
+         */
         public Builder preallocate(final int connectionsPerShard)
         {
             this.preallocate = connectionsPerShard;
@@ -991,6 +1165,7 @@ public final class Engine implements AutoCloseable
          * Checks the options, opens or claims the port and assembles the shards (not yet running: see
          * {@link Engine#start()}). On any failure, whatever was opened is closed again.
          *
+         * @return the engine, not started.
          * @throws IllegalArgumentException for bad options, before any port is touched.
          * @throws IllegalStateException naming a missing JVM flag ({@link JvmFlags}).
          * @throws DpdkException naming the device and DPDK's reason.

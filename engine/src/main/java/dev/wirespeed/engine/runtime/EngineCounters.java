@@ -37,27 +37,45 @@ import org.agrona.concurrent.status.CountersManager;
  */
 public final class EngineCounters implements AutoCloseable
 {
+    /** Header: the magic int at {@link #MAGIC_OFFSET}, written last with release semantics. */
     public static final int MAGIC = 0x54435357; // "WSCT" in little-endian bytes
+    /** Header: the layout version this code writes and reads. */
     public static final int VERSION = 1;
+    /** Header: byte offset of the magic int. */
     public static final int MAGIC_OFFSET = 0;
+    /** Header: byte offset of the version int. */
     public static final int VERSION_OFFSET = 4;
+    /** Header: byte offset of the writer's process id (long). */
     public static final int PID_OFFSET = 8;
+    /** Header: byte offset of the metadata section's length in bytes (int). */
     public static final int METADATA_LENGTH_OFFSET = 16;
+    /** Header: byte offset of the values section's length in bytes (int). */
     public static final int VALUES_LENGTH_OFFSET = 20;
+    /** Header: byte offset of the writer's start time, wall-clock ms since the epoch (long). */
     public static final int START_TIME_MS_OFFSET = 24;
+    /** Header length in bytes; the metadata section follows it. */
     public static final int HEADER_LENGTH = 128;
 
+    /** File names are {@code FILE_PREFIX + name + FILE_SUFFIX}. */
     public static final String FILE_PREFIX = "wirespeed-";
+    /** File names are {@code FILE_PREFIX + name + FILE_SUFFIX}. */
     public static final String FILE_SUFFIX = ".counters";
+    /** Where counters files go unless told otherwise: {@code /dev/shm}. */
     public static final Path DEFAULT_DIR = Path.of("/dev/shm");
+    /** Counters a file made by {@link #create()} holds. */
     public static final int DEFAULT_MAX_COUNTERS = 1024;
 
     /** Counter type ids (Agrona metadata), so a reader can group counters. */
     public static final int TYPE_GENERIC = 0;
+    /** Counter type: packets. */
     public static final int TYPE_PACKETS = 1;
+    /** Counter type: bytes. */
     public static final int TYPE_BYTES = 2;
+    /** Counter type: frames dropped, one counter per reason. */
     public static final int TYPE_DROPS = 3;
+    /** Counter type: connections in one TCP state. */
     public static final int TYPE_CONNECTIONS = 4;
+    /** Counter type: TCP events ({@link dev.wirespeed.engine.tcp.TcpCounters}). */
     public static final int TYPE_TCP_EVENTS = 5;
 
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -77,13 +95,21 @@ public final class EngineCounters implements AutoCloseable
         this.deleteOnClose = deleteOnClose;
     }
 
-    /** {@code /dev/shm/wirespeed-<pid>.counters}. */
+    /**
+     * {@code /dev/shm/wirespeed-<pid>.counters}.
+     *
+     * @return the path, for this process.
+     */
     public static Path defaultFile()
     {
         return DEFAULT_DIR.resolve(FILE_PREFIX + ProcessHandle.current().pid() + FILE_SUFFIX);
     }
 
-    /** Creates {@link #defaultFile()} with room for {@link #DEFAULT_MAX_COUNTERS}, deleted on close. */
+    /**
+     * Creates {@link #defaultFile()} with room for {@link #DEFAULT_MAX_COUNTERS}, deleted on close.
+     *
+     * @return the counters.
+     */
     public static EngineCounters create()
     {
         return create(defaultFile(), DEFAULT_MAX_COUNTERS, true);
@@ -95,6 +121,9 @@ public final class EngineCounters implements AutoCloseable
      * @param file          e.g. {@link #defaultFile()} or the path given with {@code --counters}.
      * @param maxCounters   how many counters it can hold.
      * @param deleteOnClose true to delete the file on {@link #close()}.
+     * @return the counters, the header written.
+     * @throws IllegalArgumentException if {@code maxCounters} is outside 1..2^20.
+     * @throws java.io.UncheckedIOException if the file cannot be created.
      */
     public static EngineCounters create(final Path file, final int maxCounters, final boolean deleteOnClose)
     {
@@ -132,7 +161,14 @@ public final class EngineCounters implements AutoCloseable
         return new EngineCounters(file, mapped, manager, deleteOnClose);
     }
 
-    /** Allocates one counter; {@code label} is what {@code wirespeed stat} prints. */
+    /**
+     * Allocates one counter; {@code label} is what {@code wirespeed stat} prints.
+     *
+     * @param label  the counter's label.
+     * @param typeId one of the {@code TYPE_*}.
+     * @return the counter, zero.
+     * @throws IllegalStateException if the file is full.
+     */
     public AtomicCounter newCounter(final String label, final int typeId)
     {
         if (manager.available() < 1)
@@ -142,23 +178,42 @@ public final class EngineCounters implements AutoCloseable
         return manager.newCounter(label, typeId);
     }
 
-    /** Allocates the standard counters of one shard ("shard-N ..."). */
+    /**
+     * Allocates the standard counters of one shard ("shard-N ...").
+     *
+     * @param shardId the shard index, from 0.
+     * @return the shard's counters.
+     */
     public ShardCounters shard(final int shardId)
     {
         return new ShardCounters(this, shardId);
     }
 
-    /** Allocates the port's own counters ("port imissed", ...): once per engine. */
+    /**
+     * Allocates the port's own counters ("port imissed", ...): once per engine.
+     *
+     * @return the port's counters.
+     */
     public PortCounters port()
     {
         return new PortCounters(this);
     }
 
+    /**
+     * The counters file.
+     *
+     * @return its path.
+     */
     public Path file()
     {
         return file;
     }
 
+    /**
+     * The Agrona counters manager over the file, for counters of one's own.
+     *
+     * @return the manager; allocate from one thread.
+     */
     public CountersManager manager()
     {
         return manager;

@@ -33,7 +33,9 @@ import dev.wirespeed.engine.wire.EthernetFrame;
  */
 public final class Impairment
 {
+    /** Hold-ring capacity (packets) when the spec names no {@code depth}. */
     public static final int DEFAULT_DEPTH = 64;
+    /** PRNG seed when the spec names no {@code seed}. */
     public static final long DEFAULT_SEED = 1;
 
     private final MbufOps ops;
@@ -63,6 +65,8 @@ public final class Impairment
     private long reordered;
 
     /**
+     * An impairment with the given rates, applied with a seeded PRNG so that a run is repeatable.
+     *
      * @param lossRate      probability 0..1 that a packet is dropped.
      * @param duplicateRate probability 0..1 that a packet is duplicated.
      * @param reorderRate   probability 0..1 that a packet is held back.
@@ -113,6 +117,9 @@ public final class Impairment
     /**
      * Parses a spec such as {@code loss=5%,dup=2%,reorder=10%,corrupt=0.5%,seed=7,delay=1ms,depth=32}.
      *
+     * @param spec the spec; a rate is a percentage, a delay takes {@code ns}, {@code us}, {@code ms} or {@code s}.
+     * @param ops  frees, copies and corrupts mbufs.
+     * @return the impairment (stream 0).
      * @throws IllegalArgumentException naming the bad part and what was expected.
      */
     public static Impairment parse(final String spec, final MbufOps ops)
@@ -124,6 +131,12 @@ public final class Impairment
      * Like {@link #parse(String, MbufOps)}, for one of several independent streams of the same spec (a shard and
      * a direction): stream 0 uses the spec's seed as is, other streams a seed derived from it, so a run stays
      * repeatable while directions and shards do not drop in lockstep.
+     *
+     * @param spec   the spec, as {@link #parse(String, MbufOps)} reads it.
+     * @param ops    frees, copies and corrupts mbufs.
+     * @param stream the stream index, 0 for the spec's seed as is.
+     * @return the impairment.
+     * @throws IllegalArgumentException naming the bad part and what was expected.
      */
     public static Impairment parse(final String spec, final MbufOps ops, final int stream)
     {
@@ -186,6 +199,9 @@ public final class Impairment
      * Impairs one burst. {@code out} needs room for at least {@code in.size()} more entries; duplicates and
      * released packets only use room beyond that.
      *
+     * @param in    the burst to impair; it is left empty.
+     * @param out   receives the packets that pass, copies and released held packets.
+     * @param nowNs the shard's time in nanoseconds, for the hold delay.
      * @return entries appended to {@code out}.
      */
     public int apply(final MbufBurst in, final MbufBurst out, final long nowNs)
@@ -256,7 +272,13 @@ public final class Impairment
         return added;
     }
 
-    /** Releases held packets whose delay has passed, in order, as room in {@code out} allows. */
+    /**
+     * Releases held packets whose delay has passed, in order, as room in {@code out} allows.
+     *
+     * @param out   receives the released packets.
+     * @param nowNs the shard's time in nanoseconds.
+     * @return entries appended to {@code out}.
+     */
     public int poll(final MbufBurst out, final long nowNs)
     {
         final int added = release(out, nowNs, 0, false);
@@ -264,7 +286,12 @@ public final class Impairment
         return added;
     }
 
-    /** Releases every held packet, in order, as room in {@code out} allows. */
+    /**
+     * Releases every held packet, in order, as room in {@code out} allows.
+     *
+     * @param out receives the released packets.
+     * @return entries appended to {@code out}.
+     */
     public int flush(final MbufBurst out)
     {
         final int added = release(out, 0, 0, true);
@@ -311,56 +338,101 @@ public final class Impairment
         }
     }
 
-    /** Packets given to {@link #apply}. */
+    /**
+     * Packets given to {@link #apply}.
+     *
+     * @return the count since construction.
+     */
     public long packetsIn()
     {
         return packetsIn;
     }
 
-    /** Entries appended to out bursts (originals, copies and released ones). */
+    /**
+     * Entries appended to out bursts (originals, copies and released ones).
+     *
+     * @return the count since construction.
+     */
     public long packetsOut()
     {
         return packetsOut;
     }
 
+    /**
+     * Packets dropped (freed) by the loss rate.
+     *
+     * @return the count since construction.
+     */
     public long dropped()
     {
         return dropped;
     }
 
+    /**
+     * Packets with one byte flipped by the corrupt rate.
+     *
+     * @return the count since construction.
+     */
     public long corrupted()
     {
         return corrupted;
     }
 
+    /**
+     * Duplicates appended by the duplicate rate.
+     *
+     * @return the count since construction.
+     */
     public long duplicated()
     {
         return duplicated;
     }
 
-    /** Duplicates not made: no mbuf from {@link MbufOps#copy}, or no room in the out burst. */
+    /**
+     * Duplicates not made: no mbuf from {@link MbufOps#copy}, or no room in the out burst.
+     *
+     * @return the count since construction.
+     */
     public long duplicateFailed()
     {
         return duplicateFailed;
     }
 
-    /** Packets held back for reordering. */
+    /**
+     * Packets held back for reordering.
+     *
+     * @return the count since construction.
+     */
     public long reordered()
     {
         return reordered;
     }
 
-    /** Packets in the hold ring now. */
+    /**
+     * Packets in the hold ring now.
+     *
+     * @return packets, 0..depth.
+     */
     public int held()
     {
         return heldCount;
     }
 
+    /**
+     * The PRNG seed in use (for stream 0 the spec's, else the derived one), to repeat a run.
+     *
+     * @return the seed.
+     */
     public long seed()
     {
         return seed;
     }
 
+    /**
+     * Least time a held packet stays held.
+     *
+     * @return nanoseconds.
+     */
     public long delayNs()
     {
         return delayNs;

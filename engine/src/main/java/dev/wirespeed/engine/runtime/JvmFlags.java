@@ -21,6 +21,9 @@ public final class JvmFlags
     }
 
     /**
+     * Checks that the JVM was started with {@link #ADD_EXPORTS} and {@link #ENABLE_NATIVE_ACCESS}; any thread, before
+     * EAL starts.
+     *
      * @throws IllegalStateException naming the flag to add, when one is missing.
      */
     public static void require()

@@ -51,6 +51,7 @@ public final class LocalAddresses
      *
      * @param prefixLength the network's prefix (1..32), e.g. 24 for 192.0.2.0/24.
      * @param addresses    one or more unicast addresses of that network (not its network or broadcast address).
+     * @return the addresses, in the order given.
      * @throws IllegalArgumentException naming the first bad address.
      */
     public static LocalAddresses of(final int prefixLength, final int... addresses)
@@ -106,6 +107,9 @@ public final class LocalAddresses
      * addresses of that network: {@code extra} is a comma-separated list of single addresses, ranges
      * {@code A-B} or CIDR blocks {@code A/N} (each block's network and broadcast address left out), or null.
      *
+     * @param ipWithPrefix one address and its prefix length, e.g. {@code "192.0.2.1/24"}.
+     * @param extra        more addresses of that network, or null.
+     * @return the addresses, {@code ipWithPrefix}'s first.
      * @throws IllegalArgumentException with a message naming the bad part.
      */
     public static LocalAddresses parse(final String ipWithPrefix, final String extra)
@@ -207,42 +211,75 @@ public final class LocalAddresses
         return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
     }
 
-    /** True if {@code ip} is one of ours. Allocation-free: a binary search. */
+    /**
+     * True if {@code ip} is one of ours. Allocation-free: a binary search.
+     *
+     * @param ip an IPv4 address, host-order int.
+     * @return true for one of the local addresses.
+     */
     public boolean contains(final int ip)
     {
         return Arrays.binarySearch(sorted, ip ^ Integer.MIN_VALUE) >= 0;
     }
 
-    /** True if {@code ip} is in our network (on the link, reachable by ARP). */
+    /**
+     * True if {@code ip} is in our network (on the link, reachable by ARP).
+     *
+     * @param ip an IPv4 address, host-order int.
+     * @return true if it shares the network's prefix.
+     */
     public boolean onLink(final int ip)
     {
         final int mask = mask(prefixLength);
         return (ip & mask) == (addresses[0] & mask);
     }
 
-    /** The network's broadcast address (the limited broadcast for /31 and /32). */
+    /**
+     * The network's broadcast address (the limited broadcast for /31 and /32).
+     *
+     * @return the address, host-order int ({@code -1} for 255.255.255.255).
+     */
     public int broadcast()
     {
         return prefixLength >= 31 ? -1 : addresses[0] | ~mask(prefixLength);
     }
 
-    /** The first address given: source of ARP requests, default local address of active opens. */
+    /**
+     * The first address given: source of ARP requests, default local address of active opens.
+     *
+     * @return the address, host-order int.
+     */
     public int primary()
     {
         return addresses[0];
     }
 
+    /**
+     * The network's prefix length, shared by every address.
+     *
+     * @return 1..32.
+     */
     public int prefixLength()
     {
         return prefixLength;
     }
 
+    /**
+     * The number of local addresses.
+     *
+     * @return at least 1.
+     */
     public int size()
     {
         return addresses.length;
     }
 
-    /** The i-th address, in the order given (0 is the primary). */
+    /**
+     * The i-th address, in the order given (0 is the primary).
+     *
+     * @param i 0..{@link #size()} - 1.
+     * @return the address, host-order int.
+     */
     public int get(final int i)
     {
         return addresses[i];

@@ -37,7 +37,11 @@ public final class PortCounters
         rxNombuf = counters.newCounter("port rx_nombuf", EngineCounters.TYPE_DROPS);
     }
 
-    /** Publishes one reading of the port's counters. */
+    /**
+     * Publishes one reading of the port's counters.
+     *
+     * @param stats the port's statistics as just read from DPDK (any thread that reads them, one at a time).
+     */
     public void publish(final PortStats stats)
     {
         ipackets.setRelease(stats.rxPackets);

@@ -39,24 +39,41 @@ public final class ShardContext
         this.shard = shard;
     }
 
-    /** The name of the engine (see {@link Engine.Builder#name}). */
+    /**
+     * The name of the engine (see {@link Engine.Builder#name}).
+     *
+     * @return the name.
+     */
     public String engineName()
     {
         return engineName;
     }
 
-    /** This shard's index, 0..{@link #shardCount()}-1. */
+    /**
+     * This shard's index, 0..{@link #shardCount()}-1.
+     *
+     * @return the shard index.
+     */
     public int shardIndex()
     {
         return shardIndex;
     }
 
+    /**
+     * The number of shards in the engine.
+     *
+     * @return 1..64.
+     */
     public int shardCount()
     {
         return shardCount;
     }
 
-    /** The engine's local addresses (every shard has all of them). */
+    /**
+     * The engine's local addresses (every shard has all of them).
+     *
+     * @return the addresses, fixed for the engine's life.
+     */
     public LocalAddresses addresses()
     {
         return addresses;
@@ -65,6 +82,7 @@ public final class ShardContext
     /**
      * The shard's endpoint.
      *
+     * @return the endpoint; use it on the shard thread only.
      * @throws IllegalStateException when called from a handler factory, before the endpoint exists.
      */
     public TcpEndpoint endpoint()
@@ -80,6 +98,7 @@ public final class ShardContext
     /**
      * What the application sees of the shard (counters, impairment, neighbours).
      *
+     * @return the view.
      * @throws IllegalStateException before the shard exists (in handler and duty factories).
      */
     public ShardView shard()
@@ -91,7 +110,11 @@ public final class ShardContext
         return shard;
     }
 
-    /** The time of the shard's current duty cycle ({@link System#nanoTime()} scale unless a clock was given). */
+    /**
+     * The time of the shard's current duty cycle ({@link System#nanoTime()} scale unless a clock was given).
+     *
+     * @return nanoseconds; shard thread only.
+     */
     public long nowNs()
     {
         return shard().nowNs();

@@ -70,33 +70,56 @@ public final class ShardCounters
         arpDefended = counters.newCounter(p + "arp defended", EngineCounters.TYPE_GENERIC);
     }
 
-    /** Counters per shard: what {@link EngineCounters} must have room for. */
+    /**
+     * Counters per shard: what {@link EngineCounters} must have room for.
+     *
+     * @return the number of counters.
+     */
     public static int countPerShard()
     {
         return 5 + (FrameParser.DROP_REASON_COUNT - 1) + ShardDrops.COUNT + TCP_STATE_NAMES.length +
             TcpCounters.COUNT + 4;
     }
 
+    /**
+     * The index of the shard these counters belong to ({@code shard-N} in their labels).
+     *
+     * @return the shard index.
+     */
     public int shardId()
     {
         return shardId;
     }
 
-    /** Counts one received burst. */
+    /**
+     * Counts one received burst.
+     *
+     * @param packets frames in the burst.
+     * @param bytes   their frame bytes.
+     */
     public void onRx(final int packets, final long bytes)
     {
         rxPackets.getAndAddRelease(packets);
         rxBytes.getAndAddRelease(bytes);
     }
 
-    /** Counts one transmitted burst. */
+    /**
+     * Counts one transmitted burst.
+     *
+     * @param packets frames in the burst.
+     * @param bytes   their frame bytes.
+     */
     public void onTx(final int packets, final long bytes)
     {
         txPackets.getAndAddRelease(packets);
         txBytes.getAndAddRelease(bytes);
     }
 
-    /** Counts a frame dropped for a {@link FrameParser} reason (1..DROP_REASON_COUNT-1; others are ignored). */
+    /**
+     * Counts a frame dropped for a {@link FrameParser} reason (1..DROP_REASON_COUNT-1; others are ignored).
+     *
+     * @param reason a {@code FrameParser.DROP_*}.
+     */
     public void onDrop(final int reason)
     {
         if (reason > 0 && reason < drops.length)
@@ -105,7 +128,12 @@ public final class ShardCounters
         }
     }
 
-    /** Moves one connection from one TCP state (ordinal) to another; -1 for none. */
+    /**
+     * Moves one connection from one TCP state (ordinal) to another; -1 for none.
+     *
+     * @param fromState the old state's ordinal, or -1 for a new connection.
+     * @param toState   the new state's ordinal, or -1 for a connection gone.
+     */
     public void onStateChange(final int fromState, final int toState)
     {
         if (fromState >= 0 && fromState < connections.length)
@@ -118,73 +146,135 @@ public final class ShardCounters
         }
     }
 
+    /**
+     * Frames received by the shard.
+     *
+     * @return the counter.
+     */
     public AtomicCounter rxPackets()
     {
         return rxPackets;
     }
 
+    /**
+     * Frame bytes received by the shard.
+     *
+     * @return the counter.
+     */
     public AtomicCounter rxBytes()
     {
         return rxBytes;
     }
 
+    /**
+     * Frames transmitted by the shard.
+     *
+     * @return the counter.
+     */
     public AtomicCounter txPackets()
     {
         return txPackets;
     }
 
+    /**
+     * Frame bytes transmitted by the shard.
+     *
+     * @return the counter.
+     */
     public AtomicCounter txBytes()
     {
         return txBytes;
     }
 
-    /** The drop counter of a reason 1..DROP_REASON_COUNT-1 (reason 0 is "not dropped" and has none). */
+    /**
+     * The drop counter of a reason 1..DROP_REASON_COUNT-1 (reason 0 is "not dropped" and has none).
+     *
+     * @param reason a {@code FrameParser.DROP_*} other than 0.
+     * @return the counter.
+     */
     public AtomicCounter drops(final int reason)
     {
         return drops[reason];
     }
 
-    /** The gauge of connections in a TCP state (ordinal into {@link #TCP_STATE_NAMES}). */
+    /**
+     * The gauge of connections in a TCP state (ordinal into {@link #TCP_STATE_NAMES}).
+     *
+     * @param state a {@link dev.wirespeed.engine.tcp.TcpState} ordinal.
+     * @return the gauge.
+     */
     public AtomicCounter connections(final int state)
     {
         return connections[state];
     }
 
-    /** The drop counter of a {@link ShardDrops} reason. */
+    /**
+     * The drop counter of a {@link ShardDrops} reason.
+     *
+     * @param reason a {@link ShardDrops} constant, 0..{@link ShardDrops#COUNT} - 1.
+     * @return the counter.
+     */
     public AtomicCounter shardDrops(final int reason)
     {
         return shardDrops[reason];
     }
 
-    /** The counter of a {@link TcpCounters} index (drop reasons and events). */
+    /**
+     * The counter of a {@link TcpCounters} index (drop reasons and events).
+     *
+     * @param counter a {@link TcpCounters} index.
+     * @return the counter.
+     */
     public AtomicCounter tcp(final int counter)
     {
         return tcp[counter];
     }
 
+    /**
+     * ARP requests the shard sent (resolving a peer, or probing a stale entry).
+     *
+     * @return the counter.
+     */
     public AtomicCounter arpRequestsSent()
     {
         return arpRequestsSent;
     }
 
+    /**
+     * ARP replies the shard sent for its local addresses.
+     *
+     * @return the counter.
+     */
     public AtomicCounter arpRepliesSent()
     {
         return arpRepliesSent;
     }
 
-    /** ARP entries created or refreshed. */
+    /**
+     * ARP entries created or refreshed.
+     *
+     * @return the counter.
+     */
     public AtomicCounter arpLearned()
     {
         return arpLearned;
     }
 
-    /** Announcements sent to defend our address against a conflicting claim (RFC 5227 §2.4). */
+    /**
+     * Announcements sent to defend our address against a conflicting claim (RFC 5227 §2.4).
+     *
+     * @return the counter.
+     */
     public AtomicCounter arpDefended()
     {
         return arpDefended;
     }
 
-    /** Frames this shard received for another shard's flow and handed over through its inbox ring. */
+    /**
+     * Frames this shard received for another shard's flow and handed over through its inbox ring.
+     *
+     * @return the counter.
+     */
     public AtomicCounter handedOff()
     {
         return handedOff;

@@ -45,6 +45,7 @@ public final class ShardDrops
     public static final int TX_ARP_SHUTDOWN = 17;
     /** Dropped on transmit by the {@code --impair} fault injection, on purpose (or its backlog was full). */
     public static final int IMPAIR_TX = 18;
+    /** The number of reasons: every constant is below it. */
     public static final int COUNT = 19;
 
     private static final String[] NAMES =
@@ -59,7 +60,12 @@ public final class ShardDrops
     {
     }
 
-    /** The name of a reason, e.g. {@code "MARTIAN_SOURCE"}. */
+    /**
+     * The name of a reason, e.g. {@code "MARTIAN_SOURCE"}.
+     *
+     * @param reason 0..{@link #COUNT} - 1.
+     * @return the name.
+     */
     public static String name(final int reason)
     {
         return NAMES[reason];

@@ -11,6 +11,8 @@ package dev.wirespeed.engine.runtime;
 public interface ShardDuty
 {
     /**
+     * The duty's work for one cycle, on the shard thread.
+     *
      * @param nowNs the duty cycle's time, read once by the shard.
      * @return work done (0 when idle), summed into the shard's work count for its idle strategy.
      */

@@ -6,33 +6,74 @@ package dev.wirespeed.engine.tcp;
  */
 public interface CongestionControl
 {
+    /**
+     * Starts a connection's window (at the handshake, and for each reuse of a pooled TCB).
+     *
+     * @param smss          the sender's maximum segment size, bytes.
+     * @param initialWindow the initial cwnd, bytes (RFC 5681 §3.1 IW).
+     */
     void init(int smss, int initialWindow);
 
+    /**
+     * The congestion window.
+     *
+     * @return bytes.
+     */
     int cwnd();
 
+    /**
+     * The slow-start threshold.
+     *
+     * @return bytes.
+     */
     int ssthresh();
 
-    /** New data acknowledged outside recovery. */
+    /**
+     * New data acknowledged outside recovery.
+     *
+     * @param ackedBytes bytes newly acknowledged by this ACK.
+     * @param flightSize bytes in flight before the ACK.
+     */
     void onAck(int ackedBytes, int flightSize);
 
-    /** Third duplicate ACK: enter fast recovery (RFC 5681 §3.2 steps 2-3). */
+    /**
+     * Third duplicate ACK: enter fast recovery (RFC 5681 §3.2 steps 2-3).
+     *
+     * @param flightSize bytes in flight when recovery starts.
+     */
     void onEnterRecovery(int flightSize);
 
     /** Further duplicate ACK during recovery: inflate (RFC 5681 §3.2 step 4). */
     void onDupAckInRecovery();
 
-    /** Partial ACK during recovery (RFC 6582 §3.2 step 5). */
+    /**
+     * Partial ACK during recovery (RFC 6582 §3.2 step 5).
+     *
+     * @param ackedBytes bytes newly acknowledged by the partial ACK.
+     */
     void onPartialAck(int ackedBytes);
 
-    /** Full ACK ends recovery (RFC 6582 §3.2 step 6). */
+    /**
+     * Full ACK ends recovery (RFC 6582 §3.2 step 6).
+     *
+     * @param flightSize bytes in flight after the full ACK.
+     */
     void onExitRecovery(int flightSize);
 
     /** Recovery paced by PRR ends (RFC 6937 §3.1): cwnd = ssthresh. */
     void onExitPrrRecovery();
 
-    /** Retransmission timeout (RFC 5681 §3.1 eq. 4, cwnd = 1 SMSS). */
+    /**
+     * Retransmission timeout (RFC 5681 §3.1 eq. 4, cwnd = 1 SMSS).
+     *
+     * @param flightSize bytes in flight when the timer expired.
+     */
     void onRto(int flightSize);
 
-    /** Sending restarts after an idle period longer than one RTO (RFC 5681 §4.1). */
+    /**
+     * Sending restarts after an idle period longer than one RTO (RFC 5681 §4.1).
+     *
+     * @param initialWindow the restart window, bytes.
+     */
     void onIdleRestart(int initialWindow);
 }

@@ -14,7 +14,16 @@ public final class FlowHash
     {
     }
 
-    /** The shard 0..shards-1 of a 4-tuple; always 0 when there is one shard. */
+    /**
+     * The shard 0..shards-1 of a 4-tuple; always 0 when there is one shard.
+     *
+     * @param localIp    our IPv4 address, host-order int.
+     * @param localPort  our TCP port.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port.
+     * @param shards     the number of shards, at least 1.
+     * @return the shard index.
+     */
     public static int shardOf(final int localIp, final int localPort, final int remoteIp, final int remotePort,
         final int shards)
     {

@@ -7,5 +7,10 @@ package dev.wirespeed.engine.tcp;
 @FunctionalInterface
 public interface SegmentEmitter
 {
+    /**
+     * Sends one segment (builds its frame and queues it for TX), on the endpoint's thread.
+     *
+     * @param segment valid only during the call.
+     */
     void emit(TcpSegment segment);
 }

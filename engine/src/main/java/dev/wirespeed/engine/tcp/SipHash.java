@@ -9,7 +9,16 @@ public final class SipHash
     {
     }
 
-    /** SipHash-2-4 of a 24-byte message made of three little-endian 64-bit words. */
+    /**
+     * SipHash-2-4 of a 24-byte message made of three little-endian 64-bit words.
+     *
+     * @param k0 the key's first 64 bits.
+     * @param k1 the key's last 64 bits.
+     * @param m0 message word 0.
+     * @param m1 message word 1.
+     * @param m2 message word 2.
+     * @return the 64-bit hash.
+     */
     public static long hash24(final long k0, final long k1, final long m0, final long m1, final long m2)
     {
         long v0 = 0x736f6d6570736575L ^ k0;
@@ -42,7 +51,14 @@ public final class SipHash
         return v0 ^ v1 ^ v2 ^ v3;
     }
 
-    /** Reference SipHash-2-4 over bytes, for tests against the published vectors. */
+    /**
+     * Reference SipHash-2-4 over bytes, for tests against the published vectors.
+     *
+     * @param k0  the key's first 64 bits.
+     * @param k1  the key's last 64 bits.
+     * @param msg the message, any length.
+     * @return the 64-bit hash.
+     */
     public static long hash(final long k0, final long k1, final byte[] msg)
     {
         long v0 = 0x736f6d6570736575L ^ k0;

@@ -38,12 +38,17 @@ public final class TcpEndpoint
     // negative results, stable numbers; {@link TcpError} names each with a message
     /** Unknown or stale connection id (never issued, or closed and released). */
     public static final long ERR_INVALID_ID = -1;
+    /** A 4-tuple that already exists (TIME-WAIT included) for a connect from a given local port. */
     public static final long ERR_ADDRESS_IN_USE = -2;
+    /** Every ephemeral port toward that peer port is taken, or none maps to this shard. */
     public static final long ERR_NO_EPHEMERAL_PORT = -3;
+    /** A write after shutdown or close. */
     public static final long ERR_OUTPUT_SHUTDOWN = -4;
     /** 0.0.0.0, limited or subnet broadcast, or multicast. */
     public static final long ERR_BAD_ADDRESS = -5;
+    /** The connection is not established (or no longer). */
     public static final long ERR_NOT_CONNECTED = -6;
+    /** The connection table is at {@link TcpConfig#maxConnections}. */
     public static final long ERR_TOO_MANY_CONNECTIONS = -7;
     /** A port outside 1..65535. */
     public static final long ERR_BAD_PORT = -8;
@@ -142,6 +147,13 @@ public final class TcpEndpoint
     private static final int OPT_TS = 2;
     private static final int[] COOKIE_MSS = { 64, 536, 1200, 1360, 1400, 1440, 1452, 1460 };
 
+    /**
+     * An endpoint with no listener and no connection. Construct and use it on one thread (the shard's).
+     *
+     * @param config  the tunables; read from now on, not copied (do not change it later).
+     * @param handler receives every connection event, on this endpoint's thread.
+     * @param startNs the time now, in the scale of every later {@code nowNs} (any monotonic nanosecond clock).
+     */
     public TcpEndpoint(final TcpConfig config, final TcpHandler handler, final long startNs)
     {
         this.config = config;
@@ -205,7 +217,12 @@ public final class TcpEndpoint
 
     // ============================================================================================ configuration
 
-    /** Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local. */
+    /**
+     * Declare a local address and its prefix; broadcast checks (behaviour 55) use it. With none, any is local.
+     *
+     * @param ip           the IPv4 address, host-order int.
+     * @param prefixLength its network's prefix length, 1..32.
+     */
     public void addLocalAddress(final int ip, final int prefixLength)
     {
         localIps.add(ip);
@@ -227,7 +244,11 @@ public final class TcpEndpoint
         subnetCount++;
     }
 
-    /** Pre-allocate pooled connections so that steady-state open/close allocates nothing. */
+    /**
+     * Pre-allocate pooled connections so that steady-state open/close allocates nothing.
+     *
+     * @param count TCBs to create and pool now.
+     */
     public void preallocate(final int count)
     {
         for (int i = 0; i < count; i++)
@@ -238,11 +259,21 @@ public final class TcpEndpoint
         }
     }
 
+    /**
+     * The endpoint's counters: drops by reason, TCP events, connections by state. Shard thread, or after it stopped.
+     *
+     * @return the counters.
+     */
     public TcpCounters counters()
     {
         return counters;
     }
 
+    /**
+     * The configuration the endpoint was built with.
+     *
+     * @return the config; do not change it.
+     */
     public TcpConfig config()
     {
         return config;
@@ -253,6 +284,9 @@ public final class TcpEndpoint
     /**
      * Listen on {@code port} of {@code localIp} (0 = any local address) with a half-open backlog.
      *
+     * @param localIp one of our IPv4 addresses as a host-order int, or 0 for any.
+     * @param port    TCP port, 1..65535.
+     * @param backlog half-open connections queued at most (at least 1 is used).
      * @return 0, {@link #ERR_BAD_PORT} for a port outside 1..65535, or {@link #ERR_ALREADY_LISTENING}.
      */
     public int listen(final int localIp, final int port, final int backlog)
@@ -273,6 +307,11 @@ public final class TcpEndpoint
         return 0;
     }
 
+    /**
+     * Stops accepting on {@code port}; connections it accepted stay. Nothing happens if nothing listens there.
+     *
+     * @param port the port a listen named.
+     */
     public void unlisten(final int port)
     {
         listeners.remove(port);
@@ -281,6 +320,13 @@ public final class TcpEndpoint
     /**
      * Active open from an ephemeral local port (RFC 6056 algorithm 3), one that {@link FlowHash} maps to this
      * shard. Returns an id, or a negative ERR_*.
+     *
+     * @param nowNs      the shard's time, ns.
+     * @param localIp    our IPv4 address as a host-order int.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port, 1..65535.
+     * @return the connection id (not negative), or {@link #ERR_BAD_ADDRESS}, {@link #ERR_OFF_SUBNET}, {@link
+     * #ERR_BAD_PORT}, {@link #ERR_NO_EPHEMERAL_PORT} or {@link #ERR_TOO_MANY_CONNECTIONS}.
      */
     public long connect(final long nowNs, final int localIp, final int remoteIp, final int remotePort)
     {
@@ -308,7 +354,17 @@ public final class TcpEndpoint
         return ERR_NO_EPHEMERAL_PORT;
     }
 
-    /** Active open from a given local port; fails with ERR_ADDRESS_IN_USE while the tuple exists (TIME-WAIT). */
+    /**
+     * Active open from a given local port; fails with ERR_ADDRESS_IN_USE while the tuple exists (TIME-WAIT).
+     *
+     * @param nowNs      the shard's time, ns.
+     * @param localIp    our IPv4 address as a host-order int.
+     * @param localPort  our TCP port, 1..65535.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port, 1..65535.
+     * @return the connection id (not negative), or {@link #ERR_BAD_ADDRESS}, {@link #ERR_OFF_SUBNET}, {@link
+     * #ERR_BAD_PORT}, {@link #ERR_ADDRESS_IN_USE} or {@link #ERR_TOO_MANY_CONNECTIONS}.
+     */
     public long connect(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
@@ -349,6 +405,12 @@ public final class TcpEndpoint
      * Queue bytes for sending. Returns bytes accepted (possibly fewer than {@code length}), or
      * {@link #ERR_INVALID_ID}, or {@link #ERR_OUTPUT_SHUTDOWN} after shutdown or close (behaviour 39 in
      * docs/TCP-BEHAVIOUR.md).
+     *
+     * @param id     the connection id.
+     * @param src    the bytes, copied into the send buffer.
+     * @param offset of the first byte in {@code src}.
+     * @param length bytes offered.
+     * @return bytes accepted (0..length), or a negative ERR_* as above.
      */
     public int write(final long id, final DirectBuffer src, final int offset, final int length)
     {
@@ -356,7 +418,12 @@ public final class TcpEndpoint
         return c == null ? (int)ERR_INVALID_ID : c.write(src, offset, length);
     }
 
-    /** Send FIN after queued data; keep receiving (half-close, behaviour 39). Returns 0 or {@link #ERR_INVALID_ID}. */
+    /**
+     * Send FIN after queued data; keep receiving (half-close, behaviour 39). Returns 0 or {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return 0 or {@link #ERR_INVALID_ID}.
+     */
     public int shutdownOutput(final long id)
     {
         final TcpConnection c = visible(id);
@@ -368,7 +435,12 @@ public final class TcpEndpoint
         return 0;
     }
 
-    /** Discard further received bytes (still acknowledged); keep sending (behaviour 39). 0 or ERR_INVALID_ID. */
+    /**
+     * Discard further received bytes (still acknowledged); keep sending (behaviour 39). 0 or ERR_INVALID_ID.
+     *
+     * @param id the connection id.
+     * @return 0 or {@link #ERR_INVALID_ID}.
+     */
     public int shutdownInput(final long id)
     {
         final TcpConnection c = visible(id);
@@ -385,6 +457,9 @@ public final class TcpEndpoint
      * unread received bytes the connection is <b>reset</b> instead (RFC 2525 §2.17, behaviour 40), as Linux does
      * for a socket closed with unread input: to close without losing them, use {@link #closeWhenRead(long)}.
      * 0 or ERR_INVALID_ID.
+     *
+     * @param id the connection id.
+     * @return 0 or {@link #ERR_INVALID_ID}.
      */
     public int close(final long id)
     {
@@ -406,6 +481,7 @@ public final class TcpEndpoint
      * there, keeps echoing from {@code onWritable} (resumeReading), and its FIN follows the last echoed byte. If
      * the application never consumes the bytes, the connection stays open (abort it).
      *
+     * @param id the connection id.
      * @return 0 or {@link #ERR_INVALID_ID}.
      */
     public int closeWhenRead(final long id)
@@ -421,7 +497,11 @@ public final class TcpEndpoint
     }
 
     /** Abortive close (SO_LINGER 0): RST {@code <SEQ=SND.NXT>}, queues flushed, no TIME-WAIT (behaviour 46). 0 or
-     * ERR_INVALID_ID. */
+     * ERR_INVALID_ID.
+     *
+     * @param id the connection id.
+     * @return 0 or {@link #ERR_INVALID_ID}.
+     */
     public int abort(final long id)
     {
         final TcpConnection c = visible(id);
@@ -499,14 +579,22 @@ public final class TcpEndpoint
         return n;
     }
 
-    /** Connections not yet CLOSED nor in TIME-WAIT: what a graceful shutdown waits for. */
+    /**
+     * Connections not yet CLOSED nor in TIME-WAIT: what a graceful shutdown waits for.
+     *
+     * @return the number of connections.
+     */
     public int liveConnectionCount()
     {
         // TIME-WAIT TCBs (kept while the app reads what is left) are in the table; compact records are not
         return table.size() - ((int)counters.connections(TcpState.TIME_WAIT) - timeWait.size());
     }
 
-    /** Offer again the bytes the application left unconsumed, and reopen the window. */
+    /**
+     * Offer again the bytes the application left unconsumed, and reopen the window.
+     *
+     * @param id the connection id; nothing happens for an unknown one.
+     */
     public void resumeReading(final long id)
     {
         final TcpConnection c = visible(id);
@@ -521,6 +609,12 @@ public final class TcpEndpoint
         }
     }
 
+    /**
+     * Turns the Nagle algorithm off ({@code true}) or on for one connection; default {@link TcpConfig#noDelay}.
+     *
+     * @param id      the connection id; nothing happens for an unknown one.
+     * @param noDelay true to send small segments at once.
+     */
     public void setNoDelay(final long id, final boolean noDelay)
     {
         final TcpConnection c = visible(id);
@@ -530,6 +624,12 @@ public final class TcpEndpoint
         }
     }
 
+    /**
+     * Turns keepalive probes on or off for one connection; default {@link TcpConfig#keepAlive}.
+     *
+     * @param id        the connection id; nothing happens for an unknown one.
+     * @param keepAlive true to probe an idle peer ({@link TcpConfig#keepAliveIdleNs}).
+     */
     public void setKeepAlive(final long id, final boolean keepAlive)
     {
         final TcpConnection c = visible(id);
@@ -554,6 +654,9 @@ public final class TcpEndpoint
     /**
      * Received bytes the application has not consumed yet (they wait for {@link #resumeReading}), or
      * {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return bytes, or {@link #ERR_INVALID_ID}.
      */
     public int unreadBytes(final long id)
     {
@@ -561,7 +664,12 @@ public final class TcpEndpoint
         return c == null ? (int)ERR_INVALID_ID : c.unreadBytes();
     }
 
-    /** What a {@link #write} would accept now (free send-buffer bytes), or {@link #ERR_INVALID_ID}. */
+    /**
+     * What a {@link #write} would accept now (free send-buffer bytes), or {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return bytes, or {@link #ERR_INVALID_ID}.
+     */
     public int sendRoom(final long id)
     {
         final TcpConnection c = connection(id);
@@ -569,35 +677,60 @@ public final class TcpEndpoint
             c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT ? 0 : c.sendRoom();
     }
 
-    /** Bytes written and not yet acknowledged by the peer, or {@link #ERR_INVALID_ID}. */
+    /**
+     * Bytes written and not yet acknowledged by the peer, or {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return bytes, or {@link #ERR_INVALID_ID}.
+     */
     public int sendQueued(final long id)
     {
         final TcpConnection c = connection(id);
         return c == null ? (int)ERR_INVALID_ID : c.sendQueued();
     }
 
-    /** Our IPv4 address of the connection (host order), or 0 for an unknown id. */
+    /**
+     * Our IPv4 address of the connection (host order), or 0 for an unknown id.
+     *
+     * @param id the connection id.
+     * @return the address, host-order int, or 0.
+     */
     public int localIp(final long id)
     {
         final TcpConnection c = connection(id);
         return c == null ? 0 : c.localIp;
     }
 
-    /** Our port of the connection, or {@link #ERR_INVALID_ID}. */
+    /**
+     * Our port of the connection, or {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return the port, or {@link #ERR_INVALID_ID}.
+     */
     public int localPort(final long id)
     {
         final TcpConnection c = connection(id);
         return c == null ? (int)ERR_INVALID_ID : c.localPort;
     }
 
-    /** The peer's IPv4 address (host order), or 0 for an unknown id. */
+    /**
+     * The peer's IPv4 address (host order), or 0 for an unknown id.
+     *
+     * @param id the connection id.
+     * @return the address, host-order int, or 0.
+     */
     public int remoteIp(final long id)
     {
         final TcpConnection c = connection(id);
         return c == null ? 0 : c.remoteIp;
     }
 
-    /** The peer's port, or {@link #ERR_INVALID_ID}. */
+    /**
+     * The peer's port, or {@link #ERR_INVALID_ID}.
+     *
+     * @param id the connection id.
+     * @return the port, or {@link #ERR_INVALID_ID}.
+     */
     public int remotePort(final long id)
     {
         final TcpConnection c = connection(id);
@@ -606,24 +739,41 @@ public final class TcpEndpoint
 
     // ============================================================================================== inspection
 
-    /** Connections in any state including TIME-WAIT (compact records too): what the connection budget counts. */
+    /**
+     * Connections in any state including TIME-WAIT (compact records too): what the connection budget counts.
+     *
+     * @return the number of connections.
+     */
     public int connectionCount()
     {
         return table.size() + timeWait.size();
     }
 
-    /** Bytes the TIME-WAIT records' arrays take now (capacity, not just the records held). */
+    /**
+     * Bytes the TIME-WAIT records' arrays take now (capacity, not just the records held).
+     *
+     * @return bytes.
+     */
     public long timeWaitFootprintBytes()
     {
         return timeWait.footprintBytes();
     }
 
-    /** TIME-WAIT tuples held as compact records. */
+    /**
+     * TIME-WAIT tuples held as compact records.
+     *
+     * @return the number of records.
+     */
     public int timeWaitRecords()
     {
         return timeWait.size();
     }
 
+    /**
+     * Half-open (SYN-RECEIVED) connections of every listener now, what {@link TcpConfig#halfOpenBound} limits.
+     *
+     * @return the number of connections.
+     */
     public int halfOpenCount()
     {
         return halfOpenTotal;
@@ -646,14 +796,27 @@ public final class TcpEndpoint
         return table.get(localIp, localPort, remoteIp, remotePort);
     }
 
-    /** State of a connection id: CLOSED once it is gone. */
+    /**
+     * State of a connection id: CLOSED once it is gone.
+     *
+     * @param id the connection id.
+     * @return the state, {@link TcpState#CLOSED} for an unknown id.
+     */
     public TcpState state(final long id)
     {
         final TcpConnection c = connection(id);
         return c == null ? TcpState.CLOSED : c.state;
     }
 
-    /** State of a 4-tuple: its connection's, else LISTEN when a listener would take it, else CLOSED. */
+    /**
+     * State of a 4-tuple: its connection's, else LISTEN when a listener would take it, else CLOSED.
+     *
+     * @param localIp    our IPv4 address, host-order int.
+     * @param localPort  our TCP port.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port.
+     * @return the state.
+     */
     public TcpState state(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         final TcpConnection c = table.get(localIp, localPort, remoteIp, remotePort);
@@ -668,12 +831,21 @@ public final class TcpEndpoint
         return listener(localIp, localPort) != null ? TcpState.LISTEN : TcpState.CLOSED;
     }
 
+    /**
+     * True if a {@link #dispatch} would emit something: connections with segments to send, or queued stateless replies.
+     *
+     * @return false when there is nothing to send.
+     */
     public boolean hasPendingOutput()
     {
         return dirtyCount > 0 || replyCount > 0;
     }
 
-    /** Earliest timer deadline of any connection (a scan: for simulations and tests, not the hot path). */
+    /**
+     * Earliest timer deadline of any connection (a scan: for simulations and tests, not the hot path).
+     *
+     * @return the deadline in the {@code nowNs} scale, {@link Long#MAX_VALUE} if no timer is armed.
+     */
     public long nextDeadlineNs()
     {
         long d = Math.min(Long.MAX_VALUE, timeWait.nextDeadlineNs());
@@ -694,7 +866,12 @@ public final class TcpEndpoint
 
     // ============================================================================================ entry points
 
-    /** One received segment, already parsed and checksummed by the wire layer (RFC 9293 §3.10.7). */
+    /**
+     * One received segment, already parsed and checksummed by the wire layer (RFC 9293 §3.10.7).
+     *
+     * @param nowNs the shard's time, ns.
+     * @param seg   the segment; read during the call only (its payload is copied if kept).
+     */
     public void onSegment(final long nowNs, final TcpSegment seg)
     {
         final int flags = seg.flags;
@@ -768,7 +945,12 @@ public final class TcpEndpoint
         }
     }
 
-    /** Expire timers up to {@code nowNs}. Returns how many fired. */
+    /**
+     * Expire timers up to {@code nowNs}. Returns how many fired.
+     *
+     * @param nowNs the shard's time, ns.
+     * @return the number of timers fired.
+     */
     public int poll(final long nowNs)
     {
         int fired = 0;
@@ -790,7 +972,13 @@ public final class TcpEndpoint
         return fired;
     }
 
-    /** Emit everything pending; returns the number of segments emitted. */
+    /**
+     * Emit everything pending; returns the number of segments emitted.
+     *
+     * @param nowNs the shard's time, ns.
+     * @param out   receives each segment, valid only during its call.
+     * @return the number of segments.
+     */
     public int dispatch(final long nowNs, final SegmentEmitter out)
     {
         int emitted = 0;
@@ -1417,6 +1605,17 @@ public final class TcpEndpoint
         return isn(nowNs, c.localIp, c.localPort, c.remoteIp, c.remotePort);
     }
 
+    /**
+     * The initial sequence number of a 4-tuple at {@code nowNs} (RFC 6528), or {@link TcpConfig#fixedIsnForTests} when
+     * set.
+     *
+     * @param nowNs      the shard's time, ns.
+     * @param localIp    our IPv4 address, host-order int.
+     * @param localPort  our TCP port.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port.
+     * @return the ISN.
+     */
     public int isn(final long nowNs, final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         if (config.fixedIsnForTests != -1)
@@ -1482,25 +1681,41 @@ public final class TcpEndpoint
         }
     }
 
-    /** Buffer chunks lent to connections now. */
+    /**
+     * Buffer chunks lent to connections now.
+     *
+     * @return the number of chunks.
+     */
     public int bufferChunksInUse()
     {
         return pool.inUse();
     }
 
-    /** Buffer chunks created so far (they stay in the pool), at most the budget's. */
+    /**
+     * Buffer chunks created so far (they stay in the pool), at most the budget's.
+     *
+     * @return the number of chunks.
+     */
     public int bufferChunksCreated()
     {
         return pool.created();
     }
 
-    /** Bytes per buffer chunk. */
+    /**
+     * Bytes per buffer chunk.
+     *
+     * @return bytes, {@link TcpConfig#bufferChunkSize}.
+     */
     public int bufferChunkSize()
     {
         return pool.chunkSize;
     }
 
-    /** Chunks the buffer budget allows in all. */
+    /**
+     * Chunks the buffer budget allows in all.
+     *
+     * @return the number of chunks.
+     */
     public int bufferChunksMax()
     {
         return pool.maxChunks();
@@ -1519,6 +1734,7 @@ public final class TcpEndpoint
      * Let pooled TCBs beyond the {@code keep} most recently freed go to the garbage collector (a pool shrinks back
      * after a peak: TIME-WAIT keeps no TCB); their slots stay and get a new TCB when next used. O(free slots).
      *
+     * @param keep pooled TCBs kept, at least 0.
      * @return TCBs dropped.
      */
     public int trimPool(final int keep)
@@ -1542,7 +1758,11 @@ public final class TcpEndpoint
         return trimmed;
     }
 
-    /** Pooled (free) TCBs kept for reuse. */
+    /**
+     * Pooled (free) TCBs kept for reuse.
+     *
+     * @return the number of TCBs.
+     */
     public int pooledConnections()
     {
         return pooledTcbs;
@@ -1577,7 +1797,11 @@ public final class TcpEndpoint
         table.shrinkIfSparse(1024);
     }
 
-    /** Memory the endpoint's bookkeeping holds now, for benchmarks and the budget test: see {@link #memoryReport}. */
+    /**
+     * Memory the endpoint's bookkeeping holds now, for benchmarks and the budget test: see {@link #memoryReport}.
+     *
+     * @return one line of {@code name=value} pairs.
+     */
     public String memoryReport()
     {
         return "tcbsPooled=" + pooledTcbs + " slots=" + connectionSlots + " table=" + table.capacity() +

@@ -17,7 +17,13 @@ public final class TcpFrameCodec
 {
     private final PacketBuilder builder = new PacketBuilder();
 
-    /** Fills {@code out} from the TCP segment {@code parser} has just accepted ({@code type() == TYPE_TCP}). */
+    /**
+     * Fills {@code out} from the TCP segment {@code parser} has just accepted ({@code type() == TYPE_TCP}).
+     *
+     * @param parser the parser, holding a TCP frame.
+     * @param out    the segment to fill; its payload becomes a view into the frame.
+     * @return {@code out}.
+     */
     public static TcpSegment decode(final FrameParser parser, final TcpSegment out)
     {
         final Ipv4Header ip = parser.ipv4();
@@ -42,6 +48,11 @@ public final class TcpFrameCodec
      * Writes {@code seg} as a frame at {@code offset}.
      *
      * @param checksumOffload leave the TCP checksum to the NIC (only the pseudo-header sum is written).
+     * @param seg    the segment (addresses host-order ints).
+     * @param srcMac our MAC address, in the low 48 bits.
+     * @param dstMac the next hop's MAC address, in the low 48 bits.
+     * @param buffer the frame's buffer (an mbuf's data room).
+     * @param offset of the frame's first byte in {@code buffer}.
      * @return the frame length, or -1 if it does not fit.
      */
     public int encode(final TcpSegment seg, final long srcMac, final long dstMac, final boolean checksumOffload,

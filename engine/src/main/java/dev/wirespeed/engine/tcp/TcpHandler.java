@@ -15,10 +15,21 @@ import org.agrona.DirectBuffer;
  */
 public interface TcpHandler
 {
+    /**
+     * An active open is established: the id is the one {@link TcpEndpoint#connect} returned.
+     *
+     * @param id the connection id.
+     */
     default void onConnected(final long id)
     {
     }
 
+    /**
+     * A listener accepted a connection (handshake complete); the id is new.
+     *
+     * @param listenerPort the local port listened on.
+     * @param id           the connection id.
+     */
     default void onAccepted(final int listenerPort, final long id)
     {
     }
@@ -26,6 +37,10 @@ public interface TcpHandler
     /**
      * In-order stream bytes. The buffer is a zero-copy view valid only during the call.
      *
+     * @param id     the connection id.
+     * @param buffer holds the bytes.
+     * @param offset of the first byte in {@code buffer}.
+     * @param length bytes delivered.
      * @return how many bytes the application consumed (0..length). Bytes not consumed stay in the receive buffer,
      * shrink the advertised window, and are offered again on the next arrival or on
      * {@link TcpEndpoint#resumeReading(long)}.
@@ -35,7 +50,11 @@ public interface TcpHandler
         return length;
     }
 
-    /** Send buffer space became available after a write was refused or partially accepted. */
+    /**
+     * Send buffer space became available after a write was refused or partially accepted.
+     *
+     * @param id the connection id.
+     */
     default void onWritable(final long id)
     {
     }
@@ -45,19 +64,36 @@ public interface TcpHandler
      * receive buffer: {@code close} on a connection with unread bytes resets it (RST, as Linux does for a socket
      * closed with unread input). Read them first (e.g. {@link TcpEndpoint#resumeReading}) or close once they are
      * consumed: {@link TcpEndpoint#closeWhenRead} does the latter.
+     *
+     * @param id the connection id.
      */
     default void onPeerClosed(final long id)
     {
     }
 
+    /**
+     * The peer reset the connection (before {@code onConnected}: connection refused); {@code onClosed} follows.
+     *
+     * @param id the connection id.
+     */
     default void onReset(final long id)
     {
     }
 
+    /**
+     * Retransmissions, SYN retries, zero-window probes or keepalives ran out; {@code onClosed} follows.
+     *
+     * @param id the connection id.
+     */
     default void onTimeout(final long id)
     {
     }
 
+    /**
+     * The connection ended, however it ended; the id is invalid from now on.
+     *
+     * @param id the connection id.
+     */
     default void onClosed(final long id)
     {
     }

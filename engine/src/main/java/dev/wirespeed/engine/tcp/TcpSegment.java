@@ -18,29 +18,55 @@ import org.agrona.DirectBuffer;
  */
 public final class TcpSegment
 {
+    /** Flag bit: no more data from the sender. */
     public static final int FIN = TcpHeader.FIN;
+    /** Flag bit: synchronize sequence numbers. */
     public static final int SYN = TcpHeader.SYN;
+    /** Flag bit: reset the connection. */
     public static final int RST = TcpHeader.RST;
+    /** Flag bit: push. */
     public static final int PSH = TcpHeader.PSH;
+    /** Flag bit: the ack field is significant. */
     public static final int ACK = TcpHeader.ACK;
+    /** Flag bit: the urgent pointer is significant. */
     public static final int URG = TcpHeader.URG;
+    /** Flag bit: ECN echo (RFC 3168). */
     public static final int ECE = TcpHeader.ECE;
+    /** Flag bit: congestion window reduced (RFC 3168). */
     public static final int CWR = TcpHeader.CWR;
 
+    /** Our IPv4 address, host-order int. */
     public int localIp;
+    /** The peer's IPv4 address, host-order int. */
     public int remoteIp;
+    /** Our TCP port, 0..65535. */
     public int localPort;
+    /** The peer's TCP port, 0..65535. */
     public int remotePort;
+    /** SEG.SEQ, unsigned 32-bit. */
     public int seq;
+    /** SEG.ACK, unsigned 32-bit (meaningful with {@link #ACK}). */
     public int ack;
+    /** The flag bits ({@link #FIN}, {@link #SYN}, ...). */
     public int flags;
+    /** The raw 16-bit window field, unscaled. */
     public int window;
+    /** The raw 16-bit urgent pointer field. */
     public int urgentPointer;
+    /** The segment's TCP options, parsed. */
     public final TcpOptions options = new TcpOptions();
+    /** Buffer holding the payload, or null when there is none. */
     public DirectBuffer payload;
+    /** Offset of the payload's first byte in {@link #payload}. */
     public int payloadOffset;
+    /** Payload length in bytes. */
     public int payloadLength;
 
+    /**
+     * Clears every field (options too, payload to null), for reuse.
+     *
+     * @return this segment.
+     */
     public TcpSegment reset()
     {
         localIp = 0;
@@ -59,17 +85,33 @@ public final class TcpSegment
         return this;
     }
 
+    /**
+     * Whether a flag bit is set.
+     *
+     * @param flag one flag bit, e.g. {@link #SYN}.
+     * @return true if it is set.
+     */
     public boolean has(final int flag)
     {
         return (flags & flag) != 0;
     }
 
-    /** SEG.LEN: payload plus one for SYN and one for FIN (RFC 9293 §3.4). */
+    /**
+     * SEG.LEN: payload plus one for SYN and one for FIN (RFC 9293 §3.4).
+     *
+     * @return sequence space the segment takes.
+     */
     public int segLen()
     {
         return payloadLength + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
     }
 
+    /**
+     * Copies every field of {@code o}, options too; the payload stays a view of the same buffer.
+     *
+     * @param o the segment to copy.
+     * @return this segment.
+     */
     public TcpSegment copyFrom(final TcpSegment o)
     {
         localIp = o.localIp;
@@ -88,7 +130,12 @@ public final class TcpSegment
         return this;
     }
 
-    /** Swap local and remote, as a reply to this segment. */
+    /**
+     * Swap local and remote, as a reply to this segment.
+     *
+     * @param in a received segment, already from our point of view.
+     * @return this segment, with {@code in}'s addresses and ports.
+     */
     public TcpSegment addressedAsReplyTo(final TcpSegment in)
     {
         localIp = in.localIp;
@@ -98,6 +145,15 @@ public final class TcpSegment
         return this;
     }
 
+    /**
+     * Sets the 4-tuple.
+     *
+     * @param localIp    our IPv4 address, host-order int.
+     * @param localPort  our TCP port.
+     * @param remoteIp   the peer's IPv4 address, host-order int.
+     * @param remotePort the peer's TCP port.
+     * @return this segment.
+     */
     public TcpSegment tuple(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         this.localIp = localIp;
@@ -107,30 +163,62 @@ public final class TcpSegment
         return this;
     }
 
+    /**
+     * Sets SEG.SEQ.
+     *
+     * @param seq unsigned 32-bit.
+     * @return this segment.
+     */
     public TcpSegment seq(final int seq)
     {
         this.seq = seq;
         return this;
     }
 
+    /**
+     * Sets SEG.ACK.
+     *
+     * @param ack unsigned 32-bit.
+     * @return this segment.
+     */
     public TcpSegment ack(final int ack)
     {
         this.ack = ack;
         return this;
     }
 
+    /**
+     * Sets the flag bits.
+     *
+     * @param flags the bits, e.g. {@code SYN | ACK}.
+     * @return this segment.
+     */
     public TcpSegment flags(final int flags)
     {
         this.flags = flags;
         return this;
     }
 
+    /**
+     * Sets the raw window field.
+     *
+     * @param window 0..65535, unscaled.
+     * @return this segment.
+     */
     public TcpSegment window(final int window)
     {
         this.window = window;
         return this;
     }
 
+    /**
+     * Sets the payload view (not copied).
+     *
+     * @param buffer holds the bytes, or null.
+     * @param offset of the first byte in {@code buffer}.
+     * @param length bytes.
+     * @return this segment.
+     */
     public TcpSegment payload(final DirectBuffer buffer, final int offset, final int length)
     {
         this.payload = buffer;
@@ -139,6 +227,12 @@ public final class TcpSegment
         return this;
     }
 
+    /**
+     * The names of the set flag bits, for logs.
+     *
+     * @param flags the bits.
+     * @return e.g. {@code "SYN|ACK"}, or {@code "-"} when none is set.
+     */
     public static String flagsToString(final int flags)
     {
         final StringBuilder sb = new StringBuilder();

@@ -5,16 +5,27 @@ package dev.wirespeed.engine.tcp;
  */
 public enum TcpState
 {
+    /** No connection. */
     CLOSED("CLOSED"),
+    /** Waiting for a SYN. */
     LISTEN("LISTEN"),
+    /** Our SYN sent, waiting for the SYN-ACK. */
     SYN_SENT("SYN-SENT"),
+    /** Peer's SYN received and our SYN-ACK sent, waiting for its ACK. */
     SYN_RECEIVED("SYN-RECEIVED"),
+    /** Open: data flows both ways. */
     ESTABLISHED("ESTABLISHED"),
+    /** Our FIN sent, not yet acknowledged. */
     FIN_WAIT_1("FIN-WAIT-1"),
+    /** Our FIN acknowledged, waiting for the peer's FIN. */
     FIN_WAIT_2("FIN-WAIT-2"),
+    /** Peer's FIN received, waiting for the application to close. */
     CLOSE_WAIT("CLOSE-WAIT"),
+    /** Both FINs sent, ours not yet acknowledged. */
     CLOSING("CLOSING"),
+    /** Peer's FIN received and our FIN sent, waiting for its ACK. */
     LAST_ACK("LAST-ACK"),
+    /** Both FINs acknowledged; waiting 2·MSL for stray segments. */
     TIME_WAIT("TIME-WAIT");
 
     private final String rfcName;
@@ -24,7 +35,11 @@ public enum TcpState
         this.rfcName = rfcName;
     }
 
-    /** States after the handshake has completed on our side (RFC 9293 "synchronized states" minus SYN-RECEIVED). */
+    /**
+     * States after the handshake has completed on our side (RFC 9293 "synchronized states" minus SYN-RECEIVED).
+     *
+     * @return true from SYN-RECEIVED on, CLOSED and LISTEN excluded.
+     */
     public boolean isSynchronized()
     {
         return ordinal() >= SYN_RECEIVED.ordinal();

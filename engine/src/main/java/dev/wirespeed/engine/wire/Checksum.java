@@ -109,6 +109,10 @@ public final class Checksum
     /**
      * One's complement sum of a range, starting from zero.
      *
+     * @param buffer holding the range.
+     * @param index  of the first byte.
+     * @param length bytes to sum; an odd last byte is padded with zero.
+     * @return the folded sum, {@code 0..0xFFFF}.
      * @see #sum(DirectBuffer, int, int, int)
      */
     public static int sum(final DirectBuffer buffer, final int index, final int length)
@@ -119,6 +123,9 @@ public final class Checksum
     /**
      * The Internet checksum of a range (RFC 1071): the complement of its sum.
      *
+     * @param buffer holding the range.
+     * @param index  of the first byte.
+     * @param length bytes to sum.
      * @return the checksum to store, {@code 0..0xFFFF}.
      */
     public static int checksum(final DirectBuffer buffer, final int index, final int length)
@@ -129,6 +136,7 @@ public final class Checksum
     /**
      * Folds a 64-bit accumulator of 16-bit words to a 16-bit one's complement sum (end-around carry).
      *
+     * @param acc 16-bit words added up in 64 bits.
      * @return {@code 0..0xFFFF}; 0 only if {@code acc} is 0.
      */
     public static int fold(final long acc)
@@ -140,13 +148,24 @@ public final class Checksum
         return (int)s;
     }
 
-    /** One's complement addition of two sums. */
+    /**
+     * One's complement addition of two sums.
+     *
+     * @param sumA a 16-bit one's complement sum.
+     * @param sumB another.
+     * @return their one's complement sum, {@code 0..0xFFFF}.
+     */
     public static int add(final int sumA, final int sumB)
     {
         return fold((sumA & 0xFFFFL) + (sumB & 0xFFFFL));
     }
 
-    /** Turns a sum into the checksum to store: its 16-bit complement. */
+    /**
+     * Turns a sum into the checksum to store: its 16-bit complement.
+     *
+     * @param sum a 16-bit one's complement sum.
+     * @return the checksum to store, {@code 0..0xFFFF}.
+     */
     public static int finish(final int sum)
     {
         return ~sum & 0xFFFF;
@@ -185,7 +204,14 @@ public final class Checksum
         return finish(add(sum(buffer, index, headerLength, 0), ~stored & 0xFFFF));
     }
 
-    /** True if the IPv4 header, checksum field included, sums to 0xFFFF. */
+    /**
+     * True if the IPv4 header, checksum field included, sums to 0xFFFF.
+     *
+     * @param buffer       holding the header.
+     * @param index        of the first header byte.
+     * @param headerLength IHL * 4.
+     * @return true if the checksum is right.
+     */
     public static boolean verifyIpv4Header(final DirectBuffer buffer, final int index, final int headerLength)
     {
         return sum(buffer, index, headerLength, 0) == 0xFFFF;
@@ -210,7 +236,16 @@ public final class Checksum
         return finish(add(sum(buffer, index, segmentLength, pseudo), ~stored & 0xFFFF));
     }
 
-    /** True if the segment, its checksum field and the IPv4 pseudo-header sum to 0xFFFF. */
+    /**
+     * True if the segment, its checksum field and the IPv4 pseudo-header sum to 0xFFFF.
+     *
+     * @param buffer        holding the segment.
+     * @param index         of the first TCP header byte.
+     * @param segmentLength TCP header plus payload, in bytes.
+     * @param srcAddress    IPv4 source address, host-order int.
+     * @param dstAddress    IPv4 destination address, host-order int.
+     * @return true if the checksum is right.
+     */
     public static boolean verifyTcp(
         final DirectBuffer buffer, final int index, final int segmentLength, final int srcAddress, final int dstAddress)
     {

@@ -34,7 +34,9 @@ import java.nio.ByteOrder;
  */
 public final class EthernetFrame
 {
+    /** Offset of the destination MAC. */
     public static final int DST_MAC_OFFSET = 0;
+    /** Offset of the source MAC. */
     public static final int SRC_MAC_OFFSET = 6;
     /** EtherType of an untagged frame, or the TPID of a tagged one. */
     public static final int ETHERTYPE_OFFSET = 12;
@@ -43,18 +45,27 @@ public final class EthernetFrame
     /** EtherType of the payload, only when tagged. */
     public static final int INNER_ETHERTYPE_OFFSET = 16;
 
+    /** Header length of an untagged frame, bytes. */
     public static final int HEADER_LENGTH = 14;
+    /** Length of one 802.1Q tag (TPID and TCI), bytes. */
     public static final int VLAN_TAG_LENGTH = 4;
+    /** Header length of a tagged frame, bytes. */
     public static final int VLAN_HEADER_LENGTH = HEADER_LENGTH + VLAN_TAG_LENGTH;
+    /** Length of a MAC address, bytes. */
     public static final int MAC_LENGTH = 6;
 
+    /** EtherType of IPv4. */
     public static final int ETHERTYPE_IPV4 = 0x0800;
+    /** EtherType of ARP. */
     public static final int ETHERTYPE_ARP = 0x0806;
     /** IEEE 802.1Q tag protocol identifier. */
     public static final int ETHERTYPE_VLAN = 0x8100;
+    /** EtherType of IPv6 (recognised, not handled). */
     public static final int ETHERTYPE_IPV6 = 0x86DD;
 
+    /** The broadcast MAC, ff:ff:ff:ff:ff:ff. */
     public static final long BROADCAST_MAC = 0xFFFF_FFFF_FFFFL;
+    /** The 48 bits of a MAC in a {@code long}. */
     public static final long MAC_MASK = 0xFFFF_FFFF_FFFFL;
     /** Returned by {@link #parseMac(CharSequence)} for malformed text; never a valid 48-bit MAC. */
     public static final long INVALID_MAC = -1L;
@@ -98,16 +109,31 @@ public final class EthernetFrame
         return this;
     }
 
+    /**
+     * The wrapped buffer.
+     *
+     * @return the buffer, null before the first wrap.
+     */
     public DirectBuffer buffer()
     {
         return buffer;
     }
 
+    /**
+     * Offset of the frame's first byte in {@link #buffer()}.
+     *
+     * @return the offset.
+     */
     public int offset()
     {
         return offset;
     }
 
+    /**
+     * Length of the frame (or of the space for it), as wrapped.
+     *
+     * @return bytes.
+     */
     public int length()
     {
         return length;
@@ -116,6 +142,8 @@ public final class EthernetFrame
     /**
      * True if the frame holds a whole header: 14 bytes, or 18 when it carries an 802.1Q tag.
      * Reads at most the bytes it has checked exist.
+     *
+     * @return false for a runt.
      */
     public boolean isValid()
     {
@@ -126,41 +154,77 @@ public final class EthernetFrame
         return !isVlanTagged() || length >= VLAN_HEADER_LENGTH;
     }
 
+    /**
+     * The destination MAC.
+     *
+     * @return 48 bits in the low bytes.
+     */
     public long dstMac()
     {
         return readMac(buffer, offset + DST_MAC_OFFSET);
     }
 
+    /**
+     * Sets the destination MAC.
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return this for a fluent API.
+     */
     public EthernetFrame dstMac(final long mac)
     {
         writeMac(mutableBuffer, offset + DST_MAC_OFFSET, mac);
         return this;
     }
 
+    /**
+     * The source MAC.
+     *
+     * @return 48 bits in the low bytes.
+     */
     public long srcMac()
     {
         return readMac(buffer, offset + SRC_MAC_OFFSET);
     }
 
+    /**
+     * Sets the source MAC.
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return this for a fluent API.
+     */
     public EthernetFrame srcMac(final long mac)
     {
         writeMac(mutableBuffer, offset + SRC_MAC_OFFSET, mac);
         return this;
     }
 
-    /** Octet {@code i} (0..5) of the destination MAC, 0..255. */
+    /**
+     * Octet {@code i} (0..5) of the destination MAC, 0..255.
+     *
+     * @param i the octet, 0 first on the wire.
+     * @return the octet.
+     */
     public int dstMacByte(final int i)
     {
         return buffer.getByte(offset + DST_MAC_OFFSET + i) & 0xFF;
     }
 
-    /** Octet {@code i} (0..5) of the source MAC, 0..255. */
+    /**
+     * Octet {@code i} (0..5) of the source MAC, 0..255.
+     *
+     * @param i the octet, 0 first on the wire.
+     * @return the octet.
+     */
     public int srcMacByte(final int i)
     {
         return buffer.getByte(offset + SRC_MAC_OFFSET + i) & 0xFF;
     }
 
-    /** Swaps source and destination MAC in place (to answer a frame). */
+    /**
+     * Swaps source and destination MAC in place (to answer a frame).
+     *
+     * @return this for a fluent API.
+     */
     public EthernetFrame swapMacs()
     {
         final long dst = dstMac();
@@ -169,49 +233,84 @@ public final class EthernetFrame
         return this;
     }
 
-    /** The EtherType field at offset 12: the TPID {@link #ETHERTYPE_VLAN} when tagged. */
+    /**
+     * The EtherType field at offset 12: the TPID {@link #ETHERTYPE_VLAN} when tagged.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int etherType()
     {
         return buffer.getShort(offset + ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the EtherType field at offset 12 (untagged frames).
+     *
+     * @param etherType e.g. {@link #ETHERTYPE_IPV4}.
+     * @return this for a fluent API.
+     */
     public EthernetFrame etherType(final int etherType)
     {
         mutableBuffer.putShort(offset + ETHERTYPE_OFFSET, (short)etherType, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * Whether the frame carries an 802.1Q tag.
+     *
+     * @return true if the EtherType field is {@link #ETHERTYPE_VLAN}.
+     */
     public boolean isVlanTagged()
     {
         return etherType() == ETHERTYPE_VLAN;
     }
 
-    /** The EtherType of the payload: the inner one when tagged. */
+    /**
+     * The EtherType of the payload: the inner one when tagged.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int payloadEtherType()
     {
         return isVlanTagged() ?
             buffer.getShort(offset + INNER_ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF : etherType();
     }
 
-    /** The 16-bit tag control information; only meaningful when {@link #isVlanTagged()}. */
+    /**
+     * The 16-bit tag control information; only meaningful when {@link #isVlanTagged()}.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int vlanTci()
     {
         return buffer.getShort(offset + VLAN_TCI_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
-    /** VLAN id (12 bits); only meaningful when {@link #isVlanTagged()}. */
+    /**
+     * VLAN id (12 bits); only meaningful when {@link #isVlanTagged()}.
+     *
+     * @return {@code 0..4095}.
+     */
     public int vlanId()
     {
         return vlanTci() & 0x0FFF;
     }
 
-    /** Priority code point (3 bits); only meaningful when {@link #isVlanTagged()}. */
+    /**
+     * Priority code point (3 bits); only meaningful when {@link #isVlanTagged()}.
+     *
+     * @return {@code 0..7}.
+     */
     public int vlanPcp()
     {
         return vlanTci() >>> 13;
     }
 
-    /** Drop eligible indicator; only meaningful when {@link #isVlanTagged()}. */
+    /**
+     * Drop eligible indicator; only meaningful when {@link #isVlanTagged()}.
+     *
+     * @return the DEI bit.
+     */
     public boolean vlanDei()
     {
         return (vlanTci() & 0x1000) != 0;
@@ -234,19 +333,31 @@ public final class EthernetFrame
         return this;
     }
 
-    /** 14, or 18 when tagged. */
+    /**
+     * 14, or 18 when tagged.
+     *
+     * @return bytes.
+     */
     public int headerLength()
     {
         return isVlanTagged() ? VLAN_HEADER_LENGTH : HEADER_LENGTH;
     }
 
-    /** Absolute offset in the buffer of the first payload byte, after the VLAN tag if any. */
+    /**
+     * Absolute offset in the buffer of the first payload byte, after the VLAN tag if any.
+     *
+     * @return the offset.
+     */
     public int payloadOffset()
     {
         return offset + headerLength();
     }
 
-    /** Bytes after the header (including any Ethernet padding). */
+    /**
+     * Bytes after the header (including any Ethernet padding).
+     *
+     * @return bytes.
+     */
     public int payloadLength()
     {
         return length - headerLength();
@@ -254,26 +365,49 @@ public final class EthernetFrame
 
     // ---------------------------------------------------------------- MAC helpers
 
-    /** Reads a 48-bit MAC in network order at {@code index}. */
+    /**
+     * Reads a 48-bit MAC in network order at {@code index}.
+     *
+     * @param buffer holding the MAC.
+     * @param index  of its first octet.
+     * @return 48 bits in the low bytes.
+     */
     public static long readMac(final DirectBuffer buffer, final int index)
     {
         return ((buffer.getShort(index, ByteOrder.BIG_ENDIAN) & 0xFFFFL) << 32) |
             (buffer.getInt(index + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL);
     }
 
-    /** Writes the low 48 bits of {@code mac} in network order at {@code index}. */
+    /**
+     * Writes the low 48 bits of {@code mac} in network order at {@code index}.
+     *
+     * @param buffer to write into.
+     * @param index  of the first octet.
+     * @param mac    48 bits in the low bytes.
+     */
     public static void writeMac(final MutableDirectBuffer buffer, final int index, final long mac)
     {
         buffer.putShort(index, (short)(mac >>> 32), ByteOrder.BIG_ENDIAN);
         buffer.putInt(index + 2, (int)mac, ByteOrder.BIG_ENDIAN);
     }
 
+    /**
+     * Whether a MAC is the broadcast address.
+     *
+     * @param mac 48 bits in the low bytes; the high bits are ignored.
+     * @return true for ff:ff:ff:ff:ff:ff.
+     */
     public static boolean isBroadcast(final long mac)
     {
         return (mac & MAC_MASK) == BROADCAST_MAC;
     }
 
-    /** True for group addresses (I/G bit of the first octet set), broadcast included. */
+    /**
+     * True for group addresses (I/G bit of the first octet set), broadcast included.
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return true for a group address.
+     */
     public static boolean isMulticast(final long mac)
     {
         return ((mac >>> 40) & 1) != 0;
@@ -282,6 +416,7 @@ public final class EthernetFrame
     /**
      * Parses {@code aa:bb:cc:dd:ee:ff} (or with {@code -}), hex digits of either case, one or two per octet.
      *
+     * @param text the MAC as text.
      * @return the MAC, or {@link #INVALID_MAC} if the text is malformed.
      */
     public static long parseMac(final CharSequence text)
@@ -322,13 +457,24 @@ public final class EthernetFrame
         return (mac << 8) | value;
     }
 
-    /** Formats a MAC as {@code aa:bb:cc:dd:ee:ff} (allocates: not for the data path). */
+    /**
+     * Formats a MAC as {@code aa:bb:cc:dd:ee:ff} (allocates: not for the data path).
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return the text, lower-case hex.
+     */
     public static String formatMac(final long mac)
     {
         return appendMac(new StringBuilder(17), mac).toString();
     }
 
-    /** Appends a MAC as {@code aa:bb:cc:dd:ee:ff}. */
+    /**
+     * Appends a MAC as {@code aa:bb:cc:dd:ee:ff}.
+     *
+     * @param sb  to append to.
+     * @param mac 48 bits in the low bytes.
+     * @return {@code sb}.
+     */
     public static StringBuilder appendMac(final StringBuilder sb, final long mac)
     {
         for (int i = 5; i >= 0; i--)

@@ -65,8 +65,11 @@ public final class FrameParser
 
     /** {@link #type()} before a successful parse. */
     public static final int TYPE_NONE = 0;
+    /** {@link #type()}: an Ethernet/IPv4 ARP packet. */
     public static final int TYPE_ARP = 1;
+    /** {@link #type()}: an ICMP message over IPv4. */
     public static final int TYPE_ICMP = 2;
+    /** {@link #type()}: a TCP segment over IPv4. */
     public static final int TYPE_TCP = 3;
 
     /** {@code rxOffloadFlags}: the NIC has verified the IPv4 header checksum (RTE_MBUF_F_RX_IP_CKSUM_GOOD). */
@@ -104,7 +107,12 @@ public final class FrameParser
     private final TcpOptions tcpOptions = new TcpOptions();
     private int type = TYPE_NONE;
 
-    /** Name of a drop reason for counters and logs, e.g. {@code "TCP_BAD_CHECKSUM"}; {@code "UNKNOWN"} if out of range. */
+    /**
+     * Name of a drop reason for counters and logs, e.g. {@code "TCP_BAD_CHECKSUM"}; {@code "UNKNOWN"} if out of range.
+     *
+     * @param reason a {@code DROP_*} code.
+     * @return the name.
+     */
     public static String dropReasonName(final int reason)
     {
         return reason >= 0 && reason < DROP_REASON_COUNT ? DROP_REASON_NAMES[reason] : "UNKNOWN";
@@ -113,6 +121,10 @@ public final class FrameParser
     /**
      * Parses a frame, verifying every checksum in software.
      *
+     * @param buffer containing the frame.
+     * @param offset of its first byte (destination MAC).
+     * @param length of the frame in bytes (without FCS).
+     * @return {@link #DROP_NONE} if accepted, else the {@code DROP_*} reason.
      * @see #parse(DirectBuffer, int, int, int)
      */
     public int parse(final DirectBuffer buffer, final int offset, final int length)
@@ -232,42 +244,71 @@ public final class FrameParser
         return DROP_UNSUPPORTED_IP_PROTOCOL;
     }
 
-    /** {@link #TYPE_ARP}, {@link #TYPE_ICMP} or {@link #TYPE_TCP} after an accepted frame, else {@link #TYPE_NONE}. */
+    /**
+     * {@link #TYPE_ARP}, {@link #TYPE_ICMP} or {@link #TYPE_TCP} after an accepted frame, else {@link #TYPE_NONE}.
+     *
+     * @return the type.
+     */
     public int type()
     {
         return type;
     }
 
+    /**
+     * Positioned on the Ethernet frame after any parse that got that far.
+     *
+     * @return the flyweight, reused by the next parse.
+     */
     public EthernetFrame ethernet()
     {
         return ethernet;
     }
 
-    /** Positioned on the ARP packet when {@link #type()} is {@link #TYPE_ARP}. */
+    /**
+     * Positioned on the ARP packet when {@link #type()} is {@link #TYPE_ARP}.
+     *
+     * @return the flyweight, reused by the next parse.
+     */
     public ArpPacket arp()
     {
         return arp;
     }
 
-    /** Positioned on the IPv4 header when {@link #type()} is {@link #TYPE_ICMP} or {@link #TYPE_TCP}. */
+    /**
+     * Positioned on the IPv4 header when {@link #type()} is {@link #TYPE_ICMP} or {@link #TYPE_TCP}.
+     *
+     * @return the flyweight, reused by the next parse.
+     */
     public Ipv4Header ipv4()
     {
         return ipv4;
     }
 
-    /** Positioned on the ICMP message (any ICMP type) when {@link #type()} is {@link #TYPE_ICMP}. */
+    /**
+     * Positioned on the ICMP message (any ICMP type) when {@link #type()} is {@link #TYPE_ICMP}.
+     *
+     * @return the flyweight, reused by the next parse.
+     */
     public IcmpEcho icmp()
     {
         return icmp;
     }
 
-    /** Positioned on the TCP segment when {@link #type()} is {@link #TYPE_TCP}. */
+    /**
+     * Positioned on the TCP segment when {@link #type()} is {@link #TYPE_TCP}.
+     *
+     * @return the flyweight, reused by the next parse.
+     */
     public TcpHeader tcp()
     {
         return tcp;
     }
 
-    /** The parsed options of the TCP segment when {@link #type()} is {@link #TYPE_TCP}. */
+    /**
+     * The parsed options of the TCP segment when {@link #type()} is {@link #TYPE_TCP}.
+     *
+     * @return the options, reused by the next parse.
+     */
     public TcpOptions tcpOptions()
     {
         return tcpOptions;

@@ -25,15 +25,24 @@ import java.nio.ByteOrder;
  */
 public final class IcmpEcho
 {
+    /** Offset of the ICMP type. */
     public static final int TYPE_OFFSET = 0;
+    /** Offset of the ICMP code. */
     public static final int CODE_OFFSET = 1;
+    /** Offset of the checksum. */
     public static final int CHECKSUM_OFFSET = 2;
+    /** Offset of the echo identifier. */
     public static final int IDENTIFIER_OFFSET = 4;
+    /** Offset of the echo sequence number. */
     public static final int SEQUENCE_OFFSET = 6;
+    /** Offset of the echo data. */
     public static final int DATA_OFFSET = 8;
+    /** Length of the echo header, bytes. */
     public static final int HEADER_LENGTH = 8;
 
+    /** ICMP type of an echo reply. */
     public static final int TYPE_ECHO_REPLY = 0;
+    /** ICMP type of an echo request. */
     public static final int TYPE_ECHO_REQUEST = 8;
 
     private DirectBuffer buffer;
@@ -41,6 +50,14 @@ public final class IcmpEcho
     private int offset;
     private int length;
 
+    /**
+     * Wraps a received message for reading.
+     *
+     * @param buffer containing the message.
+     * @param offset of its first byte.
+     * @param length of the whole message in bytes.
+     * @return this for a fluent API.
+     */
     public IcmpEcho wrap(final DirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;
@@ -50,6 +67,14 @@ public final class IcmpEcho
         return this;
     }
 
+    /**
+     * Wraps a message for reading and writing.
+     *
+     * @param buffer containing the message.
+     * @param offset of its first byte.
+     * @param length of the whole message in bytes.
+     * @return this for a fluent API.
+     */
     public IcmpEcho wrap(final MutableDirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;
@@ -59,106 +84,201 @@ public final class IcmpEcho
         return this;
     }
 
+    /**
+     * Offset of the message's first byte in the buffer.
+     *
+     * @return the offset.
+     */
     public int offset()
     {
         return offset;
     }
 
-    /** The whole ICMP message length. */
+    /**
+     * The whole ICMP message length.
+     *
+     * @return bytes.
+     */
     public int length()
     {
         return length;
     }
 
-    /** True if at least the 8-byte header is present. */
+    /**
+     * True if at least the 8-byte header is present.
+     *
+     * @return false for a runt.
+     */
     public boolean isValid()
     {
         return length >= HEADER_LENGTH;
     }
 
+    /**
+     * Whether this is an echo request (type 8, code 0).
+     *
+     * @return true for a ping to answer.
+     */
     public boolean isEchoRequest()
     {
         return type() == TYPE_ECHO_REQUEST && code() == 0;
     }
 
+    /**
+     * Whether this is an echo reply (type 0, code 0).
+     *
+     * @return true for a ping's answer.
+     */
     public boolean isEchoReply()
     {
         return type() == TYPE_ECHO_REPLY && code() == 0;
     }
 
+    /**
+     * The ICMP type.
+     *
+     * @return {@code 0..255}.
+     */
     public int type()
     {
         return buffer.getByte(offset + TYPE_OFFSET) & 0xFF;
     }
 
+    /**
+     * Sets the ICMP type.
+     *
+     * @param type {@code 0..255}.
+     * @return this for a fluent API.
+     */
     public IcmpEcho type(final int type)
     {
         mutableBuffer.putByte(offset + TYPE_OFFSET, (byte)type);
         return this;
     }
 
+    /**
+     * The ICMP code.
+     *
+     * @return {@code 0..255}.
+     */
     public int code()
     {
         return buffer.getByte(offset + CODE_OFFSET) & 0xFF;
     }
 
+    /**
+     * Sets the ICMP code.
+     *
+     * @param code {@code 0..255}.
+     * @return this for a fluent API.
+     */
     public IcmpEcho code(final int code)
     {
         mutableBuffer.putByte(offset + CODE_OFFSET, (byte)code);
         return this;
     }
 
+    /**
+     * The checksum field as stored.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int checksum()
     {
         return buffer.getShort(offset + CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the checksum field.
+     *
+     * @param checksum {@code 0..0xFFFF}.
+     * @return this for a fluent API.
+     */
     public IcmpEcho checksum(final int checksum)
     {
         mutableBuffer.putShort(offset + CHECKSUM_OFFSET, (short)checksum, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * The echo identifier.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int identifier()
     {
         return buffer.getShort(offset + IDENTIFIER_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the echo identifier.
+     *
+     * @param identifier {@code 0..0xFFFF}.
+     * @return this for a fluent API.
+     */
     public IcmpEcho identifier(final int identifier)
     {
         mutableBuffer.putShort(offset + IDENTIFIER_OFFSET, (short)identifier, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * The echo sequence number.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int sequence()
     {
         return buffer.getShort(offset + SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the echo sequence number.
+     *
+     * @param sequence {@code 0..0xFFFF}.
+     * @return this for a fluent API.
+     */
     public IcmpEcho sequence(final int sequence)
     {
         mutableBuffer.putShort(offset + SEQUENCE_OFFSET, (short)sequence, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
-    /** Absolute offset of the echo data. */
+    /**
+     * Absolute offset of the echo data.
+     *
+     * @return the offset in the buffer.
+     */
     public int dataOffset()
     {
         return offset + DATA_OFFSET;
     }
 
+    /**
+     * Bytes of echo data after the header.
+     *
+     * @return bytes.
+     */
     public int dataLength()
     {
         return length - HEADER_LENGTH;
     }
 
-    /** True if the message sums to 0xFFFF with its checksum. */
+    /**
+     * True if the message sums to 0xFFFF with its checksum.
+     *
+     * @return true if the checksum is right.
+     */
     public boolean isChecksumValid()
     {
         return Checksum.sum(buffer, offset, length, 0) == 0xFFFF;
     }
 
-    /** Computes the checksum over the whole message and stores it. */
+    /**
+     * Computes the checksum over the whole message and stores it.
+     *
+     * @return this for a fluent API.
+     */
     public IcmpEcho updateChecksum()
     {
         checksum(0);
@@ -170,6 +290,8 @@ public final class IcmpEcho
      * stay, and the checksum is patched incrementally (RFC 1624) rather than recomputed over the data
      * (except when the patched value is 0, see {@link Checksum#update16(int, int, int)}).
      * The caller swaps the IPv4 addresses ({@link Ipv4Header#swapAddresses()}) and MACs.
+     *
+     * @return this for a fluent API.
      */
     public IcmpEcho toReplyInPlace()
     {

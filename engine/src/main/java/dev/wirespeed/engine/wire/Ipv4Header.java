@@ -33,29 +33,49 @@ import java.nio.ByteOrder;
  */
 public final class Ipv4Header
 {
+    /** Offset of the version (high nibble) and IHL (low nibble). */
     public static final int VERSION_IHL_OFFSET = 0;
+    /** Offset of the TOS byte (DSCP and ECN). */
     public static final int TOS_OFFSET = 1;
+    /** Offset of the total length. */
     public static final int TOTAL_LENGTH_OFFSET = 2;
+    /** Offset of the identification. */
     public static final int IDENTIFICATION_OFFSET = 4;
+    /** Offset of the flags and fragment offset. */
     public static final int FLAGS_FRAGMENT_OFFSET = 6;
+    /** Offset of the TTL. */
     public static final int TTL_OFFSET = 8;
+    /** Offset of the protocol. */
     public static final int PROTOCOL_OFFSET = 9;
+    /** Offset of the header checksum. */
     public static final int CHECKSUM_OFFSET = 10;
+    /** Offset of the source address. */
     public static final int SRC_ADDRESS_OFFSET = 12;
+    /** Offset of the destination address. */
     public static final int DST_ADDRESS_OFFSET = 16;
+    /** Offset of the options, if IHL &gt; 5. */
     public static final int OPTIONS_OFFSET = 20;
 
+    /** Header length without options, bytes. */
     public static final int MIN_HEADER_LENGTH = 20;
+    /** Header length with the most options (IHL 15), bytes. */
     public static final int MAX_HEADER_LENGTH = 60;
 
+    /** Flag: don't fragment. */
     public static final int FLAG_DF = 0x4000;
+    /** Flag: more fragments. */
     public static final int FLAG_MF = 0x2000;
+    /** The fragment offset's 13 bits in {@link #flagsAndFragmentOffset()}. */
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
+    /** Protocol number of ICMP. */
     public static final int PROTOCOL_ICMP = 1;
+    /** Protocol number of TCP. */
     public static final int PROTOCOL_TCP = 6;
+    /** Protocol number of UDP. */
     public static final int PROTOCOL_UDP = 17;
 
+    /** The limited broadcast address 255.255.255.255, as an int. */
     public static final int BROADCAST_ADDRESS = 0xFFFF_FFFF;
     /** Returned by {@link #parseAddress(CharSequence)} for malformed text; never a valid address. */
     public static final long INVALID_ADDRESS = -1L;
@@ -76,7 +96,14 @@ public final class Ipv4Header
     private int offset;
     private int length;
 
-    /** Wraps for reading; {@code length} is the number of bytes available from {@code offset}. */
+    /**
+     * Wraps for reading; {@code length} is the number of bytes available from {@code offset}.
+     *
+     * @param buffer containing the header.
+     * @param offset of its first byte.
+     * @param length bytes available from {@code offset}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header wrap(final DirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;
@@ -86,7 +113,14 @@ public final class Ipv4Header
         return this;
     }
 
-    /** Wraps for reading and writing; {@code length} is the space available from {@code offset}. */
+    /**
+     * Wraps for reading and writing; {@code length} is the space available from {@code offset}.
+     *
+     * @param buffer containing the header.
+     * @param offset of its first byte.
+     * @param length bytes available from {@code offset}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header wrap(final MutableDirectBuffer buffer, final int offset, final int length)
     {
         this.buffer = buffer;
@@ -96,17 +130,31 @@ public final class Ipv4Header
         return this;
     }
 
+    /**
+     * The wrapped buffer.
+     *
+     * @return the buffer, null before the first wrap.
+     */
     public DirectBuffer buffer()
     {
         return buffer;
     }
 
+    /**
+     * Offset of the header's first byte in the buffer.
+     *
+     * @return the offset.
+     */
     public int offset()
     {
         return offset;
     }
 
-    /** Bytes available from {@link #offset()}, as given to {@code wrap}. */
+    /**
+     * Bytes available from {@link #offset()}, as given to {@code wrap}.
+     *
+     * @return bytes.
+     */
     public int length()
     {
         return length;
@@ -141,170 +189,321 @@ public final class Ipv4Header
         return VALID;
     }
 
+    /**
+     * The IP version.
+     *
+     * @return 4 for a valid header.
+     */
     public int version()
     {
         return (buffer.getByte(offset + VERSION_IHL_OFFSET) & 0xF0) >>> 4;
     }
 
-    /** Internet header length in 32-bit words. */
+    /**
+     * Internet header length in 32-bit words.
+     *
+     * @return {@code 0..15}.
+     */
     public int ihl()
     {
         return buffer.getByte(offset + VERSION_IHL_OFFSET) & 0x0F;
     }
 
-    /** Sets version 4 and the IHL in 32-bit words (5..15). */
+    /**
+     * Sets version 4 and the IHL in 32-bit words (5..15).
+     *
+     * @param ihl 5..15.
+     * @return this for a fluent API.
+     */
     public Ipv4Header versionAndIhl(final int ihl)
     {
         mutableBuffer.putByte(offset + VERSION_IHL_OFFSET, (byte)(0x40 | (ihl & 0x0F)));
         return this;
     }
 
-    /** IHL * 4. */
+    /**
+     * IHL * 4.
+     *
+     * @return bytes.
+     */
     public int headerLength()
     {
         return ihl() << 2;
     }
 
+    /**
+     * Whether the header carries options.
+     *
+     * @return true if IHL &gt; 5.
+     */
     public boolean hasOptions()
     {
         return ihl() > 5;
     }
 
-    /** Differentiated services code point and ECN, the old TOS byte. */
+    /**
+     * Differentiated services code point and ECN, the old TOS byte.
+     *
+     * @return {@code 0..255}.
+     */
     public int tos()
     {
         return buffer.getByte(offset + TOS_OFFSET) & 0xFF;
     }
 
+    /**
+     * Sets the TOS byte.
+     *
+     * @param tos {@code 0..255}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header tos(final int tos)
     {
         mutableBuffer.putByte(offset + TOS_OFFSET, (byte)tos);
         return this;
     }
 
+    /**
+     * The differentiated services code point.
+     *
+     * @return {@code 0..63}.
+     */
     public int dscp()
     {
         return tos() >>> 2;
     }
 
+    /**
+     * The ECN field.
+     *
+     * @return {@code 0..3}.
+     */
     public int ecn()
     {
         return tos() & 0x3;
     }
 
+    /**
+     * The total length of the datagram, header included.
+     *
+     * @return bytes.
+     */
     public int totalLength()
     {
         return buffer.getShort(offset + TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the total length.
+     *
+     * @param totalLength bytes, header included.
+     * @return this for a fluent API.
+     */
     public Ipv4Header totalLength(final int totalLength)
     {
         mutableBuffer.putShort(offset + TOTAL_LENGTH_OFFSET, (short)totalLength, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * The identification.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int identification()
     {
         return buffer.getShort(offset + IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the identification.
+     *
+     * @param identification {@code 0..0xFFFF}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header identification(final int identification)
     {
         mutableBuffer.putShort(offset + IDENTIFICATION_OFFSET, (short)identification, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
-    /** The 16 bits of flags and fragment offset together. */
+    /**
+     * The 16 bits of flags and fragment offset together.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int flagsAndFragmentOffset()
     {
         return buffer.getShort(offset + FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
-    /** Sets flags ({@link #FLAG_DF}, {@link #FLAG_MF}) and the fragment offset in 8-byte units together. */
+    /**
+     * Sets flags ({@link #FLAG_DF}, {@link #FLAG_MF}) and the fragment offset in 8-byte units together.
+     *
+     * @param value flags ORed with the offset.
+     * @return this for a fluent API.
+     */
     public Ipv4Header flagsAndFragmentOffset(final int value)
     {
         mutableBuffer.putShort(offset + FLAGS_FRAGMENT_OFFSET, (short)value, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * Whether the DF flag is set.
+     *
+     * @return true for don't fragment.
+     */
     public boolean dontFragment()
     {
         return (flagsAndFragmentOffset() & FLAG_DF) != 0;
     }
 
+    /**
+     * Whether the MF flag is set.
+     *
+     * @return true if more fragments follow.
+     */
     public boolean moreFragments()
     {
         return (flagsAndFragmentOffset() & FLAG_MF) != 0;
     }
 
-    /** Fragment offset in 8-byte units. */
+    /**
+     * Fragment offset in 8-byte units.
+     *
+     * @return {@code 0..8191}.
+     */
     public int fragmentOffset()
     {
         return flagsAndFragmentOffset() & FRAGMENT_OFFSET_MASK;
     }
 
-    /** True for any fragment: MF set or a nonzero offset. We do not reassemble; the caller drops and counts. */
+    /**
+     * True for any fragment: MF set or a nonzero offset. We do not reassemble; the caller drops and counts.
+     *
+     * @return true for a fragment.
+     */
     public boolean isFragment()
     {
         return (flagsAndFragmentOffset() & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
     }
 
+    /**
+     * The time to live.
+     *
+     * @return {@code 0..255}.
+     */
     public int ttl()
     {
         return buffer.getByte(offset + TTL_OFFSET) & 0xFF;
     }
 
+    /**
+     * Sets the time to live.
+     *
+     * @param ttl {@code 0..255}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header ttl(final int ttl)
     {
         mutableBuffer.putByte(offset + TTL_OFFSET, (byte)ttl);
         return this;
     }
 
+    /**
+     * The payload's protocol number.
+     *
+     * @return e.g. {@link #PROTOCOL_TCP}.
+     */
     public int protocol()
     {
         return buffer.getByte(offset + PROTOCOL_OFFSET) & 0xFF;
     }
 
+    /**
+     * Sets the payload's protocol number.
+     *
+     * @param protocol e.g. {@link #PROTOCOL_TCP}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header protocol(final int protocol)
     {
         mutableBuffer.putByte(offset + PROTOCOL_OFFSET, (byte)protocol);
         return this;
     }
 
+    /**
+     * The header checksum field as stored.
+     *
+     * @return {@code 0..0xFFFF}.
+     */
     public int checksum()
     {
         return buffer.getShort(offset + CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * Sets the header checksum field.
+     *
+     * @param checksum {@code 0..0xFFFF}.
+     * @return this for a fluent API.
+     */
     public Ipv4Header checksum(final int checksum)
     {
         mutableBuffer.putShort(offset + CHECKSUM_OFFSET, (short)checksum, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * The source address.
+     *
+     * @return host-order int.
+     */
     public int srcAddress()
     {
         return buffer.getInt(offset + SRC_ADDRESS_OFFSET, ByteOrder.BIG_ENDIAN);
     }
 
+    /**
+     * Sets the source address.
+     *
+     * @param address host-order int.
+     * @return this for a fluent API.
+     */
     public Ipv4Header srcAddress(final int address)
     {
         mutableBuffer.putInt(offset + SRC_ADDRESS_OFFSET, address, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
+    /**
+     * The destination address.
+     *
+     * @return host-order int.
+     */
     public int dstAddress()
     {
         return buffer.getInt(offset + DST_ADDRESS_OFFSET, ByteOrder.BIG_ENDIAN);
     }
 
+    /**
+     * Sets the destination address.
+     *
+     * @param address host-order int.
+     * @return this for a fluent API.
+     */
     public Ipv4Header dstAddress(final int address)
     {
         mutableBuffer.putInt(offset + DST_ADDRESS_OFFSET, address, ByteOrder.BIG_ENDIAN);
         return this;
     }
 
-    /** Swaps source and destination in place; the header checksum does not change (the sum commutes). */
+    /**
+     * Swaps source and destination in place; the header checksum does not change (the sum commutes).
+     *
+     * @return this for a fluent API.
+     */
     public Ipv4Header swapAddresses()
     {
         final int src = srcAddress();
@@ -313,25 +512,41 @@ public final class Ipv4Header
         return this;
     }
 
-    /** Absolute offset in the buffer of the payload: {@code offset + IHL * 4}, options skipped. */
+    /**
+     * Absolute offset in the buffer of the payload: {@code offset + IHL * 4}, options skipped.
+     *
+     * @return the offset in the buffer.
+     */
     public int payloadOffset()
     {
         return offset + headerLength();
     }
 
-    /** {@code totalLength - IHL * 4}: Ethernet padding after the datagram is excluded. */
+    /**
+     * {@code totalLength - IHL * 4}: Ethernet padding after the datagram is excluded.
+     *
+     * @return bytes.
+     */
     public int payloadLength()
     {
         return totalLength() - headerLength();
     }
 
-    /** Computes the header checksum (field treated as zero) and stores it. */
+    /**
+     * Computes the header checksum (field treated as zero) and stores it.
+     *
+     * @return this for a fluent API.
+     */
     public Ipv4Header updateChecksum()
     {
         return checksum(Checksum.ipv4HeaderChecksum(buffer, offset, headerLength()));
     }
 
-    /** True if the header sums to 0xFFFF with its checksum. Call after {@link #validate()}. */
+    /**
+     * True if the header sums to 0xFFFF with its checksum. Call after {@link #validate()}.
+     *
+     * @return true if the checksum is right.
+     */
     public boolean isChecksumValid()
     {
         return Checksum.verifyIpv4Header(buffer, offset, headerLength());
@@ -357,7 +572,12 @@ public final class Ipv4Header
 
     // ---------------------------------------------------------------- address helpers
 
-    /** The limited broadcast 255.255.255.255. */
+    /**
+     * The limited broadcast 255.255.255.255.
+     *
+     * @param address host-order int.
+     * @return true for 255.255.255.255.
+     */
     public static boolean isBroadcast(final int address)
     {
         return address == BROADCAST_ADDRESS;
@@ -368,13 +588,19 @@ public final class Ipv4Header
      *
      * @param address to test.
      * @param netmask of the local subnet, e.g. {@code 0xFFFFFF00} for a /24.
+     * @return true for a broadcast address.
      */
     public static boolean isBroadcast(final int address, final int netmask)
     {
         return address == BROADCAST_ADDRESS || (netmask != BROADCAST_ADDRESS && (address | netmask) == BROADCAST_ADDRESS);
     }
 
-    /** Class D, 224.0.0.0/4. */
+    /**
+     * Class D, 224.0.0.0/4.
+     *
+     * @param address host-order int.
+     * @return true for 224.0.0.0/4.
+     */
     public static boolean isMulticast(final int address)
     {
         return (address >>> 28) == 0xE;
@@ -383,6 +609,7 @@ public final class Ipv4Header
     /**
      * Parses a dotted quad {@code a.b.c.d}, each part 0..255 in decimal.
      *
+     * @param text the address as text.
      * @return the address in the low 32 bits, or {@link #INVALID_ADDRESS}.
      */
     public static long parseAddress(final CharSequence text)
@@ -422,13 +649,24 @@ public final class Ipv4Header
         return (address << 8) | value;
     }
 
-    /** Formats as a dotted quad (allocates: not for the data path). */
+    /**
+     * Formats as a dotted quad (allocates: not for the data path).
+     *
+     * @param address host-order int.
+     * @return e.g. {@code "192.0.2.1"}.
+     */
     public static String formatAddress(final int address)
     {
         return appendAddress(new StringBuilder(15), address).toString();
     }
 
-    /** Appends a dotted quad. */
+    /**
+     * Appends a dotted quad.
+     *
+     * @param sb      to append to.
+     * @param address host-order int.
+     * @return {@code sb}.
+     */
     public static StringBuilder appendAddress(final StringBuilder sb, final int address)
     {
         return sb.append(address >>> 24).append('.')

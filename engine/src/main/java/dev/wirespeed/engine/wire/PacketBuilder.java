@@ -24,6 +24,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class PacketBuilder
 {
+    /** TTL of built frames unless {@link #ttl(int)} says otherwise. */
     public static final int DEFAULT_TTL = 64;
     /** No 802.1Q tag: the value of {@link #vlanId(int)} that disables tagging. */
     public static final int NO_VLAN = -1;
@@ -53,125 +54,239 @@ public final class PacketBuilder
     private int window;
     private int urgentPointer;
 
+    /**
+     * Sets the source MAC of the frames.
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return this for a fluent API.
+     */
     public PacketBuilder srcMac(final long mac)
     {
         this.srcMac = mac;
         return this;
     }
 
+    /**
+     * Sets the destination MAC of the frames.
+     *
+     * @param mac 48 bits in the low bytes.
+     * @return this for a fluent API.
+     */
     public PacketBuilder dstMac(final long mac)
     {
         this.dstMac = mac;
         return this;
     }
 
-    /** VLAN id 0..4095 to tag frames, or {@link #NO_VLAN}. */
+    /**
+     * VLAN id 0..4095 to tag frames, or {@link #NO_VLAN}.
+     *
+     * @param vlanId the VLAN id, or {@link #NO_VLAN}.
+     * @return this for a fluent API.
+     */
     public PacketBuilder vlanId(final int vlanId)
     {
         this.vlanId = vlanId;
         return this;
     }
 
+    /**
+     * Sets the priority code point of the VLAN tag.
+     *
+     * @param pcp 0..7.
+     * @return this for a fluent API.
+     */
     public PacketBuilder vlanPcp(final int pcp)
     {
         this.vlanPcp = pcp;
         return this;
     }
 
+    /**
+     * Sets the IPv4 source address.
+     *
+     * @param address host-order int.
+     * @return this for a fluent API.
+     */
     public PacketBuilder srcAddress(final int address)
     {
         this.srcAddress = address;
         return this;
     }
 
+    /**
+     * Sets the IPv4 destination address.
+     *
+     * @param address host-order int.
+     * @return this for a fluent API.
+     */
     public PacketBuilder dstAddress(final int address)
     {
         this.dstAddress = address;
         return this;
     }
 
+    /**
+     * Sets the IPv4 TTL; {@link #DEFAULT_TTL} by default.
+     *
+     * @param ttl 0..255.
+     * @return this for a fluent API.
+     */
     public PacketBuilder ttl(final int ttl)
     {
         this.ttl = ttl;
         return this;
     }
 
+    /**
+     * Sets the IPv4 TOS byte (DSCP and ECN).
+     *
+     * @param tos 0..255.
+     * @return this for a fluent API.
+     */
     public PacketBuilder tos(final int tos)
     {
         this.tos = tos;
         return this;
     }
 
-    /** IPv4 identification of the next frame; incremented after each {@link #writeTcp}. */
+    /**
+     * IPv4 identification of the next frame; incremented after each {@link #writeTcp}.
+     *
+     * @param identification 0..0xFFFF.
+     * @return this for a fluent API.
+     */
     public PacketBuilder ipIdentification(final int identification)
     {
         this.ipIdentification = identification;
         return this;
     }
 
+    /**
+     * Sets the IPv4 don't-fragment flag.
+     *
+     * @param dontFragment true for DF.
+     * @return this for a fluent API.
+     */
     public PacketBuilder dontFragment(final boolean dontFragment)
     {
         this.dontFragment = dontFragment;
         return this;
     }
 
-    /** True to leave the checksums to the NIC (see class javadoc). */
+    /**
+     * True to leave the checksums to the NIC (see class javadoc).
+     *
+     * @param offload true for pseudo-header sums only, false for full software checksums.
+     * @return this for a fluent API.
+     */
     public PacketBuilder checksumOffload(final boolean offload)
     {
         this.checksumOffload = offload;
         return this;
     }
 
+    /**
+     * Sets the TCP source port.
+     *
+     * @param port 0..65535.
+     * @return this for a fluent API.
+     */
     public PacketBuilder srcPort(final int port)
     {
         this.srcPort = port;
         return this;
     }
 
+    /**
+     * Sets the TCP destination port.
+     *
+     * @param port 0..65535.
+     * @return this for a fluent API.
+     */
     public PacketBuilder dstPort(final int port)
     {
         this.dstPort = port;
         return this;
     }
 
+    /**
+     * Sets the TCP sequence number.
+     *
+     * @param seq unsigned 32 bits in an int.
+     * @return this for a fluent API.
+     */
     public PacketBuilder seq(final int seq)
     {
         this.seq = seq;
         return this;
     }
 
+    /**
+     * Sets the TCP acknowledgment number.
+     *
+     * @param ack unsigned 32 bits in an int.
+     * @return this for a fluent API.
+     */
     public PacketBuilder ack(final int ack)
     {
         this.ack = ack;
         return this;
     }
 
-    /** TCP flags, {@link TcpHeader#SYN} etc. */
+    /**
+     * TCP flags, {@link TcpHeader#SYN} etc.
+     *
+     * @param flags the flag bits.
+     * @return this for a fluent API.
+     */
     public PacketBuilder flags(final int flags)
     {
         this.flags = flags;
         return this;
     }
 
+    /**
+     * Sets the TCP window field (already scaled down).
+     *
+     * @param window 0..65535.
+     * @return this for a fluent API.
+     */
     public PacketBuilder window(final int window)
     {
         this.window = window;
         return this;
     }
 
+    /**
+     * Sets the TCP urgent pointer field.
+     *
+     * @param urgentPointer 0..65535.
+     * @return this for a fluent API.
+     */
     public PacketBuilder urgentPointer(final int urgentPointer)
     {
         this.urgentPointer = urgentPointer;
         return this;
     }
 
-    /** Ethernet header length these settings produce: 14, or 18 with a VLAN tag. */
+    /**
+     * Ethernet header length these settings produce: 14, or 18 with a VLAN tag.
+     *
+     * @return bytes.
+     */
     public int ethernetHeaderLength()
     {
         return vlanId == NO_VLAN ? EthernetFrame.HEADER_LENGTH : EthernetFrame.VLAN_HEADER_LENGTH;
     }
 
-    /** Frame length {@link #writeTcp} would produce. */
+    /**
+     * Frame length {@link #writeTcp} would produce.
+     *
+     * @param options the TCP options to write, or null for none.
+     * @param payloadLength payload bytes.
+     * @return bytes.
+     */
     public int tcpFrameLength(final TcpOptions options, final int payloadLength)
     {
         final int optionsLength = options == null ? 0 : TcpOptionsCodec.length(options, (flags & TcpHeader.SYN) != 0);
@@ -243,6 +358,12 @@ public final class PacketBuilder
     /**
      * Writes an Ethernet + ARP frame (42 bytes, 46 tagged) from this builder's MACs and VLAN.
      *
+     * @param buffer    to write into.
+     * @param offset    of the frame's first byte.
+     * @param operation {@link ArpPacket#OPERATION_REQUEST} or {@link ArpPacket#OPERATION_REPLY}.
+     * @param senderIp  our IPv4 address, host-order int.
+     * @param targetMac the target's MAC (0 in a request).
+     * @param targetIp  the target's IPv4 address, host-order int.
      * @return the frame length, or -1 if it does not fit.
      */
     public int writeArp(

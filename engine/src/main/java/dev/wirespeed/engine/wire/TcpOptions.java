@@ -14,16 +14,20 @@ public final class TcpOptions
     /** At most four SACK blocks fit in 40 bytes of options (three with timestamps). */
     public static final int MAX_SACK_BLOCKS = 4;
 
+    /** True if an MSS option was present. */
     public boolean mssPresent;
     /** Maximum segment size, unsigned 16 bits. Meaningful only when {@link #mssPresent}. */
     public int mss;
 
+    /** True if a window scale option was present. */
     public boolean windowScalePresent;
     /** Shift count as received (0..255); the TCP layer clamps values above 14 to 14 (RFC 7323 §2.3). */
     public int windowScale;
 
+    /** True if SACK-permitted was present (SYNs only). */
     public boolean sackPermitted;
 
+    /** True if a timestamps option was present. */
     public boolean timestampPresent;
     /** TSval, unsigned 32 bits held in an int. */
     public int tsVal;
@@ -37,6 +41,11 @@ public final class TcpOptions
     /** SACK block right edges (sequence numbers, unsigned 32 bits held in ints). */
     public final int[] sackRight = new int[MAX_SACK_BLOCKS];
 
+    /**
+     * Clears every option, for reuse.
+     *
+     * @return this for a fluent API.
+     */
     public TcpOptions reset()
     {
         mssPresent = false;
@@ -51,6 +60,11 @@ public final class TcpOptions
         return this;
     }
 
+    /**
+     * Copies every option of {@code other}, SACK blocks included.
+     *
+     * @param other the options to copy.
+     */
     public void copyFrom(final TcpOptions other)
     {
         mssPresent = other.mssPresent;

@@ -52,18 +52,30 @@ import java.nio.ByteOrder;
  */
 public final class TcpOptionsCodec
 {
+    /** Option kind: end of option list. */
     public static final int KIND_EOL = 0;
+    /** Option kind: no-operation (padding). */
     public static final int KIND_NOP = 1;
+    /** Option kind: maximum segment size (RFC 9293). */
     public static final int KIND_MSS = 2;
+    /** Option kind: window scale (RFC 7323). */
     public static final int KIND_WINDOW_SCALE = 3;
+    /** Option kind: SACK permitted (RFC 2018). */
     public static final int KIND_SACK_PERMITTED = 4;
+    /** Option kind: SACK blocks (RFC 2018). */
     public static final int KIND_SACK = 5;
+    /** Option kind: timestamps (RFC 7323). */
     public static final int KIND_TIMESTAMPS = 8;
 
+    /** Length of the MSS option, bytes. */
     public static final int LENGTH_MSS = 4;
+    /** Length of the window scale option, bytes. */
     public static final int LENGTH_WINDOW_SCALE = 3;
+    /** Length of the SACK-permitted option, bytes. */
     public static final int LENGTH_SACK_PERMITTED = 2;
+    /** Length of one SACK block, bytes. */
     public static final int LENGTH_SACK_BLOCK = 8;
+    /** Length of the timestamps option, bytes. */
     public static final int LENGTH_TIMESTAMPS = 10;
 
     /** Most bytes {@link #write(MutableDirectBuffer, int, TcpOptions, boolean)} can produce. */
@@ -245,6 +257,10 @@ public final class TcpOptionsCodec
 
     /**
      * Length {@link #write(MutableDirectBuffer, int, TcpOptions, boolean)} would produce, without writing.
+     *
+     * @param in  the options.
+     * @param syn true if the segment carries SYN (the SYN layout, as {@code write} describes).
+     * @return bytes, a multiple of 4 between 0 and 40.
      */
     public static int length(final TcpOptions in, final boolean syn)
     {
