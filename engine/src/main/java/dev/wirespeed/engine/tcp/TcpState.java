@@ -36,9 +36,9 @@ public enum TcpState
     }
 
     /**
-     * States after the handshake has completed on our side (RFC 9293 "synchronized states" minus SYN-RECEIVED).
+     * RFC 9293's synchronized states: SYN-RECEIVED and every state after it (ESTABLISHED through TIME-WAIT).
      *
-     * @return true from SYN-RECEIVED on, CLOSED and LISTEN excluded.
+     * @return true from SYN-RECEIVED on; false for CLOSED, LISTEN and SYN-SENT.
      */
     public boolean isSynchronized()
     {
