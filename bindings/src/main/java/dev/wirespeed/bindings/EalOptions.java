@@ -13,6 +13,13 @@ import java.util.List;
  */
 public final class EalOptions
 {
+    /**
+     * Options with the defaults; set what differs, then pass them to {@link Eal#init}.
+     */
+    public EalOptions()
+    {
+    }
+
     private final List<String> vdevs = new ArrayList<>();
     private final List<String> pciAllow = new ArrayList<>();
     private final List<String> extra = new ArrayList<>();

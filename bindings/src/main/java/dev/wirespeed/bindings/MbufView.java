@@ -12,6 +12,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class MbufView
 {
+    /**
+     * A view wrapping no mbuf yet; wrap one per use.
+     */
+    public MbufView()
+    {
+    }
+
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private long mbuf;
 

@@ -4,6 +4,13 @@ package dev.wirespeed.bindings;
 public final class PortConfig
 {
     /**
+     * A configuration with the defaults; set what differs before the port is opened.
+     */
+    public PortConfig()
+    {
+    }
+
+    /**
      * A symmetric RSS key (0x6d5a repeated, Woo and Park): both directions of a flow hash to the same queue.
      */
     public static final byte[] SYMMETRIC_RSS_KEY = symmetricKey(40);

@@ -3,6 +3,13 @@ package dev.wirespeed.bindings;
 /** Basic port counters ({@code rte_eth_stats}); a reusable holder filled by {@link EthPort#stats(PortStats)}. */
 public final class PortStats
 {
+    /**
+     * Empty statistics (all zero) until a port reads into them.
+     */
+    public PortStats()
+    {
+    }
+
     /** Frames received ({@code ipackets}). */
     public long rxPackets;
     /** Frames transmitted ({@code opackets}). */

@@ -778,6 +778,13 @@ public final class Engine implements AutoCloseable
     /** Options of an {@link Engine}; {@link #build()} opens the port and assembles the shards. */
     public static final class Builder
     {
+        /**
+         * A builder with the defaults (see {@link Engine#builder()}); set the port and the address at least.
+         */
+        public Builder()
+        {
+        }
+
         private PortSpec portSpec;
         private EthPort borrowedPort;
         private LocalAddresses addresses;

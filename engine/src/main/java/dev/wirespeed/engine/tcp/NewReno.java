@@ -5,6 +5,13 @@ package dev.wirespeed.engine.tcp;
  */
 public final class NewReno implements CongestionControl
 {
+    /**
+     * Congestion control in its initial state; the connection sets the window when it opens.
+     */
+    public NewReno()
+    {
+    }
+
     private int smss;
     private int cwnd;
     private int ssthresh;

@@ -5,6 +5,13 @@ package dev.wirespeed.engine.tcp;
  */
 public final class TcpConfig
 {
+    /**
+     * A configuration with every default; set the fields that differ before the endpoint is built.
+     */
+    public TcpConfig()
+    {
+    }
+
     /** Seed of every random choice (ISN secret, cookie secret, ephemeral port offsets, timestamp offsets). */
     public long seed = 0x5eed_0000_0000_0001L;
     /**

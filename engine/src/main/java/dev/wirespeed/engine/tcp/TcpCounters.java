@@ -6,6 +6,13 @@ package dev.wirespeed.engine.tcp;
  */
 public final class TcpCounters
 {
+    /**
+     * Counters all at zero.
+     */
+    public TcpCounters()
+    {
+    }
+
     /** Dropped: a segment with source or destination port 0. */
     public static final int DROP_PORT_ZERO = 0;
     /** Dropped: a segment from or to a non-unicast address. */

@@ -15,6 +15,13 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class TcpFrameCodec
 {
+    /**
+     * A codec with its own scratch state; one per shard thread.
+     */
+    public TcpFrameCodec()
+    {
+    }
+
     private final PacketBuilder builder = new PacketBuilder();
 
     /**

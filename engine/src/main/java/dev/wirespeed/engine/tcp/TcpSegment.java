@@ -18,6 +18,13 @@ import org.agrona.DirectBuffer;
  */
 public final class TcpSegment
 {
+    /**
+     * An empty segment, filled by a parser or by the endpoint before use.
+     */
+    public TcpSegment()
+    {
+    }
+
     /** Flag bit: no more data from the sender. */
     public static final int FIN = TcpHeader.FIN;
     /** Flag bit: synchronize sequence numbers. */

@@ -32,6 +32,13 @@ import java.nio.ByteOrder;
  */
 public final class ArpPacket
 {
+    /**
+     * A flyweight wrapping no buffer yet; wrap one per packet.
+     */
+    public ArpPacket()
+    {
+    }
+
     /** Offset of the hardware type (1 for Ethernet). */
     public static final int HTYPE_OFFSET = 0;
     /** Offset of the protocol type (0x0800 for IPv4). */

@@ -34,6 +34,13 @@ import java.nio.ByteOrder;
  */
 public final class EthernetFrame
 {
+    /**
+     * A flyweight wrapping no buffer yet; wrap one per frame.
+     */
+    public EthernetFrame()
+    {
+    }
+
     /** Offset of the destination MAC. */
     public static final int DST_MAC_OFFSET = 0;
     /** Offset of the source MAC. */

@@ -24,6 +24,13 @@ import org.agrona.DirectBuffer;
  */
 public final class FrameParser
 {
+    /**
+     * A parser with its own flyweights and result fields; one per thread, reused for every frame.
+     */
+    public FrameParser()
+    {
+    }
+
     /** The frame is accepted; see {@link #type()}. */
     public static final int DROP_NONE = 0;
     /** Shorter than an Ethernet header (14 bytes, 18 with a VLAN tag). */

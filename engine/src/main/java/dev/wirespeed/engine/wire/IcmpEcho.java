@@ -25,6 +25,13 @@ import java.nio.ByteOrder;
  */
 public final class IcmpEcho
 {
+    /**
+     * A flyweight wrapping no buffer yet; wrap one per message.
+     */
+    public IcmpEcho()
+    {
+    }
+
     /** Offset of the ICMP type. */
     public static final int TYPE_OFFSET = 0;
     /** Offset of the ICMP code. */

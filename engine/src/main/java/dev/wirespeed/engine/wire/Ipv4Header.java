@@ -33,6 +33,13 @@ import java.nio.ByteOrder;
  */
 public final class Ipv4Header
 {
+    /**
+     * A flyweight wrapping no buffer yet; wrap one per header.
+     */
+    public Ipv4Header()
+    {
+    }
+
     /** Offset of the version (high nibble) and IHL (low nibble). */
     public static final int VERSION_IHL_OFFSET = 0;
     /** Offset of the TOS byte (DSCP and ECN). */

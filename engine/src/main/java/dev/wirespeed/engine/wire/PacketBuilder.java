@@ -24,6 +24,13 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class PacketBuilder
 {
+    /**
+     * A builder with its own flyweights; one per thread, reused for every frame it writes.
+     */
+    public PacketBuilder()
+    {
+    }
+
     /** TTL of built frames unless {@link #ttl(int)} says otherwise. */
     public static final int DEFAULT_TTL = 64;
     /** No 802.1Q tag: the value of {@link #vlanId(int)} that disables tagging. */

@@ -38,6 +38,13 @@ import java.nio.ByteOrder;
  */
 public final class TcpHeader
 {
+    /**
+     * A flyweight wrapping no buffer yet; wrap one per header.
+     */
+    public TcpHeader()
+    {
+    }
+
     /** Offset of the source port. */
     public static final int SRC_PORT_OFFSET = 0;
     /** Offset of the destination port. */

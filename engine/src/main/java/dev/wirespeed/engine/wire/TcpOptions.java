@@ -11,6 +11,13 @@ package dev.wirespeed.engine.wire;
  */
 public final class TcpOptions
 {
+    /**
+     * Options with nothing present; a parser or a sender fills them.
+     */
+    public TcpOptions()
+    {
+    }
+
     /** At most four SACK blocks fit in 40 bytes of options (three with timestamps). */
     public static final int MAX_SACK_BLOCKS = 4;
 
