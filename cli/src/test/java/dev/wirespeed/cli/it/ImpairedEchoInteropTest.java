@@ -141,8 +141,15 @@ class ImpairedEchoInteropTest
             "ip.check_checksum:TRUE", "-Y", "ip.src == " + NetNs.ENGINE_IP + " && (_ws.malformed || " +
             "ip.checksum.status == 0 || tcp.checksum.status == 0 || tcp.checksum == 0xffff || " +
             "_ws.expert.severity >= 8388608)", "-T", "fields", "-e", "frame.number").strip();
-        assertEquals("", bad.lines().filter(l -> !l.startsWith("Running as user")).reduce("", (a, b) -> a + b + "\n"),
-            "tshark found malformed frames, bad checksums or expert errors in what the engine sent");
+        final String badFrames = bad.lines().filter(l -> !l.startsWith("Running as user"))
+            .reduce("", (a, b) -> a + b + "\n");
+        final String why = badFrames.isEmpty() ? "" : NetNs.run("tshark", "-r", pcap.toString(), "-o",
+            "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-Y", "frame.number in {" +
+            badFrames.strip().replace('\n', ' ') + "}", "-T", "fields", "-e", "frame.number", "-e", "frame.len",
+            "-e", "tcp.flags.str", "-e", "tcp.seq_raw", "-e", "tcp.len", "-e", "ip.checksum.status", "-e",
+            "tcp.checksum.status", "-e", "tcp.checksum", "-e", "_ws.col.Protocol", "-e", "_ws.expert.message");
+        assertEquals("", badFrames,
+            "tshark found malformed frames, bad checksums or expert errors in what the engine sent:\n" + why);
     }
 
     private static boolean isParserReason(final String name)
