@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wirespeed.apps.nic.PacketClock;
 import dev.wirespeed.apps.nic.TestFrame;
 import dev.wirespeed.apps.nic.TxStream;
-import dev.wirespeed.bindings.Cpus;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortSpec;
@@ -100,15 +99,7 @@ public final class NicGenCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "gen needs at least one port (--iface, --vdev or --pci)");
         }
-        final int[] cores;
-        try
-        {
-            cores = NicSupport.planCores(coresOption, specs.size() * queues, Cpus.allowed());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ParameterException(spec.commandLine(), ex.getMessage());
-        }
+        final int[] cores = NicSupport.planCores(spec, coresOption, specs.size() * queues);
         NicSupport.startEal(portOptions);
         final PacketClock clock = PacketClock.of(clockName);
         final List<EthPort> ports = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.wirespeed.apps.nic.Reflector;
-import dev.wirespeed.bindings.Cpus;
 import dev.wirespeed.bindings.Eal;
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.PortSpec;
@@ -85,15 +84,7 @@ public final class NicReflectCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "reflect needs at least one port (--iface, --vdev or --pci)");
         }
-        final int[] cores;
-        try
-        {
-            cores = NicSupport.planCores(coresOption, specs.size() * queues, Cpus.allowed());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ParameterException(spec.commandLine(), ex.getMessage());
-        }
+        final int[] cores = NicSupport.planCores(spec, coresOption, specs.size() * queues);
         NicSupport.startEal(portOptions);
         final List<EthPort> ports = new ArrayList<>();
         try (Arena arena = Arena.ofShared())

@@ -132,6 +132,23 @@ final class NicSupport
         return Arrays.copyOfRange(allowed, 1, 1 + streams);
     }
 
+    /**
+     * {@link #planCores} for a command: the cores its {@code streams} workers run on (-1 = unpinned), a bad
+     * {@code --cores} becoming the command's usage error.
+     */
+    static int[] planCores(final picocli.CommandLine.Model.CommandSpec spec, final String coresOption,
+        final int streams)
+    {
+        try
+        {
+            return planCores(coresOption, streams, Cpus.allowed());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+    }
+
     /** {@code 0-3,6}: a CPU list, ranges folded. */
     static String describeCpus(final int[] cpus)
     {
