@@ -165,7 +165,8 @@ public final class TcpEndpoint
         final long k0 = r;
         r = SplitMix64.next(r);
         final long k1 = r;
-        if (config.isnKey0 != 0 || config.isnKey1 != 0)
+        final boolean injectedSecret = config.isnKey0 != 0 || config.isnKey1 != 0;
+        if (injectedSecret)
         {
             isnK0 = config.isnKey0;
             isnK1 = config.isnKey1;
@@ -186,9 +187,9 @@ public final class TcpEndpoint
         r = SplitMix64.next(r);
         // an injected secret keys the timestamp offsets too, so both stay monotonic for a reused 4-tuple across
         // endpoints that share it (a peer's TIME-WAIT accepts a new SYN only with a higher ISN or timestamp)
-        tsK0 = config.isnKey0 != 0 || config.isnKey1 != 0 ? SplitMix64.next(isnK0 ^ 0x7453_4f66_6673_6574L) : r;
+        tsK0 = injectedSecret ? SplitMix64.next(isnK0 ^ 0x7453_4f66_6673_6574L) : r;
         r = SplitMix64.next(r);
-        tsK1 = config.isnKey0 != 0 || config.isnKey1 != 0 ? SplitMix64.next(isnK1 ^ 0x7453_4f66_6673_6574L) : r;
+        tsK1 = injectedSecret ? SplitMix64.next(isnK1 ^ 0x7453_4f66_6673_6574L) : r;
         ephemeralCounter = (int)SplitMix64.next(r);
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;

@@ -62,7 +62,8 @@ public final class HostSecret
             final byte[] bytes = Files.readAllBytes(path);
             if (bytes.length >= 16)
             {
-                return nonZero(ByteBuffer.wrap(bytes).getLong(0), ByteBuffer.wrap(bytes).getLong(8));
+                final ByteBuffer secret = ByteBuffer.wrap(bytes);
+                return nonZero(secret.getLong(0), secret.getLong(8));
             }
         }
         catch (final IOException | UnsupportedOperationException | SecurityException ignored)
