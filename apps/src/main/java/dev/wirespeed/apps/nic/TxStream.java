@@ -2,18 +2,21 @@ package dev.wirespeed.apps.nic;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 import dev.wirespeed.bindings.EthPort;
 import dev.wirespeed.bindings.Mbuf;
 import dev.wirespeed.bindings.MbufBurst;
-import dev.wirespeed.bindings.MbufView;
 import dev.wirespeed.bindings.Mempool;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One generator stream: sends test frames on one TX queue of a port, evenly paced. The headers of every size in the
  * pattern are built once; per frame the 42 header bytes are copied into a fresh mbuf and only the sequence number,
- * the timestamp and the stream id are written (as testpmd's txonly mode does).
+ * the timestamp and the stream id are written (as testpmd's txonly mode does). The copy is nine fixed-width stores
+ * through one memory segment, with one room check per frame: at 60+ Mpps the bounds checks of a byte-buffer view on
+ * every store were a fifth of the per-frame time.
  * <p>
  * Pacing: frame {@code n} is due at {@code start + n / rate} and carries that time as its timestamp (so a frame
  * sent late, in catch-up mode, still says when it was due: latency counts from there, as wrk2 does against
@@ -28,13 +31,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class TxStream
 {
+    private static final int WORDS = 6;
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfLong LE_LONG = WORD.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = HALF.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private final EthPort port;
     private final int queue;
     private final int stream;
     private final Mempool pool;
     private final MbufBurst burst;
-    private final MbufView view = new MbufView();
-    private final UnsafeBuffer[] headers;
+    /** Per size in the pattern: the 42 header bytes as five longs and a trailing short (native order). */
+    private final long[] headerWords;
     private final int[] sizes;
     private final PacketClock clock;
     private int sizeIndex;
@@ -73,13 +83,17 @@ public final class TxStream
         this.burst = new MbufBurst(arena, MbufBurst.DEFAULT_CAPACITY);
         this.sizes = sizes.clone();
         this.clock = clock;
-        this.headers = new UnsafeBuffer[sizes.length];
+        this.headerWords = new long[sizes.length * WORDS];
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[TestFrame.HEADER_LENGTH]);
         for (int i = 0; i < sizes.length; i++)
         {
-            final MemorySegment seg = arena.allocate(TestFrame.HEADER_LENGTH, 8);
-            headers[i] = new UnsafeBuffer(seg.address(), TestFrame.HEADER_LENGTH);
-            TestFrame.writeHeader(headers[i], sizes[i], srcMac, dstMac, TestFrame.TESTER_IP, TestFrame.REFLECTOR_IP,
+            TestFrame.writeHeader(header, sizes[i], srcMac, dstMac, TestFrame.TESTER_IP, TestFrame.REFLECTOR_IP,
                 1024 + stream);
+            for (int w = 0; w < WORDS - 1; w++)
+            {
+                headerWords[i * WORDS + w] = header.getLong(w * Long.BYTES, ByteOrder.nativeOrder());
+            }
+            headerWords[i * WORDS + WORDS - 1] = header.getShort((WORDS - 1) * Long.BYTES, ByteOrder.nativeOrder());
         }
     }
 
@@ -153,29 +167,7 @@ public final class TxStream
             }
             final long slot0 = scheduled;
             scheduled += due;
-            for (int i = 0; i < due; i++)
-            {
-                // the frame's scheduled send time (wrk2-style: a late frame's latency counts from when it was due)
-                final long stampNs = periodNs == 0 ? nowNs : startNs + (long)((slot0 + i) * periodNs);
-                final long m = b.get(i);
-                final UnsafeBuffer header = headers[sizeIndex];
-                final int size = sizes[sizeIndex];
-                if (++sizeIndex == sizes.length)
-                {
-                    sizeIndex = 0;
-                }
-                final UnsafeBuffer data = view.wrapForWrite(m);
-                data.putBytes(0, header, 0, TestFrame.HEADER_LENGTH);
-                TestFrame.patch(data, nextSeq++, stampNs, stream);
-                if (markFlags != 0)
-                {
-                    Mbuf.offloadFlags(m, Mbuf.offloadFlags(m) | markFlags);
-                    markedSeq = nextSeq - 1;
-                    markFlags = 0;
-                }
-                Mbuf.length(m, size - TestFrame.FCS);
-                sentBytes += size;
-            }
+            build(b, due, nowNs, slot0);
         }
         final int n = port.txBurst(queue, b);
         sent += n;
@@ -184,6 +176,46 @@ public final class TxStream
             txFull++;
         }
         return n;
+    }
+
+    /** Writes frames {@code 0..due} of the burst; a method of its own so the JIT compiles it apart from the loop. */
+    private void build(final MbufBurst b, final int due, final long nowNs, final long slot0)
+    {
+        final long[] words = headerWords;
+        for (int i = 0; i < due; i++)
+        {
+            // the frame's scheduled send time (wrk2-style: a late frame's latency counts from when it was due)
+            final long stampNs = periodNs == 0 ? nowNs : startNs + (long)((slot0 + i) * periodNs);
+            final long m = b.get(i);
+            final int size = sizes[sizeIndex];
+            final int w = sizeIndex * WORDS;
+            if (++sizeIndex == sizes.length)
+            {
+                sizeIndex = 0;
+            }
+            if (Mbuf.tailroomFromData(m) < size - TestFrame.FCS)
+            {
+                throw new IllegalStateException("mbuf data room " + Mbuf.tailroomFromData(m) + " < frame " + size);
+            }
+            final long a = Mbuf.dataAddress(m);
+            ALL.set(WORD, a, words[w]);
+            ALL.set(WORD, a + 8, words[w + 1]);
+            ALL.set(WORD, a + 16, words[w + 2]);
+            ALL.set(WORD, a + 24, words[w + 3]);
+            ALL.set(WORD, a + 32, words[w + 4]);
+            ALL.set(HALF, a + 40, (short)words[w + 5]);
+            ALL.set(LE_LONG, a + TestFrame.SEQ_OFFSET, nextSeq++);
+            ALL.set(LE_LONG, a + TestFrame.TIMESTAMP_OFFSET, stampNs);
+            ALL.set(LE_SHORT, a + TestFrame.STREAM_OFFSET, (short)stream);
+            if (markFlags != 0)
+            {
+                Mbuf.offloadFlags(m, Mbuf.offloadFlags(m) | markFlags);
+                markedSeq = nextSeq - 1;
+                markFlags = 0;
+            }
+            Mbuf.length(m, size - TestFrame.FCS);
+            sentBytes += size;
+        }
     }
 
     /**
