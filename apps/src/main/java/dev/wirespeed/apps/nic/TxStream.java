@@ -15,8 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * One generator stream: sends test frames on one TX queue of a port, evenly paced. The headers of every size in the
  * pattern are built once; per frame the 42 header bytes are copied into a fresh mbuf and only the sequence number,
  * the timestamp and the stream id are written (as testpmd's txonly mode does). The copy is nine fixed-width stores
- * through one memory segment, with one room check per frame: at 60+ Mpps the bounds checks of a byte-buffer view on
- * every store were a fifth of the per-frame time.
+ * through one memory segment, with one room check per frame: with a bounds-checked byte-buffer view on every store
+ * the same loop ran at 43-66 Mpps on net_null instead of 78-80 (bench/README.md, generator section).
  * <p>
  * Pacing: frame {@code n} is due at {@code start + n / rate} and carries that time as its timestamp (so a frame
  * sent late, in catch-up mode, still says when it was due: latency counts from there, as wrk2 does against
