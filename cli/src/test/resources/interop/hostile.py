@@ -1,7 +1,8 @@
 """Hostile frames against `wirespeed serve`, run by HostileInteropTest from the Linux namespace with Debian's scapy
 (/usr/bin/python3). Usage: hostile.py IFACE ENGINE_IP ENGINE_MAC DEADLINE_S
 
-Martian sources (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), ping from broadcast and multicast sources, SYN+FIN, and ARP
+Martian sources (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), ping from broadcast and multicast sources, SYN+FIN, a SYN to
+another host's MAC, and ARP
 abuse (an unsolicited reply, a forged reply for a peer the engine holds, another MAC claiming the engine's own
 address). Every frame goes out on an AF_PACKET socket; only TEST-NET-1 addresses (and the martians themselves, as
 sources of frames that never leave the veth) are used.
@@ -117,6 +118,18 @@ def syn_fin(w, ctx):
     return "no answer"
 
 
+def other_host(w, ctx):
+    """A SYN to the engine's IP but to another host's unicast MAC (a promiscuous port or a flooding switch
+    delivers such frames) is not ours: no answer, and the live counters show it as OTHER_HOST."""
+    frame = syn(PEER_IP, w.mac, 41200)
+    frame[Ether].dst = GHOST_MAC
+    w.send(frame)
+    got = w.collect(0.7, lambda p: TCP in p and p[TCP].dport == 41200)
+    check(not got, "a SYN to another host's MAC was answered: " + describe(got[0] if got else None))
+    ctx["other_host"] = ctx.get("other_host", 0) + 1
+    return "no answer"
+
+
 def arp_unsolicited_reply(w, ctx):
     """Linux arp_accept=0: a reply nobody asked for creates no entry. After a forged reply 'GHOST is at GHOST_MAC',
     a SYN from GHOST makes the engine ask for GHOST's MAC (it holds none); our answer is then learned, and the
@@ -187,7 +200,7 @@ def arp_conflict(w, ctx):
 
 
 PROBES = [("martian_syns", martian_syns), ("martian_pings", martian_pings), ("syn_fin", syn_fin),
-          ("arp_unsolicited_reply", arp_unsolicited_reply),
+          ("other_host", other_host), ("arp_unsolicited_reply", arp_unsolicited_reply),
           ("arp_forged_reply_known_peer", arp_forged_reply_known_peer), ("arp_conflict", arp_conflict)]
 
 
@@ -203,6 +216,7 @@ def main():
         except Exception as e:  # a bug in the probe itself: report it against the probe, go on
             print("PROBE %s FAIL probe error %s: %s" % (name, type(e).__name__, e), flush=True)
     print("MARTIANS %d" % ctx.get("martian", 0), flush=True)
+    print("OTHER_HOST %d" % ctx.get("other_host", 0), flush=True)
     print("DONE", flush=True)
 
 

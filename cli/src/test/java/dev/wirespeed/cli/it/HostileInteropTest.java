@@ -88,6 +88,14 @@ class HostileInteropTest
         assertProbe("syn_fin");
     }
 
+    /** A frame to another host's unicast MAC is dropped before anything reads its IP header (Linux: OTHERHOST). */
+    @Test
+    @Order(3)
+    void synToAnotherHostsMacIsNotOurs()
+    {
+        assertProbe("other_host");
+    }
+
     /** Linux arp_accept=0: an unsolicited reply creates nothing; the engine asks, and learns the solicited answer. */
     @Test
     @Order(4)
@@ -124,6 +132,8 @@ class HostileInteropTest
         final Matcher m = Pattern.compile("MARTIANS (\\d+)").matcher(probes.output);
         assertTrue(m.find(), probes.output);
         final int martians = Integer.parseInt(m.group(1));
+        final Matcher other = Pattern.compile("OTHER_HOST (\\d+)").matcher(probes.output);
+        assertTrue(other.find(), probes.output);
         Thread.sleep(300); // counters are published every millisecond, the port's every 100 ms
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -134,6 +144,8 @@ class HostileInteropTest
         final String text = out.toString();
         assertTrue(text.contains("shard-0 drop " + ShardDrops.name(ShardDrops.MARTIAN_SOURCE) + ": " + martians + "\n"),
             "every martian counted:\n" + text);
+        assertTrue(text.contains("shard-0 drop " + ShardDrops.name(ShardDrops.OTHER_HOST) + ": " + other.group(1) + "\n"),
+            "every frame to another host's MAC counted:\n" + text);
         assertTrue(text.contains("shard-0 tcp " + TcpCounters.name(TcpCounters.DROP_SYN_FIN) + ": 1\n"), text);
         assertTrue(text.contains("shard-0 drop ARP_CONFLICT: 2\n"), text);
         assertTrue(text.contains("shard-0 arp defended: 1\n"), text);

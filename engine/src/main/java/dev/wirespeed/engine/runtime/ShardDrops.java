@@ -45,15 +45,20 @@ public final class ShardDrops
     public static final int TX_ARP_SHUTDOWN = 17;
     /** Dropped on transmit by the {@code --impair} fault injection, on purpose (or its backlog was full). */
     public static final int IMPAIR_TX = 18;
+    /**
+     * A frame whose destination MAC is another host's unicast address (a port in promiscuous mode, a switch flooding
+     * an unknown destination): never parsed further, as Linux drops {@code PACKET_OTHERHOST}.
+     */
+    public static final int OTHER_HOST = 19;
     /** The number of reasons: every constant is below it. */
-    public static final int COUNT = 19;
+    public static final int COUNT = 20;
 
     private static final String[] NAMES =
     {
         "MARTIAN_SOURCE", "ICMP_NOT_ECHO_FOR_US", "ARP_NOT_FOR_US", "ARP_UNSOLICITED_REPLY", "ARP_LOCKTIME",
         "ARP_MARTIAN_SENDER", "ARP_CONFLICT", "HAND_OFF_RING_FULL", "HAND_OFF_NO_MBUF", "IMPAIR_RX", "TX_NO_MBUF",
         "TX_ENCODE_FAILED", "TX_BATCH_FULL", "TX_MARTIAN_DESTINATION", "TX_ARP_QUEUE_OVERFLOW", "TX_ARP_UNRESOLVED",
-        "TX_ARP_TABLE_FULL", "TX_ARP_SHUTDOWN", "IMPAIR_TX",
+        "TX_ARP_TABLE_FULL", "TX_ARP_SHUTDOWN", "IMPAIR_TX", "OTHER_HOST",
     };
 
     private ShardDrops()

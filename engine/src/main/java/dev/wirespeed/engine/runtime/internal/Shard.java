@@ -506,6 +506,14 @@ public final class Shard implements Agent, SegmentEmitter, ArpEmitter, ShardView
             Mbuf.free(mbuf);
             return;
         }
+        final long dstMac = parser.ethernet().dstMac();
+        if (dstMac != ourMac && !EthernetFrame.isMulticast(dstMac))
+        {
+            // unicast to another host (promiscuous port, flooded by a switch): not ours, whatever its IP says
+            shardDrops[ShardDrops.OTHER_HOST]++;
+            Mbuf.free(mbuf);
+            return;
+        }
         final int type = parser.type();
         if (type != FrameParser.TYPE_ARP && martians.isMartianSource(parser.ipv4().srcAddress()))
         {
