@@ -40,9 +40,8 @@ public final class InProcessExample
     }
 
     /**
-     * As {@link #run(String, int, int, int)} with another echo handler on the server's shard thread. Known issue: a
-     * second such run in the same JVM sometimes stalls one of its connections (3 of 4 done at the 30 s limit, with
-     * {@link EchoServer} as with the README's handler); not yet diagnosed.
+     * As {@link #run(String, int, int, int)} with another echo handler on the server's shard thread. Runs can follow
+     * each other in one JVM (each with its own {@code name}).
      */
     public static Result run(final String name, final Function<ShardContext, TcpHandler> echoHandler,
         final int connections, final int bytesEach, final int roundTrips)
