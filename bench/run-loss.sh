@@ -11,7 +11,12 @@
 #     loss recovery must repair). Offloads are off on both ends, so every rule sees single segments.
 #   bench/run-loss.sh [rounds, default 3]     (LOSS_BYTES, default 16777216; LOSS_DEADLINE_S per echo, default 60)
 #   LOSS_ONLY=engine|linux runs one side only; LOSS_PCAP=DIR writes the client end's frames (headers only) of each
-#   round to DIR/engine-N.pcap and DIR/linux-N.pcap (dumpcap in the client's namespace, before its INPUT drops).
+#   round to DIR/engine-N.pcap and DIR/linux-CC-N.pcap (dumpcap in the client's namespace, before its INPUT drops).
+#   LOSS_LINUX_CC="bbr reno" (a list) runs one Linux round per congestion control per round, set in the server's
+#   namespace (net.ipv4.tcp_congestion_control; only those in tcp_allowed_congestion_control can be set there), and
+#   prints a median and a ratio for each. Default: the namespace's default, whatever the host runs (printed). The
+#   engine's congestion control is NewReno; Linux's BBR does not treat random loss as congestion, so against BBR
+#   this benchmark compares loss-based with model-based congestion control, against reno like with like.
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -77,6 +82,13 @@ cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/reso
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds"
+CCS=${LOSS_LINUX_CC:-$(ip netns exec "$NA" sysctl -n net.ipv4.tcp_congestion_control)}
+for cc in $CCS; do
+  ip netns exec "$NA" sysctl -qw "net.ipv4.tcp_congestion_control=$cc" 2>/dev/null || {
+    echo "wirespeed: error: cannot set congestion control $cc in the server's namespace (allowed there:" \
+      "$(sysctl -n net.ipv4.tcp_allowed_congestion_control))" >&2; exit 2; }
+done
+echo "congestion control: engine NewReno, Linux server: $CCS"
 
 # one echo from B: prints the RESULT line; exits non-zero unless every byte came back
 capture_start() { # $1: file name stem
@@ -109,7 +121,7 @@ engine_round() {
   ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
-  for _ in $(seq 1 300); do grep -q 'ready ip=' "$WORK/serve.log" && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -qs "ready ip=" "$WORK/serve.log" && break; sleep 0.1; done
   grep -q 'ready ip=' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
   capture_start "engine-$1"
   local r=0; echo_once || r=$?
@@ -121,7 +133,8 @@ engine_round() {
   return $r
 }
 
-linux_round() {
+linux_round() { # $1: round, $2: congestion control
+  ip netns exec "$NA" sysctl -qw "net.ipv4.tcp_congestion_control=$2"
   ip -n "$NA" addr add "$SERVER_IP/24" dev "$IA"
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
@@ -134,7 +147,7 @@ linux_round() {
   SOCAT_PID=$!
   for _ in $(seq 1 50); do ip netns exec "$NA" ss -ltn 'sport = :7' | grep -q LISTEN && break; sleep 0.1; done
   ip netns exec "$NA" nstat -n >/dev/null 2>&1 || true
-  capture_start "linux-$1"
+  capture_start "linux-$2-$1"
   local r=0; echo_once || r=$?
   capture_stop
   ip netns exec "$NA" nstat -z TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPLossProbes TcpExtTCPSackRecovery \
@@ -148,29 +161,39 @@ linux_round() {
   return $r
 }
 
-E=() L=() EF=0 LF=0
+E=() EF=0
+declare -A L LF
+for cc in $CCS; do L[$cc]= LF[$cc]=0; done
 for round in $(seq 1 "$ROUNDS"); do
   if [ "${LOSS_ONLY:-engine}" = engine ]; then
     echo "round $round: wirespeed serve" >&2
     if v=$(engine_round "$round"); then E+=("$v"); else EF=$((EF + 1)); fi
   fi
   if [ "${LOSS_ONLY:-linux}" = linux ]; then
-    echo "round $round: Linux echo_server.py" >&2
-    if v=$(linux_round "$round"); then L+=("$v"); else LF=$((LF + 1)); fi
+    for cc in $CCS; do
+      echo "round $round: Linux echo_server.py, $cc" >&2
+      if v=$(linux_round "$round" "$cc"); then L[$cc]="${L[$cc]} $v"; else LF[$cc]=$((LF[$cc] + 1)); fi
+    done
   fi
 done
 if [ -n "${LOSS_ONLY:-}" ]; then
   echo "engine Mbit/s per round: ${E[*]:-} (failed rounds: $EF)"
-  echo "Linux  Mbit/s per round: ${L[*]:-} (failed rounds: $LF)"
+  for cc in $CCS; do echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"; done
   exit 0
 fi
-[ ${#E[@]} -gt 0 ] && [ ${#L[@]} -gt 0 ] || { echo "no complete round: engine $EF failed, Linux $LF failed" >&2; exit 1; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+[ ${#E[@]} -gt 0 ] || { echo "no complete engine round: $EF failed" >&2; exit 1; }
 me=$(median "${E[@]}")
-ml=$(median "${L[@]}")
 ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
   sed 's/^/nft counters (dup, drop out, drop in): /'; echo
 echo "engine Mbit/s per round: ${E[*]} (failed rounds: $EF)"
-echo "Linux  Mbit/s per round: ${L[*]} (failed rounds: $LF)"
-awk -v e="$me" -v l="$ml" 'BEGIN { printf "median goodput: wirespeed %.1f Mbit/s, Linux %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", e, l, e / l }'
+status=0
+for cc in $CCS; do
+  echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"
+  if [ -z "${L[$cc]}" ]; then echo "no complete Linux ($cc) round" >&2; status=1; continue; fi
+  # shellcheck disable=SC2086
+  ml=$(median ${L[$cc]})
+  awk -v e="$me" -v l="$ml" -v cc="$cc" 'BEGIN { printf "median goodput: wirespeed %.1f Mbit/s, Linux (%s) %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", e, cc, l, e / l }'
+done
 echo "load average $(load) after the run"
+exit $status
