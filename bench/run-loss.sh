@@ -14,9 +14,11 @@
 #   round to DIR/engine-N.pcap and DIR/linux-CC-N.pcap (dumpcap in the client's namespace, before its INPUT drops).
 #   LOSS_LINUX_CC="bbr reno" (a list) runs one Linux round per congestion control per round, set in the server's
 #   namespace (net.ipv4.tcp_congestion_control; only those in tcp_allowed_congestion_control can be set there), and
-#   prints a median and a ratio for each. Default: the namespace's default, whatever the host runs (printed). The
-#   engine's congestion control is NewReno; Linux's BBR does not treat random loss as congestion, so against BBR
-#   this benchmark compares loss-based with model-based congestion control, against reno like with like.
+#   prints a median and a ratio for each. Default: the namespace's default, whatever the host runs (printed).
+#   LOSS_ENGINE_CC="newreno bbr" (a list) likewise runs one engine round per entry per round with `serve --cc CC`.
+#   Default: newreno. Linux's BBR does not treat random loss as congestion, so engine newreno against Linux bbr
+#   compares loss-based with model-based congestion control; newreno against reno and bbr against bbr are like
+#   with like.
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -88,7 +90,11 @@ for cc in $CCS; do
     echo "wirespeed: error: cannot set congestion control $cc in the server's namespace (allowed there:" \
       "$(sysctl -n net.ipv4.tcp_allowed_congestion_control))" >&2; exit 2; }
 done
-echo "congestion control: engine NewReno, Linux server: $CCS"
+ECCS=${LOSS_ENGINE_CC:-newreno}
+for ecc in $ECCS; do
+  case "$ecc" in newreno|bbr) ;; *) echo "wirespeed: error: LOSS_ENGINE_CC: $ecc is not newreno or bbr" >&2; exit 2 ;; esac
+done
+echo "congestion control: engine $ECCS, Linux server: $CCS"
 
 # one echo from B: prints the RESULT line; exits non-zero unless every byte came back
 capture_start() { # $1: file name stem
@@ -115,15 +121,16 @@ echo_once() {
   sed -n 's/.* mbps=\([0-9.]*\).*/\1/p' <<<"$out"
 }
 
-engine_round() {
+engine_round() { # $1: round, $2: congestion control
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
-  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff ${LOSS_SERVE_OPTS:-} \
+  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff --cc "$2" \
+    ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
   for _ in $(seq 1 300); do grep -qs "ready ip=" "$WORK/serve.log" && break; sleep 0.1; done
   grep -q 'ready ip=' "$WORK/serve.log" || { cat "$WORK/serve.log" >&2; echo "serve did not start" >&2; exit 1; }
-  capture_start "engine-$1"
+  capture_start "engine-$2-$1"
   local r=0; echo_once || r=$?
   capture_stop
   kill -TERM "$SERVE_PID" 2>/dev/null || true
@@ -161,13 +168,15 @@ linux_round() { # $1: round, $2: congestion control
   return $r
 }
 
-E=() EF=0
-declare -A L LF
+declare -A E EF L LF
+for ecc in $ECCS; do E[$ecc]= EF[$ecc]=0; done
 for cc in $CCS; do L[$cc]= LF[$cc]=0; done
 for round in $(seq 1 "$ROUNDS"); do
   if [ "${LOSS_ONLY:-engine}" = engine ]; then
-    echo "round $round: wirespeed serve" >&2
-    if v=$(engine_round "$round"); then E+=("$v"); else EF=$((EF + 1)); fi
+    for ecc in $ECCS; do
+      echo "round $round: wirespeed serve --cc $ecc" >&2
+      if v=$(engine_round "$round" "$ecc"); then E[$ecc]="${E[$ecc]} $v"; else EF[$ecc]=$((EF[$ecc] + 1)); fi
+    done
   fi
   if [ "${LOSS_ONLY:-linux}" = linux ]; then
     for cc in $CCS; do
@@ -177,23 +186,26 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
 done
 if [ -n "${LOSS_ONLY:-}" ]; then
-  echo "engine Mbit/s per round: ${E[*]:-} (failed rounds: $EF)"
+  for ecc in $ECCS; do echo "engine ($ecc) Mbit/s per round:${E[$ecc]} (failed rounds: ${EF[$ecc]})"; done
   for cc in $CCS; do echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"; done
   exit 0
 fi
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-[ ${#E[@]} -gt 0 ] || { echo "no complete engine round: $EF failed" >&2; exit 1; }
-me=$(median "${E[@]}")
 ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
   sed 's/^/nft counters (dup, drop out, drop in): /'; echo
-echo "engine Mbit/s per round: ${E[*]} (failed rounds: $EF)"
 status=0
-for cc in $CCS; do
-  echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"
-  if [ -z "${L[$cc]}" ]; then echo "no complete Linux ($cc) round" >&2; status=1; continue; fi
+for ecc in $ECCS; do echo "engine ($ecc) Mbit/s per round:${E[$ecc]} (failed rounds: ${EF[$ecc]})"; done
+for cc in $CCS; do echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"; done
+for ecc in $ECCS; do
+  if [ -z "${E[$ecc]}" ]; then echo "no complete engine ($ecc) round" >&2; status=1; continue; fi
   # shellcheck disable=SC2086
-  ml=$(median ${L[$cc]})
-  awk -v e="$me" -v l="$ml" -v cc="$cc" 'BEGIN { printf "median goodput: wirespeed %.1f Mbit/s, Linux (%s) %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", e, cc, l, e / l }'
+  me=$(median ${E[$ecc]})
+  for cc in $CCS; do
+    if [ -z "${L[$cc]}" ]; then echo "no complete Linux ($cc) round" >&2; status=1; continue; fi
+    # shellcheck disable=SC2086
+    ml=$(median ${L[$cc]})
+    awk -v e="$me" -v l="$ml" -v ecc="$ecc" -v cc="$cc" 'BEGIN { printf "median goodput: wirespeed (%s) %.1f Mbit/s, Linux (%s) %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", ecc, e, cc, l, e / l }'
+  done
 done
 echo "load average $(load) after the run"
 exit $status

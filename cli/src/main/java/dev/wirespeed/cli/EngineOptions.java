@@ -9,6 +9,9 @@ import dev.wirespeed.bindings.PortSpec;
 import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.runtime.Impairment;
 import dev.wirespeed.engine.runtime.LocalAddresses;
+import dev.wirespeed.engine.tcp.Bbr;
+import dev.wirespeed.engine.tcp.CongestionControl;
+import dev.wirespeed.engine.tcp.NewReno;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -22,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of every command that runs an engine on a port, declared once: port selection ({@link PortOptions}),
- * {@code --ip}, {@code --shards}, {@code --pcap}, {@code --impair}, {@code --idle}, {@code --time-wait-ms} and
- * {@code --name}.
+ * {@code --ip}, {@code --shards}, {@code --pcap}, {@code --impair}, {@code --idle}, {@code --time-wait-ms},
+ * {@code --cc} and {@code --name}.
  * {@link #builder} checks them (bad input is a {@link ParameterException}: one {@code wirespeed: error:} line,
  * exit 2) and turns them into an {@link Engine.Builder}.
  */
@@ -54,6 +57,10 @@ public final class EngineOptions
 
     @Option(names = "--time-wait-ms", defaultValue = "60000", paramLabel = "MS", description = "TIME-WAIT length, 2*MSL (default ${DEFAULT-VALUE})")
     long timeWaitMs;
+
+    @Option(names = "--cc", defaultValue = "newreno", paramLabel = "newreno|bbr",
+        description = "congestion control of every connection: newreno (RFC 5681/6582, halves at each loss) or bbr (model-based, BBR v1 style without a pacer: random loss does not shrink the window); default ${DEFAULT-VALUE}")
+    String cc;
 
     @Option(names = "--name", paramLabel = "NAME",
         description = "engine name, unique on the machine: names the counters file (wirespeed-NAME.counters; 'wirespeed stat --name NAME'); default: the process id")
@@ -122,12 +129,24 @@ public final class EngineOptions
         };
     }
 
+    /** The congestion control of {@code --cc}. */
+    public Supplier<CongestionControl> congestionControl()
+    {
+        return switch (cc)
+        {
+            case "newreno" -> NewReno::new;
+            case "bbr" -> Bbr::new;
+            default -> throw usage("--cc must be newreno or bbr, got '" + cc + "'");
+        };
+    }
+
     /** Checks every option, before EAL or a port is touched. */
     public void validate()
     {
         addresses();
         port();
         idleStrategy();
+        congestionControl();
         final int maxShards = Math.min(64, Runtime.getRuntime().availableProcessors() * 4);
         if (shards < 1 || shards > maxShards)
         {
@@ -158,12 +177,13 @@ public final class EngineOptions
 
     /**
      * An engine builder with every option of this mixin applied; {@code tcpConfig} makes each shard's TCP config
-     * (its MSL is set from {@code --time-wait-ms} here).
+     * (its MSL is set from {@code --time-wait-ms} and its congestion control from {@code --cc} here).
      */
     public Engine.Builder builder(final Supplier<TcpConfig> tcpConfig)
     {
         validate();
         final long mslNs = mslNs();
+        final Supplier<CongestionControl> congestionControl = congestionControl();
         final Engine.Builder builder;
         try
         {
@@ -181,6 +201,7 @@ public final class EngineOptions
             {
                 final TcpConfig tcp = tcpConfig.get();
                 tcp.mslNs = mslNs;
+                tcp.congestionControl = congestionControl;
                 return tcp;
             })
             .idleStrategy(idleStrategy())

@@ -60,4 +60,11 @@ class ClientCommandTest
         assertEquals(2, run("--connect", "192.0.2.2:7", "--seconds", "0"));
         assertEquals(2, run("--connect", "192.0.2.2:7", "--idle", "sleepy"));
     }
+
+    @Test
+    void anUnknownCongestionControlIsRefused()
+    {
+        assertEquals(2, run("--connect", "192.0.2.2:7", "--cc", "cubic"));
+        assertTrue(err.toString().startsWith("wirespeed: error: --cc must be newreno or bbr, got 'cubic'"), err.toString());
+    }
 }

@@ -37,6 +37,25 @@ public interface CongestionControl
     void onAck(int ackedBytes, int flightSize);
 
     /**
+     * Every acceptable ACK, in and out of recovery, after the connection processed it: what a model-based controller
+     * ({@link Bbr}) learns from. NewReno ignores it.
+     *
+     * @param nowNs          the time of the ACK.
+     * @param deliveredBytes bytes newly reported delivered: SND.UNA advance plus newly SACKed (RFC 6937
+     *                       DeliveredData); may be 0.
+     * @param pipe           bytes in flight after the ACK (RFC 6675 pipe).
+     * @param sndNxt         SND.NXT: the first byte not yet sent.
+     * @param highestAcked   the highest sequence number the peer has acknowledged, cumulatively or by SACK, plus one.
+     * @param rttSampleNs    an RTT sample this ACK gave (RFC 6298, Karn's rule), or 0 for none.
+     * @param appLimited     the sender has no unsent data queued: the flight is limited by the application.
+     */
+    default void onDelivered(
+        final long nowNs, final int deliveredBytes, final int pipe, final int sndNxt, final int highestAcked,
+        final long rttSampleNs, final boolean appLimited)
+    {
+    }
+
+    /**
      * Third duplicate ACK: enter fast recovery (RFC 5681 §3.2 steps 2-3).
      *
      * @param flightSize bytes in flight when recovery starts.

@@ -883,6 +883,7 @@ final class TcpConnection
             retries = 0;
         }
         final int newWnd = (seg.window & 0xffff) << sndWscale;
+        final boolean timedBefore = rtt.timing();
         if (gt(ack, sndUna))
         {
             onNewAck(nowNs, ack);
@@ -908,6 +909,11 @@ final class TcpConnection
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
+        // the controller's model (behaviour 68): delivered data, an RTT sample if this ACK gave one (Karn's rule)
+        final boolean sampled = timedBefore && !rtt.timing() && gt(sndUna, unaBefore);
+        cc.onDelivered(nowNs, (sndUna - unaBefore) + (scoreboard.totalBytes() - sackedBefore), pipe(), sndNxt,
+            scoreboard.isEmpty() ? sndUna : SeqNum.max(sndUna, scoreboard.highestRight()),
+            sampled ? rtt.latestNs() : 0, !gt(dataEnd(), sndNxt));
         if (inRecovery && sackOk)
         {
             // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)

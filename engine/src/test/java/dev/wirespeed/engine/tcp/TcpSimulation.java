@@ -49,6 +49,8 @@ final class TcpSimulation
     static final boolean SMALL_BUDGETS = Boolean.parseBoolean(System.getProperty("sim.budget", "true"));
     static final long TICK_NS = 1L << 20;
     static final boolean ANY_WINDOW_SCALE = Boolean.getBoolean("sim.anyWindowScale");
+    /** {@code -Dsim.cc=bbr}: both ends run {@link Bbr} instead of NewReno (behaviour 68); the draws stay the same. */
+    static final boolean BBR = "bbr".equals(System.getProperty("sim.cc"));
 
     // connection end modes
     static final int HALF_CLOSE = 0;       // both shutdownOutput after writing, close after EOF
@@ -323,6 +325,10 @@ final class TcpSimulation
             {
                 c.bufferChunkSize = 1 << budget.range(10, 13);
                 c.bufferBudgetBytes = (long)c.bufferChunkSize * budget.range(32, 96);
+            }
+            if (BBR)
+            {
+                c.congestionControl = Bbr::new;
             }
             mtu = Math.max(mtu, c.mtu);
             configs[s] = c;

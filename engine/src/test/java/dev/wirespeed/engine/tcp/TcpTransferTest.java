@@ -136,6 +136,17 @@ class TcpTransferTest
     }
 
     @Test
+    void checklist68_bbrDeliversEveryByteOverALossyLink()
+    {
+        // both ends model-based (behaviour 68): 5 % loss with reordering and duplicates, byte-exact both ways
+        for (int seed = 1; seed <= 4; seed++)
+        {
+            final long[] result = run(seed, 5, 10, 512 * 1024, -1, Bbr::new);
+            assertTrue(result[0] > 0, "seed " + seed + " had losses to repair");
+        }
+    }
+
+    @Test
     void sequenceNumbersWrappingAround2pow32MidTransfer()
     {
         final long[] result = run(9, 3, 10, 512 * 1024, 0xffff_f000L);
@@ -151,10 +162,17 @@ class TcpTransferTest
     static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes,
         final long fixedIsn)
     {
+        return run(seed, lossPercent, reorderPercent, bytes, fixedIsn, NewReno::new);
+    }
+
+    static long[] run(final long seed, final int lossPercent, final int reorderPercent, final int bytes,
+        final long fixedIsn, final java.util.function.Supplier<CongestionControl> congestionControl)
+    {
         size = bytes;
         final TcpConfig cfg = new TcpConfig();
         cfg.seed = seed;
         cfg.fixedIsnForTests = fixedIsn;
+        cfg.congestionControl = congestionControl;
         final Side client = new Side(1);
         final Side server = new Side(2);
         final TcpEndpoint c = new TcpEndpoint(cfg, client, 0);
