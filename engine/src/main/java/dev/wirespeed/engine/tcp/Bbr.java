@@ -15,7 +15,7 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * estimate.</li>
  * <li>Min RTT: the smallest RTT sample of the last 10 s; an older minimum is replaced by the next sample.</li>
  * <li>cwnd = gain · bandwidth · min RTT, plus three send quanta (a quantum is 1 ms of data at the estimated rate, at
- * least two segments, as Linux's quantization budget) and the ACK aggregation allowance (the most data acknowledged
+ * least two segments and at most 64 KiB, as Linux's quantization budget) and the ACK aggregation allowance (the most data acknowledged
  * beyond what the estimated rate explains since an aggregation epoch began, as Linux's {@code extra_acked}), at
  * least four segments.</li>
  * <li>Startup grows the window by what each ACK delivers (up to 2.885 · BDP plus the allowances) until the estimate has not grown by 25 % for three rounds;
@@ -45,6 +45,8 @@ public final class Bbr implements CongestionControl
     static final long MIN_RTT_WINDOW_NS = 10_000_000_000L;
     /** A send quantum: this much time at the estimated rate, ns. */
     static final long QUANTUM_NS = 1_000_000L;
+    /** Cap on a send quantum, bytes (Linux: 127 segments; here 64 KiB, what one TSO/GSO burst may carry). */
+    static final long MAX_QUANTUM_BYTES = 64 * 1024;
     /** Cap on the ACK aggregation allowance: this much time at the estimated rate, ns (Linux: 100 ms). */
     static final long MAX_AGGREGATION_NS = 100_000_000L;
 
@@ -324,7 +326,7 @@ public final class Bbr implements CongestionControl
     {
         final long bw = bw();
         final double gain = mode == PROBE_BW ? CWND_GAIN * PROBE_GAINS[cycleIndex] : mode == STARTUP ? HIGH_GAIN : 1.0;
-        final long quantum = Math.max(2L * smss, (long)(bw * (QUANTUM_NS / 1e9)));
+        final long quantum = Math.max(2L * smss, Math.min(MAX_QUANTUM_BYTES, (long)(bw * (QUANTUM_NS / 1e9))));
         final long aggregation = Math.min(Math.max(extraAcked0, extraAcked1), (long)(bw * (MAX_AGGREGATION_NS / 1e9)));
         final long target = bdp(gain) + 3 * quantum + aggregation;
         return Math.min(Integer.MAX_VALUE, Math.max(target, 4L * smss));
