@@ -49,7 +49,12 @@ final class TcpSimulation
     static final boolean SMALL_BUDGETS = Boolean.parseBoolean(System.getProperty("sim.budget", "true"));
     static final long TICK_NS = 1L << 20;
     static final boolean ANY_WINDOW_SCALE = Boolean.getBoolean("sim.anyWindowScale");
-    /** {@code -Dsim.cc=bbr}: both ends run {@link Bbr} instead of NewReno (behaviour 68); the draws stay the same. */
+    /**
+     * {@code -Dsim.cc=bbr}: both ends run {@link Bbr} instead of NewReno (behaviour 68); the draws stay the same. Not
+     * in the default run: with it, 1 of 2000 seeds (264) stalls on a small buffer budget (four connections whose
+     * receiver advertises a zero window for good with nothing unread, the budget apparently held by out-of-order
+     * data), which {@code -Dsim.budget=false} does not show (2000 of 2000 pass).
+     */
     static final boolean BBR = "bbr".equals(System.getProperty("sim.cc"));
 
     // connection end modes
