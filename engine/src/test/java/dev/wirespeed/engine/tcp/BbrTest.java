@@ -198,6 +198,36 @@ class BbrTest
         assertTrue(bbr.cwnd() >= 30 * MSS, "cwnd " + bbr.cwnd() + " against bursts of 32 segments");
     }
 
+    @Test
+    void checklist68_perAckModelAllocatesNothing()
+    {
+        final com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final Path p = new Path(12_500_000, 10 * MS);
+        // warm up through startup, drain, probe-bw, recovery and an RTO, then measure the same again
+        for (int pass = 0; pass < 2; pass++)
+        {
+            final long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++)
+            {
+                p.acks(100);
+                p.bbr.onEnterRecovery(p.bbr.cwnd());
+                p.bbr.onDelivered(p.now, 0, p.bbr.cwnd(), p.una + p.bbr.cwnd(), p.una, 0, false);
+                p.bbr.onExitPrrRecovery();
+                if (i % 50 == 0)
+                {
+                    p.bbr.onRto(p.bbr.cwnd());
+                }
+            }
+            final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            if (pass == 1)
+            {
+                // the measuring call itself allocates nothing on this JDK; allow nothing else
+                assertEquals(0, allocated, "bytes allocated over 20000 ACKs");
+            }
+        }
+    }
+
     private static void assertWithin(final Path p, final long low, final long high)
     {
         final int cwnd = p.bbr.cwnd();
