@@ -13,7 +13,7 @@ public final class HttpResponseParser
     /**
      * A parser for one connection slot, ready for its first response.
      */
-    public HttpResponseParser()
+    HttpResponseParser()
     {
     }
 

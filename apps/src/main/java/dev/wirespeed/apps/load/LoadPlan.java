@@ -200,9 +200,9 @@ public final class LoadPlan
     public static final class Builder
     {
         /**
-         * Settings at their defaults.
+         * Settings at their defaults; {@link LoadPlan#builder()} makes one.
          */
-        public Builder()
+        Builder()
         {
         }
 

@@ -53,7 +53,7 @@ public final class HwTimestampMath
         /**
          * A tracker with no pair yet: {@link #start} it with the first one.
          */
-        public ClockTracker()
+        ClockTracker()
         {
         }
 

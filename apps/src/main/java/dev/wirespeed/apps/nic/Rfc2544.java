@@ -191,7 +191,7 @@ public final class Rfc2544
         /**
          * An empty result, filled field by field as its frame size is measured.
          */
-        public SizeResult()
+        SizeResult()
         {
         }
 
