@@ -8,10 +8,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The one in-memory link of the engine's tests: two {@link TcpEndpoint}s (side 0 and side 1) wired back to back on
- * a virtual clock, used by the TCP tests, the TCP simulation ({@code TcpSimulation}) and the application-API tests
- * alike. What a side emits is copied into a slot (an emitter must copy before it returns: a payload view may point
- * at scratch memory the next segment reuses), addressed to the other side, and delivered once its arrival time has
- * come, in (arrival time, emission order) order.
+ * a virtual clock, used by the TCP tests, the TCP simulation ({@code TcpSimulation}) and the single-threaded
+ * application-API tests ({@code api.ApiLoop}) alike; the API tests that need threads run two real engines instead
+ * ({@code api.EnginePair}). What a side emits is copied into a slot (an emitter must copy before it returns: a
+ * payload view may point at scratch memory the next segment reuses), addressed to the other side, and delivered once
+ * its arrival time has come, in (arrival time, emission order) order.
  * <p>
  * Two modes. By default a slot holds the segment itself, payload copied. With {@link #frames(int)} a slot holds the
  * complete Ethernet/IPv4/TCP frame the runtime would send ({@link TcpFrameCodec}, software checksums), which must
@@ -52,7 +53,7 @@ public final class TestLink
     public static final int DUPLICATED = 2;
     /** One copy had bit {@code a} of its frame flipped; {@code side} sent it. */
     public static final int CORRUPTED = 3;
-    /** {@link FrameParser} dropped a corrupted frame for reason {@code a} (bit flipped in byte {@code b}); {@code side} receives. */
+    /** {@link FrameParser} dropped a corrupted frame for reason {@code a} (bit flipped in byte {@code b}). */
     public static final int REJECTED = 4;
     /** It is about to be handed to side {@code side} (as parsed from the frame in frame mode). */
     public static final int DELIVERED = 5;
@@ -61,7 +62,10 @@ public final class TestLink
     @FunctionalInterface
     public interface Tap
     {
-        /** One of {@link #EMITTED} ... {@link #DELIVERED}; {@code segment} is null for {@link #REJECTED}. */
+        /**
+     * One of {@link #EMITTED} ... {@link #DELIVERED}. {@code side} is the sender, but the receiver for
+     * {@link #REJECTED} and {@link #DELIVERED}; {@code segment} is null for {@link #REJECTED}.
+     */
         void onLinkEvent(int event, int side, TcpSegment segment, int a, int b);
     }
 
