@@ -153,10 +153,14 @@ final class EnginePair implements AutoCloseable
         }
     }
 
-    /** Waits until neither side holds a connection. */
+    /**
+     * Waits until neither side holds a connection, then runs {@code step} once more: a shard writes a connection's
+     * last events (e.g. CLOSED) before it publishes the count that ends the wait, so that step still finds them.
+     */
     void awaitDrained(final IntSupplier step)
     {
         runUntil("both tables to drain", 30 * SEC, () -> connections(CLIENT) == 0 && connections(SERVER) == 0, step);
+        step.getAsInt();
     }
 
     /** Stops both engines (connections left are reset) and frees the ring pair; idempotent. */
