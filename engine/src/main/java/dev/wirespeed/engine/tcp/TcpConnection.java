@@ -111,12 +111,6 @@ final class TcpConnection
     final int recvCap;
     final int recvMask;
     final int recvUsable;
-    /** Out-of-order bytes held beyond RCV.NXT. */
-    final SeqRangeSet ooo;
-    int oooLastLeft;
-    int oooLastRight;
-    boolean peerFinPending;
-    int peerFinSeq;
 
     // ---- FIN
     boolean finQueued;
@@ -131,39 +125,9 @@ final class TcpConnection
     boolean rstPending;
     boolean probePending;
     boolean keepalivePending;
-    int rexmitRequests;
-    /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
-    int rexmitNxt;
-    /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
-    long rexmitPassNs;
-    /** A tail loss probe is due (RFC 8985 §7). */
-    boolean tlpPending;
 
-    // ---- timers: one named deadline each (NONE when not armed); keepalive's is computed from lastRecvNs
-    /** Retransmission timer (RFC 6298): data or SYN in flight. */
-    long rtoDeadlineNs = NONE;
-    /** Persist timer (RFC 9293 §3.8.6.1): zero window with data queued; a probe goes out when it fires. */
-    long persistDeadlineNs = NONE;
-    /** Sender SWS override (RFC 1122 §4.2.3.4): a held-back runt is sent when it fires. */
-    long swsDeadlineNs = NONE;
-    /** Delayed ACK (RFC 1122 §4.2.3.2). */
-    long delAckDeadlineNs = NONE;
-    /** Tail loss probe (RFC 8985 §7): about two RTTs after the last send with data in flight. */
-    long tlpDeadlineNs = NONE;
-    /**
-     * RACK reordering window (RFC 8985 §6): a hole below SACKed data that stays open this long is lost, however few
-     * duplicate ACKs came (an echo's peer piggybacks the same SACK block on its data, which never counts as new).
-     */
-    long rackDeadlineNs = NONE;
-    /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
-    long timeWaitDeadlineNs = NONE;
-    /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
-    long finWait2DeadlineNs = NONE;
-    boolean persistMode;
-    /** Sender SWS avoidance held back a window-limited runt with nothing in flight; the override timer is armed. */
-    boolean swsBlocked;
-    /** The SWS override timer fired: send what the window allows (RFC 1122 §4.2.3.4). */
-    boolean swsOverride;
+    // ---- timers: one named deadline each, in the TransferState (NONE without one); keepalive's is computed from
+    // lastRecvNs, so an idle connection needs no TransferState
     long lastRecvNs;
     long lastSendNs;
     int keepaliveProbesSent;
@@ -176,13 +140,13 @@ final class TcpConnection
 
     // ---- congestion and recovery
     final CongestionControl cc;
-    int dupAcks;
-    boolean inRecovery;
     int recover;
-    /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
-    final SeqRangeSet scoreboard;
-    /** Proportional rate reduction (RFC 6937) of SACK recovery. */
-    final Prr prr = new Prr();
+
+    /**
+     * The transfer and recovery state (deadlines, out-of-order set, SACK scoreboard, PRR, ...): borrowed from the
+     * endpoint's {@link TransferPool} while any of it is not at rest, null for an idle connection.
+     */
+    private TransferState transfer;
 
     TcpConnection(final TcpEndpoint endpoint, final int slot)
     {
@@ -193,8 +157,6 @@ final class TcpConnection
         this.pool = endpoint.pool;
         this.cc = config.congestionControl.get();
         this.rtt = new RttEstimator(config);
-        this.ooo = new SeqRangeSet(endpoint.ranges);
-        this.scoreboard = new SeqRangeSet(endpoint.ranges);
         final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
         final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
         this.sendCap = sendCap;
@@ -416,43 +378,29 @@ final class TcpConnection
         shrunk = false;
         shrunkRight = 0;
         releaseBuffers();
-        ooo.clear();
-        oooLastLeft = oooLastRight = 0;
-        peerFinPending = false;
-        peerFinSeq = 0;
         finQueued = finSent = finAcked = peerFinReceived = false;
         finSeq = 0;
         synPending = ackNow = rstPending = probePending = keepalivePending = false;
-        rexmitRequests = 0;
-        rexmitNxt = 0;
-        rexmitPassNs = 0;
-        tlpPending = false;
-        clearDeadlines();
-        persistMode = false;
-        swsBlocked = false;
-        swsOverride = false;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
         keepAlive = config.keepAlive;
         noDelay = config.noDelay;
         rtt.reset();
         retries = 0;
-        dupAcks = 0;
-        inRecovery = false;
         recover = 0;
-        scoreboard.clear();
+        releaseTransfer();
     }
 
     private void clearDeadlines()
     {
-        rtoDeadlineNs = NONE;
-        persistDeadlineNs = NONE;
-        swsDeadlineNs = NONE;
-        delAckDeadlineNs = NONE;
-        tlpDeadlineNs = NONE;
-        rackDeadlineNs = NONE;
-        timeWaitDeadlineNs = NONE;
-        finWait2DeadlineNs = NONE;
+        rtoDeadlineNs(NONE);
+        persistDeadlineNs(NONE);
+        swsDeadlineNs(NONE);
+        delAckDeadlineNs(NONE);
+        tlpDeadlineNs(NONE);
+        rackDeadlineNs(NONE);
+        timeWaitDeadlineNs(NONE);
+        finWait2DeadlineNs(NONE);
     }
 
     void initTuple(final int localIp, final int localPort, final int remoteIp, final int remotePort)
@@ -648,7 +596,7 @@ final class TcpConnection
             rtt.onAck(seg.ack, nowNs);
             sndUna = seg.ack;
             sendCursor = sndNxt;
-            rtoDeadlineNs = NONE;
+            rtoDeadlineNs(NONE);
             rtt.afterHandshakeWithoutSample();
             rtt.clearBackoff();
             retries = 0;
@@ -678,7 +626,7 @@ final class TcpConnection
         moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
         rtt.stopTiming();
-        rtoDeadlineNs = NONE;
+        rtoDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
 
@@ -764,7 +712,7 @@ final class TcpConnection
             if (state == TcpState.TIME_WAIT && (segFlags & FIN) != 0 && seq + segLen == rcvNxt)
             {
                 // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
-                timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+                timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
             }
             sendAck();
             return;
@@ -798,7 +746,7 @@ final class TcpConnection
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
-                rtoDeadlineNs = NONE;
+                rtoDeadlineNs(NONE);
                 rtt.clearBackoff();
                 retries = 0;
                 synPending = false;
@@ -871,13 +819,13 @@ final class TcpConnection
             return false;
         }
         final int unaBefore = sndUna;
-        final int sackedBefore = scoreboard.totalBytes();
+        final int sackedBefore = scoreboard().totalBytes();
         final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (sackedNew)
         {
             armReorderWindow(nowNs);
         }
-        if (persistMode)
+        if (persistMode())
         {
             // an ACKed probe keeps the connection alive (behaviour 18)
             retries = 0;
@@ -898,21 +846,21 @@ final class TcpConnection
             // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
             // and one sending data of its own (an echo) piggybacks every ACK
             final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
-            if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode && sndWnd != 0)
+            if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode() && sndWnd != 0)
             {
                 onDupAck(nowNs, sackedNew);
             }
             else
             {
-                dupAcks = 0;
+                dupAcks(0);
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
-        if (inRecovery && sackOk)
+        if (inRecovery() && sackOk)
         {
             // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)
-            prr.onAck((sndUna - unaBefore) + (scoreboard.totalBytes() - sackedBefore), pipe(), cc.ssthresh(),
-                payloadMss());
+            transfer().prr.onAck((sndUna - unaBefore) + (scoreboard().totalBytes() - sackedBefore), pipe(),
+                cc.ssthresh(), payloadMss());
         }
 
         // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (behaviour 20)
@@ -927,15 +875,15 @@ final class TcpConnection
             {
                 maxSndWnd = sndWnd;
             }
-            if (sndWnd > 0 && (wasZero || persistMode))
+            if (sndWnd > 0 && (wasZero || persistMode()))
             {
                 // the window opened: leave persist mode and resend from SND.UNA (behaviour 18)
-                if (persistMode)
+                if (persistMode())
                 {
                     // a probe byte not acknowledged was not accepted: resend it as ordinary data
-                    persistMode = false;
-                    persistDeadlineNs = NONE;
-                    rtoDeadlineNs = NONE;
+                    persistMode(false);
+                    persistDeadlineNs(NONE);
+                    rtoDeadlineNs(NONE);
                     sendCursor = sndUna;
                     if (!finSent && sndNxt == sndUna + 1)
                     {
@@ -946,7 +894,7 @@ final class TcpConnection
                         // more than the probe was out (a budget shrank the peer's window under data in flight):
                         // SND.NXT stays, since the peer may hold and ACK those bytes (an ACK above a rewound
                         // SND.NXT would be dropped, forever); go back N from SND.UNA under a running RTO
-                        rtoDeadlineNs = nowNs + rtt.rtoNs();
+                        rtoDeadlineNs(nowNs + rtt.rtoNs());
                     }
                 }
                 rtt.clearBackoff();
@@ -970,7 +918,7 @@ final class TcpConnection
                     moveTo(TcpState.FIN_WAIT_2);
                     if (appClosed)
                     {
-                        finWait2DeadlineNs = nowNs + config.finWait2TimeoutNs;
+                        finWait2DeadlineNs(nowNs + config.finWait2TimeoutNs);
                     }
                 }
                 break;
@@ -1019,13 +967,13 @@ final class TcpConnection
         // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
         rtt.onAck(ack, nowNs);
         retries = 0;
-        scoreboard.removeBelow(sndUna);
-        if (inRecovery)
+        scoreboard().removeBelow(sndUna);
+        if (inRecovery())
         {
             if (geq(ack, recover))
             {
                 // RFC 6582 §3.2 step 6: full ACK ends recovery
-                inRecovery = false;
+                inRecovery(false);
                 if (sackOk)
                 {
                     // RFC 6937 §3.1: PRR brought the window down to ssthresh (behaviour 66)
@@ -1040,23 +988,23 @@ final class TcpConnection
             {
                 // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (behaviour 57)
                 cc.onPartialAck(acked);
-                if (lt(rexmitNxt, sndUna) || !sackOk)
+                if (lt(rexmitNxt(), sndUna) || !sackOk)
                 {
-                    rexmitNxt = sndUna;
-                    rexmitPassNs = nowNs;
+                    rexmitNxt(sndUna);
+                    rexmitPassNs(nowNs);
                 }
-                rexmitRequests++;
+                rexmitRequests(rexmitRequests() + 1);
             }
         }
         else
         {
             cc.onAck(acked, flightBefore);
         }
-        dupAcks = 0;
+        dupAcks(0);
         // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (behaviour 56)
-        if (!persistMode)
+        if (!persistMode())
         {
-            rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
+            rtoDeadlineNs(sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs());
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
         armTailLossProbe(nowNs, sndNxt);
@@ -1070,27 +1018,27 @@ final class TcpConnection
 
     private void onDupAck(final long nowNs, final boolean sackedNew)
     {
-        dupAcks++;
-        if (inRecovery)
+        dupAcks(dupAcks() + 1);
+        if (inRecovery())
         {
             // RFC 5681 §3.2 step 4: inflate (NewReno); with SACK, RFC 6675 sends by pipe instead (behaviour 29)
             cc.onDupAckInRecovery();
-            if (sackOk && !scoreboard.isEmpty())
+            if (sackOk && !scoreboard().isEmpty())
             {
-                rexmitRequests++;
+                rexmitRequests(rexmitRequests() + 1);
                 if (sackedNew && retransmissionsLookLost(nowNs))
                 {
                     // RFC 8985 §6.2 in spirit: data sent after our retransmissions is being SACKed while holes we
                     // retransmitted more than an RTT plus a reordering allowance ago are still open: those
                     // retransmissions were lost too; go over the holes again rather than wait for the RTO
-                    rexmitNxt = sndUna;
-                    rexmitPassNs = nowNs;
+                    rexmitNxt(sndUna);
+                    rexmitPassNs(nowNs);
                     counters.increment(LOST_RETRANSMITS);
                 }
             }
             endpoint.markDirty(this);
         }
-        else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
+        else if ((dupAcks() == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
             enterRecovery(nowNs);
         }
@@ -1101,24 +1049,24 @@ final class TcpConnection
     {
         counters.increment(FAST_RETRANSMITS);
         cc.onEnterRecovery(sndNxt - sndUna);
-        inRecovery = true;
+        inRecovery(true);
         recover = sndNxt;
-        prr.start(sndNxt - sndUna);
-        rexmitNxt = sndUna;
-        rexmitPassNs = nowNs;
-        rexmitRequests++;
+        transfer().prr.start(sndNxt - sndUna);
+        rexmitNxt(sndUna);
+        rexmitPassNs(nowNs);
+        rexmitRequests(rexmitRequests() + 1);
         rtt.stopTiming();
-        rackDeadlineNs = NONE;
+        rackDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
 
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
     private void armReorderWindow(final long nowNs)
     {
-        if (rackDeadlineNs == NONE && sackOk && rtt.hasSample() && !scoreboard.isEmpty() &&
-            gt(scoreboard.highestRight(), sndUna))
+        if (rackDeadlineNs() == NONE && sackOk && rtt.hasSample() && !scoreboard().isEmpty() &&
+            gt(scoreboard().highestRight(), sndUna))
         {
-            rackDeadlineNs = nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS);
+            rackDeadlineNs(nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS));
         }
     }
 
@@ -1127,12 +1075,12 @@ final class TcpConnection
 
     private void onReorderWindowExpired(final long nowNs)
     {
-        if (scoreboard.isEmpty() || !gt(scoreboard.highestRight(), sndUna) || persistMode ||
+        if (scoreboard().isEmpty() || !gt(scoreboard().highestRight(), sndUna) || persistMode() ||
             !state.isSynchronized())
         {
             return;
         }
-        if (!inRecovery)
+        if (!inRecovery())
         {
             if (geq(sndUna, recover))
             {
@@ -1142,9 +1090,9 @@ final class TcpConnection
         }
         else if (retransmissionsLookLost(nowNs))
         {
-            rexmitNxt = sndUna;
-            rexmitPassNs = nowNs;
-            rexmitRequests++;
+            rexmitNxt(sndUna);
+            rexmitPassNs(nowNs);
+            rexmitRequests(rexmitRequests() + 1);
             counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
         }
@@ -1171,8 +1119,8 @@ final class TcpConnection
             {
                 l = sndUna;
             }
-            sackedNew |= !scoreboard.covers(l, r);
-            scoreboard.add(l, r);
+            sackedNew |= !scoreboard().covers(l, r);
+            scoreboardForAdd().add(l, r);
         }
         return sackedNew;
     }
@@ -1185,11 +1133,11 @@ final class TcpConnection
      */
     private boolean sackSaysLost()
     {
-        if (!sackOk || scoreboard.isEmpty())
+        if (!sackOk || scoreboard().isEmpty())
         {
             return false;
         }
-        final int sacked = scoreboard.totalBytes();
+        final int sacked = scoreboard().totalBytes();
         final int mss = payloadMss();
         final int flight = sndNxt - sndUna;
         // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
@@ -1203,12 +1151,12 @@ final class TcpConnection
      */
     private boolean retransmissionsLookLost(final long nowNs)
     {
-        if (!rtt.hasSample() || !gt(rexmitNxt, sndUna))
+        if (!rtt.hasSample() || !gt(rexmitNxt(), sndUna))
         {
             return false;
         }
         final long srtt = rtt.srttNs();
-        return nowNs - rexmitPassNs > srtt + (srtt >> 2);
+        return nowNs - rexmitPassNs() > srtt + (srtt >> 2);
     }
 
     /**
@@ -1217,11 +1165,11 @@ final class TcpConnection
      */
     private int pipe()
     {
-        int pipe = sndNxt - sndUna - scoreboard.totalBytes();
-        if (!scoreboard.isEmpty())
+        int pipe = sndNxt - sndUna - scoreboard().totalBytes();
+        if (!scoreboard().isEmpty())
         {
-            final int from = gt(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
-            final int top = scoreboard.highestRight();
+            final int from = gt(rexmitNxt(), sndUna) ? rexmitNxt() : sndUna;
+            final int top = scoreboard().highestRight();
             if (lt(from, top))
             {
                 pipe -= (top - from) - sackedWithin(from, top);
@@ -1233,7 +1181,7 @@ final class TcpConnection
     /** SACKed bytes inside [from, to). */
     private int sackedWithin(final int from, final int to)
     {
-        final SeqRangeSet sb = scoreboard;
+        final SeqRangeSet sb = scoreboard();
         int bytes = 0;
         for (int i = 0; i < sb.count(); i++)
         {
@@ -1250,7 +1198,7 @@ final class TcpConnection
     /** RFC 6675 recovery: the window for retransmissions and new data is ssthresh less the pipe. */
     private boolean pipeRecovery()
     {
-        return inRecovery && sackOk && !scoreboard.isEmpty();
+        return inRecovery() && sackOk && !scoreboard().isEmpty();
     }
 
     /** §3.10.7.4 seventh (segment text) and eighth (FIN), with the segment trimmed to the window. */
@@ -1269,7 +1217,7 @@ final class TcpConnection
             {
                 if (state == TcpState.TIME_WAIT && fin)
                 {
-                    timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+                    timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
                 }
                 if (len > 0)
                 {
@@ -1335,7 +1283,7 @@ final class TcpConnection
             {
                 receiveFin(nowNs);
             }
-            else if (peerFinPending && rcvNxt == peerFinSeq)
+            else if (peerFinPending() && rcvNxt == peerFinSeq())
             {
                 // the hole before a held FIN filled (behaviour 38)
                 receiveFin(nowNs);
@@ -1369,8 +1317,8 @@ final class TcpConnection
             }
             if (fin)
             {
-                peerFinPending = true;
-                peerFinSeq = seq + len;
+                peerFinPending(true);
+                peerFinSeq(seq + len);
             }
             ackNow = true;
             endpoint.markDirty(this);
@@ -1381,7 +1329,7 @@ final class TcpConnection
 
     private void acceptInOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        oooCountBeforeFill = ooo.count();
+        oooCountBeforeFill = ooo().count();
         if (inputShutdown)
         {
             // input side shut down: bytes acknowledged and discarded (behaviour 39)
@@ -1410,7 +1358,7 @@ final class TcpConnection
                     return;
                 }
             }
-            if (!ooo.isEmpty() && state != TcpState.CLOSED)
+            if (!ooo().isEmpty() && state != TcpState.CLOSED)
             {
                 absorbOutOfOrder();
                 if (!readBlocked)
@@ -1431,7 +1379,7 @@ final class TcpConnection
 
     private void absorbOutOfOrder()
     {
-        rcvNxt = ooo.absorb(rcvNxt);
+        rcvNxt = ooo().absorb(rcvNxt);
     }
 
     private void storeOutOfOrder(final TcpSegment seg, final int seq, final int off, final int len)
@@ -1439,7 +1387,7 @@ final class TcpConnection
         final int l = seq;
         final int r = seq + len;
         final int max = Math.min(OOO_MAX, config.maxOutOfOrderIntervals);
-        if (ooo.count() >= max && !ooo.touches(l, r))
+        if (ooo().count() >= max && !ooo().touches(l, r))
         {
             counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
@@ -1453,9 +1401,9 @@ final class TcpConnection
                 return;
             }
         }
-        ooo.add(l, l + stored);
-        oooLastLeft = seq;
-        oooLastRight = seq + stored;
+        oooForAdd().add(l, l + stored);
+        oooLastLeft(seq);
+        oooLastRight(seq + stored);
     }
 
     /**
@@ -1494,7 +1442,7 @@ final class TcpConnection
         {
             return;
         }
-        final int liveEnd = ooo.isEmpty() || lt(ooo.highestRight(), rcvNxt) ? rcvNxt : ooo.highestRight();
+        final int liveEnd = ooo().isEmpty() || lt(ooo().highestRight(), rcvNxt) ? rcvNxt : ooo().highestRight();
         final int liveLen = liveEnd - readSeq;
         r.releaseConsumed(pool, recvMask, from, readSeq, liveLen);
         if (r.held() == 0)
@@ -1553,16 +1501,16 @@ final class TcpConnection
         {
             ackNow = true;
         }
-        else if (delAckDeadlineNs == NONE)
+        else if (delAckDeadlineNs() == NONE)
         {
-            delAckDeadlineNs = nowNs + config.delayedAckNs;
+            delAckDeadlineNs(nowNs + config.delayedAckNs);
         }
     }
 
     private void receiveFin(final long nowNs)
     {
         // §3.10.7.4 eighth: FIN → ACK, end of stream (behaviours 34-37)
-        peerFinPending = false;
+        peerFinPending(false);
         rcvNxt++;
         peerFinReceived = true;
         ackNow = true;
@@ -1602,8 +1550,8 @@ final class TcpConnection
     {
         moveTo(TcpState.TIME_WAIT);
         clearDeadlines();
-        timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
-        persistMode = false;
+        timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
+        persistMode(false);
         leaveForTimeWait();
         // the endpoint swaps the TCB for a compact TIME-WAIT record at its next dispatch (after our last ACK)
         endpoint.markDirty(this);
@@ -1801,7 +1749,7 @@ final class TcpConnection
         queueFin();
         if (state == TcpState.FIN_WAIT_2)
         {
-            finWait2DeadlineNs = lastRecvNs + config.finWait2TimeoutNs;
+            finWait2DeadlineNs(lastRecvNs + config.finWait2TimeoutNs);
         }
         endpoint.markDirty(this);
     }
@@ -1956,24 +1904,24 @@ final class TcpConnection
     private void updatePersist(final long nowNs)
     {
         // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (behaviour 18)
-        if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode)
+        if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode())
         {
-            persistMode = true;
-            persistDeadlineNs = nowNs + rtt.rtoNs();
+            persistMode(true);
+            persistDeadlineNs(nowNs + rtt.rtoNs());
         }
     }
 
     /** The earliest armed deadline, or {@link #NONE}. */
     long nextDeadlineNs()
     {
-        long d = rtoDeadlineNs;
-        d = Math.min(d, persistDeadlineNs);
-        d = Math.min(d, swsDeadlineNs);
-        d = Math.min(d, delAckDeadlineNs);
-        d = Math.min(d, tlpDeadlineNs);
-        d = Math.min(d, rackDeadlineNs);
-        d = Math.min(d, timeWaitDeadlineNs);
-        d = Math.min(d, finWait2DeadlineNs);
+        long d = rtoDeadlineNs();
+        d = Math.min(d, persistDeadlineNs());
+        d = Math.min(d, swsDeadlineNs());
+        d = Math.min(d, delAckDeadlineNs());
+        d = Math.min(d, tlpDeadlineNs());
+        d = Math.min(d, rackDeadlineNs());
+        d = Math.min(d, timeWaitDeadlineNs());
+        d = Math.min(d, finWait2DeadlineNs());
         return Math.min(d, keepaliveDeadlineNs());
     }
 
@@ -1991,67 +1939,67 @@ final class TcpConnection
     /** Run expired timers. */
     void onTimer(final long nowNs)
     {
-        if (timeWaitDeadlineNs <= nowNs)
+        if (timeWaitDeadlineNs() <= nowNs)
         {
             // 2MSL elapsed ⇒ CLOSED (behaviour 42)
-            timeWaitDeadlineNs = NONE;
+            timeWaitDeadlineNs(NONE);
             retire(RETIRE_ORDERLY);
             return;
         }
-        if (finWait2DeadlineNs <= nowNs)
+        if (finWait2DeadlineNs() <= nowNs)
         {
             // an orphan waited long enough in FIN-WAIT-2 for the peer's FIN
-            finWait2DeadlineNs = NONE;
+            finWait2DeadlineNs(NONE);
             retire(RETIRE_ORDERLY);
             return;
         }
-        if (delAckDeadlineNs <= nowNs)
+        if (delAckDeadlineNs() <= nowNs)
         {
-            delAckDeadlineNs = NONE;
+            delAckDeadlineNs(NONE);
             ackNow = true;
             endpoint.markDirty(this);
         }
-        if (rackDeadlineNs <= nowNs)
+        if (rackDeadlineNs() <= nowNs)
         {
-            rackDeadlineNs = NONE;
+            rackDeadlineNs(NONE);
             onReorderWindowExpired(nowNs);
         }
-        if (tlpDeadlineNs <= nowNs)
+        if (tlpDeadlineNs() <= nowNs)
         {
-            tlpDeadlineNs = NONE;
-            if (sndNxt != sndUna && !persistMode && state.isSynchronized())
+            tlpDeadlineNs(NONE);
+            if (sndNxt != sndUna && !persistMode() && state.isSynchronized())
             {
-                tlpPending = true;
+                tlpPending(true);
                 endpoint.markDirty(this);
             }
         }
-        if (rtoDeadlineNs <= nowNs)
+        if (rtoDeadlineNs() <= nowNs)
         {
-            rtoDeadlineNs = NONE;
-            tlpDeadlineNs = NONE;
+            rtoDeadlineNs(NONE);
+            tlpDeadlineNs(NONE);
             onRtoExpired(nowNs);
             if (state == TcpState.CLOSED)
             {
                 return;
             }
         }
-        if (persistDeadlineNs <= nowNs)
+        if (persistDeadlineNs() <= nowNs)
         {
-            persistDeadlineNs = NONE;
+            persistDeadlineNs(NONE);
             onPersistExpired();
             if (state == TcpState.CLOSED)
             {
                 return;
             }
         }
-        if (swsDeadlineNs <= nowNs)
+        if (swsDeadlineNs() <= nowNs)
         {
-            swsDeadlineNs = NONE;
-            if (swsBlocked)
+            swsDeadlineNs(NONE);
+            if (swsBlocked())
             {
                 // the SWS override timeout: send the window-limited segment now
-                swsBlocked = false;
-                swsOverride = true;
+                swsBlocked(false);
+                swsOverride(true);
                 endpoint.markDirty(this);
             }
         }
@@ -2073,7 +2021,7 @@ final class TcpConnection
 
     private void onPersistExpired()
     {
-        if (!persistMode)
+        if (!persistMode())
         {
             return;
         }
@@ -2117,7 +2065,7 @@ final class TcpConnection
             default:
                 break;
         }
-        if (persistMode || sndNxt == sndUna)
+        if (persistMode() || sndNxt == sndUna)
         {
             return;
         }
@@ -2133,9 +2081,9 @@ final class TcpConnection
                 return;
             }
             rtt.backOff();
-            persistMode = true;
+            persistMode(true);
             probePending = true;
-            persistDeadlineNs = nowNs + rtt.rtoNs();
+            persistDeadlineNs(nowNs + rtt.rtoNs());
             endpoint.markDirty(this);
             return;
         }
@@ -2149,11 +2097,11 @@ final class TcpConnection
         // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (behaviours 56, 58)
         rtt.backOff();
         cc.onRto(sndNxt - sndUna);
-        inRecovery = false;
-        dupAcks = 0;
+        inRecovery(false);
+        dupAcks(0);
         recover = sndNxt;
-        scoreboard.clear();
-        rexmitRequests = 0;
+        scoreboard().clear();
+        rexmitRequests(0);
         sendCursor = sndUna;
         counters.increment(RETRANSMITS);
         endpoint.markDirty(this);
@@ -2228,10 +2176,10 @@ final class TcpConnection
         boolean sentSomething = false;
         // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57): with SACK
         // (RFC 6675) as many holes as PRR allows (behaviour 66), several per RTT; the first (fast retransmit) always
-        if (pipeRecovery() && rexmitRequests > 0)
+        if (pipeRecovery() && rexmitRequests() > 0)
         {
-            boolean first = rexmitNxt == sndUna;
-            while (first || prr.allowance() > 0)
+            boolean first = rexmitNxt() == sndUna;
+            while (first || transfer().prr.allowance() > 0)
             {
                 if (!retransmitHole(s, nowNs, out))
                 {
@@ -2240,23 +2188,23 @@ final class TcpConnection
                 first = false;
                 sentSomething = true;
             }
-            rexmitRequests = 0;
+            rexmitRequests(0);
         }
-        while (rexmitRequests > 0)
+        while (rexmitRequests() > 0)
         {
-            rexmitRequests--;
+            rexmitRequests(rexmitRequests() - 1);
             if (!retransmitHole(s, nowNs, out))
             {
-                rexmitRequests = 0;
+                rexmitRequests(0);
                 break;
             }
             sentSomething = true;
         }
-        if (tlpPending)
+        if (tlpPending())
         {
             // RFC 8985 §7.3: new data if the windows allow, else the last segment again; its ACK (with SACK)
             // turns a tail loss into fast recovery instead of an RTO
-            tlpPending = false;
+            tlpPending(false);
             if (!sendData(s, nowNs, out))
             {
                 sentSomething |= sendTailProbe(s, nowNs, out);
@@ -2347,17 +2295,17 @@ final class TcpConnection
             o.tsVal = tsNow(nowNs);
             o.tsEcr = tsRecent;
         }
-        if (sackOk && !ooo.isEmpty())
+        if (sackOk && !ooo().isEmpty())
         {
             // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
             // follow most recently changed first
             final int max = tsOk ? 3 : 4;
-            final SeqRangeSet set = ooo;
+            final SeqRangeSet set = ooo();
             int n = 0;
             int first = -1;
             for (int i = 0; i < set.count(); i++)
             {
-                if (leq(set.left(i), oooLastLeft) && geq(set.right(i), oooLastRight))
+                if (leq(set.left(i), oooLastLeft()) && geq(set.right(i), oooLastRight()))
                 {
                     first = i;
                     o.sackLeft[n] = set.left(i);
@@ -2391,7 +2339,7 @@ final class TcpConnection
         }
         lastAckSent = rcvNxt;
         ackNow = false;
-        delAckDeadlineNs = NONE;
+        delAckDeadlineNs(NONE);
         rcvBytesUnacked = 0;
     }
 
@@ -2540,10 +2488,10 @@ final class TcpConnection
     private void armRtoOnSend(final long nowNs, final int seqStart)
     {
         lastSendNs = nowNs;
-        if (rtoDeadlineNs == NONE)
+        if (rtoDeadlineNs() == NONE)
         {
-            rtoDeadlineNs = nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
-                rtt.handshakeRtoNs() : rtt.rtoNs());
+            rtoDeadlineNs(nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
+                rtt.handshakeRtoNs() : rtt.rtoNs()));
         }
         if (rtt.backoff() == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
         {
@@ -2560,9 +2508,9 @@ final class TcpConnection
     private int payloadMss()
     {
         int options = tsOk ? 12 : 0;
-        if (sackOk && !ooo.isEmpty())
+        if (sackOk && !ooo().isEmpty())
         {
-            options += 4 + 8 * Math.min(ooo.count(), tsOk ? 3 : 4);
+            options += 4 + 8 * Math.min(ooo().count(), tsOk ? 3 : 4);
         }
         return sndMss - options;
     }
@@ -2594,7 +2542,7 @@ final class TcpConnection
             if (pipeRecovery())
             {
                 // RFC 6937: in recovery what the ACKs allow (PRR), whole segments, within the peer's window
-                final int allowance = prr.allowance();
+                final int allowance = transfer().prr.allowance();
                 usable = Math.min(sndUna + sndWnd - sendCursor, allowance > 0 ? Math.max(allowance, maxPayload) : 0);
             }
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
@@ -2620,21 +2568,21 @@ final class TcpConnection
                 {
                     break;
                 }
-                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2 && !swsOverride)
+                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2 && !swsOverride())
                 {
                     // RFC 1122 §4.2.3.4: hold the runt, but an override timeout must send it eventually
-                    swsBlocked = true;
-                    if (swsDeadlineNs == NONE)
+                    swsBlocked(true);
+                    if (swsDeadlineNs() == NONE)
                     {
-                        swsDeadlineNs = nowNs + Math.min(rtt.rtoNs(), SWS_OVERRIDE_NS);
+                        swsDeadlineNs(nowNs + Math.min(rtt.rtoNs(), SWS_OVERRIDE_NS));
                     }
                     break;
                 }
             }
             final boolean retransmit = lt(sendCursor, sndNxt);
-            swsBlocked = false;
-            swsOverride = false;
-            swsDeadlineNs = NONE;
+            swsBlocked(false);
+            swsOverride(false);
+            swsDeadlineNs(NONE);
             emitSegment(s, nowNs, sendCursor, len, canFin, out);
             if (retransmit)
             {
@@ -2689,18 +2637,18 @@ final class TcpConnection
             s.payloadLength = len;
         }
         lastSendNs = nowNs;
-        if (inRecovery)
+        if (inRecovery())
         {
-            prr.onSent(len);
+            transfer().prr.onSent(len);
         }
-        if (rtoDeadlineNs == NONE && !persistMode)
+        if (rtoDeadlineNs() == NONE && !persistMode())
         {
-            rtoDeadlineNs = nowNs + rtt.rtoNs();
+            rtoDeadlineNs(nowNs + rtt.rtoNs());
         }
         out.emit(s);
         // a probe only for data: a lone FIN is left to the RTO (one timer fewer per connection lifetime)
         final int end = seq + len + (fin ? 1 : 0);
-        if (len > 0 && !persistMode && (gt(end, sndNxt) || inRecovery))
+        if (len > 0 && !persistMode() && (gt(end, sndNxt) || inRecovery()))
         {
             // in recovery after retransmissions too (behaviour 65): when the last retransmission or the ACK that
             // ends recovery is lost and nothing else is coming, the probe finds out in PTO instead of the RTO
@@ -2714,9 +2662,9 @@ final class TcpConnection
      */
     private void armTailLossProbe(final long nowNs, final int flightEnd)
     {
-        if (!rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
+        if (!rtt.hasSample() || flightEnd == sndUna || persistMode() || !state.isSynchronized())
         {
-            tlpDeadlineNs = NONE;
+            tlpDeadlineNs(NONE);
             return;
         }
         long pto = 2 * rtt.srttNs();
@@ -2726,7 +2674,7 @@ final class TcpConnection
         }
         pto = Math.max(pto, MIN_PTO_NS);
         final long at = nowNs + pto;
-        tlpDeadlineNs = rtoDeadlineNs != NONE && rtoDeadlineNs < at ? NONE : at;
+        tlpDeadlineNs(rtoDeadlineNs() != NONE && rtoDeadlineNs() < at ? NONE : at);
     }
 
     /** RFC 8985 §7.2 WCDelAckT. */
@@ -2758,11 +2706,11 @@ final class TcpConnection
     /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */
     private boolean retransmitHole(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
-        int from = geq(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
+        int from = geq(rexmitNxt(), sndUna) ? rexmitNxt() : sndUna;
         int limit;
-        if (sackOk && !scoreboard.isEmpty())
+        if (sackOk && !scoreboard().isEmpty())
         {
-            final SeqRangeSet sb = scoreboard;
+            final SeqRangeSet sb = scoreboard();
             limit = sb.highestRight();
             for (int i = 0; i < sb.count(); i++)
             {
@@ -2802,7 +2750,7 @@ final class TcpConnection
         }
         emitSegment(s, nowNs, from, len, fin, out);
         counters.increment(RETRANSMITS);
-        rexmitNxt = from + len + (fin ? 1 : 0);
+        rexmitNxt(from + len + (fin ? 1 : 0));
         rtt.stopTiming();
         return true;
     }
@@ -2822,8 +2770,491 @@ final class TcpConnection
         }
         sendCursor = sndNxt;
         rtt.backOff();
-        persistDeadlineNs = nowNs + rtt.rtoNs();
+        persistDeadlineNs(nowNs + rtt.rtoNs());
         return true;
     }
 
+    // ============================================================================= transfer state (borrowed)
+
+    /** The transfer state, borrowed from the endpoint's pool if this connection holds none. */
+    private TransferState transfer()
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            t = endpoint.transfers.take();
+            transfer = t;
+        }
+        return t;
+    }
+
+    /** Give the transfer state back if all of it is at rest (the endpoint asks after each event). */
+    void releaseIdleTransfer()
+    {
+        final TransferState t = transfer;
+        if (t != null && t.atRest())
+        {
+            transfer = null;
+            endpoint.transfers.give(t);
+        }
+    }
+
+    /** Give the transfer state back whatever it holds (the TCB is reset or goes back to the pool). */
+    void releaseTransfer()
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            transfer = null;
+            endpoint.transfers.give(t);
+        }
+    }
+
+    /** True while this connection holds a transfer state (for tests and the memory bench). */
+    boolean holdsTransfer()
+    {
+        return transfer != null;
+    }
+
+    private SeqRangeSet ooo()
+    {
+        final TransferState t = transfer;
+        return t == null ? endpoint.noRanges : t.ooo;
+    }
+
+    private SeqRangeSet oooForAdd()
+    {
+        return transfer().ooo;
+    }
+
+    private SeqRangeSet scoreboard()
+    {
+        final TransferState t = transfer;
+        return t == null ? endpoint.noRanges : t.scoreboard;
+    }
+
+    private SeqRangeSet scoreboardForAdd()
+    {
+        return transfer().scoreboard;
+    }
+
+    private long rtoDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.rtoDeadlineNs;
+    }
+
+    private void rtoDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rtoDeadlineNs(v);
+    }
+
+    private long persistDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.persistDeadlineNs;
+    }
+
+    private void persistDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.persistDeadlineNs(v);
+    }
+
+    private long swsDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.swsDeadlineNs;
+    }
+
+    private void swsDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsDeadlineNs(v);
+    }
+
+    private long delAckDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.delAckDeadlineNs;
+    }
+
+    private void delAckDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.delAckDeadlineNs(v);
+    }
+
+    private long tlpDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.tlpDeadlineNs;
+    }
+
+    private void tlpDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.tlpDeadlineNs(v);
+    }
+
+    private long rackDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.rackDeadlineNs;
+    }
+
+    private void rackDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rackDeadlineNs(v);
+    }
+
+    long timeWaitDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.timeWaitDeadlineNs;
+    }
+
+    private void timeWaitDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.timeWaitDeadlineNs(v);
+    }
+
+    private long finWait2DeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.finWait2DeadlineNs;
+    }
+
+    private void finWait2DeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.finWait2DeadlineNs(v);
+    }
+
+    private long rexmitPassNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitPassNs;
+    }
+
+    private void rexmitPassNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitPassNs(v);
+    }
+
+    private int rexmitRequests()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitRequests;
+    }
+
+    private void rexmitRequests(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitRequests(v);
+    }
+
+    private int rexmitNxt()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitNxt;
+    }
+
+    private void rexmitNxt(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitNxt(v);
+    }
+
+    private int dupAcks()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.dupAcks;
+    }
+
+    private void dupAcks(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.dupAcks(v);
+    }
+
+    private int oooLastLeft()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.oooLastLeft;
+    }
+
+    private void oooLastLeft(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.oooLastLeft(v);
+    }
+
+    private int oooLastRight()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.oooLastRight;
+    }
+
+    private void oooLastRight(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.oooLastRight(v);
+    }
+
+    private int peerFinSeq()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.peerFinSeq;
+    }
+
+    private void peerFinSeq(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.peerFinSeq(v);
+    }
+
+    private boolean tlpPending()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.tlpPending;
+    }
+
+    private void tlpPending(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.tlpPending(v);
+    }
+
+    private boolean persistMode()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.persistMode;
+    }
+
+    private void persistMode(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.persistMode(v);
+    }
+
+    private boolean swsBlocked()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.swsBlocked;
+    }
+
+    private void swsBlocked(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsBlocked(v);
+    }
+
+    private boolean swsOverride()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.swsOverride;
+    }
+
+    private void swsOverride(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsOverride(v);
+    }
+
+    private boolean inRecovery()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.inRecovery;
+    }
+
+    private void inRecovery(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.inRecovery(v);
+    }
+
+    private boolean peerFinPending()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.peerFinPending;
+    }
+
+    private void peerFinPending(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.peerFinPending(v);
+    }
 }

@@ -93,6 +93,10 @@ public final class TcpEndpoint
     final ChunkPool pool;
     /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
     final RangeArrayPool ranges = new RangeArrayPool();
+    /** Transfer and recovery state, lent to a connection only while it has some (an idle connection has none). */
+    final TransferPool transfers = new TransferPool(ranges);
+    /** The empty range set a connection without a {@link TransferState} reads; nothing is ever added to it. */
+    final SeqRangeSet noRanges = new SeqRangeSet(ranges);
     /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
     final org.agrona.concurrent.UnsafeBuffer segmentScratch;
     /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
@@ -1791,6 +1795,10 @@ public final class TcpEndpoint
         {
             ranges.trim(Math.max(TRIM_KEEP_MIN / 4, ranges.inUse()));
         }
+        if (transfers.idle() > 2 * Math.max(TRIM_KEEP_MIN / 4, transfers.inUse()))
+        {
+            transfers.trim(Math.max(TRIM_KEEP_MIN / 4, transfers.inUse()));
+        }
         if (pool.idleRings() > 2 * Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()))
         {
             pool.trimRings(Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()));
@@ -1807,7 +1815,8 @@ public final class TcpEndpoint
     {
         return "tcbsPooled=" + pooledTcbs + " slots=" + connectionSlots + " table=" + table.capacity() +
             " rangeArrays=" + ranges.inUse() + "+" + ranges.idle() + " rings=" + pool.ringsOut() + "+" +
-            pool.idleRings() + " chunks=" + pool.inUse() + "/" + pool.created() + " timers=" + wheel.count() +
+            pool.idleRings() + " transfers=" + transfers.inUse() + "+" + transfers.idle() + " chunks=" + pool.inUse() +
+            "/" + pool.created() + " timers=" + wheel.count() +
             " timeWait=" + timeWait.size();
     }
 
@@ -1853,6 +1862,7 @@ public final class TcpEndpoint
         released[slot] = true;
         live.remove(slot);
         c.releaseBuffers();
+        c.releaseTransfer();
         freeSlotPush(slot);
         pooledTcbs++;
     }
@@ -1865,6 +1875,7 @@ public final class TcpEndpoint
 
     private void updateTimer(final TcpConnection c)
     {
+        c.releaseIdleTransfer();
         final long d = c.nextDeadlineNs();
         final int slot = c.slot;
         if (d == TcpConnection.NONE)

@@ -1,0 +1,198 @@
+package dev.wirespeed.engine.tcp;
+
+/**
+ * The part of a connection's state that only matters while something is going on: data in flight or queued, bytes
+ * out of order, a recovery, or a timer other than keepalive armed. An idle ESTABLISHED connection holds none: its
+ * {@link TcpConnection} borrows one from the endpoint's {@link TransferPool} when the first of these fields leaves
+ * its resting value, and gives it back once they are all at rest again ({@link #atRest()}), as it does its buffer
+ * chunks (issue 10: an idle connection costs as little as possible).
+ * <p>
+ * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty.
+ * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq} and
+ * {@link #prr} are read only while a recovery, an out-of-order range or a held FIN (set together with them) is
+ * there, so their values do not count; a returned state has them zeroed all the same.
+ * <p>
+ * The connection reads these fields and changes them only through the setters. Not thread safe.
+ */
+final class TransferState
+{
+    /** Retransmission timer (RFC 6298): data or SYN in flight. */
+    long rtoDeadlineNs = TcpConnection.NONE;
+    /** Persist timer (RFC 9293 §3.8.6.1): zero window with data queued; a probe goes out when it fires. */
+    long persistDeadlineNs = TcpConnection.NONE;
+    /** Sender SWS override (RFC 1122 §4.2.3.4): a held-back runt is sent when it fires. */
+    long swsDeadlineNs = TcpConnection.NONE;
+    /** Delayed ACK (RFC 1122 §4.2.3.2). */
+    long delAckDeadlineNs = TcpConnection.NONE;
+    /** Tail loss probe (RFC 8985 §7): about two RTTs after the last send with data in flight. */
+    long tlpDeadlineNs = TcpConnection.NONE;
+    /**
+     * RACK reordering window (RFC 8985 §6): a hole below SACKed data that stays open this long is lost, however few
+     * duplicate ACKs came (an echo's peer piggybacks the same SACK block on its data, which never counts as new).
+     */
+    long rackDeadlineNs = TcpConnection.NONE;
+    /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
+    long timeWaitDeadlineNs = TcpConnection.NONE;
+    /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
+    long finWait2DeadlineNs = TcpConnection.NONE;
+    /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
+    long rexmitPassNs;
+    int rexmitRequests;
+    /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
+    int rexmitNxt;
+    int dupAcks;
+    /** The edges of the out-of-order segment stored last: the first SACK block reports it (RFC 2018 §4). */
+    int oooLastLeft;
+    int oooLastRight;
+    /** Where a FIN that arrived beyond a hole sits (behaviour 38); only while {@link #peerFinPending}. */
+    int peerFinSeq;
+    /** A tail loss probe is due (RFC 8985 §7). */
+    boolean tlpPending;
+    boolean persistMode;
+    /** Sender SWS avoidance held back a window-limited runt with nothing in flight; the override timer is armed. */
+    boolean swsBlocked;
+    /** The SWS override timer fired: send what the window allows (RFC 1122 §4.2.3.4). */
+    boolean swsOverride;
+    boolean inRecovery;
+    boolean peerFinPending;
+    /** Out-of-order bytes held beyond RCV.NXT. */
+    final SeqRangeSet ooo;
+    /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
+    final SeqRangeSet scoreboard;
+    /** Proportional rate reduction (RFC 6937) of SACK recovery; {@link Prr#start} sets it up for each recovery. */
+    final Prr prr = new Prr();
+
+    TransferState(final RangeArrayPool ranges)
+    {
+        ooo = new SeqRangeSet(ranges);
+        scoreboard = new SeqRangeSet(ranges);
+    }
+
+    /** True when every field that counts is at its resting value: the connection may give this state back. */
+    boolean atRest()
+    {
+        return rtoDeadlineNs == TcpConnection.NONE && persistDeadlineNs == TcpConnection.NONE &&
+            swsDeadlineNs == TcpConnection.NONE && delAckDeadlineNs == TcpConnection.NONE &&
+            tlpDeadlineNs == TcpConnection.NONE && rackDeadlineNs == TcpConnection.NONE &&
+            timeWaitDeadlineNs == TcpConnection.NONE && finWait2DeadlineNs == TcpConnection.NONE &&
+            rexmitRequests == 0 && dupAcks == 0 && !tlpPending && !persistMode && !swsBlocked && !swsOverride &&
+            !inRecovery && !peerFinPending && ooo.isEmpty() && scoreboard.isEmpty();
+    }
+
+    /** Back to the resting values (range sets emptied, their storage back in its pool), for the next borrower. */
+    void reset()
+    {
+        rtoDeadlineNs = persistDeadlineNs = swsDeadlineNs = delAckDeadlineNs = TcpConnection.NONE;
+        tlpDeadlineNs = rackDeadlineNs = timeWaitDeadlineNs = finWait2DeadlineNs = TcpConnection.NONE;
+        rexmitPassNs = 0;
+        rexmitRequests = rexmitNxt = dupAcks = oooLastLeft = oooLastRight = peerFinSeq = 0;
+        tlpPending = persistMode = swsBlocked = swsOverride = inRecovery = peerFinPending = false;
+        ooo.clear();
+        scoreboard.clear();
+    }
+
+    void rtoDeadlineNs(final long v)
+    {
+        rtoDeadlineNs = v;
+    }
+
+    void persistDeadlineNs(final long v)
+    {
+        persistDeadlineNs = v;
+    }
+
+    void swsDeadlineNs(final long v)
+    {
+        swsDeadlineNs = v;
+    }
+
+    void delAckDeadlineNs(final long v)
+    {
+        delAckDeadlineNs = v;
+    }
+
+    void tlpDeadlineNs(final long v)
+    {
+        tlpDeadlineNs = v;
+    }
+
+    void rackDeadlineNs(final long v)
+    {
+        rackDeadlineNs = v;
+    }
+
+    void timeWaitDeadlineNs(final long v)
+    {
+        timeWaitDeadlineNs = v;
+    }
+
+    void finWait2DeadlineNs(final long v)
+    {
+        finWait2DeadlineNs = v;
+    }
+
+    void rexmitPassNs(final long v)
+    {
+        rexmitPassNs = v;
+    }
+
+    void rexmitRequests(final int v)
+    {
+        rexmitRequests = v;
+    }
+
+    void rexmitNxt(final int v)
+    {
+        rexmitNxt = v;
+    }
+
+    void dupAcks(final int v)
+    {
+        dupAcks = v;
+    }
+
+    void oooLastLeft(final int v)
+    {
+        oooLastLeft = v;
+    }
+
+    void oooLastRight(final int v)
+    {
+        oooLastRight = v;
+    }
+
+    void peerFinSeq(final int v)
+    {
+        peerFinSeq = v;
+    }
+
+    void tlpPending(final boolean v)
+    {
+        tlpPending = v;
+    }
+
+    void persistMode(final boolean v)
+    {
+        persistMode = v;
+    }
+
+    void swsBlocked(final boolean v)
+    {
+        swsBlocked = v;
+    }
+
+    void swsOverride(final boolean v)
+    {
+        swsOverride = v;
+    }
+
+    void inRecovery(final boolean v)
+    {
+        inRecovery = v;
+    }
+
+    void peerFinPending(final boolean v)
+    {
+        peerFinPending = v;
+    }
+}
