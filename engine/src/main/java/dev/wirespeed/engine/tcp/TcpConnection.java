@@ -42,9 +42,8 @@ final class TcpConnection
     private static final int MIN_MSS_CLAMP = 64;
     private static final int DEFAULT_MSS = 536;
 
+    /** Owns this TCB; its config, counters, buffer pool and buffer geometry (the same for every connection). */
     final TcpEndpoint endpoint;
-    final TcpConfig config;
-    final TcpCounters counters;
     final int slot;
     long id;
 
@@ -82,8 +81,6 @@ final class TcpConnection
     int tsRecent;
     /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
     long tsRecentNs;
-    /** The time of the segment being processed, for TS.Recent bookkeeping. */
-    private long tsNowNs;
     int lastAckSent;
     int tsOffset;
 
@@ -98,19 +95,13 @@ final class TcpConnection
     boolean inputShutdown;
 
     // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
-    final ChunkPool pool;
     ChunkRing sendRing;
-    final int sendMask;
-    final int sendCap;
     int sendBase;
     int sendBytes;
     boolean writeBlocked;
     /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
     boolean budgetWaiting;
     ChunkRing recvRing;
-    final int recvCap;
-    final int recvMask;
-    final int recvUsable;
 
     // ---- FIN
     boolean finQueued;
@@ -151,20 +142,9 @@ final class TcpConnection
     TcpConnection(final TcpEndpoint endpoint, final int slot)
     {
         this.endpoint = endpoint;
-        this.config = endpoint.config;
-        this.counters = endpoint.counters;
         this.slot = slot;
-        this.pool = endpoint.pool;
-        this.cc = config.congestionControl.get();
-        this.rtt = new RttEstimator(config);
-        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
-        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
-        this.sendCap = sendCap;
-        this.recvCap = recvCap;
-        sendMask = sendCap - 1;
-        recvMask = recvCap - 1;
-        // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
-        recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
+        this.cc = endpoint.config.congestionControl.get();
+        this.rtt = new RttEstimator(endpoint.config);
     }
 
     // =================================================================================================== accessors
@@ -182,8 +162,8 @@ final class TcpConnection
         if (r != null)
         {
             sendRing = null;
-            r.releaseAll(pool);
-            pool.returnRing(r);
+            r.releaseAll(endpoint.pool);
+            endpoint.pool.returnRing(r);
         }
     }
 
@@ -193,8 +173,8 @@ final class TcpConnection
         if (r != null)
         {
             recvRing = null;
-            r.releaseAll(pool);
-            pool.returnRing(r);
+            r.releaseAll(endpoint.pool);
+            endpoint.pool.returnRing(r);
         }
     }
 
@@ -206,7 +186,7 @@ final class TcpConnection
 
     int recvUsable()
     {
-        return recvUsable;
+        return endpoint.recvUsable;
     }
 
     long id()
@@ -278,7 +258,7 @@ final class TcpConnection
     /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
     int sendCapacity()
     {
-        return sendCap;
+        return endpoint.sendCap;
     }
 
     int unreadBytes()
@@ -347,7 +327,7 @@ final class TcpConnection
     /** Every state change goes through here, so the endpoint's per-state gauge stays exact. */
     void moveTo(final TcpState next)
     {
-        counters.onStateChange(state, next);
+        endpoint.counters.onStateChange(state, next);
         state = next;
     }
 
@@ -383,8 +363,8 @@ final class TcpConnection
         synPending = ackNow = rstPending = probePending = keepalivePending = false;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
-        keepAlive = config.keepAlive;
-        noDelay = config.noDelay;
+        keepAlive = endpoint.config.keepAlive;
+        noDelay = endpoint.config.noDelay;
         rtt.reset();
         retries = 0;
         recover = 0;
@@ -420,8 +400,8 @@ final class TcpConnection
         sndNxt = iss;
         recover = iss;
         sendBase = iss + 1;
-        rcvWscale = config.windowScaleEnabled ? clampShift(config.windowScale) : 0;
-        tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        rcvWscale = endpoint.config.windowScaleEnabled ? clampShift(endpoint.config.windowScale) : 0;
+        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
         appVisible = true;
         moveTo(TcpState.SYN_SENT);
         synPending = true;
@@ -433,15 +413,14 @@ final class TcpConnection
     {
         this.passiveOpen = true;
         this.listenerPort = listenerPort;
-        tsNowNs = nowNs;
         this.iss = iss;
         sndUna = iss;
         sendCursor = iss;
         sndNxt = iss;
         recover = iss;
         sendBase = iss + 1;
-        tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        acceptSynOptions(syn);
+        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        acceptSynOptions(nowNs, syn);
         irs = syn.seq;
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
@@ -457,7 +436,7 @@ final class TcpConnection
         lastRecvNs = nowNs;
         if (syn.payloadLength > 0)
         {
-            counters.increment(DROP_SYN_DATA);
+            endpoint.counters.increment(DROP_SYN_DATA);
         }
     }
 
@@ -468,7 +447,6 @@ final class TcpConnection
     {
         passiveOpen = true;
         this.listenerPort = listenerPort;
-        tsNowNs = nowNs;
         iss = ack.ack - 1;
         sndUna = ack.ack;
         sendCursor = ack.ack;
@@ -480,41 +458,42 @@ final class TcpConnection
         rcvNxt = ack.seq;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        sndMss = Math.max(MIN_MSS_CLAMP, Math.min(mss, config.mss()));
-        wsOk = ws && config.windowScaleEnabled;
+        sndMss = Math.max(MIN_MSS_CLAMP, Math.min(mss, endpoint.config.mss()));
+        wsOk = ws && endpoint.config.windowScaleEnabled;
         sndWscale = wsOk ? clampShift(peerShift) : 0;
-        rcvWscale = wsOk ? clampShift(config.windowScale) : 0;
-        tsOk = ack.options.timestampPresent && config.timestampsEnabled;
-        sackOk = sack && tsOk && config.sackEnabled;
+        rcvWscale = wsOk ? clampShift(endpoint.config.windowScale) : 0;
+        tsOk = ack.options.timestampPresent && endpoint.config.timestampsEnabled;
+        sackOk = sack && tsOk && endpoint.config.sackEnabled;
         tsRecent = ack.options.tsVal;
-        tsRecentNs = tsNowNs;
+        tsRecentNs = nowNs;
         rcvAdvRight = rcvNxt + synWindow();
         sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
-        cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+        cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
         moveTo(TcpState.ESTABLISHED);
         lastRecvNs = nowNs;
         announceEstablished();
     }
 
-    private void acceptSynOptions(final TcpSegment syn)
+    private void acceptSynOptions(final long nowNs, final TcpSegment syn)
     {
         final TcpOptions o = syn.options;
         // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (behaviours 25, 26)
+        final TcpConfig config = endpoint.config;
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
-        sndMss = Math.min(peerMss, config.mss());
+        sndMss = Math.min(peerMss, endpoint.config.mss());
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
-        wsOk = o.windowScalePresent && config.windowScaleEnabled;
+        wsOk = o.windowScalePresent && endpoint.config.windowScaleEnabled;
         sndWscale = wsOk ? clampShift(o.windowScale) : 0;
-        rcvWscale = wsOk ? clampShift(config.windowScale) : 0;
-        sackOk = o.sackPermitted && config.sackEnabled;
-        tsOk = o.timestampPresent && config.timestampsEnabled;
+        rcvWscale = wsOk ? clampShift(endpoint.config.windowScale) : 0;
+        sackOk = o.sackPermitted && endpoint.config.sackEnabled;
+        tsOk = o.timestampPresent && endpoint.config.timestampsEnabled;
         if (tsOk)
         {
             tsRecent = o.tsVal;
-            tsRecentNs = tsNowNs;
+            tsRecentNs = nowNs;
         }
     }
 
@@ -531,7 +510,6 @@ final class TcpConnection
      */
     void process(final long nowNs, final TcpSegment seg)
     {
-        tsNowNs = nowNs;
         if (state == TcpState.SYN_SENT)
         {
             processSynSent(nowNs, seg);
@@ -549,7 +527,7 @@ final class TcpConnection
             // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (behaviour 5)
             if (leq(seg.ack, iss) || gt(seg.ack, sndNxt))
             {
-                counters.increment(DROP_SYN_SENT_BAD_ACK);
+                endpoint.counters.increment(DROP_SYN_SENT_BAD_ACK);
                 if ((flags & RST) == 0)
                 {
                     endpoint.replyRst(seg, seg.ack, 0, 0);
@@ -563,23 +541,23 @@ final class TcpConnection
             // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (behaviour 6)
             if (ackAcceptable)
             {
-                counters.increment(CONNECTIONS_RESET);
+                endpoint.counters.increment(CONNECTIONS_RESET);
                 retire(RETIRE_RESET);
             }
             else
             {
-                counters.increment(DROP_SYN_SENT_RST_UNACCEPTABLE);
+                endpoint.counters.increment(DROP_SYN_SENT_RST_UNACCEPTABLE);
             }
             return;
         }
         if ((flags & SYN) == 0)
         {
             // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, behaviour 7)
-            counters.increment(DROP_SYN_SENT_NO_SYN);
+            endpoint.counters.increment(DROP_SYN_SENT_NO_SYN);
             return;
         }
         // §3.10.7.3 fourth: SYN
-        acceptSynOptions(seg);
+        acceptSynOptions(nowNs, seg);
         irs = seg.seq;
         rcvNxt = seg.seq + 1;
         readSeq = rcvNxt;
@@ -601,7 +579,7 @@ final class TcpConnection
             rtt.clearBackoff();
             retries = 0;
             synPending = false;
-            cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+            cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
             moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
             ackNow = true;
             endpoint.markDirty(this);
@@ -645,20 +623,20 @@ final class TcpConnection
             // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (behaviours 47, 50). First, with
             // or without timestamps (behaviour 30): a rebooted peer that does not use them must be able to clear a
             // half-open connection, as with Linux
-            counters.increment(DROP_SYN_IN_WINDOW);
+            endpoint.counters.increment(DROP_SYN_IN_WINDOW);
             challengeAck(nowNs);
             return;
         }
         // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (behaviour 30)
         if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
         {
-            counters.increment(DROP_MISSING_TIMESTAMP);
+            endpoint.counters.increment(DROP_MISSING_TIMESTAMP);
             return;
         }
         // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (behaviour 31)
         if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
-            counters.increment(DROP_PAWS);
+            endpoint.counters.increment(DROP_PAWS);
             sendAck();
             return;
         }
@@ -687,7 +665,7 @@ final class TcpConnection
             // outside → silent drop (behaviours 3, 49); TIME-WAIT ignores RSTs (RFC 1337, behaviour 41)
             if (state == TcpState.TIME_WAIT)
             {
-                counters.increment(DROP_TIME_WAIT_RST);
+                endpoint.counters.increment(DROP_TIME_WAIT_RST);
                 return;
             }
             if (seq == rcvNxt)
@@ -700,7 +678,7 @@ final class TcpConnection
                 challengeAck(nowNs);
                 return;
             }
-            counters.increment(DROP_RST_OUT_OF_WINDOW);
+            endpoint.counters.increment(DROP_RST_OUT_OF_WINDOW);
             return;
         }
 
@@ -708,11 +686,11 @@ final class TcpConnection
         if (!SeqNum.acceptable(seq, segLen, rcvNxt, rcvWnd))
         {
             // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (behaviours 14, 16, 23, 41)
-            counters.increment(DROP_OUT_OF_WINDOW);
+            endpoint.counters.increment(DROP_OUT_OF_WINDOW);
             if (state == TcpState.TIME_WAIT && (segFlags & FIN) != 0 && seq + segLen == rcvNxt)
             {
                 // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
-                timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
+                timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
             }
             sendAck();
             return;
@@ -730,7 +708,7 @@ final class TcpConnection
         if ((segFlags & ACK) == 0)
         {
             // no ACK bit: drop (behaviours 21, 62 "FIN without ACK")
-            counters.increment(DROP_NO_ACK);
+            endpoint.counters.increment(DROP_NO_ACK);
             return;
         }
         if (state == TcpState.SYN_RECEIVED)
@@ -750,7 +728,7 @@ final class TcpConnection
                 rtt.clearBackoff();
                 retries = 0;
                 synPending = false;
-                cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+                cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
                 moveTo(TcpState.ESTABLISHED);
                 announceEstablished();
                 if (state == TcpState.CLOSED)
@@ -760,7 +738,7 @@ final class TcpConnection
                 if (tsOk)
                 {
                     tsRecent = opts.tsVal;
-                    tsRecentNs = tsNowNs;
+                    tsRecentNs = nowNs;
                 }
                 if (finQueued)
                 {
@@ -770,7 +748,7 @@ final class TcpConnection
             }
             else
             {
-                counters.increment(DROP_ACK_UNACCEPTABLE);
+                endpoint.counters.increment(DROP_ACK_UNACCEPTABLE);
                 endpoint.replyRst(seg, seg.ack, 0, 0);
                 return;
             }
@@ -793,13 +771,13 @@ final class TcpConnection
             (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
             tsRecent = opts.tsVal;
-            tsRecentNs = tsNowNs;
+            tsRecentNs = nowNs;
         }
 
         // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (behaviour 24)
         if ((segFlags & TcpSegment.URG) != 0 && (seg.urgentPointer == 0 || seg.urgentPointer > payloadLength))
         {
-            counters.increment(DROP_URGENT_INVALID);
+            endpoint.counters.increment(DROP_URGENT_INVALID);
         }
 
         // §3.10.7.4 seventh and eighth: text and FIN
@@ -814,7 +792,7 @@ final class TcpConnection
         // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (behaviours 19, 51)
         if (gt(ack, sndNxt) || lt(ack, sndUna - maxSndWnd))
         {
-            counters.increment(DROP_ACK_UNACCEPTABLE);
+            endpoint.counters.increment(DROP_ACK_UNACCEPTABLE);
             sendAck();
             return false;
         }
@@ -918,7 +896,7 @@ final class TcpConnection
                     moveTo(TcpState.FIN_WAIT_2);
                     if (appClosed)
                     {
-                        finWait2DeadlineNs(nowNs + config.finWait2TimeoutNs);
+                        finWait2DeadlineNs(nowNs + endpoint.config.finWait2TimeoutNs);
                     }
                 }
                 break;
@@ -1008,7 +986,7 @@ final class TcpConnection
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
         armTailLossProbe(nowNs, sndNxt);
-        if (writeBlocked && sendBytes < sendCap)
+        if (writeBlocked && sendBytes < endpoint.sendCap)
         {
             writeBlocked = false;
             endpoint.connectionWritable(this);
@@ -1033,7 +1011,7 @@ final class TcpConnection
                     // retransmissions were lost too; go over the holes again rather than wait for the RTO
                     rexmitNxt(sndUna);
                     rexmitPassNs(nowNs);
-                    counters.increment(LOST_RETRANSMITS);
+                    endpoint.counters.increment(LOST_RETRANSMITS);
                 }
             }
             endpoint.markDirty(this);
@@ -1047,7 +1025,7 @@ final class TcpConnection
     /** RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS). */
     private void enterRecovery(final long nowNs)
     {
-        counters.increment(FAST_RETRANSMITS);
+        endpoint.counters.increment(FAST_RETRANSMITS);
         cc.onEnterRecovery(sndNxt - sndUna);
         inRecovery(true);
         recover = sndNxt;
@@ -1093,7 +1071,7 @@ final class TcpConnection
             rexmitNxt(sndUna);
             rexmitPassNs(nowNs);
             rexmitRequests(rexmitRequests() + 1);
-            counters.increment(LOST_RETRANSMITS);
+            endpoint.counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
         }
     }
@@ -1217,11 +1195,11 @@ final class TcpConnection
             {
                 if (state == TcpState.TIME_WAIT && fin)
                 {
-                    timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
+                    timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
                 }
                 if (len > 0)
                 {
-                    counters.increment(DROP_DATA_AFTER_FIN);
+                    endpoint.counters.increment(DROP_DATA_AFTER_FIN);
                 }
                 sendAck();
             }
@@ -1251,7 +1229,7 @@ final class TcpConnection
         // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (behaviours 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
-        final int ringRight = readSeq + recvCap;
+        final int ringRight = readSeq + endpoint.recvCap;
         final int room = (lt(ringRight, rcvAdvRight) ? ringRight : rcvAdvRight) - seq;
         if (len > room)
         {
@@ -1264,7 +1242,7 @@ final class TcpConnection
             abortWithRst();
             return;
         }
-        if (len > rcvMss && len <= config.mss())
+        if (len > rcvMss && len <= endpoint.config.mss())
         {
             rcvMss = len;
         }
@@ -1386,10 +1364,10 @@ final class TcpConnection
     {
         final int l = seq;
         final int r = seq + len;
-        final int max = Math.min(OOO_MAX, config.maxOutOfOrderIntervals);
+        final int max = Math.min(OOO_MAX, endpoint.config.maxOutOfOrderIntervals);
         if (ooo().count() >= max && !ooo().touches(l, r))
         {
-            counters.increment(DROP_OUT_OF_ORDER_FULL);
+            endpoint.counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
         }
         int stored = len;
@@ -1415,15 +1393,15 @@ final class TcpConnection
     {
         if (recvRing == null)
         {
-            recvRing = pool.takeRing();
+            recvRing = endpoint.pool.takeRing();
         }
-        final int n = recvRing.ensure(pool, recvMask, seq, len);
-        recvRing.put(pool, recvMask, seq, src, off, n);
+        final int n = recvRing.ensure(endpoint.pool, endpoint.recvMask, seq, len);
+        recvRing.put(endpoint.pool, endpoint.recvMask, seq, src, off, n);
         if (n < len)
         {
             // tell the peer at once, with the window the chunks can back (zero, the one-MSS allowance withdrawn):
             // it persists instead of retransmitting into a full budget
-            counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
+            endpoint.counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
             budgetDropped = true;
             ackNow = true;
         }
@@ -1444,7 +1422,7 @@ final class TcpConnection
         }
         final int liveEnd = ooo().isEmpty() || lt(ooo().highestRight(), rcvNxt) ? rcvNxt : ooo().highestRight();
         final int liveLen = liveEnd - readSeq;
-        r.releaseConsumed(pool, recvMask, from, readSeq, liveLen);
+        r.releaseConsumed(endpoint.pool, endpoint.recvMask, from, readSeq, liveLen);
         if (r.held() == 0)
         {
             releaseRecvRing();
@@ -1459,7 +1437,7 @@ final class TcpConnection
         {
             return;
         }
-        r.releaseConsumed(pool, sendMask, from, sendBase, sendBytes);
+        r.releaseConsumed(endpoint.pool, endpoint.sendMask, from, sendBase, sendBytes);
         if (r.held() == 0)
         {
             releaseSendRing();
@@ -1480,9 +1458,10 @@ final class TcpConnection
         while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
         {
             final ChunkRing r = recvRing;
+            final ChunkPool pool = endpoint.pool;
             final int chunk = Math.min(rcvDataEnd() - readSeq, pool.chunkSize - (readSeq & pool.chunkMask));
-            final int consumed = deliver(r.bufferAt(pool, recvMask, readSeq), r.offsetAt(pool, recvMask, readSeq),
-                chunk);
+            final int mask = endpoint.recvMask;
+            final int consumed = deliver(r.bufferAt(pool, mask, readSeq), r.offsetAt(pool, mask, readSeq), chunk);
             readSeq += consumed;
             if (consumed < chunk)
             {
@@ -1503,7 +1482,7 @@ final class TcpConnection
         }
         else if (delAckDeadlineNs() == NONE)
         {
-            delAckDeadlineNs(nowNs + config.delayedAckNs);
+            delAckDeadlineNs(nowNs + endpoint.config.delayedAckNs);
         }
     }
 
@@ -1550,7 +1529,7 @@ final class TcpConnection
     {
         moveTo(TcpState.TIME_WAIT);
         clearDeadlines();
-        timeWaitDeadlineNs(nowNs + 2 * config.mslNs);
+        timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
         persistMode(false);
         leaveForTimeWait();
         // the endpoint swaps the TCB for a compact TIME-WAIT record at its next dispatch (after our last ACK)
@@ -1574,7 +1553,7 @@ final class TcpConnection
 
     private void resetByPeer()
     {
-        counters.increment(CONNECTIONS_RESET);
+        endpoint.counters.increment(CONNECTIONS_RESET);
         retire(RETIRE_RESET);
     }
 
@@ -1583,12 +1562,12 @@ final class TcpConnection
         // RFC 5961 §7: rate limited per endpoint (behaviour 52)
         if (endpoint.takeChallengeAckToken(nowNs))
         {
-            counters.increment(CHALLENGE_ACKS);
+            endpoint.counters.increment(CHALLENGE_ACKS);
             sendAck();
         }
         else
         {
-            counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
+            endpoint.counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
         }
     }
 
@@ -1749,7 +1728,7 @@ final class TcpConnection
         queueFin();
         if (state == TcpState.FIN_WAIT_2)
         {
-            finWait2DeadlineNs(lastRecvNs + config.finWait2TimeoutNs);
+            finWait2DeadlineNs(lastRecvNs + endpoint.config.finWait2TimeoutNs);
         }
         endpoint.markDirty(this);
     }
@@ -1820,29 +1799,30 @@ final class TcpConnection
      */
     int sendRoom()
     {
-        final int free = sendCap - sendBytes;
+        final ChunkPool pool = endpoint.pool;
+        final int free = endpoint.sendCap - sendBytes;
         final int end = sendBase + sendBytes;
         final int in = end & pool.chunkMask;
-        final boolean held = sendRing != null && sendRing.holds(sendMask, pool.chunkShift, end);
+        final boolean held = sendRing != null && sendRing.holds(endpoint.sendMask, pool.chunkShift, end);
         final long budget = ((long)pool.availableForWrite() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
         return (int)Math.max(0, Math.min(free, budget));
     }
 
     private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
     {
-        int n = Math.min(len, sendCap - sendBytes);
+        int n = Math.min(len, endpoint.sendCap - sendBytes);
         if (n > 0)
         {
             if (sendRing == null)
             {
-                sendRing = pool.takeRing();
+                sendRing = endpoint.pool.takeRing();
             }
             final int pos = sendBase + sendBytes;
-            final int covered = sendRing.ensure(pool, sendMask, pos, n, true);
+            final int covered = sendRing.ensure(endpoint.pool, endpoint.sendMask, pos, n, true);
             if (covered < n)
             {
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
-                counters.increment(WRITE_PARTIAL_BUDGET);
+                endpoint.counters.increment(WRITE_PARTIAL_BUDGET);
                 n = covered;
                 if (!budgetWaiting)
                 {
@@ -1850,7 +1830,7 @@ final class TcpConnection
                     endpoint.waitForBuffer(this);
                 }
             }
-            sendRing.put(pool, sendMask, pos, src, off, n);
+            sendRing.put(endpoint.pool, endpoint.sendMask, pos, src, off, n);
             sendBytes += n;
             if (sendRing.held() == 0)
             {
@@ -1932,8 +1912,8 @@ final class TcpConnection
         {
             return NONE;
         }
-        return keepaliveProbesSent == 0 ? lastRecvNs + config.keepAliveIdleNs :
-            lastRecvNs + config.keepAliveIdleNs + keepaliveProbesSent * config.keepAliveIntervalNs;
+        return keepaliveProbesSent == 0 ? lastRecvNs + endpoint.config.keepAliveIdleNs :
+            lastRecvNs + endpoint.config.keepAliveIdleNs + keepaliveProbesSent * endpoint.config.keepAliveIntervalNs;
     }
 
     /** Run expired timers. */
@@ -2005,16 +1985,16 @@ final class TcpConnection
         }
         if (keepaliveDeadlineNs() <= nowNs)
         {
-            if (keepaliveProbesSent >= config.keepAliveProbes)
+            if (keepaliveProbesSent >= endpoint.config.keepAliveProbes)
             {
                 // dead peer: abort and report a timeout (behaviour 23)
-                counters.increment(CONNECTIONS_TIMED_OUT);
+                endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
             }
             keepaliveProbesSent++;
             keepalivePending = true;
-            counters.increment(KEEPALIVE_PROBES);
+            endpoint.counters.increment(KEEPALIVE_PROBES);
             endpoint.markDirty(this);
         }
     }
@@ -2028,9 +2008,9 @@ final class TcpConnection
         // zero-window probe, then back off (behaviour 18)
         probePending = true;
         retries++;
-        if (retries > config.maxRetries)
+        if (retries > endpoint.config.maxRetries)
         {
-            counters.increment(CONNECTIONS_TIMED_OUT);
+            endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
             return;
         }
@@ -2039,7 +2019,7 @@ final class TcpConnection
 
     private void onRtoExpired(final long nowNs)
     {
-        counters.increment(RTO_EXPIRIES);
+        endpoint.counters.increment(RTO_EXPIRIES);
         rtt.stopTiming();
         switch (state)
         {
@@ -2047,19 +2027,20 @@ final class TcpConnection
             case SYN_RECEIVED:
                 // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
                 retries++;
+                final TcpConfig config = endpoint.config;
                 if (retries > (state == TcpState.SYN_SENT || !passiveOpen ? config.synRetries : config.synAckRetries))
                 {
-                    counters.increment(CONNECTIONS_TIMED_OUT);
+                    endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                     if (!appVisible && passiveOpen)
                     {
-                        counters.increment(DROP_HALF_OPEN_TIMEOUT);
+                        endpoint.counters.increment(DROP_HALF_OPEN_TIMEOUT);
                     }
                     retire(RETIRE_TIMEOUT);
                     return;
                 }
                 rtt.backOff();
                 synPending = true;
-                counters.increment(RETRANSMITS);
+                endpoint.counters.increment(RETRANSMITS);
                 endpoint.markDirty(this);
                 return;
             default:
@@ -2074,9 +2055,9 @@ final class TcpConnection
             // the peer shrank its window to zero under our flight (a receiver out of buffer memory): persist,
             // probing at SND.UNA, rather than retransmit into a closed window with no timer left (behaviour 18)
             retries++;
-            if (retries > config.maxRetries)
+            if (retries > endpoint.config.maxRetries)
             {
-                counters.increment(CONNECTIONS_TIMED_OUT);
+                endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
             }
@@ -2088,9 +2069,9 @@ final class TcpConnection
             return;
         }
         retries++;
-        if (retries > config.maxRetries)
+        if (retries > endpoint.config.maxRetries)
         {
-            counters.increment(CONNECTIONS_TIMED_OUT);
+            endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
             return;
         }
@@ -2103,7 +2084,7 @@ final class TcpConnection
         scoreboard().clear();
         rexmitRequests(0);
         sendCursor = sndUna;
-        counters.increment(RETRANSMITS);
+        endpoint.counters.increment(RETRANSMITS);
         endpoint.markDirty(this);
     }
 
@@ -2125,7 +2106,7 @@ final class TcpConnection
                     header(s, leq(sndNxt, windowEnd) ? sndNxt : windowEnd, RST | ACK);
                     s.ack = rcvNxt;
                     s.window = 0;
-                    counters.increment(RSTS_SENT);
+                    endpoint.counters.increment(RSTS_SENT);
                     out.emit(s);
                 }
                 return;
@@ -2213,7 +2194,7 @@ final class TcpConnection
             {
                 sentSomething = true;
             }
-            counters.increment(TAIL_LOSS_PROBES);
+            endpoint.counters.increment(TAIL_LOSS_PROBES);
         }
         if (probePending)
         {
@@ -2259,17 +2240,17 @@ final class TcpConnection
     {
         final TcpOptions o = s.options;
         o.mssPresent = true;
-        o.mss = config.mss();
-        if (active ? config.windowScaleEnabled : wsOk)
+        o.mss = endpoint.config.mss();
+        if (active ? endpoint.config.windowScaleEnabled : wsOk)
         {
             o.windowScalePresent = true;
-            o.windowScale = active ? clampShift(config.windowScale) : rcvWscale;
+            o.windowScale = active ? clampShift(endpoint.config.windowScale) : rcvWscale;
         }
-        if (active ? config.sackEnabled : sackOk)
+        if (active ? endpoint.config.sackEnabled : sackOk)
         {
             o.sackPermitted = true;
         }
-        if (active ? config.timestampsEnabled : tsOk)
+        if (active ? endpoint.config.timestampsEnabled : tsOk)
         {
             o.timestampPresent = true;
             o.tsVal = tsNow(nowNs);
@@ -2349,7 +2330,7 @@ final class TcpConnection
      */
     private int swsThreshold()
     {
-        return Math.min(recvUsable / 2, sndMss);
+        return Math.min(endpoint.recvUsable / 2, sndMss);
     }
 
     /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
@@ -2372,17 +2353,17 @@ final class TcpConnection
     private int freeReceiveSpace(final boolean advertising)
     {
         budgetShrink = false;
-        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
+        final int free = Math.max(endpoint.recvUsable - (rcvDataEnd() - readSeq), 0);
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
-        final int in = rcvNxt & pool.chunkMask;
-        final boolean held = recvRing != null && recvRing.holds(recvMask, pool.chunkShift, rcvNxt);
-        final long budget = Math.max(0, ((long)pool.availableForReceive() << pool.chunkShift) +
-            (held ? pool.chunkSize - in : -in));
+        final int in = rcvNxt & endpoint.pool.chunkMask;
+        final boolean held = recvRing != null && recvRing.holds(endpoint.recvMask, endpoint.pool.chunkShift, rcvNxt);
+        final long budget = Math.max(0, ((long)endpoint.pool.availableForReceive() << endpoint.pool.chunkShift) +
+            (held ? endpoint.pool.chunkSize - in : -in));
         if (budget < free)
         {
             if (advertising)
             {
-                counters.increment(WINDOW_BUDGET_LIMITED);
+                endpoint.counters.increment(WINDOW_BUDGET_LIMITED);
             }
             // a connection whose application keeps up needs no chunk (bytes go straight from the segment to the
             // app), so it keeps one MSS of window, as Linux keeps tcp_rmem[0] under memory pressure; else two
@@ -2392,7 +2373,7 @@ final class TcpConnection
             if (readSeq == rcvDataEnd() && (!budgetDropped || budget > 0))
             {
                 budgetDropped = false;
-                return (int)Math.min(free, Math.max(budget, config.mss()));
+                return (int)Math.min(free, Math.max(budget, endpoint.config.mss()));
             }
             budgetShrink = true;
             return (int)budget;
@@ -2444,7 +2425,7 @@ final class TcpConnection
             final int right = rcvNxt + (field << shift);
             if (lt(right, rcvAdvRight))
             {
-                counters.increment(WINDOW_BUDGET_SHRUNK);
+                endpoint.counters.increment(WINDOW_BUDGET_SHRUNK);
                 if (!shrunk || gt(rcvAdvRight, shrunkRight))
                 {
                     shrunk = true;
@@ -2531,7 +2512,7 @@ final class TcpConnection
         if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > rtt.rtoNs())
         {
             // RFC 5681 §4.1: restart window after idle (behaviour 58)
-            cc.onIdleRestart(config.initialCwndSegments * payloadMss());
+            cc.onIdleRestart(endpoint.config.initialCwndSegments * payloadMss());
         }
         while (true)
         {
@@ -2586,7 +2567,7 @@ final class TcpConnection
             emitSegment(s, nowNs, sendCursor, len, canFin, out);
             if (retransmit)
             {
-                counters.increment(RETRANSMITS);
+                endpoint.counters.increment(RETRANSMITS);
             }
             else if (len > 0)
             {
@@ -2621,16 +2602,16 @@ final class TcpConnection
         {
             final ChunkRing r = sendRing;
             final int pos = seq;
-            if ((pos & pool.chunkMask) + len <= pool.chunkSize)
+            if ((pos & endpoint.pool.chunkMask) + len <= endpoint.pool.chunkSize)
             {
-                s.payload = r.bufferAt(pool, sendMask, pos);
-                s.payloadOffset = r.offsetAt(pool, sendMask, pos);
+                s.payload = r.bufferAt(endpoint.pool, endpoint.sendMask, pos);
+                s.payloadOffset = r.offsetAt(endpoint.pool, endpoint.sendMask, pos);
             }
             else
             {
                 // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
                 final UnsafeBuffer scratch = endpoint.segmentScratch;
-                r.get(pool, sendMask, pos, scratch, 0, len);
+                r.get(endpoint.pool, endpoint.sendMask, pos, scratch, 0, len);
                 s.payload = scratch;
                 s.payloadOffset = 0;
             }
@@ -2698,7 +2679,7 @@ final class TcpConnection
             return false;
         }
         emitSegment(s, nowNs, from, len, fin, out);
-        counters.increment(RETRANSMITS);
+        endpoint.counters.increment(RETRANSMITS);
         rtt.stopTiming();
         return true;
     }
@@ -2749,7 +2730,7 @@ final class TcpConnection
             return false;
         }
         emitSegment(s, nowNs, from, len, fin, out);
-        counters.increment(RETRANSMITS);
+        endpoint.counters.increment(RETRANSMITS);
         rexmitNxt(from + len + (fin ? 1 : 0));
         rtt.stopTiming();
         return true;
@@ -2762,7 +2743,7 @@ final class TcpConnection
         {
             return false;
         }
-        counters.increment(ZERO_WINDOW_PROBES);
+        endpoint.counters.increment(ZERO_WINDOW_PROBES);
         emitSegment(s, nowNs, sndUna, 1, false, out);
         if (gt(sndUna + 1, sndNxt))
         {

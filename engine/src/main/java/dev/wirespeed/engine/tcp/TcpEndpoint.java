@@ -116,7 +116,13 @@ public final class TcpEndpoint
     private final long tsK0;
     private final long tsK1;
     private int ephemeralCounter;
-    private final int recvUsable;
+    /** Buffer geometry of every connection: ring sizes (powers of two), masks, and the receive ring's usable bytes. */
+    final int sendCap;
+    final int sendMask;
+    final int recvCap;
+    final int recvMask;
+    /** The receive ring less the slack that rounding the scaled window up needs (RFC 7323 §2.4). */
+    final int recvUsable;
 
     private long challengeTokens;
     private long challengeLastNs;
@@ -198,9 +204,12 @@ public final class TcpEndpoint
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
         challengeLastNs = startNs;
-        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
+        recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
+        recvMask = recvCap - 1;
+        // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
-        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        sendMask = sendCap - 1;
         final int chunk = Math.min(Integer.highestOneBit(Math.max(64, config.bufferChunkSize)),
             Math.min(sendCap, recvCap));
         pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk);
