@@ -125,8 +125,7 @@ final class TcpConnection
     boolean keepAlive;
     boolean noDelay;
 
-    // ---- RTT (RFC 6298)
-    final RttEstimator rtt;
+    // ---- RTT (RFC 6298): the endpoint's RttEstimator keeps it, in its arrays at this connection's slot
     int retries;
 
     // ---- congestion and recovery
@@ -144,7 +143,6 @@ final class TcpConnection
         this.endpoint = endpoint;
         this.slot = slot;
         this.cc = endpoint.config.congestionControl.get();
-        this.rtt = new RttEstimator(endpoint.config);
     }
 
     // =================================================================================================== accessors
@@ -242,12 +240,12 @@ final class TcpConnection
 
     long rtoNs()
     {
-        return rtt.rtoNs();
+        return endpoint.rtt.rtoNs(slot);
     }
 
     long srttNs()
     {
-        return rtt.srttNs();
+        return endpoint.rtt.srttNs(slot);
     }
 
     int sendQueued()
@@ -365,7 +363,7 @@ final class TcpConnection
         keepaliveProbesSent = 0;
         keepAlive = endpoint.config.keepAlive;
         noDelay = endpoint.config.noDelay;
-        rtt.reset();
+        endpoint.rtt.reset(slot);
         retries = 0;
         recover = 0;
         releaseTransfer();
@@ -571,12 +569,12 @@ final class TcpConnection
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
-            rtt.onAck(seg.ack, nowNs);
+            endpoint.rtt.onAck(slot, seg.ack, nowNs);
             sndUna = seg.ack;
             sendCursor = sndNxt;
             rtoDeadlineNs(NONE);
-            rtt.afterHandshakeWithoutSample();
-            rtt.clearBackoff();
+            endpoint.rtt.afterHandshakeWithoutSample(slot);
+            endpoint.rtt.clearBackoff(slot);
             retries = 0;
             synPending = false;
             cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
@@ -603,7 +601,7 @@ final class TcpConnection
         sendCursor = iss;
         moveTo(TcpState.SYN_RECEIVED);
         synPending = true;
-        rtt.stopTiming();
+        endpoint.rtt.stopTiming(slot);
         rtoDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
@@ -716,8 +714,8 @@ final class TcpConnection
             // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (behaviour 2)
             if (gt(seg.ack, sndUna) && leq(seg.ack, sndNxt))
             {
-                rtt.onAck(seg.ack, nowNs);
-                rtt.stopTiming();
+                endpoint.rtt.onAck(slot, seg.ack, nowNs);
+                endpoint.rtt.stopTiming(slot);
                 sndUna = seg.ack;
                 sendCursor = sndNxt;
                 sndWnd = (seg.window & 0xffff) << sndWscale;
@@ -725,7 +723,7 @@ final class TcpConnection
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
                 rtoDeadlineNs(NONE);
-                rtt.clearBackoff();
+                endpoint.rtt.clearBackoff(slot);
                 retries = 0;
                 synPending = false;
                 cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
@@ -872,10 +870,10 @@ final class TcpConnection
                         // more than the probe was out (a budget shrank the peer's window under data in flight):
                         // SND.NXT stays, since the peer may hold and ACK those bytes (an ACK above a rewound
                         // SND.NXT would be dropped, forever); go back N from SND.UNA under a running RTO
-                        rtoDeadlineNs(nowNs + rtt.rtoNs());
+                        rtoDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
                     }
                 }
-                rtt.clearBackoff();
+                endpoint.rtt.clearBackoff(slot);
                 endpoint.markDirty(this);
             }
             else if (grew && sendBytes > sndNxt - sndUna)
@@ -943,7 +941,7 @@ final class TcpConnection
             sendCursor = sndUna;
         }
         // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
-        rtt.onAck(ack, nowNs);
+        endpoint.rtt.onAck(slot, ack, nowNs);
         retries = 0;
         scoreboard().removeBelow(sndUna);
         if (inRecovery())
@@ -982,7 +980,7 @@ final class TcpConnection
         // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (behaviour 56)
         if (!persistMode())
         {
-            rtoDeadlineNs(sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs());
+            rtoDeadlineNs(sndUna == sndNxt ? NONE : nowNs + endpoint.rtt.rtoNs(slot));
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
         armTailLossProbe(nowNs, sndNxt);
@@ -1033,7 +1031,7 @@ final class TcpConnection
         rexmitNxt(sndUna);
         rexmitPassNs(nowNs);
         rexmitRequests(rexmitRequests() + 1);
-        rtt.stopTiming();
+        endpoint.rtt.stopTiming(slot);
         rackDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
@@ -1041,10 +1039,10 @@ final class TcpConnection
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
     private void armReorderWindow(final long nowNs)
     {
-        if (rackDeadlineNs() == NONE && sackOk && rtt.hasSample() && !scoreboard().isEmpty() &&
+        if (rackDeadlineNs() == NONE && sackOk && endpoint.rtt.hasSample(slot) && !scoreboard().isEmpty() &&
             gt(scoreboard().highestRight(), sndUna))
         {
-            rackDeadlineNs(nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS));
+            rackDeadlineNs(nowNs + Math.max(endpoint.rtt.minNs(slot) >> 2, MIN_REORDER_WINDOW_NS));
         }
     }
 
@@ -1129,11 +1127,11 @@ final class TcpConnection
      */
     private boolean retransmissionsLookLost(final long nowNs)
     {
-        if (!rtt.hasSample() || !gt(rexmitNxt(), sndUna))
+        if (!endpoint.rtt.hasSample(slot) || !gt(rexmitNxt(), sndUna))
         {
             return false;
         }
-        final long srtt = rtt.srttNs();
+        final long srtt = endpoint.rtt.srttNs(slot);
         return nowNs - rexmitPassNs() > srtt + (srtt >> 2);
     }
 
@@ -1887,7 +1885,7 @@ final class TcpConnection
         if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode())
         {
             persistMode(true);
-            persistDeadlineNs(nowNs + rtt.rtoNs());
+            persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         }
     }
 
@@ -2020,7 +2018,7 @@ final class TcpConnection
     private void onRtoExpired(final long nowNs)
     {
         endpoint.counters.increment(RTO_EXPIRIES);
-        rtt.stopTiming();
+        endpoint.rtt.stopTiming(slot);
         switch (state)
         {
             case SYN_SENT:
@@ -2038,7 +2036,7 @@ final class TcpConnection
                     retire(RETIRE_TIMEOUT);
                     return;
                 }
-                rtt.backOff();
+                endpoint.rtt.backOff(slot);
                 synPending = true;
                 endpoint.counters.increment(RETRANSMITS);
                 endpoint.markDirty(this);
@@ -2061,10 +2059,10 @@ final class TcpConnection
                 retire(RETIRE_TIMEOUT);
                 return;
             }
-            rtt.backOff();
+            endpoint.rtt.backOff(slot);
             persistMode(true);
             probePending = true;
-            persistDeadlineNs(nowNs + rtt.rtoNs());
+            persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
             endpoint.markDirty(this);
             return;
         }
@@ -2076,7 +2074,7 @@ final class TcpConnection
             return;
         }
         // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (behaviours 56, 58)
-        rtt.backOff();
+        endpoint.rtt.backOff(slot);
         cc.onRto(sndNxt - sndUna);
         inRecovery(false);
         dupAcks(0);
@@ -2472,11 +2470,11 @@ final class TcpConnection
         if (rtoDeadlineNs() == NONE)
         {
             rtoDeadlineNs(nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
-                rtt.handshakeRtoNs() : rtt.rtoNs()));
+                endpoint.rtt.handshakeRtoNs(slot) : endpoint.rtt.rtoNs(slot)));
         }
-        if (rtt.backoff() == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
+        if (endpoint.rtt.backoff(slot) == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
         {
-            rtt.startTiming(seqStart, nowNs);
+            endpoint.rtt.startTiming(slot, seqStart, nowNs);
         }
     }
 
@@ -2509,7 +2507,7 @@ final class TcpConnection
     {
         boolean sent = false;
         final int maxPayload = payloadMss();
-        if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > rtt.rtoNs())
+        if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > endpoint.rtt.rtoNs(slot))
         {
             // RFC 5681 §4.1: restart window after idle (behaviour 58)
             cc.onIdleRestart(endpoint.config.initialCwndSegments * payloadMss());
@@ -2555,7 +2553,7 @@ final class TcpConnection
                     swsBlocked(true);
                     if (swsDeadlineNs() == NONE)
                     {
-                        swsDeadlineNs(nowNs + Math.min(rtt.rtoNs(), SWS_OVERRIDE_NS));
+                        swsDeadlineNs(nowNs + Math.min(endpoint.rtt.rtoNs(slot), SWS_OVERRIDE_NS));
                     }
                     break;
                 }
@@ -2571,7 +2569,7 @@ final class TcpConnection
             }
             else if (len > 0)
             {
-                rtt.startTiming(sendCursor, nowNs);
+                endpoint.rtt.startTiming(slot, sendCursor, nowNs);
             }
             if (canFin)
             {
@@ -2624,7 +2622,7 @@ final class TcpConnection
         }
         if (rtoDeadlineNs() == NONE && !persistMode())
         {
-            rtoDeadlineNs(nowNs + rtt.rtoNs());
+            rtoDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         }
         out.emit(s);
         // a probe only for data: a lone FIN is left to the RTO (one timer fewer per connection lifetime)
@@ -2643,12 +2641,12 @@ final class TcpConnection
      */
     private void armTailLossProbe(final long nowNs, final int flightEnd)
     {
-        if (!rtt.hasSample() || flightEnd == sndUna || persistMode() || !state.isSynchronized())
+        if (!endpoint.rtt.hasSample(slot) || flightEnd == sndUna || persistMode() || !state.isSynchronized())
         {
             tlpDeadlineNs(NONE);
             return;
         }
-        long pto = 2 * rtt.srttNs();
+        long pto = 2 * endpoint.rtt.srttNs(slot);
         if (flightEnd - sndUna <= payloadMss())
         {
             pto += WORST_CASE_DELAYED_ACK_NS;
@@ -2680,7 +2678,7 @@ final class TcpConnection
         }
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
-        rtt.stopTiming();
+        endpoint.rtt.stopTiming(slot);
         return true;
     }
 
@@ -2732,7 +2730,7 @@ final class TcpConnection
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
         rexmitNxt(from + len + (fin ? 1 : 0));
-        rtt.stopTiming();
+        endpoint.rtt.stopTiming(slot);
         return true;
     }
 
@@ -2750,8 +2748,8 @@ final class TcpConnection
             sndNxt = sndUna + 1;
         }
         sendCursor = sndNxt;
-        rtt.backOff();
-        persistDeadlineNs(nowNs + rtt.rtoNs());
+        endpoint.rtt.backOff(slot);
+        persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         return true;
     }
 

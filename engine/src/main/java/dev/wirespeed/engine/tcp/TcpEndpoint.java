@@ -95,6 +95,8 @@ public final class TcpEndpoint
     final RangeArrayPool ranges = new RangeArrayPool();
     /** Transfer and recovery state, lent to a connection only while it has some (an idle connection has none). */
     final TransferPool transfers = new TransferPool(ranges);
+    /** Every connection's RTT state (RFC 6298), in arrays indexed by pool slot. */
+    final RttEstimator rtt;
     /** The empty range set a connection without a {@link TransferState} reads; nothing is ever added to it. */
     final SeqRangeSet noRanges = new SeqRangeSet(ranges);
     /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
@@ -170,6 +172,7 @@ public final class TcpEndpoint
         this.handler = handler;
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
         this.wheel = new SlotTimerWheel(20, 4096, 64, startNs);
+        this.rtt = new RttEstimator(config, 64);
         long r = config.seed;
         r = SplitMix64.next(r);
         final long k0 = r;
@@ -1654,6 +1657,7 @@ public final class TcpEndpoint
             dirty = java.util.Arrays.copyOf(dirty, n);
             halfOpenCounted = java.util.Arrays.copyOf(halfOpenCounted, n);
             wheel.ensureSlots(n);
+            rtt.ensureSlots(n);
         }
         final int slot = connectionSlots++;
         final TcpConnection c = new TcpConnection(this, slot);
