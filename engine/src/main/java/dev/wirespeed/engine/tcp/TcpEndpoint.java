@@ -75,14 +75,22 @@ public final class TcpEndpoint
     private final Int2ObjectHashMap<Listener> listeners = new Int2ObjectHashMap<>();
     private final SlotTimerWheel wheel;
 
-    private TcpConnection[] connections = new TcpConnection[64];
+    /**
+     * Per-slot arrays hold 2^k − {@value #SLOT_SLACK} entries ({@link #grownSlots}), not 2^k: with its 16-byte header
+     * an array of 2^k elements is just over a power of two, and G1 rounds a large array up to whole regions (at 1M
+     * slots that cost up to half the per-slot memory again).
+     */
+    static final int SLOT_SLACK = 16;
+    static final int INITIAL_SLOTS = 64 - SLOT_SLACK;
+
+    private TcpConnection[] connections = new TcpConnection[INITIAL_SLOTS];
     // the endpoint's own bookkeeping per pool slot (the connection never sees these)
-    private int[] generations = new int[64];
-    private boolean[] released = new boolean[64];
-    private boolean[] dirty = new boolean[64];
-    private boolean[] halfOpenCounted = new boolean[64];
+    private int[] generations = new int[INITIAL_SLOTS];
+    private boolean[] released = new boolean[INITIAL_SLOTS];
+    private boolean[] dirty = new boolean[INITIAL_SLOTS];
+    private boolean[] halfOpenCounted = new boolean[INITIAL_SLOTS];
     private int connectionSlots;
-    private int[] freeSlots = new int[64];
+    private int[] freeSlots = new int[INITIAL_SLOTS];
     private int freeCount;
     /** Free slots below this index hold no TCB (trimmed); {@link #trimPool} starts here. */
     private int trimmedBelow;
@@ -105,7 +113,7 @@ public final class TcpEndpoint
     private long[] bufferWaiters = new long[16];
     private int bufferWaiterHead;
     private int bufferWaiterCount;
-    private int[] dirtySlots = new int[64];
+    private int[] dirtySlots = new int[INITIAL_SLOTS];
     private int dirtyCount;
     private int halfOpenTotal;
 
@@ -171,8 +179,8 @@ public final class TcpEndpoint
         this.config = config;
         this.handler = handler;
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
-        this.wheel = new SlotTimerWheel(20, 4096, 64, startNs);
-        this.rtt = new RttEstimator(config, 64);
+        this.wheel = new SlotTimerWheel(20, 4096, INITIAL_SLOTS, startNs);
+        this.rtt = new RttEstimator(config, INITIAL_SLOTS);
         long r = config.seed;
         r = SplitMix64.next(r);
         final long k0 = r;
@@ -1509,7 +1517,7 @@ public final class TcpEndpoint
             dirty[slot] = true;
             if (dirtyCount == dirtySlots.length)
             {
-                dirtySlots = java.util.Arrays.copyOf(dirtySlots, dirtyCount * 2);
+                dirtySlots = java.util.Arrays.copyOf(dirtySlots, grownSlots(dirtyCount));
             }
             dirtySlots[dirtyCount++] = slot;
         }
@@ -1646,11 +1654,17 @@ public final class TcpEndpoint
 
     // =================================================================================================== pool
 
+    /** The next size of a per-slot array: 2^k − {@link #SLOT_SLACK} entries, doubling. */
+    static int grownSlots(final int current)
+    {
+        return 2 * (current + SLOT_SLACK) - SLOT_SLACK;
+    }
+
     private TcpConnection newConnection()
     {
         if (connectionSlots == connections.length)
         {
-            final int n = connectionSlots * 2;
+            final int n = grownSlots(connectionSlots);
             connections = java.util.Arrays.copyOf(connections, n);
             generations = java.util.Arrays.copyOf(generations, n);
             released = java.util.Arrays.copyOf(released, n);
@@ -1743,7 +1757,7 @@ public final class TcpEndpoint
     {
         if (freeCount == freeSlots.length)
         {
-            freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+            freeSlots = java.util.Arrays.copyOf(freeSlots, grownSlots(freeCount));
         }
         freeSlots[freeCount++] = slot;
     }
