@@ -40,7 +40,7 @@ final class TcpConnection
     static final int OOO_MAX = RangeArrayPool.RANGES;
     static final int SACK_SCOREBOARD = RangeArrayPool.RANGES;
     private static final int MIN_MSS_CLAMP = 64;
-    private static final int DEFAULT_MSS = 536;
+    private static final char DEFAULT_MSS = 536;
 
     /** Owns this TCB; its config, counters, buffer pool and buffer geometry (the same for every connection). */
     final TcpEndpoint endpoint;
@@ -49,11 +49,12 @@ final class TcpConnection
 
     int localIp;
     int remoteIp;
-    int localPort;
-    int remotePort;
+    // ports, MSS and window shifts are held narrow (char: 0..65535, byte: 0..14) for an idle connection's size
+    char localPort;
+    char remotePort;
     TcpState state = TcpState.CLOSED;
     boolean passiveOpen;
-    int listenerPort;
+    char listenerPort;
     boolean appVisible;
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
     boolean closeAfterRead;
@@ -72,12 +73,12 @@ final class TcpConnection
     int sndWl1;
     int sndWl2;
     int maxSndWnd;
-    int sndWscale;
-    int rcvWscale;
+    byte sndWscale;
+    byte rcvWscale;
     boolean wsOk;
     boolean sackOk;
     boolean tsOk;
-    int sndMss;
+    char sndMss;
     int tsRecent;
     /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
     long tsRecentNs;
@@ -89,7 +90,7 @@ final class TcpConnection
     int rcvNxt;
     int rcvAdvRight;
     int readSeq;
-    int rcvMss = DEFAULT_MSS;
+    char rcvMss = DEFAULT_MSS;
     int rcvBytesUnacked;
     boolean readBlocked;
     boolean inputShutdown;
@@ -384,9 +385,9 @@ final class TcpConnection
     void initTuple(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         this.localIp = localIp;
-        this.localPort = localPort;
+        this.localPort = (char)localPort;
         this.remoteIp = remoteIp;
-        this.remotePort = remotePort;
+        this.remotePort = (char)remotePort;
     }
 
     /** Active open (RFC 9293 §3.10.1): choose ISS, queue the SYN ⇒ SYN-SENT. */
@@ -410,7 +411,7 @@ final class TcpConnection
     void openPassive(final long nowNs, final TcpSegment syn, final int iss, final int listenerPort)
     {
         this.passiveOpen = true;
-        this.listenerPort = listenerPort;
+        this.listenerPort = (char)listenerPort;
         this.iss = iss;
         sndUna = iss;
         sendCursor = iss;
@@ -444,7 +445,7 @@ final class TcpConnection
         final boolean sack, final int listenerPort)
     {
         passiveOpen = true;
-        this.listenerPort = listenerPort;
+        this.listenerPort = (char)listenerPort;
         iss = ack.ack - 1;
         sndUna = ack.ack;
         sendCursor = ack.ack;
@@ -456,7 +457,7 @@ final class TcpConnection
         rcvNxt = ack.seq;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        sndMss = Math.max(MIN_MSS_CLAMP, Math.min(mss, endpoint.config.mss()));
+        sndMss = mss16(Math.max(MIN_MSS_CLAMP, Math.min(mss, endpoint.config.mss())));
         wsOk = ws && endpoint.config.windowScaleEnabled;
         sndWscale = wsOk ? clampShift(peerShift) : 0;
         rcvWscale = wsOk ? clampShift(endpoint.config.windowScale) : 0;
@@ -481,7 +482,7 @@ final class TcpConnection
         // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (behaviours 25, 26)
         final TcpConfig config = endpoint.config;
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
-        sndMss = Math.min(peerMss, endpoint.config.mss());
+        sndMss = mss16(Math.min(peerMss, endpoint.config.mss()));
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
         wsOk = o.windowScalePresent && endpoint.config.windowScaleEnabled;
         sndWscale = wsOk ? clampShift(o.windowScale) : 0;
@@ -495,9 +496,15 @@ final class TcpConnection
         }
     }
 
-    private static int clampShift(final int shift)
+    private static byte clampShift(final int shift)
     {
-        return Math.min(14, Math.max(0, shift));
+        return (byte)Math.min(14, Math.max(0, shift));
+    }
+
+    /** An MSS as held here: 16 bits, like the MSS option that carries it (RFC 9293 §3.2). */
+    private static char mss16(final int mss)
+    {
+        return (char)Math.min(mss, 0xffff);
     }
 
     // =================================================================================================== process
@@ -1242,11 +1249,12 @@ final class TcpConnection
         }
         if (len > rcvMss && len <= endpoint.config.mss())
         {
-            rcvMss = len;
+            rcvMss = mss16(len);
         }
 
         if (seq == rcvNxt)
         {
+            final int oooCountBeforeFill = ooo().count();
             if (len > 0)
             {
                 acceptInOrder(seg, seq, off, len);
@@ -1301,11 +1309,8 @@ final class TcpConnection
         }
     }
 
-    private int oooCountBeforeFill;
-
     private void acceptInOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        oooCountBeforeFill = ooo().count();
         if (inputShutdown)
         {
             // input side shut down: bytes acknowledged and discarded (behaviour 39)
