@@ -53,14 +53,42 @@ final class TcpConnection
     char localPort;
     char remotePort;
     TcpState state = TcpState.CLOSED;
-    boolean passiveOpen;
     char listenerPort;
-    boolean appVisible;
-    /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
-    boolean closeAfterRead;
     /** The app asked for an orderly close once it has consumed every received byte ({@link #closeWhenRead()}). */
     boolean closeWhenRead;
-    boolean appClosed;
+
+
+    // ---- flags: one bit each in bits (four bytes instead of one per flag), read and written through the accessors
+    // at the end of the class
+    private static final int PASSIVE_OPEN = 1 << 0;
+    private static final int APP_VISIBLE = 1 << 1;
+    /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
+    private static final int CLOSE_AFTER_READ = 1 << 2;
+    private static final int APP_CLOSED = 1 << 3;
+    private static final int WS_OK = 1 << 4;
+    private static final int SACK_OK = 1 << 5;
+    private static final int TS_OK = 1 << 6;
+    private static final int READ_BLOCKED = 1 << 7;
+    private static final int INPUT_SHUTDOWN = 1 << 8;
+    private static final int WRITE_BLOCKED = 1 << 9;
+    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
+    private static final int BUDGET_WAITING = 1 << 10;
+    private static final int FIN_QUEUED = 1 << 11;
+    private static final int FIN_SENT = 1 << 12;
+    private static final int FIN_ACKED = 1 << 13;
+    private static final int PEER_FIN_RECEIVED = 1 << 14;
+    private static final int SYN_PENDING = 1 << 15;
+    private static final int ACK_NOW = 1 << 16;
+    private static final int RST_PENDING = 1 << 17;
+    private static final int PROBE_PENDING = 1 << 18;
+    private static final int KEEPALIVE_PENDING = 1 << 19;
+    /** Set by {@link #freeReceiveSpace}: the budget limits a connection with unread bytes; its window may shrink. */
+    private static final int BUDGET_SHRINK = 1 << 20;
+    /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
+    private static final int BUDGET_DROPPED = 1 << 21;
+    /** The budget shrank the window: {@link #shrunkRight} is the edge advertised before, still honoured. */
+    private static final int SHRUNK = 1 << 22;
+    private int bits;
 
     // ---- send sequence space (RFC 9293 §3.3.1)
     int iss;
@@ -75,9 +103,6 @@ final class TcpConnection
     int maxSndWnd;
     byte sndWscale;
     byte rcvWscale;
-    boolean wsOk;
-    boolean sackOk;
-    boolean tsOk;
     char sndMss;
     int tsRecent;
     /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
@@ -92,31 +117,17 @@ final class TcpConnection
     int readSeq;
     char rcvMss = DEFAULT_MSS;
     int rcvBytesUnacked;
-    boolean readBlocked;
-    boolean inputShutdown;
 
     // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
     ChunkRing sendRing;
     int sendBase;
     int sendBytes;
-    boolean writeBlocked;
-    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
-    boolean budgetWaiting;
     ChunkRing recvRing;
 
     // ---- FIN
-    boolean finQueued;
-    boolean finSent;
     int finSeq;
-    boolean finAcked;
-    boolean peerFinReceived;
 
     // ---- output requests
-    boolean synPending;
-    boolean ackNow;
-    boolean rstPending;
-    boolean probePending;
-    boolean keepalivePending;
 
     // ---- timers: one named deadline each, in the TransferState (NONE without one); keepalive's is computed from
     // lastRecvNs, so an idle connection needs no TransferState
@@ -267,12 +278,12 @@ final class TcpConnection
 
     int rcvDataEnd()
     {
-        return peerFinReceived ? rcvNxt - 1 : rcvNxt;
+        return peerFinReceived() ? rcvNxt - 1 : rcvNxt;
     }
 
     boolean windowScaling()
     {
-        return wsOk;
+        return wsOk();
     }
 
     int peerWindowScale()
@@ -282,12 +293,12 @@ final class TcpConnection
 
     boolean timestamps()
     {
-        return tsOk;
+        return tsOk();
     }
 
     boolean sack()
     {
-        return sackOk;
+        return sackOk();
     }
 
     int tsRecent()
@@ -334,32 +345,21 @@ final class TcpConnection
     {
         id = newId;
         moveTo(TcpState.CLOSED);
-        passiveOpen = false;
+        bits = 0;
         listenerPort = 0;
-        appVisible = false;
-        closeAfterRead = false;
         closeWhenRead = false;
-        appClosed = false;
         iss = sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
-        wsOk = sackOk = tsOk = false;
         sndMss = DEFAULT_MSS;
         tsRecent = lastAckSent = tsOffset = 0;
         tsRecentNs = 0;
         irs = rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
         rcvBytesUnacked = 0;
-        readBlocked = inputShutdown = false;
         sendBase = sendBytes = 0;
-        writeBlocked = false;
-        budgetWaiting = false;
-        budgetDropped = false;
-        shrunk = false;
         shrunkRight = 0;
         releaseBuffers();
-        finQueued = finSent = finAcked = peerFinReceived = false;
         finSeq = 0;
-        synPending = ackNow = rstPending = probePending = keepalivePending = false;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
         keepAlive = endpoint.config.keepAlive;
@@ -401,16 +401,16 @@ final class TcpConnection
         sendBase = iss + 1;
         rcvWscale = endpoint.config.windowScaleEnabled ? clampShift(endpoint.config.windowScale) : 0;
         tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        appVisible = true;
+        appVisible(true);
         moveTo(TcpState.SYN_SENT);
-        synPending = true;
+        synPending(true);
         lastRecvNs = nowNs;
     }
 
     /** Passive open from a SYN on a listener (RFC 9293 §3.10.7.2) ⇒ SYN-RECEIVED, SYN-ACK queued. */
     void openPassive(final long nowNs, final TcpSegment syn, final int iss, final int listenerPort)
     {
-        this.passiveOpen = true;
+        passiveOpen(true);
         this.listenerPort = (char)listenerPort;
         this.iss = iss;
         sndUna = iss;
@@ -431,7 +431,7 @@ final class TcpConnection
         sndWl1 = syn.seq;
         sndWl2 = iss;
         moveTo(TcpState.SYN_RECEIVED);
-        synPending = true;
+        synPending(true);
         lastRecvNs = nowNs;
         if (syn.payloadLength > 0)
         {
@@ -444,7 +444,7 @@ final class TcpConnection
         final long nowNs, final TcpSegment ack, final int mss, final boolean ws, final int peerShift,
         final boolean sack, final int listenerPort)
     {
-        passiveOpen = true;
+        passiveOpen(true);
         this.listenerPort = (char)listenerPort;
         iss = ack.ack - 1;
         sndUna = ack.ack;
@@ -458,11 +458,11 @@ final class TcpConnection
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
         sndMss = mss16(Math.max(MIN_MSS_CLAMP, Math.min(mss, endpoint.config.mss())));
-        wsOk = ws && endpoint.config.windowScaleEnabled;
-        sndWscale = wsOk ? clampShift(peerShift) : 0;
-        rcvWscale = wsOk ? clampShift(endpoint.config.windowScale) : 0;
-        tsOk = ack.options.timestampPresent && endpoint.config.timestampsEnabled;
-        sackOk = sack && tsOk && endpoint.config.sackEnabled;
+        wsOk(ws && endpoint.config.windowScaleEnabled);
+        sndWscale = wsOk() ? clampShift(peerShift) : 0;
+        rcvWscale = wsOk() ? clampShift(endpoint.config.windowScale) : 0;
+        tsOk(ack.options.timestampPresent && endpoint.config.timestampsEnabled);
+        sackOk(sack && tsOk() && endpoint.config.sackEnabled);
         tsRecent = ack.options.tsVal;
         tsRecentNs = nowNs;
         rcvAdvRight = rcvNxt + synWindow();
@@ -484,12 +484,12 @@ final class TcpConnection
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
         sndMss = mss16(Math.min(peerMss, endpoint.config.mss()));
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
-        wsOk = o.windowScalePresent && endpoint.config.windowScaleEnabled;
-        sndWscale = wsOk ? clampShift(o.windowScale) : 0;
-        rcvWscale = wsOk ? clampShift(endpoint.config.windowScale) : 0;
-        sackOk = o.sackPermitted && endpoint.config.sackEnabled;
-        tsOk = o.timestampPresent && endpoint.config.timestampsEnabled;
-        if (tsOk)
+        wsOk(o.windowScalePresent && endpoint.config.windowScaleEnabled);
+        sndWscale = wsOk() ? clampShift(o.windowScale) : 0;
+        rcvWscale = wsOk() ? clampShift(endpoint.config.windowScale) : 0;
+        sackOk(o.sackPermitted && endpoint.config.sackEnabled);
+        tsOk(o.timestampPresent && endpoint.config.timestampsEnabled);
+        if (tsOk())
         {
             tsRecent = o.tsVal;
             tsRecentNs = nowNs;
@@ -583,10 +583,10 @@ final class TcpConnection
             endpoint.rtt.afterHandshakeWithoutSample(slot);
             endpoint.rtt.clearBackoff(slot);
             retries = 0;
-            synPending = false;
+            synPending(false);
             cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
-            moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
-            ackNow = true;
+            moveTo(finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
+            ackNow(true);
             endpoint.markDirty(this);
             announceEstablished();
             if (state == TcpState.CLOSED)
@@ -607,7 +607,7 @@ final class TcpConnection
         sndWl2 = iss;
         sendCursor = iss;
         moveTo(TcpState.SYN_RECEIVED);
-        synPending = true;
+        synPending(true);
         endpoint.rtt.stopTiming(slot);
         rtoDeadlineNs(NONE);
         endpoint.markDirty(this);
@@ -633,13 +633,13 @@ final class TcpConnection
             return;
         }
         // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (behaviour 30)
-        if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
+        if (tsOk() && !opts.timestampPresent && (flags & RST) == 0)
         {
             endpoint.counters.increment(DROP_MISSING_TIMESTAMP);
             return;
         }
         // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (behaviour 31)
-        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
+        if (tsOk() && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
             endpoint.counters.increment(DROP_PAWS);
             sendAck();
@@ -652,7 +652,7 @@ final class TcpConnection
         {
             if ((flags & ACK) == 0)
             {
-                synPending = true;
+                synPending(true);
                 endpoint.markDirty(this);
                 return;
             }
@@ -732,7 +732,7 @@ final class TcpConnection
                 rtoDeadlineNs(NONE);
                 endpoint.rtt.clearBackoff(slot);
                 retries = 0;
-                synPending = false;
+                synPending(false);
                 cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
                 moveTo(TcpState.ESTABLISHED);
                 announceEstablished();
@@ -740,12 +740,12 @@ final class TcpConnection
                 {
                     return;
                 }
-                if (tsOk)
+                if (tsOk())
                 {
                     tsRecent = opts.tsVal;
                     tsRecentNs = nowNs;
                 }
-                if (finQueued)
+                if (finQueued())
                 {
                     moveTo(TcpState.FIN_WAIT_1);
                 }
@@ -772,7 +772,7 @@ final class TcpConnection
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
         // (behaviour 32)
-        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
+        if (tsOk() && opts.timestampPresent && leq(seq, lastAckSent) &&
             (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
             tsRecent = opts.tsVal;
@@ -803,7 +803,7 @@ final class TcpConnection
         }
         final int unaBefore = sndUna;
         final int sackedBefore = scoreboard().totalBytes();
-        final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
+        final boolean sackedNew = sackOk() && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (sackedNew)
         {
             armReorderWindow(nowNs);
@@ -839,7 +839,7 @@ final class TcpConnection
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
-        if (inRecovery() && sackOk)
+        if (inRecovery() && sackOk())
         {
             // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)
             transfer().prr.onAck((sndUna - unaBefore) + (scoreboard().totalBytes() - sackedBefore), pipe(),
@@ -868,7 +868,7 @@ final class TcpConnection
                     persistDeadlineNs(NONE);
                     rtoDeadlineNs(NONE);
                     sendCursor = sndUna;
-                    if (!finSent && sndNxt == sndUna + 1)
+                    if (!finSent() && sndNxt == sndUna + 1)
                     {
                         sndNxt = sndUna;
                     }
@@ -896,10 +896,10 @@ final class TcpConnection
         {
             case FIN_WAIT_1:
                 // our FIN acked ⇒ FIN-WAIT-2 (behaviour 34); an orphan waits there only finWait2TimeoutNs
-                if (finAcked)
+                if (finAcked())
                 {
                     moveTo(TcpState.FIN_WAIT_2);
-                    if (appClosed)
+                    if (appClosed())
                     {
                         finWait2DeadlineNs(nowNs + endpoint.config.finWait2TimeoutNs);
                     }
@@ -907,14 +907,14 @@ final class TcpConnection
                 break;
             case CLOSING:
                 // our FIN acked ⇒ TIME-WAIT (behaviour 36)
-                if (finAcked)
+                if (finAcked())
                 {
                     enterTimeWait(nowNs);
                 }
                 break;
             case LAST_ACK:
                 // our FIN acked ⇒ CLOSED (behaviour 35)
-                if (finAcked)
+                if (finAcked())
                 {
                     retire(RETIRE_ORDERLY);
                     return false;
@@ -929,9 +929,9 @@ final class TcpConnection
     private void onNewAck(final long nowNs, final int ack)
     {
         int acked = ack - sndUna;
-        if (finSent && gt(ack, finSeq))
+        if (finSent() && gt(ack, finSeq))
         {
-            finAcked = true;
+            finAcked(true);
             acked--;
         }
         final int dataAcked = Math.min(acked, sendBytes);
@@ -957,7 +957,7 @@ final class TcpConnection
             {
                 // RFC 6582 §3.2 step 6: full ACK ends recovery
                 inRecovery(false);
-                if (sackOk)
+                if (sackOk())
                 {
                     // RFC 6937 §3.1: PRR brought the window down to ssthresh (behaviour 66)
                     cc.onExitPrrRecovery();
@@ -971,7 +971,7 @@ final class TcpConnection
             {
                 // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (behaviour 57)
                 cc.onPartialAck(acked);
-                if (lt(rexmitNxt(), sndUna) || !sackOk)
+                if (lt(rexmitNxt(), sndUna) || !sackOk())
                 {
                     rexmitNxt(sndUna);
                     rexmitPassNs(nowNs);
@@ -991,9 +991,9 @@ final class TcpConnection
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
         armTailLossProbe(nowNs, sndNxt);
-        if (writeBlocked && sendBytes < endpoint.sendCap)
+        if (writeBlocked() && sendBytes < endpoint.sendCap)
         {
-            writeBlocked = false;
+            writeBlocked(false);
             endpoint.connectionWritable(this);
         }
         endpoint.markDirty(this);
@@ -1006,7 +1006,7 @@ final class TcpConnection
         {
             // RFC 5681 §3.2 step 4: inflate (NewReno); with SACK, RFC 6675 sends by pipe instead (behaviour 29)
             cc.onDupAckInRecovery();
-            if (sackOk && !scoreboard().isEmpty())
+            if (sackOk() && !scoreboard().isEmpty())
             {
                 rexmitRequests(rexmitRequests() + 1);
                 if (sackedNew && retransmissionsLookLost(nowNs))
@@ -1046,7 +1046,7 @@ final class TcpConnection
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
     private void armReorderWindow(final long nowNs)
     {
-        if (rackDeadlineNs() == NONE && sackOk && endpoint.rtt.hasSample(slot) && !scoreboard().isEmpty() &&
+        if (rackDeadlineNs() == NONE && sackOk() && endpoint.rtt.hasSample(slot) && !scoreboard().isEmpty() &&
             gt(scoreboard().highestRight(), sndUna))
         {
             rackDeadlineNs(nowNs + Math.max(endpoint.rtt.minNs(slot) >> 2, MIN_REORDER_WINDOW_NS));
@@ -1116,7 +1116,7 @@ final class TcpConnection
      */
     private boolean sackSaysLost()
     {
-        if (!sackOk || scoreboard().isEmpty())
+        if (!sackOk() || scoreboard().isEmpty())
         {
             return false;
         }
@@ -1181,7 +1181,7 @@ final class TcpConnection
     /** RFC 6675 recovery: the window for retransmissions and new data is ssthresh less the pipe. */
     private boolean pipeRecovery()
     {
-        return inRecovery() && sackOk && !scoreboard().isEmpty();
+        return inRecovery() && sackOk() && !scoreboard().isEmpty();
     }
 
     /** §3.10.7.4 seventh (segment text) and eighth (FIN), with the segment trimmed to the window. */
@@ -1241,7 +1241,7 @@ final class TcpConnection
             len = Math.max(room, 0);
             fin = false;
         }
-        if (appClosed && len > 0)
+        if (appClosed() && len > 0)
         {
             // new data for a fully closed connection nobody will read: RFC 2525 §2.17 → RST
             abortWithRst();
@@ -1277,7 +1277,7 @@ final class TcpConnection
                 if (oooCountBeforeFill > 0)
                 {
                     // the hole filled → immediate cumulative ACK (behaviour 13)
-                    ackNow = true;
+                    ackNow(true);
                 }
                 else
                 {
@@ -1288,7 +1288,7 @@ final class TcpConnection
             else if (lenIn > 0)
             {
                 // a wholly duplicate (or window-trimmed) segment → ACK (behaviours 14, 16)
-                ackNow = true;
+                ackNow(true);
                 endpoint.markDirty(this);
             }
         }
@@ -1304,14 +1304,14 @@ final class TcpConnection
                 peerFinPending(true);
                 peerFinSeq(seq + len);
             }
-            ackNow = true;
+            ackNow(true);
             endpoint.markDirty(this);
         }
     }
 
     private void acceptInOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        if (inputShutdown)
+        if (inputShutdown())
         {
             // input side shut down: bytes acknowledged and discarded (behaviour 39)
             final int before = readSeq;
@@ -1321,7 +1321,7 @@ final class TcpConnection
             releaseRead(before);
             return;
         }
-        if (readSeq == rcvNxt && !readBlocked)
+        if (readSeq == rcvNxt && !readBlocked())
         {
             // fast path: nothing unread in order, deliver straight from the segment (zero copy, no buffer needed;
             // out-of-order bytes beyond may wait in the ring)
@@ -1333,7 +1333,7 @@ final class TcpConnection
                 final int stored = copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
                 // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
                 rcvNxt -= len - consumed - stored;
-                readBlocked = true;
+                readBlocked(true);
                 if (consumed + stored < len)
                 {
                     return;
@@ -1342,7 +1342,7 @@ final class TcpConnection
             if (!ooo().isEmpty() && state != TcpState.CLOSED)
             {
                 absorbOutOfOrder();
-                if (!readBlocked)
+                if (!readBlocked())
                 {
                     deliverFromRing();
                 }
@@ -1374,7 +1374,7 @@ final class TcpConnection
             return;
         }
         int stored = len;
-        if (!inputShutdown)
+        if (!inputShutdown())
         {
             stored = copyIntoRecvRing(seg.payload, off, seq, len);
             if (stored == 0)
@@ -1405,8 +1405,8 @@ final class TcpConnection
             // tell the peer at once, with the window the chunks can back (zero, the one-MSS allowance withdrawn):
             // it persists instead of retransmitting into a full budget
             endpoint.counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
-            budgetDropped = true;
-            ackNow = true;
+            budgetDropped(true);
+            ackNow(true);
         }
         if (recvRing.held() == 0)
         {
@@ -1456,9 +1456,9 @@ final class TcpConnection
     /** Offer unread ring bytes [readSeq, RCV.NXT) to the application, in contiguous chunks. */
     void deliverFromRing()
     {
-        readBlocked = false;
+        readBlocked(false);
         final int before = readSeq;
-        while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
+        while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead()))
         {
             final ChunkRing r = recvRing;
             final ChunkPool pool = endpoint.pool;
@@ -1468,7 +1468,7 @@ final class TcpConnection
             readSeq += consumed;
             if (consumed < chunk)
             {
-                readBlocked = true;
+                readBlocked(true);
                 break;
             }
         }
@@ -1481,7 +1481,7 @@ final class TcpConnection
         rcvBytesUnacked += len;
         if (rcvBytesUnacked >= 2 * rcvMss)
         {
-            ackNow = true;
+            ackNow(true);
         }
         else if (delAckDeadlineNs() == NONE)
         {
@@ -1494,8 +1494,8 @@ final class TcpConnection
         // §3.10.7.4 eighth: FIN → ACK, end of stream (behaviours 34-37)
         peerFinPending(false);
         rcvNxt++;
-        peerFinReceived = true;
-        ackNow = true;
+        peerFinReceived(true);
+        ackNow(true);
         endpoint.markDirty(this);
         boolean timeWait = false;
         switch (state)
@@ -1505,7 +1505,7 @@ final class TcpConnection
                 moveTo(TcpState.CLOSE_WAIT);
                 break;
             case FIN_WAIT_1:
-                if (finAcked)
+                if (finAcked())
                 {
                     timeWait = true;
                 }
@@ -1576,13 +1576,13 @@ final class TcpConnection
 
     void sendAck()
     {
-        ackNow = true;
+        ackNow(true);
         endpoint.markDirty(this);
     }
 
     void abortWithRst()
     {
-        rstPending = state.isSynchronized() && state != TcpState.TIME_WAIT;
+        rstPending(state.isSynchronized() && state != TcpState.TIME_WAIT);
         retire(RETIRE_ABORTED);
     }
 
@@ -1600,9 +1600,9 @@ final class TcpConnection
     /** Handshake complete: a passive open becomes the app's now; the endpoint announces it. */
     private void announceEstablished()
     {
-        if (passiveOpen)
+        if (passiveOpen())
         {
-            appVisible = true;
+            appVisible(true);
         }
         endpoint.connectionEstablished(this);
     }
@@ -1618,15 +1618,15 @@ final class TcpConnection
         sendBytes = 0;
         releaseSendRing();
         endpoint.connectionRemoved(this);
-        if (appVisible && event == RETIRE_ORDERLY && unreadBytes() > 0)
+        if (appVisible() && event == RETIRE_ORDERLY && unreadBytes() > 0)
         {
-            closeAfterRead = true;
+            closeAfterRead(true);
             return;
         }
         releaseRecvRing();
-        if (appVisible)
+        if (appVisible())
         {
-            appVisible = false;
+            appVisible(false);
             endpoint.connectionEnded(this, event);
         }
     }
@@ -1634,15 +1634,15 @@ final class TcpConnection
     /** TIME-WAIT keeps no buffers, unless the app still has bytes to read: then it keeps them until it has. */
     private void leaveForTimeWait()
     {
-        if (appVisible && unreadBytes() > 0)
+        if (appVisible() && unreadBytes() > 0)
         {
-            closeAfterRead = true;
+            closeAfterRead(true);
             return;
         }
         releaseBuffers();
-        if (appVisible)
+        if (appVisible())
         {
-            appVisible = false;
+            appVisible(false);
             endpoint.connectionEnded(this, RETIRE_ORDERLY);
         }
     }
@@ -1650,14 +1650,14 @@ final class TcpConnection
     /** The app has read (or given up) what was left of a finished connection: now it is closed for the app too. */
     void finishAfterRead()
     {
-        closeAfterRead = false;
+        closeAfterRead(false);
         if (state == TcpState.TIME_WAIT)
         {
             leaveForTimeWait();
             endpoint.markDirty(this);
             return;
         }
-        appVisible = false;
+        appVisible(false);
         endpoint.connectionEnded(this, RETIRE_ORDERLY);
         endpoint.markDirty(this);
     }
@@ -1670,7 +1670,7 @@ final class TcpConnection
      */
     int write(final DirectBuffer src, final int off, final int len)
     {
-        if (finQueued || appClosed)
+        if (finQueued() || appClosed())
         {
             return (int)TcpEndpoint.ERR_OUTPUT_SHUTDOWN;
         }
@@ -1687,7 +1687,7 @@ final class TcpConnection
     {
         if (state == TcpState.SYN_SENT)
         {
-            finQueued = true;
+            finQueued(true);
             return;
         }
         queueFin();
@@ -1697,7 +1697,7 @@ final class TcpConnection
     /** Discard further received bytes (they are still acknowledged); keep sending (behaviour 39). */
     void shutdownInput()
     {
-        inputShutdown = true;
+        inputShutdown(true);
         final int before = readSeq;
         readSeq = rcvDataEnd();
         releaseRead(before);
@@ -1711,7 +1711,7 @@ final class TcpConnection
     void close()
     {
         closeWhenRead = false;
-        if (closeAfterRead)
+        if (closeAfterRead())
         {
             // the connection is already finished on the wire; the app gives up the bytes it had not read
             finishAfterRead();
@@ -1727,7 +1727,7 @@ final class TcpConnection
             abortWithRst();
             return;
         }
-        appClosed = true;
+        appClosed(true);
         queueFin();
         if (state == TcpState.FIN_WAIT_2)
         {
@@ -1740,7 +1740,7 @@ final class TcpConnection
     void abort()
     {
         closeWhenRead = false;
-        if (closeAfterRead)
+        if (closeAfterRead())
         {
             finishAfterRead();
             return;
@@ -1751,7 +1751,7 @@ final class TcpConnection
     /** Orderly close now if every received byte was consumed, else once {@link #resumeReading()} has them read. */
     void closeWhenRead()
     {
-        if (unreadBytes() > 0 && !closeAfterRead)
+        if (unreadBytes() > 0 && !closeAfterRead())
         {
             closeWhenRead = true;
             return;
@@ -1769,7 +1769,7 @@ final class TcpConnection
             close();
             return;
         }
-        if (closeAfterRead)
+        if (closeAfterRead())
         {
             if (unreadBytes() == 0)
             {
@@ -1827,9 +1827,9 @@ final class TcpConnection
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
                 endpoint.counters.increment(WRITE_PARTIAL_BUDGET);
                 n = covered;
-                if (!budgetWaiting)
+                if (!budgetWaiting())
                 {
-                    budgetWaiting = true;
+                    budgetWaiting(true);
                     endpoint.waitForBuffer(this);
                 }
             }
@@ -1842,7 +1842,7 @@ final class TcpConnection
         }
         if (n < len)
         {
-            writeBlocked = true;
+            writeBlocked(true);
         }
         return Math.max(n, 0);
     }
@@ -1850,12 +1850,12 @@ final class TcpConnection
     /** Buffer chunks came back after a write was cut short by the budget: the application may write again. */
     void bufferAvailable()
     {
-        if (budgetWaiting)
+        if (budgetWaiting())
         {
-            budgetWaiting = false;
-            if (writeBlocked)
+            budgetWaiting(false);
+            if (writeBlocked())
             {
-                writeBlocked = false;
+                writeBlocked(false);
                 endpoint.connectionWritable(this);
             }
         }
@@ -1864,11 +1864,11 @@ final class TcpConnection
     /** Queue our FIN after the queued data (RFC 9293 §3.10.4). */
     void queueFin()
     {
-        if (finQueued)
+        if (finQueued())
         {
             return;
         }
-        finQueued = true;
+        finQueued(true);
         switch (state)
         {
             case ESTABLISHED:
@@ -1939,7 +1939,7 @@ final class TcpConnection
         if (delAckDeadlineNs() <= nowNs)
         {
             delAckDeadlineNs(NONE);
-            ackNow = true;
+            ackNow(true);
             endpoint.markDirty(this);
         }
         if (rackDeadlineNs() <= nowNs)
@@ -1996,7 +1996,7 @@ final class TcpConnection
                 return;
             }
             keepaliveProbesSent++;
-            keepalivePending = true;
+            keepalivePending(true);
             endpoint.counters.increment(KEEPALIVE_PROBES);
             endpoint.markDirty(this);
         }
@@ -2009,7 +2009,7 @@ final class TcpConnection
             return;
         }
         // zero-window probe, then back off (behaviour 18)
-        probePending = true;
+        probePending(true);
         retries++;
         if (retries > endpoint.config.maxRetries)
         {
@@ -2031,10 +2031,10 @@ final class TcpConnection
                 // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
                 retries++;
                 final TcpConfig config = endpoint.config;
-                if (retries > (state == TcpState.SYN_SENT || !passiveOpen ? config.synRetries : config.synAckRetries))
+                if (retries > (state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries))
                 {
                     endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
-                    if (!appVisible && passiveOpen)
+                    if (!appVisible() && passiveOpen())
                     {
                         endpoint.counters.increment(DROP_HALF_OPEN_TIMEOUT);
                     }
@@ -2042,7 +2042,7 @@ final class TcpConnection
                     return;
                 }
                 endpoint.rtt.backOff(slot);
-                synPending = true;
+                synPending(true);
                 endpoint.counters.increment(RETRANSMITS);
                 endpoint.markDirty(this);
                 return;
@@ -2066,7 +2066,7 @@ final class TcpConnection
             }
             endpoint.rtt.backOff(slot);
             persistMode(true);
-            probePending = true;
+            probePending(true);
             persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
             endpoint.markDirty(this);
             return;
@@ -2100,9 +2100,9 @@ final class TcpConnection
         switch (state)
         {
             case CLOSED:
-                if (rstPending)
+                if (rstPending())
                 {
-                    rstPending = false;
+                    rstPending(false);
                     // RST <SEQ=SND.NXT> (behaviour 46), but never past the peer's window: after a zero-window probe
                     // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
                     final int windowEnd = sndUna + sndWnd;
@@ -2114,9 +2114,9 @@ final class TcpConnection
                 }
                 return;
             case SYN_SENT:
-                if (synPending)
+                if (synPending())
                 {
-                    synPending = false;
+                    synPending(false);
                     header(s, iss, SYN);
                     s.ack = 0;
                     s.window = synWindow();
@@ -2128,10 +2128,10 @@ final class TcpConnection
                 }
                 return;
             case SYN_RECEIVED:
-                if (synPending)
+                if (synPending())
                 {
-                    synPending = false;
-                    ackNow = false;
+                    synPending(false);
+                    ackNow(false);
                     header(s, iss, SYN | ACK);
                     s.ack = rcvNxt;
                     s.window = synWindow();
@@ -2142,13 +2142,13 @@ final class TcpConnection
                     armRtoOnSend(nowNs, iss);
                     out.emit(s);
                 }
-                if (ackNow)
+                if (ackNow())
                 {
                     emitAck(s, nowNs, sndNxt, out);
                 }
                 return;
             case TIME_WAIT:
-                if (ackNow)
+                if (ackNow())
                 {
                     emitAck(s, nowNs, sndNxt, out);
                 }
@@ -2199,24 +2199,24 @@ final class TcpConnection
             }
             endpoint.counters.increment(TAIL_LOSS_PROBES);
         }
-        if (probePending)
+        if (probePending())
         {
-            probePending = false;
+            probePending(false);
             sentSomething |= sendProbe(s, nowNs, out);
         }
         sentSomething |= sendData(s, nowNs, out);
         updatePersist(nowNs);
-        if (keepalivePending)
+        if (keepalivePending())
         {
             // keepalive probe <SEQ=SND.UNA-1> with no data (RFC 1122 §4.2.3.6)
-            keepalivePending = false;
+            keepalivePending(false);
             if (!sentSomething)
             {
                 emitAck(s, nowNs, sndUna - 1, out);
                 sentSomething = true;
             }
         }
-        if (ackNow && !sentSomething)
+        if (ackNow() && !sentSomething)
         {
             // a pure ACK carries SND.NXT as the peer knows it (sndNxt), never a rewound retransmission point:
             // an older SEQ would be unacceptable to the peer and start an ACK storm
@@ -2244,16 +2244,16 @@ final class TcpConnection
         final TcpOptions o = s.options;
         o.mssPresent = true;
         o.mss = endpoint.config.mss();
-        if (active ? endpoint.config.windowScaleEnabled : wsOk)
+        if (active ? endpoint.config.windowScaleEnabled : wsOk())
         {
             o.windowScalePresent = true;
             o.windowScale = active ? clampShift(endpoint.config.windowScale) : rcvWscale;
         }
-        if (active ? endpoint.config.sackEnabled : sackOk)
+        if (active ? endpoint.config.sackEnabled : sackOk())
         {
             o.sackPermitted = true;
         }
-        if (active ? endpoint.config.timestampsEnabled : tsOk)
+        if (active ? endpoint.config.timestampsEnabled : tsOk())
         {
             o.timestampPresent = true;
             o.tsVal = tsNow(nowNs);
@@ -2273,17 +2273,17 @@ final class TcpConnection
         s.ack = rcvNxt;
         s.window = windowField();
         final TcpOptions o = s.options;
-        if (tsOk)
+        if (tsOk())
         {
             o.timestampPresent = true;
             o.tsVal = tsNow(nowNs);
             o.tsEcr = tsRecent;
         }
-        if (sackOk && !ooo().isEmpty())
+        if (sackOk() && !ooo().isEmpty())
         {
             // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
             // follow most recently changed first
-            final int max = tsOk ? 3 : 4;
+            final int max = tsOk() ? 3 : 4;
             final SeqRangeSet set = ooo();
             int n = 0;
             int first = -1;
@@ -2322,7 +2322,7 @@ final class TcpConnection
             o.sackBlockCount = n;
         }
         lastAckSent = rcvNxt;
-        ackNow = false;
+        ackNow(false);
         delAckDeadlineNs(NONE);
         rcvBytesUnacked = 0;
     }
@@ -2355,7 +2355,7 @@ final class TcpConnection
      */
     private int freeReceiveSpace(final boolean advertising)
     {
-        budgetShrink = false;
+        budgetShrink(false);
         final int free = Math.max(endpoint.recvUsable - (rcvDataEnd() - readSeq), 0);
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
         final int in = rcvNxt & endpoint.pool.chunkMask;
@@ -2373,23 +2373,17 @@ final class TcpConnection
             // endpoints whose budgets are full of queued sends would both advertise zero and never drain each
             // other's queues. One that does not keep up gets only what chunks can back, down to zero, and the
             // window may shrink to it (RFC 9293 §3.8.6.2.2 lets a receiver shrink; Linux's tcp_shrink_window)
-            if (readSeq == rcvDataEnd() && (!budgetDropped || budget > 0))
+            if (readSeq == rcvDataEnd() && (!budgetDropped() || budget > 0))
             {
-                budgetDropped = false;
+                budgetDropped(false);
                 return (int)Math.min(free, Math.max(budget, endpoint.config.mss()));
             }
-            budgetShrink = true;
+            budgetShrink(true);
             return (int)budget;
         }
         return free;
     }
 
-    /** Set by {@link #freeReceiveSpace}: the budget limits a connection with unread bytes; its window may shrink. */
-    private boolean budgetShrink;
-    /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
-    private boolean budgetDropped;
-    /** The budget shrank the window: {@link #shrunkRight} is the edge advertised before, still honoured. */
-    private boolean shrunk;
     private int shrunkRight;
 
     /**
@@ -2402,7 +2396,7 @@ final class TcpConnection
     private int acceptWindow()
     {
         int right = rcvAdvRight;
-        if (shrunk)
+        if (shrunk())
         {
             if (gt(shrunkRight, right))
             {
@@ -2410,7 +2404,7 @@ final class TcpConnection
             }
             else
             {
-                shrunk = false;
+                shrunk(false);
             }
         }
         return right - rcvNxt > 0 ? right - rcvNxt : 0;
@@ -2422,16 +2416,16 @@ final class TcpConnection
         // except when the buffer budget is used up and the application is not reading (then it shrinks, counted)
         final int free = freeReceiveSpace(true);
         final int shift = rcvWscale;
-        if (budgetShrink)
+        if (budgetShrink())
         {
             final int field = Math.min(65535, free >> shift);
             final int right = rcvNxt + (field << shift);
             if (lt(right, rcvAdvRight))
             {
                 endpoint.counters.increment(WINDOW_BUDGET_SHRUNK);
-                if (!shrunk || gt(rcvAdvRight, shrunkRight))
+                if (!shrunk() || gt(rcvAdvRight, shrunkRight))
                 {
-                    shrunk = true;
+                    shrunk(true);
                     shrunkRight = rcvAdvRight;
                 }
             }
@@ -2491,10 +2485,10 @@ final class TcpConnection
      */
     private int payloadMss()
     {
-        int options = tsOk ? 12 : 0;
-        if (sackOk && !ooo().isEmpty())
+        int options = tsOk() ? 12 : 0;
+        if (sackOk() && !ooo().isEmpty())
         {
-            options += 4 + 8 * Math.min(ooo().count(), tsOk ? 3 : 4);
+            options += 4 + 8 * Math.min(ooo().count(), tsOk() ? 3 : 4);
         }
         return sndMss - options;
     }
@@ -2532,7 +2526,7 @@ final class TcpConnection
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
-            final boolean canFin = finQueued && !finAcked && sendCursor + len == end &&
+            final boolean canFin = finQueued() && !finAcked() && sendCursor + len == end &&
                 state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT;
             if (len <= 0 && !canFin)
             {
@@ -2578,7 +2572,7 @@ final class TcpConnection
             }
             if (canFin)
             {
-                finSent = true;
+                finSent(true);
                 finSeq = sendCursor + len;
             }
             sendCursor += len + (canFin ? 1 : 0);
@@ -2669,14 +2663,14 @@ final class TcpConnection
     /** The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3). */
     private boolean sendTailProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
-        final int lastEnd = finSent ? finSeq : sndNxt;
+        final int lastEnd = finSent() ? finSeq : sndNxt;
         int from = lastEnd - payloadMss();
         if (lt(from, sndUna))
         {
             from = sndUna;
         }
         final int len = Math.max(lastEnd - from, 0);
-        final boolean fin = finSent && !finAcked;
+        final boolean fin = finSent() && !finAcked();
         if (len == 0 && !fin)
         {
             return false;
@@ -2692,7 +2686,7 @@ final class TcpConnection
     {
         int from = geq(rexmitNxt(), sndUna) ? rexmitNxt() : sndUna;
         int limit;
-        if (sackOk && !scoreboard().isEmpty())
+        if (sackOk() && !scoreboard().isEmpty())
         {
             final SeqRangeSet sb = scoreboard();
             limit = sb.highestRight();
@@ -2727,7 +2721,7 @@ final class TcpConnection
         final int end = dataEnd();
         final int maxPayload = payloadMss();
         final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
-        final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
+        final boolean fin = finSent() && from + len == finSeq && lt(finSeq, limit);
         if (len <= 0 && !fin)
         {
             return false;
@@ -3240,5 +3234,237 @@ final class TcpConnection
             t = transfer();
         }
         t.peerFinPending(v);
+    }
+
+    // ============================================================================================= flag bits
+
+    boolean passiveOpen()
+    {
+        return (bits & PASSIVE_OPEN) != 0;
+    }
+
+    private void passiveOpen(final boolean on)
+    {
+        bits = on ? bits | PASSIVE_OPEN : bits & ~PASSIVE_OPEN;
+    }
+
+    boolean appVisible()
+    {
+        return (bits & APP_VISIBLE) != 0;
+    }
+
+    private void appVisible(final boolean on)
+    {
+        bits = on ? bits | APP_VISIBLE : bits & ~APP_VISIBLE;
+    }
+
+    boolean closeAfterRead()
+    {
+        return (bits & CLOSE_AFTER_READ) != 0;
+    }
+
+    private void closeAfterRead(final boolean on)
+    {
+        bits = on ? bits | CLOSE_AFTER_READ : bits & ~CLOSE_AFTER_READ;
+    }
+
+    boolean appClosed()
+    {
+        return (bits & APP_CLOSED) != 0;
+    }
+
+    private void appClosed(final boolean on)
+    {
+        bits = on ? bits | APP_CLOSED : bits & ~APP_CLOSED;
+    }
+
+    private boolean wsOk()
+    {
+        return (bits & WS_OK) != 0;
+    }
+
+    private void wsOk(final boolean on)
+    {
+        bits = on ? bits | WS_OK : bits & ~WS_OK;
+    }
+
+    private boolean sackOk()
+    {
+        return (bits & SACK_OK) != 0;
+    }
+
+    private void sackOk(final boolean on)
+    {
+        bits = on ? bits | SACK_OK : bits & ~SACK_OK;
+    }
+
+    boolean tsOk()
+    {
+        return (bits & TS_OK) != 0;
+    }
+
+    private void tsOk(final boolean on)
+    {
+        bits = on ? bits | TS_OK : bits & ~TS_OK;
+    }
+
+    private boolean readBlocked()
+    {
+        return (bits & READ_BLOCKED) != 0;
+    }
+
+    private void readBlocked(final boolean on)
+    {
+        bits = on ? bits | READ_BLOCKED : bits & ~READ_BLOCKED;
+    }
+
+    private boolean inputShutdown()
+    {
+        return (bits & INPUT_SHUTDOWN) != 0;
+    }
+
+    private void inputShutdown(final boolean on)
+    {
+        bits = on ? bits | INPUT_SHUTDOWN : bits & ~INPUT_SHUTDOWN;
+    }
+
+    private boolean writeBlocked()
+    {
+        return (bits & WRITE_BLOCKED) != 0;
+    }
+
+    private void writeBlocked(final boolean on)
+    {
+        bits = on ? bits | WRITE_BLOCKED : bits & ~WRITE_BLOCKED;
+    }
+
+    private boolean budgetWaiting()
+    {
+        return (bits & BUDGET_WAITING) != 0;
+    }
+
+    private void budgetWaiting(final boolean on)
+    {
+        bits = on ? bits | BUDGET_WAITING : bits & ~BUDGET_WAITING;
+    }
+
+    private boolean finQueued()
+    {
+        return (bits & FIN_QUEUED) != 0;
+    }
+
+    private void finQueued(final boolean on)
+    {
+        bits = on ? bits | FIN_QUEUED : bits & ~FIN_QUEUED;
+    }
+
+    private boolean finSent()
+    {
+        return (bits & FIN_SENT) != 0;
+    }
+
+    private void finSent(final boolean on)
+    {
+        bits = on ? bits | FIN_SENT : bits & ~FIN_SENT;
+    }
+
+    private boolean finAcked()
+    {
+        return (bits & FIN_ACKED) != 0;
+    }
+
+    private void finAcked(final boolean on)
+    {
+        bits = on ? bits | FIN_ACKED : bits & ~FIN_ACKED;
+    }
+
+    private boolean peerFinReceived()
+    {
+        return (bits & PEER_FIN_RECEIVED) != 0;
+    }
+
+    private void peerFinReceived(final boolean on)
+    {
+        bits = on ? bits | PEER_FIN_RECEIVED : bits & ~PEER_FIN_RECEIVED;
+    }
+
+    private boolean synPending()
+    {
+        return (bits & SYN_PENDING) != 0;
+    }
+
+    private void synPending(final boolean on)
+    {
+        bits = on ? bits | SYN_PENDING : bits & ~SYN_PENDING;
+    }
+
+    private boolean ackNow()
+    {
+        return (bits & ACK_NOW) != 0;
+    }
+
+    private void ackNow(final boolean on)
+    {
+        bits = on ? bits | ACK_NOW : bits & ~ACK_NOW;
+    }
+
+    private boolean rstPending()
+    {
+        return (bits & RST_PENDING) != 0;
+    }
+
+    private void rstPending(final boolean on)
+    {
+        bits = on ? bits | RST_PENDING : bits & ~RST_PENDING;
+    }
+
+    private boolean probePending()
+    {
+        return (bits & PROBE_PENDING) != 0;
+    }
+
+    private void probePending(final boolean on)
+    {
+        bits = on ? bits | PROBE_PENDING : bits & ~PROBE_PENDING;
+    }
+
+    private boolean keepalivePending()
+    {
+        return (bits & KEEPALIVE_PENDING) != 0;
+    }
+
+    private void keepalivePending(final boolean on)
+    {
+        bits = on ? bits | KEEPALIVE_PENDING : bits & ~KEEPALIVE_PENDING;
+    }
+
+    private boolean budgetShrink()
+    {
+        return (bits & BUDGET_SHRINK) != 0;
+    }
+
+    private void budgetShrink(final boolean on)
+    {
+        bits = on ? bits | BUDGET_SHRINK : bits & ~BUDGET_SHRINK;
+    }
+
+    private boolean budgetDropped()
+    {
+        return (bits & BUDGET_DROPPED) != 0;
+    }
+
+    private void budgetDropped(final boolean on)
+    {
+        bits = on ? bits | BUDGET_DROPPED : bits & ~BUDGET_DROPPED;
+    }
+
+    private boolean shrunk()
+    {
+        return (bits & SHRUNK) != 0;
+    }
+
+    private void shrunk(final boolean on)
+    {
+        bits = on ? bits | SHRUNK : bits & ~SHRUNK;
     }
 }

@@ -559,7 +559,7 @@ public final class TcpEndpoint
             {
                 continue;
             }
-            if (c.closeAfterRead)
+            if (c.closeAfterRead())
             {
                 c.finishAfterRead();
                 continue;
@@ -587,11 +587,11 @@ public final class TcpEndpoint
             }
             final int i = live.get(k);
             final TcpConnection c = connections[i];
-            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
+            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed())
             {
                 continue;
             }
-            if (c.appVisible)
+            if (c.appVisible())
             {
                 close(c.id);
             }
@@ -928,8 +928,8 @@ public final class TcpEndpoint
         {
             // RFC 6191: a new SYN reopens a TIME-WAIT tuple only when its timestamp is newer, or without
             // timestamps its ISN is above RCV.NXT (behaviour 43); otherwise → ACK
-            final boolean tsNewer = c.tsOk && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
-            final boolean seqAbove = !(c.tsOk && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
+            final boolean tsNewer = c.tsOk() && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
+            final boolean seqAbove = !(c.tsOk() && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
             final Listener l = listener(seg.localIp, seg.localPort);
             if ((tsNewer || seqAbove) && l != null)
             {
@@ -1021,11 +1021,11 @@ public final class TcpEndpoint
                 continue;
             }
             c.dispatch(nowNs, counting);
-            if (c.state == TcpState.CLOSED && !c.closeAfterRead)
+            if (c.state == TcpState.CLOSED && !c.closeAfterRead())
             {
                 release(c);
             }
-            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead)
+            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead())
             {
                 // the last ACK is out: a compact record takes over the tuple and the TCB goes back to the pool
                 timeWait.add(c, nowNs);
@@ -1527,12 +1527,12 @@ public final class TcpEndpoint
     void connectionEstablished(final TcpConnection c)
     {
         counters.increment(CONNECTIONS_OPENED);
-        if (c.passiveOpen)
+        if (c.passiveOpen())
         {
             dropHalfOpen(c);
             handler.onAccepted(c.listenerPort, c.id);
         }
-        else if (c.appVisible)
+        else if (c.appVisible())
         {
             handler.onConnected(c.id);
         }
@@ -1577,7 +1577,7 @@ public final class TcpEndpoint
 
     void connectionPeerClosed(final TcpConnection c)
     {
-        if (c.appVisible)
+        if (c.appVisible())
         {
             handler.onPeerClosed(c.id);
         }
@@ -1585,7 +1585,7 @@ public final class TcpEndpoint
 
     void connectionWritable(final TcpConnection c)
     {
-        if (c.appVisible && !c.appClosed)
+        if (c.appVisible() && !c.appClosed())
         {
             handler.onWritable(c.id);
         }
@@ -1593,7 +1593,7 @@ public final class TcpEndpoint
 
     int deliverData(final TcpConnection c, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (c.appVisible && !c.appClosed)
+        if (c.appVisible() && !c.appClosed())
         {
             return handler.onData(c.id, buffer, offset, length);
         }
@@ -1897,7 +1897,7 @@ public final class TcpEndpoint
     private TcpConnection visible(final long id)
     {
         final TcpConnection c = connection(id);
-        return c != null && c.appVisible ? c : null;
+        return c != null && c.appVisible() ? c : null;
     }
 
     private void updateTimer(final TcpConnection c)
