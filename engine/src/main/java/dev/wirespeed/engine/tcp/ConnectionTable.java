@@ -2,12 +2,14 @@ package dev.wirespeed.engine.tcp;
 
 /**
  * Open-addressing hash table from the 96-bit 4-tuple to a {@link TcpConnection}: linear probing, backward-shift
- * deletion, no boxing and no per-operation allocation (it grows by doubling only past half load). Not thread safe.
+ * deletion, no boxing and no per-operation allocation (it grows by doubling only past half load). A slot holds the
+ * connection and the 32-bit hash of its tuple (8 bytes, not the 16 of a copied key): a probe compares hashes and
+ * reads the tuple from the connection only when they match, which the caller was about to touch anyway. Not thread
+ * safe.
  */
 final class ConnectionTable
 {
-    private long[] ipKeys;
-    private int[] portKeys;
+    private int[] hashes;
     private TcpConnection[] values;
     private int mask;
     private int size;
@@ -15,8 +17,7 @@ final class ConnectionTable
     ConnectionTable(final int initialCapacity)
     {
         final int cap = Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1;
-        ipKeys = new long[cap];
-        portKeys = new int[cap];
+        hashes = new int[cap];
         values = new TcpConnection[cap];
         mask = cap - 1;
     }
@@ -46,13 +47,13 @@ final class ConnectionTable
 
     TcpConnection get(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
-        final long ip = ipKey(localIp, remoteIp);
-        final int ports = portKey(localPort, remotePort);
-        int i = hash(ip, ports) & mask;
+        final int h = hash(ipKey(localIp, remoteIp), portKey(localPort, remotePort));
+        int i = h & mask;
         TcpConnection v;
         while ((v = values[i]) != null)
         {
-            if (ipKeys[i] == ip && portKeys[i] == ports)
+            if (hashes[i] == h && v.localIp == localIp && v.localPort == localPort && v.remoteIp == remoteIp &&
+                v.remotePort == remotePort)
             {
                 return v;
             }
@@ -61,38 +62,47 @@ final class ConnectionTable
         return null;
     }
 
+    private static int hashOf(final TcpConnection c)
+    {
+        return hash(ipKey(c.localIp, c.remoteIp), portKey(c.localPort, c.remotePort));
+    }
+
+    private static boolean sameTuple(final TcpConnection a, final TcpConnection b)
+    {
+        return a.localIp == b.localIp && a.localPort == b.localPort && a.remoteIp == b.remoteIp &&
+            a.remotePort == b.remotePort;
+    }
+
     void put(final TcpConnection c)
     {
         if ((size + 1) * 2 > values.length)
         {
             grow();
         }
-        insert(ipKey(c.localIp, c.remoteIp), portKey(c.localPort, c.remotePort), c);
+        insert(hashOf(c), c);
     }
 
-    private void insert(final long ip, final int ports, final TcpConnection c)
+    private void insert(final int h, final TcpConnection c)
     {
-        int i = hash(ip, ports) & mask;
-        while (values[i] != null)
+        int i = h & mask;
+        TcpConnection v;
+        while ((v = values[i]) != null)
         {
-            if (ipKeys[i] == ip && portKeys[i] == ports)
+            if (hashes[i] == h && sameTuple(v, c))
             {
                 values[i] = c;
                 return;
             }
             i = (i + 1) & mask;
         }
-        ipKeys[i] = ip;
-        portKeys[i] = ports;
+        hashes[i] = h;
         values[i] = c;
         size++;
     }
 
     boolean remove(final TcpConnection c)
     {
-        final long ip = ipKey(c.localIp, c.remoteIp);
-        final int ports = portKey(c.localPort, c.remotePort);
-        int i = hash(ip, ports) & mask;
+        int i = hashOf(c) & mask;
         while (values[i] != null)
         {
             if (values[i] == c)
@@ -103,11 +113,10 @@ final class ConnectionTable
                 int j = (i + 1) & mask;
                 while (values[j] != null)
                 {
-                    final int home = hash(ipKeys[j], portKeys[j]) & mask;
+                    final int home = hashes[j] & mask;
                     if (((j - home) & mask) >= ((j - i) & mask))
                     {
-                        ipKeys[i] = ipKeys[j];
-                        portKeys[i] = portKeys[j];
+                        hashes[i] = hashes[j];
                         values[i] = values[j];
                         values[j] = null;
                         i = j;
@@ -155,11 +164,9 @@ final class ConnectionTable
 
     private void resize(final int cap)
     {
-        final long[] oldIp = ipKeys;
-        final int[] oldPorts = portKeys;
+        final int[] oldHashes = hashes;
         final TcpConnection[] oldValues = values;
-        ipKeys = new long[cap];
-        portKeys = new int[cap];
+        hashes = new int[cap];
         values = new TcpConnection[cap];
         mask = cap - 1;
         size = 0;
@@ -167,7 +174,7 @@ final class ConnectionTable
         {
             if (oldValues[i] != null)
             {
-                insert(oldIp[i], oldPorts[i], oldValues[i]);
+                insert(oldHashes[i], oldValues[i]);
             }
         }
     }

@@ -44,8 +44,8 @@ final class TcpConnection
 
     /** Owns this TCB; its config, counters, buffer pool and buffer geometry (the same for every connection). */
     final TcpEndpoint endpoint;
+    /** The pool slot; with the endpoint's generation of the slot it makes the connection's id ({@link #id()}). */
     final int slot;
-    long id;
 
     int localIp;
     int remoteIp;
@@ -199,9 +199,10 @@ final class TcpConnection
         return endpoint.recvUsable;
     }
 
+    /** The id the application knows this connection by: the slot's generation and the slot. */
     long id()
     {
-        return id;
+        return endpoint.idOf(slot);
     }
 
     TcpState state()
@@ -341,9 +342,8 @@ final class TcpConnection
         state = next;
     }
 
-    void reset(final long newId)
+    void reset()
     {
-        id = newId;
         moveTo(TcpState.CLOSED);
         bits = 0;
         listenerPort = 0;

@@ -423,7 +423,7 @@ public final class TcpEndpoint
         table.put(c);
         c.openActive(nowNs, isn(nowNs, c));
         markDirty(c);
-        return c.id;
+        return c.id();
     }
 
     /**
@@ -593,7 +593,7 @@ public final class TcpEndpoint
             }
             if (c.appVisible())
             {
-                close(c.id);
+                close(c.id());
             }
             else
             {
@@ -813,7 +813,7 @@ public final class TcpEndpoint
             return null;
         }
         final TcpConnection c = connections[slot];
-        return c != null && c.id == id && !released[slot] ? c : null;
+        return c != null && c.id() == id && !released[slot] ? c : null;
     }
 
     TcpConnection find(final int localIp, final int localPort, final int remoteIp, final int remotePort)
@@ -1530,11 +1530,11 @@ public final class TcpEndpoint
         if (c.passiveOpen())
         {
             dropHalfOpen(c);
-            handler.onAccepted(c.listenerPort, c.id);
+            handler.onAccepted(c.listenerPort, c.id());
         }
         else if (c.appVisible())
         {
-            handler.onConnected(c.id);
+            handler.onConnected(c.id());
         }
     }
 
@@ -1566,20 +1566,20 @@ public final class TcpEndpoint
     {
         if (event == TcpConnection.RETIRE_RESET)
         {
-            handler.onReset(c.id);
+            handler.onReset(c.id());
         }
         else if (event == TcpConnection.RETIRE_TIMEOUT)
         {
-            handler.onTimeout(c.id);
+            handler.onTimeout(c.id());
         }
-        handler.onClosed(c.id);
+        handler.onClosed(c.id());
     }
 
     void connectionPeerClosed(final TcpConnection c)
     {
         if (c.appVisible())
         {
-            handler.onPeerClosed(c.id);
+            handler.onPeerClosed(c.id());
         }
     }
 
@@ -1587,7 +1587,7 @@ public final class TcpEndpoint
     {
         if (c.appVisible() && !c.appClosed())
         {
-            handler.onWritable(c.id);
+            handler.onWritable(c.id());
         }
     }
 
@@ -1595,7 +1595,7 @@ public final class TcpEndpoint
     {
         if (c.appVisible() && !c.appClosed())
         {
-            return handler.onData(c.id, buffer, offset, length);
+            return handler.onData(c.id(), buffer, offset, length);
         }
         return length;
     }
@@ -1693,7 +1693,7 @@ public final class TcpEndpoint
             bufferWaiters = grown;
             bufferWaiterHead = 0;
         }
-        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id;
+        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id();
         bufferWaiterCount++;
     }
 
@@ -1878,8 +1878,14 @@ public final class TcpEndpoint
         live.add(slot);
         halfOpenCounted[slot] = false;
         wheel.cancel(slot);
-        c.reset(((long)generations[slot] << 32) | slot);
+        c.reset();
         return c;
+    }
+
+    /** The id of the connection in {@code slot}: the slot's generation (bumped at each reuse) and the slot. */
+    long idOf(final int slot)
+    {
+        return ((long)generations[slot] << 32) | slot;
     }
 
     private void release(final TcpConnection c)
