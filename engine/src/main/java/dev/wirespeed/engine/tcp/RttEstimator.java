@@ -1,29 +1,24 @@
 package dev.wirespeed.engine.tcp;
 
-import static dev.wirespeed.engine.tcp.SeqNum.gt;
-
 /**
  * RFC 6298 round-trip time estimation for every connection of one endpoint: per connection slot, SRTT, RTTVAR, the
- * RTO with its exponential backoff, and the one segment being timed (Karn's rule: a retransmission gives no sample,
- * behaviour 56 in docs/TCP-BEHAVIOUR.md). It also keeps the minimum sample seen, which time-based loss detection
- * (RFC 8985) needs.
+ * RTO with its exponential backoff. It also keeps the minimum sample seen, which time-based loss detection (RFC 8985)
+ * needs. The one segment being timed (Karn's rule: a retransmission gives no sample, behaviour 56 in
+ * docs/TCP-BEHAVIOUR.md) is part of the connection's {@link TransferState}: it exists only while data is in flight.
  * <p>
- * The state is held as arrays indexed by the connection's pool slot (struct of arrays: about 46 bytes a slot, no
+ * The state is held as arrays indexed by the connection's pool slot (struct of arrays: 34 bytes a slot, no
  * object per connection; issue 10), grown with the endpoint's slots ({@link #ensureSlots}). Only this class writes
  * them; a connection passes its slot. Times in nanoseconds, always passed in. Not thread safe.
  */
 final class RttEstimator
 {
     private static final byte VALID = 1;
-    private static final byte TIMING = 2;
 
     private final TcpConfig config;
     private long[] srttNs;
     private long[] rttvarNs;
     private long[] rtoNs;
     private long[] minNs;
-    private long[] timedStartNs;
-    private int[] timedSeq;
     /** Exponential backoff count, saturating at {@link Byte#MAX_VALUE} (the RTO reaches its maximum long before). */
     private byte[] backoff;
     private byte[] flags;
@@ -35,8 +30,6 @@ final class RttEstimator
         rttvarNs = new long[slots];
         rtoNs = new long[slots];
         minNs = new long[slots];
-        timedStartNs = new long[slots];
-        timedSeq = new int[slots];
         backoff = new byte[slots];
         flags = new byte[slots];
     }
@@ -52,8 +45,6 @@ final class RttEstimator
         rttvarNs = java.util.Arrays.copyOf(rttvarNs, slots);
         rtoNs = java.util.Arrays.copyOf(rtoNs, slots);
         minNs = java.util.Arrays.copyOf(minNs, slots);
-        timedStartNs = java.util.Arrays.copyOf(timedStartNs, slots);
-        timedSeq = java.util.Arrays.copyOf(timedSeq, slots);
         backoff = java.util.Arrays.copyOf(backoff, slots);
         flags = java.util.Arrays.copyOf(flags, slots);
     }
@@ -65,8 +56,6 @@ final class RttEstimator
         minNs[slot] = Long.MAX_VALUE;
         rtoNs[slot] = config.initialRtoNs;
         flags[slot] = 0;
-        timedSeq[slot] = 0;
-        timedStartNs[slot] = 0;
         backoff[slot] = 0;
     }
 
@@ -135,38 +124,6 @@ final class RttEstimator
         if (!hasSample(slot) && backoff[slot] > 0)
         {
             rtoNs[slot] = Math.max(rtoNs[slot], 3_000_000_000L);
-        }
-    }
-
-    boolean timing(final int slot)
-    {
-        return (flags[slot] & TIMING) != 0;
-    }
-
-    /** Time the segment starting at {@code seq}, unless one is already timed. */
-    void startTiming(final int slot, final int seq, final long nowNs)
-    {
-        if (!timing(slot))
-        {
-            flags[slot] |= TIMING;
-            timedSeq[slot] = seq;
-            timedStartNs[slot] = nowNs;
-        }
-    }
-
-    /** Karn's rule: whatever is being timed was (or may have been) retransmitted; no sample from it. */
-    void stopTiming(final int slot)
-    {
-        flags[slot] &= ~TIMING;
-    }
-
-    /** An ACK up to {@code ack} arrived: take a sample if it covers the timed segment. */
-    void onAck(final int slot, final int ack, final long nowNs)
-    {
-        if (timing(slot) && gt(ack, timedSeq[slot]))
-        {
-            stopTiming(slot);
-            sample(slot, nowNs - timedStartNs[slot]);
         }
     }
 

@@ -576,7 +576,7 @@ final class TcpConnection
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
-            endpoint.rtt.onAck(slot, seg.ack, nowNs);
+            rttOnAck(seg.ack, nowNs);
             sndUna = seg.ack;
             sendCursor = sndNxt;
             rtoDeadlineNs(NONE);
@@ -608,7 +608,7 @@ final class TcpConnection
         sendCursor = iss;
         moveTo(TcpState.SYN_RECEIVED);
         synPending(true);
-        endpoint.rtt.stopTiming(slot);
+        stopRttTiming();
         rtoDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
@@ -721,8 +721,8 @@ final class TcpConnection
             // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (behaviour 2)
             if (gt(seg.ack, sndUna) && leq(seg.ack, sndNxt))
             {
-                endpoint.rtt.onAck(slot, seg.ack, nowNs);
-                endpoint.rtt.stopTiming(slot);
+                rttOnAck(seg.ack, nowNs);
+                stopRttTiming();
                 sndUna = seg.ack;
                 sendCursor = sndNxt;
                 sndWnd = (seg.window & 0xffff) << sndWscale;
@@ -948,7 +948,7 @@ final class TcpConnection
             sendCursor = sndUna;
         }
         // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
-        endpoint.rtt.onAck(slot, ack, nowNs);
+        rttOnAck(ack, nowNs);
         retries = 0;
         scoreboard().removeBelow(sndUna);
         if (inRecovery())
@@ -1038,7 +1038,7 @@ final class TcpConnection
         rexmitNxt(sndUna);
         rexmitPassNs(nowNs);
         rexmitRequests(rexmitRequests() + 1);
-        endpoint.rtt.stopTiming(slot);
+        stopRttTiming();
         rackDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
@@ -2023,7 +2023,7 @@ final class TcpConnection
     private void onRtoExpired(final long nowNs)
     {
         endpoint.counters.increment(RTO_EXPIRIES);
-        endpoint.rtt.stopTiming(slot);
+        stopRttTiming();
         switch (state)
         {
             case SYN_SENT:
@@ -2473,7 +2473,7 @@ final class TcpConnection
         }
         if (endpoint.rtt.backoff(slot) == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
         {
-            endpoint.rtt.startTiming(slot, seqStart, nowNs);
+            transfer().startTiming(seqStart, nowNs);
         }
     }
 
@@ -2568,7 +2568,7 @@ final class TcpConnection
             }
             else if (len > 0)
             {
-                endpoint.rtt.startTiming(slot, sendCursor, nowNs);
+                transfer().startTiming(sendCursor, nowNs);
             }
             if (canFin)
             {
@@ -2677,7 +2677,7 @@ final class TcpConnection
         }
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
-        endpoint.rtt.stopTiming(slot);
+        stopRttTiming();
         return true;
     }
 
@@ -2729,7 +2729,7 @@ final class TcpConnection
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
         rexmitNxt(from + len + (fin ? 1 : 0));
-        endpoint.rtt.stopTiming(slot);
+        stopRttTiming();
         return true;
     }
 
@@ -2764,6 +2764,30 @@ final class TcpConnection
             transfer = t;
         }
         return t;
+    }
+
+    /** An ACK up to {@code ack}: an RTT sample if it covers the segment being timed (RFC 6298, Karn's rule). */
+    private void rttOnAck(final int ack, final long nowNs)
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            final long r = t.takeSample(ack, nowNs);
+            if (r >= 0)
+            {
+                endpoint.rtt.sample(slot, r);
+            }
+        }
+    }
+
+    /** Karn's rule: no sample from a segment that was (or may have been) retransmitted. */
+    private void stopRttTiming()
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            t.stopTiming();
+        }
     }
 
     /** Give the transfer state back if all of it is at rest (the endpoint asks after each event). */

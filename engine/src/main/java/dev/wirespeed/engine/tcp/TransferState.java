@@ -1,5 +1,7 @@
 package dev.wirespeed.engine.tcp;
 
+import static dev.wirespeed.engine.tcp.SeqNum.gt;
+
 /**
  * The part of a connection's state that only matters while something is going on: data in flight or queued, bytes
  * out of order, a recovery, or a timer other than keepalive armed. An idle ESTABLISHED connection holds none: its
@@ -8,9 +10,10 @@ package dev.wirespeed.engine.tcp;
  * chunks (issue 10: an idle connection costs as little as possible).
  * <p>
  * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty.
- * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq} and
- * {@link #prr} are read only while a recovery, an out-of-order range or a held FIN (set together with them) is
- * there, so their values do not count; a returned state has them zeroed all the same.
+ * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
+ * {@link #timedSeq}, {@link #timedStartNs} and {@link #prr} are read only while a recovery, an out-of-order range, a
+ * held FIN or an RTT timing (set together with them) is there, so their values do not count; a returned state has
+ * them zeroed all the same.
  * <p>
  * The connection reads these fields and changes them only through the setters. Not thread safe.
  */
@@ -35,12 +38,16 @@ final class TransferState
     long timeWaitDeadlineNs = TcpConnection.NONE;
     /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
     long finWait2DeadlineNs = TcpConnection.NONE;
+    /** When the timed segment was sent (RFC 6298 RTT measurement); only while {@link #timing}. */
+    long timedStartNs;
     /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
     long rexmitPassNs;
     int rexmitRequests;
     /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
     int rexmitNxt;
     int dupAcks;
+    /** The first sequence number of the segment being timed for an RTT sample; only while {@link #timing}. */
+    int timedSeq;
     /** The edges of the out-of-order segment stored last: the first SACK block reports it (RFC 2018 §4). */
     int oooLastLeft;
     int oooLastRight;
@@ -55,6 +62,8 @@ final class TransferState
     boolean swsOverride;
     boolean inRecovery;
     boolean peerFinPending;
+    /** A segment is being timed (one at a time, RFC 6298 §3; Karn's rule stops it on a retransmission). */
+    boolean timing;
     /** Out-of-order bytes held beyond RCV.NXT. */
     final SeqRangeSet ooo;
     /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
@@ -76,7 +85,7 @@ final class TransferState
             tlpDeadlineNs == TcpConnection.NONE && rackDeadlineNs == TcpConnection.NONE &&
             timeWaitDeadlineNs == TcpConnection.NONE && finWait2DeadlineNs == TcpConnection.NONE &&
             rexmitRequests == 0 && dupAcks == 0 && !tlpPending && !persistMode && !swsBlocked && !swsOverride &&
-            !inRecovery && !peerFinPending && ooo.isEmpty() && scoreboard.isEmpty();
+            !inRecovery && !peerFinPending && !timing && ooo.isEmpty() && scoreboard.isEmpty();
     }
 
     /** Back to the resting values (range sets emptied, their storage back in its pool), for the next borrower. */
@@ -84,11 +93,44 @@ final class TransferState
     {
         rtoDeadlineNs = persistDeadlineNs = swsDeadlineNs = delAckDeadlineNs = TcpConnection.NONE;
         tlpDeadlineNs = rackDeadlineNs = timeWaitDeadlineNs = finWait2DeadlineNs = TcpConnection.NONE;
-        rexmitPassNs = 0;
+        rexmitPassNs = timedStartNs = 0;
+        timedSeq = 0;
+        timing = false;
         rexmitRequests = rexmitNxt = dupAcks = oooLastLeft = oooLastRight = peerFinSeq = 0;
         tlpPending = persistMode = swsBlocked = swsOverride = inRecovery = peerFinPending = false;
         ooo.clear();
         scoreboard.clear();
+    }
+
+    /** Time the segment starting at {@code seq}, unless one is already timed. */
+    void startTiming(final int seq, final long nowNs)
+    {
+        if (!timing)
+        {
+            timing = true;
+            timedSeq = seq;
+            timedStartNs = nowNs;
+        }
+    }
+
+    /** Karn's rule: whatever is being timed was (or may have been) retransmitted; no sample from it. */
+    void stopTiming()
+    {
+        timing = false;
+    }
+
+    /**
+     * An ACK up to {@code ack} arrived: if it covers the timed segment, the timing ends and its RTT sample is
+     * returned; otherwise -1.
+     */
+    long takeSample(final int ack, final long nowNs)
+    {
+        if (timing && gt(ack, timedSeq))
+        {
+            timing = false;
+            return nowNs - timedStartNs;
+        }
+        return -1;
     }
 
     void rtoDeadlineNs(final long v)
