@@ -116,13 +116,10 @@ final class TcpConnection
     int rcvAdvRight;
     int readSeq;
     char rcvMss = DEFAULT_MSS;
-    int rcvBytesUnacked;
 
-    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
-    ChunkRing sendRing;
+    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes; in the TransferState
     int sendBase;
     int sendBytes;
-    ChunkRing recvRing;
 
     // ---- FIN
     int finSeq;
@@ -138,7 +135,6 @@ final class TcpConnection
     boolean noDelay;
 
     // ---- RTT (RFC 6298): the endpoint's RttEstimator keeps it, in its arrays at this connection's slot
-    int retries;
 
     // ---- congestion and recovery
     final CongestionControl cc;
@@ -168,10 +164,10 @@ final class TcpConnection
 
     private void releaseSendRing()
     {
-        final ChunkRing r = sendRing;
+        final ChunkRing r = sendRing();
         if (r != null)
         {
-            sendRing = null;
+            sendRing(null);
             r.releaseAll(endpoint.pool);
             endpoint.pool.returnRing(r);
         }
@@ -179,10 +175,10 @@ final class TcpConnection
 
     private void releaseRecvRing()
     {
-        final ChunkRing r = recvRing;
+        final ChunkRing r = recvRing();
         if (r != null)
         {
-            recvRing = null;
+            recvRing(null);
             r.releaseAll(endpoint.pool);
             endpoint.pool.returnRing(r);
         }
@@ -191,7 +187,7 @@ final class TcpConnection
     /** Chunks held now (send and receive): 0 for an idle connection. */
     int chunksHeld()
     {
-        return (sendRing == null ? 0 : sendRing.held()) + (recvRing == null ? 0 : recvRing.held());
+        return (sendRing() == null ? 0 : sendRing().held()) + (recvRing() == null ? 0 : recvRing().held());
     }
 
     int recvUsable()
@@ -355,7 +351,6 @@ final class TcpConnection
         tsRecentNs = 0;
         irs = rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
-        rcvBytesUnacked = 0;
         sendBase = sendBytes = 0;
         shrunkRight = 0;
         releaseBuffers();
@@ -365,7 +360,6 @@ final class TcpConnection
         keepAlive = endpoint.config.keepAlive;
         noDelay = endpoint.config.noDelay;
         endpoint.rtt.reset(slot);
-        retries = 0;
         recover = 0;
         releaseTransfer();
     }
@@ -582,7 +576,7 @@ final class TcpConnection
             rtoDeadlineNs(NONE);
             endpoint.rtt.afterHandshakeWithoutSample(slot);
             endpoint.rtt.clearBackoff(slot);
-            retries = 0;
+            retries(0);
             synPending(false);
             cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
             moveTo(finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
@@ -706,7 +700,7 @@ final class TcpConnection
         {
             // RFC 9293 §3.8.6.1: a receiver that answers keeps its zero window as long as it likes (a buffer budget
             // may even shrink it to zero under data in flight); probes and retransmissions only time out unanswered
-            retries = 0;
+            retries(0);
         }
 
         // §3.10.7.4 fifth: ACK
@@ -731,7 +725,7 @@ final class TcpConnection
                 sndWl2 = seg.ack;
                 rtoDeadlineNs(NONE);
                 endpoint.rtt.clearBackoff(slot);
-                retries = 0;
+                retries(0);
                 synPending(false);
                 cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
                 moveTo(TcpState.ESTABLISHED);
@@ -811,7 +805,7 @@ final class TcpConnection
         if (persistMode())
         {
             // an ACKed probe keeps the connection alive (behaviour 18)
-            retries = 0;
+            retries(0);
         }
         final int newWnd = (seg.window & 0xffff) << sndWscale;
         if (gt(ack, sndUna))
@@ -949,7 +943,7 @@ final class TcpConnection
         }
         // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
         rttOnAck(ack, nowNs);
-        retries = 0;
+        retries(0);
         scoreboard().removeBelow(sndUna);
         if (inRecovery())
         {
@@ -1394,12 +1388,12 @@ final class TcpConnection
      */
     private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        if (recvRing == null)
+        if (recvRing() == null)
         {
-            recvRing = endpoint.pool.takeRing();
+            recvRing(endpoint.pool.takeRing());
         }
-        final int n = recvRing.ensure(endpoint.pool, endpoint.recvMask, seq, len);
-        recvRing.put(endpoint.pool, endpoint.recvMask, seq, src, off, n);
+        final int n = recvRing().ensure(endpoint.pool, endpoint.recvMask, seq, len);
+        recvRing().put(endpoint.pool, endpoint.recvMask, seq, src, off, n);
         if (n < len)
         {
             // tell the peer at once, with the window the chunks can back (zero, the one-MSS allowance withdrawn):
@@ -1408,7 +1402,7 @@ final class TcpConnection
             budgetDropped(true);
             ackNow(true);
         }
-        if (recvRing.held() == 0)
+        if (recvRing().held() == 0)
         {
             releaseRecvRing();
         }
@@ -1418,7 +1412,7 @@ final class TcpConnection
     /** Bytes from {@code from} up to readSeq were read or discarded: give back the chunks nothing else uses. */
     private void releaseRead(final int from)
     {
-        final ChunkRing r = recvRing;
+        final ChunkRing r = recvRing();
         if (r == null || from == readSeq)
         {
             return;
@@ -1435,7 +1429,7 @@ final class TcpConnection
     /** Bytes from {@code from} up to sendBase were acknowledged: give back the chunks nothing else uses. */
     private void releaseAcked(final int from)
     {
-        final ChunkRing r = sendRing;
+        final ChunkRing r = sendRing();
         if (r == null)
         {
             return;
@@ -1460,7 +1454,7 @@ final class TcpConnection
         final int before = readSeq;
         while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead()))
         {
-            final ChunkRing r = recvRing;
+            final ChunkRing r = recvRing();
             final ChunkPool pool = endpoint.pool;
             final int chunk = Math.min(rcvDataEnd() - readSeq, pool.chunkSize - (readSeq & pool.chunkMask));
             final int mask = endpoint.recvMask;
@@ -1478,8 +1472,8 @@ final class TcpConnection
     private void scheduleAck(final long nowNs, final int len)
     {
         // RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment, else delay < 500 ms
-        rcvBytesUnacked += len;
-        if (rcvBytesUnacked >= 2 * rcvMss)
+        rcvBytesUnacked(rcvBytesUnacked() + len);
+        if (rcvBytesUnacked() >= 2 * rcvMss)
         {
             ackNow(true);
         }
@@ -1806,7 +1800,7 @@ final class TcpConnection
         final int free = endpoint.sendCap - sendBytes;
         final int end = sendBase + sendBytes;
         final int in = end & pool.chunkMask;
-        final boolean held = sendRing != null && sendRing.holds(endpoint.sendMask, pool.chunkShift, end);
+        final boolean held = sendRing() != null && sendRing().holds(endpoint.sendMask, pool.chunkShift, end);
         final long budget = ((long)pool.availableForWrite() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
         return (int)Math.max(0, Math.min(free, budget));
     }
@@ -1816,12 +1810,12 @@ final class TcpConnection
         int n = Math.min(len, endpoint.sendCap - sendBytes);
         if (n > 0)
         {
-            if (sendRing == null)
+            if (sendRing() == null)
             {
-                sendRing = endpoint.pool.takeRing();
+                sendRing(endpoint.pool.takeRing());
             }
             final int pos = sendBase + sendBytes;
-            final int covered = sendRing.ensure(endpoint.pool, endpoint.sendMask, pos, n, true);
+            final int covered = sendRing().ensure(endpoint.pool, endpoint.sendMask, pos, n, true);
             if (covered < n)
             {
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
@@ -1833,9 +1827,9 @@ final class TcpConnection
                     endpoint.waitForBuffer(this);
                 }
             }
-            sendRing.put(endpoint.pool, endpoint.sendMask, pos, src, off, n);
+            sendRing().put(endpoint.pool, endpoint.sendMask, pos, src, off, n);
             sendBytes += n;
-            if (sendRing.held() == 0)
+            if (sendRing().held() == 0)
             {
                 releaseSendRing();
             }
@@ -2010,8 +2004,8 @@ final class TcpConnection
         }
         // zero-window probe, then back off (behaviour 18)
         probePending(true);
-        retries++;
-        if (retries > endpoint.config.maxRetries)
+        retries(retries() + 1);
+        if (retries() > endpoint.config.maxRetries)
         {
             endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
@@ -2029,9 +2023,10 @@ final class TcpConnection
             case SYN_SENT:
             case SYN_RECEIVED:
                 // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
-                retries++;
+                retries(retries() + 1);
                 final TcpConfig config = endpoint.config;
-                if (retries > (state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries))
+                final int limit = state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries;
+                if (retries() > limit)
                 {
                     endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                     if (!appVisible() && passiveOpen())
@@ -2057,8 +2052,8 @@ final class TcpConnection
         {
             // the peer shrank its window to zero under our flight (a receiver out of buffer memory): persist,
             // probing at SND.UNA, rather than retransmit into a closed window with no timer left (behaviour 18)
-            retries++;
-            if (retries > endpoint.config.maxRetries)
+            retries(retries() + 1);
+            if (retries() > endpoint.config.maxRetries)
             {
                 endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
@@ -2071,8 +2066,8 @@ final class TcpConnection
             endpoint.markDirty(this);
             return;
         }
-        retries++;
-        if (retries > endpoint.config.maxRetries)
+        retries(retries() + 1);
+        if (retries() > endpoint.config.maxRetries)
         {
             endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
@@ -2324,7 +2319,7 @@ final class TcpConnection
         lastAckSent = rcvNxt;
         ackNow(false);
         delAckDeadlineNs(NONE);
-        rcvBytesUnacked = 0;
+        rcvBytesUnacked(0);
     }
 
     /**
@@ -2359,7 +2354,8 @@ final class TcpConnection
         final int free = Math.max(endpoint.recvUsable - (rcvDataEnd() - readSeq), 0);
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
         final int in = rcvNxt & endpoint.pool.chunkMask;
-        final boolean held = recvRing != null && recvRing.holds(endpoint.recvMask, endpoint.pool.chunkShift, rcvNxt);
+        final ChunkRing ring = recvRing();
+        final boolean held = ring != null && ring.holds(endpoint.recvMask, endpoint.pool.chunkShift, rcvNxt);
         final long budget = Math.max(0, ((long)endpoint.pool.availableForReceive() << endpoint.pool.chunkShift) +
             (held ? endpoint.pool.chunkSize - in : -in));
         if (budget < free)
@@ -2597,7 +2593,7 @@ final class TcpConnection
         ackFields(s, nowNs);
         if (len > 0)
         {
-            final ChunkRing r = sendRing;
+            final ChunkRing r = sendRing();
             final int pos = seq;
             if ((pos & endpoint.pool.chunkMask) + len <= endpoint.pool.chunkSize)
             {
@@ -3258,6 +3254,86 @@ final class TcpConnection
             t = transfer();
         }
         t.peerFinPending(v);
+    }
+
+    private ChunkRing sendRing()
+    {
+        final TransferState t = transfer;
+        return t == null ? null : t.sendRing;
+    }
+
+    private void sendRing(final ChunkRing v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == null)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.sendRing(v);
+    }
+
+    private ChunkRing recvRing()
+    {
+        final TransferState t = transfer;
+        return t == null ? null : t.recvRing;
+    }
+
+    private void recvRing(final ChunkRing v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == null)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.recvRing(v);
+    }
+
+    private int retries()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.retries;
+    }
+
+    private void retries(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.retries(v);
+    }
+
+    private int rcvBytesUnacked()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rcvBytesUnacked;
+    }
+
+    private void rcvBytesUnacked(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rcvBytesUnacked(v);
     }
 
     // ============================================================================================= flag bits

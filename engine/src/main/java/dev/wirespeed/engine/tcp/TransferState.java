@@ -3,13 +3,14 @@ package dev.wirespeed.engine.tcp;
 import static dev.wirespeed.engine.tcp.SeqNum.gt;
 
 /**
- * The part of a connection's state that only matters while something is going on: data in flight or queued, bytes
- * out of order, a recovery, or a timer other than keepalive armed. An idle ESTABLISHED connection holds none: its
+ * The part of a connection's state that only matters while something is going on: data in flight, queued or unread,
+ * bytes out of order, a recovery, or a timer other than keepalive armed. An idle ESTABLISHED connection holds none: its
  * {@link TcpConnection} borrows one from the endpoint's {@link TransferPool} when the first of these fields leaves
  * its resting value, and gives it back once they are all at rest again ({@link #atRest()}), as it does its buffer
  * chunks (issue 10: an idle connection costs as little as possible).
  * <p>
- * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty.
+ * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty,
+ * no buffer ring (the connection gives its rings back to the chunk pool before it gives this state back).
  * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
  * {@link #timedSeq}, {@link #timedStartNs} and {@link #prr} are read only while a recovery, an out-of-order range, a
  * held FIN or an RTT timing (set together with them) is there, so their values do not count; a returned state has
@@ -40,6 +41,14 @@ final class TransferState
     long finWait2DeadlineNs = TcpConnection.NONE;
     /** When the timed segment was sent (RFC 6298 RTT measurement); only while {@link #timing}. */
     long timedStartNs;
+    /** The send ring (unacknowledged and unsent bytes), while it holds any. */
+    ChunkRing sendRing;
+    /** The receive ring (unread and out-of-order bytes), while it holds any. */
+    ChunkRing recvRing;
+    /** Retransmissions, SYN retries or zero-window probes without an answer so far. */
+    int retries;
+    /** Bytes received since our last ACK (delayed ACK, RFC 1122 §4.2.3.2). */
+    int rcvBytesUnacked;
     /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
     long rexmitPassNs;
     int rexmitRequests;
@@ -85,7 +94,8 @@ final class TransferState
             tlpDeadlineNs == TcpConnection.NONE && rackDeadlineNs == TcpConnection.NONE &&
             timeWaitDeadlineNs == TcpConnection.NONE && finWait2DeadlineNs == TcpConnection.NONE &&
             rexmitRequests == 0 && dupAcks == 0 && !tlpPending && !persistMode && !swsBlocked && !swsOverride &&
-            !inRecovery && !peerFinPending && !timing && ooo.isEmpty() && scoreboard.isEmpty();
+            !inRecovery && !peerFinPending && !timing && ooo.isEmpty() && scoreboard.isEmpty() && sendRing == null &&
+            recvRing == null && retries == 0 && rcvBytesUnacked == 0;
     }
 
     /** Back to the resting values (range sets emptied, their storage back in its pool), for the next borrower. */
@@ -93,6 +103,8 @@ final class TransferState
     {
         rtoDeadlineNs = persistDeadlineNs = swsDeadlineNs = delAckDeadlineNs = TcpConnection.NONE;
         tlpDeadlineNs = rackDeadlineNs = timeWaitDeadlineNs = finWait2DeadlineNs = TcpConnection.NONE;
+        sendRing = recvRing = null;
+        retries = rcvBytesUnacked = 0;
         rexmitPassNs = timedStartNs = 0;
         timedSeq = 0;
         timing = false;
@@ -131,6 +143,26 @@ final class TransferState
             return nowNs - timedStartNs;
         }
         return -1;
+    }
+
+    void sendRing(final ChunkRing v)
+    {
+        sendRing = v;
+    }
+
+    void recvRing(final ChunkRing v)
+    {
+        recvRing = v;
+    }
+
+    void retries(final int v)
+    {
+        retries = v;
+    }
+
+    void rcvBytesUnacked(final int v)
+    {
+        rcvBytesUnacked = v;
     }
 
     void rtoDeadlineNs(final long v)
