@@ -86,7 +86,7 @@ final class TcpConnection
     private static final int BUDGET_SHRINK = 1 << 20;
     /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
     private static final int BUDGET_DROPPED = 1 << 21;
-    /** The budget shrank the window: {@link #shrunkRight} is the edge advertised before, still honoured. */
+    /** The budget shrank the window: {@link #shrunkRight()} is the edge advertised before, still honoured. */
     private static final int SHRUNK = 1 << 22;
     private int bits;
 
@@ -122,7 +122,6 @@ final class TcpConnection
     int sendBytes;
 
     // ---- FIN
-    int finSeq;
 
     // ---- output requests
 
@@ -352,9 +351,7 @@ final class TcpConnection
         irs = rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
         sendBase = sendBytes = 0;
-        shrunkRight = 0;
         releaseBuffers();
-        finSeq = 0;
         lastRecvNs = lastSendNs = 0;
         keepaliveProbesSent = 0;
         keepAlive = endpoint.config.keepAlive;
@@ -923,7 +920,7 @@ final class TcpConnection
     private void onNewAck(final long nowNs, final int ack)
     {
         int acked = ack - sndUna;
-        if (finSent() && gt(ack, finSeq))
+        if (finSent() && gt(ack, finSeq()))
         {
             finAcked(true);
             acked--;
@@ -2380,7 +2377,6 @@ final class TcpConnection
         return free;
     }
 
-    private int shrunkRight;
 
     /**
      * The window for the acceptability test (RFC 9293 §3.10.7.4): up to the highest right edge the peer was given.
@@ -2394,9 +2390,9 @@ final class TcpConnection
         int right = rcvAdvRight;
         if (shrunk())
         {
-            if (gt(shrunkRight, right))
+            if (gt(shrunkRight(), right))
             {
-                right = shrunkRight;
+                right = shrunkRight();
             }
             else
             {
@@ -2419,10 +2415,10 @@ final class TcpConnection
             if (lt(right, rcvAdvRight))
             {
                 endpoint.counters.increment(WINDOW_BUDGET_SHRUNK);
-                if (!shrunk() || gt(rcvAdvRight, shrunkRight))
+                if (!shrunk() || gt(rcvAdvRight, shrunkRight()))
                 {
                     shrunk(true);
-                    shrunkRight = rcvAdvRight;
+                    shrunkRight(rcvAdvRight);
                 }
             }
             rcvAdvRight = right;
@@ -2569,7 +2565,7 @@ final class TcpConnection
             if (canFin)
             {
                 finSent(true);
-                finSeq = sendCursor + len;
+                finSeq(sendCursor + len);
             }
             sendCursor += len + (canFin ? 1 : 0);
             if (gt(sendCursor, sndNxt))
@@ -2659,7 +2655,7 @@ final class TcpConnection
     /** The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3). */
     private boolean sendTailProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
-        final int lastEnd = finSent() ? finSeq : sndNxt;
+        final int lastEnd = finSent() ? finSeq() : sndNxt;
         int from = lastEnd - payloadMss();
         if (lt(from, sndUna))
         {
@@ -2717,7 +2713,7 @@ final class TcpConnection
         final int end = dataEnd();
         final int maxPayload = payloadMss();
         final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
-        final boolean fin = finSent() && from + len == finSeq && lt(finSeq, limit);
+        final boolean fin = finSent() && from + len == finSeq() && lt(finSeq(), limit);
         if (len <= 0 && !fin)
         {
             return false;
@@ -2786,11 +2782,15 @@ final class TcpConnection
         }
     }
 
-    /** Give the transfer state back if all of it is at rest (the endpoint asks after each event). */
+    /**
+     * Give the transfer state back if all of it is at rest (the endpoint asks after each event). Once our FIN went
+     * out, or while the budget keeps our window shrunk, the state stays: its {@link TransferState#finSeq} and
+     * {@link TransferState#shrunkRight} are read as long as those flags are set.
+     */
     void releaseIdleTransfer()
     {
         final TransferState t = transfer;
-        if (t != null && t.atRest())
+        if (t != null && !finSent() && !shrunk() && t.atRest())
         {
             transfer = null;
             endpoint.transfers.give(t);
@@ -3334,6 +3334,46 @@ final class TcpConnection
             t = transfer();
         }
         t.rcvBytesUnacked(v);
+    }
+
+    private int finSeq()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.finSeq;
+    }
+
+    private void finSeq(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.finSeq(v);
+    }
+
+    private int shrunkRight()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.shrunkRight;
+    }
+
+    private void shrunkRight(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.shrunkRight(v);
     }
 
     // ============================================================================================= flag bits

@@ -14,7 +14,8 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
  * {@link #timedSeq}, {@link #timedStartNs} and {@link #prr} are read only while a recovery, an out-of-order range, a
  * held FIN or an RTT timing (set together with them) is there, so their values do not count; a returned state has
- * them zeroed all the same.
+ * them zeroed all the same. {@link #finSeq} and {@link #shrunkRight} are read while flags of the connection say so
+ * (FIN sent, window shrunk); the connection keeps this state as long as they do.
  * <p>
  * The connection reads these fields and changes them only through the setters. Not thread safe.
  */
@@ -49,6 +50,10 @@ final class TransferState
     int retries;
     /** Bytes received since our last ACK (delayed ACK, RFC 1122 §4.2.3.2). */
     int rcvBytesUnacked;
+    /** The sequence number of our FIN, once sent (the connection keeps this state from then on). */
+    int finSeq;
+    /** The right edge advertised before the buffer budget shrank the window; while the window is shrunk. */
+    int shrunkRight;
     /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
     long rexmitPassNs;
     int rexmitRequests;
@@ -104,7 +109,7 @@ final class TransferState
         rtoDeadlineNs = persistDeadlineNs = swsDeadlineNs = delAckDeadlineNs = TcpConnection.NONE;
         tlpDeadlineNs = rackDeadlineNs = timeWaitDeadlineNs = finWait2DeadlineNs = TcpConnection.NONE;
         sendRing = recvRing = null;
-        retries = rcvBytesUnacked = 0;
+        retries = rcvBytesUnacked = finSeq = shrunkRight = 0;
         rexmitPassNs = timedStartNs = 0;
         timedSeq = 0;
         timing = false;
@@ -163,6 +168,16 @@ final class TransferState
     void rcvBytesUnacked(final int v)
     {
         rcvBytesUnacked = v;
+    }
+
+    void finSeq(final int v)
+    {
+        finSeq = v;
+    }
+
+    void shrunkRight(final int v)
+    {
+        shrunkRight = v;
     }
 
     void rtoDeadlineNs(final long v)
