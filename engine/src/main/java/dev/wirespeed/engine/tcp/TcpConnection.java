@@ -91,7 +91,6 @@ final class TcpConnection
     private int bits;
 
     // ---- send sequence space (RFC 9293 §3.3.1)
-    int iss;
     int sndUna;
     /** The RFC's SND.NXT: the highest sequence number sent so far, plus one. */
     int sndNxt;
@@ -111,7 +110,6 @@ final class TcpConnection
     int tsOffset;
 
     // ---- receive sequence space
-    int irs;
     int rcvNxt;
     int rcvAdvRight;
     int readSeq;
@@ -129,7 +127,6 @@ final class TcpConnection
     // lastRecvNs, so an idle connection needs no TransferState
     long lastRecvNs;
     long lastSendNs;
-    int keepaliveProbesSent;
     boolean keepAlive;
     boolean noDelay;
 
@@ -219,11 +216,6 @@ final class TcpConnection
     int rcvNxt()
     {
         return rcvNxt;
-    }
-
-    int iss()
-    {
-        return iss;
     }
 
     int sndWnd()
@@ -343,17 +335,16 @@ final class TcpConnection
         bits = 0;
         listenerPort = 0;
         closeWhenRead = false;
-        iss = sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
+        sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
         sndMss = DEFAULT_MSS;
         tsRecent = lastAckSent = tsOffset = 0;
         tsRecentNs = 0;
-        irs = rcvNxt = rcvAdvRight = readSeq = 0;
+        rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
         sendBase = sendBytes = 0;
         releaseBuffers();
         lastRecvNs = lastSendNs = 0;
-        keepaliveProbesSent = 0;
         keepAlive = endpoint.config.keepAlive;
         noDelay = endpoint.config.noDelay;
         endpoint.rtt.reset(slot);
@@ -382,14 +373,14 @@ final class TcpConnection
     }
 
     /** Active open (RFC 9293 §3.10.1): choose ISS, queue the SYN ⇒ SYN-SENT. */
-    void openActive(final long nowNs, final int iss)
+    void openActive(final long nowNs, final int initialSeq)
     {
-        this.iss = iss;
-        sndUna = iss;
-        sendCursor = iss;
-        sndNxt = iss;
-        recover = iss;
-        sendBase = iss + 1;
+        iss(initialSeq);
+        sndUna = initialSeq;
+        sendCursor = initialSeq;
+        sndNxt = initialSeq;
+        recover = initialSeq;
+        sendBase = initialSeq + 1;
         rcvWscale = endpoint.config.windowScaleEnabled ? clampShift(endpoint.config.windowScale) : 0;
         tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
         appVisible(true);
@@ -399,19 +390,19 @@ final class TcpConnection
     }
 
     /** Passive open from a SYN on a listener (RFC 9293 §3.10.7.2) ⇒ SYN-RECEIVED, SYN-ACK queued. */
-    void openPassive(final long nowNs, final TcpSegment syn, final int iss, final int listenerPort)
+    void openPassive(final long nowNs, final TcpSegment syn, final int initialSeq, final int listenerPort)
     {
         passiveOpen(true);
         this.listenerPort = (char)listenerPort;
-        this.iss = iss;
-        sndUna = iss;
-        sendCursor = iss;
-        sndNxt = iss;
-        recover = iss;
-        sendBase = iss + 1;
+        iss(initialSeq);
+        sndUna = initialSeq;
+        sendCursor = initialSeq;
+        sndNxt = initialSeq;
+        recover = initialSeq;
+        sendBase = initialSeq + 1;
         tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
         acceptSynOptions(nowNs, syn);
-        irs = syn.seq;
+        irs(syn.seq);
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
@@ -420,7 +411,7 @@ final class TcpConnection
         sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
-        sndWl2 = iss;
+        sndWl2 = initialSeq;
         moveTo(TcpState.SYN_RECEIVED);
         synPending(true);
         lastRecvNs = nowNs;
@@ -437,14 +428,14 @@ final class TcpConnection
     {
         passiveOpen(true);
         this.listenerPort = (char)listenerPort;
-        iss = ack.ack - 1;
+        iss(ack.ack - 1);
         sndUna = ack.ack;
         sendCursor = ack.ack;
         sndNxt = ack.ack;
-        recover = iss;
+        recover = iss();
         sendBase = ack.ack;
         tsOffset = 0;
-        irs = ack.seq - 1;
+        irs(ack.seq - 1);
         rcvNxt = ack.seq;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
@@ -521,7 +512,7 @@ final class TcpConnection
         if ((flags & ACK) != 0)
         {
             // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (behaviour 5)
-            if (leq(seg.ack, iss) || gt(seg.ack, sndNxt))
+            if (leq(seg.ack, iss()) || gt(seg.ack, sndNxt))
             {
                 endpoint.counters.increment(DROP_SYN_SENT_BAD_ACK);
                 if ((flags & RST) == 0)
@@ -554,7 +545,7 @@ final class TcpConnection
         }
         // §3.10.7.3 fourth: SYN
         acceptSynOptions(nowNs, seg);
-        irs = seg.seq;
+        irs(seg.seq);
         rcvNxt = seg.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
@@ -595,8 +586,8 @@ final class TcpConnection
         sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
-        sndWl2 = iss;
-        sendCursor = iss;
+        sndWl2 = iss();
+        sendCursor = iss();
         moveTo(TcpState.SYN_RECEIVED);
         synPending(true);
         stopRttTiming();
@@ -613,7 +604,7 @@ final class TcpConnection
         int payloadLength = seg.payloadLength;
         int segFlags = flags;
 
-        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs;
+        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs();
         if ((flags & (SYN | RST)) == SYN && !retransmittedSyn)
         {
             // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (behaviours 47, 50). First, with
@@ -692,7 +683,7 @@ final class TcpConnection
             return;
         }
         lastRecvNs = nowNs;
-        keepaliveProbesSent = 0;
+        keepaliveProbesSent(0);
         if (sndWnd == 0)
         {
             // RFC 9293 §3.8.6.1: a receiver that answers keeps its zero window as long as it likes (a buffer budget
@@ -1906,8 +1897,8 @@ final class TcpConnection
         {
             return NONE;
         }
-        return keepaliveProbesSent == 0 ? lastRecvNs + endpoint.config.keepAliveIdleNs :
-            lastRecvNs + endpoint.config.keepAliveIdleNs + keepaliveProbesSent * endpoint.config.keepAliveIntervalNs;
+        return keepaliveProbesSent() == 0 ? lastRecvNs + endpoint.config.keepAliveIdleNs :
+            lastRecvNs + endpoint.config.keepAliveIdleNs + keepaliveProbesSent() * endpoint.config.keepAliveIntervalNs;
     }
 
     /** Run expired timers. */
@@ -1979,14 +1970,14 @@ final class TcpConnection
         }
         if (keepaliveDeadlineNs() <= nowNs)
         {
-            if (keepaliveProbesSent >= endpoint.config.keepAliveProbes)
+            if (keepaliveProbesSent() >= endpoint.config.keepAliveProbes)
             {
                 // dead peer: abort and report a timeout (behaviour 23)
                 endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
             }
-            keepaliveProbesSent++;
+            keepaliveProbesSent(keepaliveProbesSent() + 1);
             keepalivePending(true);
             endpoint.counters.increment(KEEPALIVE_PROBES);
             endpoint.markDirty(this);
@@ -2022,7 +2013,8 @@ final class TcpConnection
                 // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
                 retries(retries() + 1);
                 final TcpConfig config = endpoint.config;
-                final int limit = state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries;
+                final int limit =
+                    state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries;
                 if (retries() > limit)
                 {
                     endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
@@ -2109,13 +2101,13 @@ final class TcpConnection
                 if (synPending())
                 {
                     synPending(false);
-                    header(s, iss, SYN);
+                    header(s, iss(), SYN);
                     s.ack = 0;
                     s.window = synWindow();
                     synOptions(s, nowNs, true);
-                    sendCursor = iss + 1;
-                    sndNxt = iss + 1;
-                    armRtoOnSend(nowNs, iss);
+                    sendCursor = iss() + 1;
+                    sndNxt = iss() + 1;
+                    armRtoOnSend(nowNs, iss());
                     out.emit(s);
                 }
                 return;
@@ -2124,14 +2116,14 @@ final class TcpConnection
                 {
                     synPending(false);
                     ackNow(false);
-                    header(s, iss, SYN | ACK);
+                    header(s, iss(), SYN | ACK);
                     s.ack = rcvNxt;
                     s.window = synWindow();
                     rcvAdvRight = rcvNxt + s.window;
                     synOptions(s, nowNs, false);
-                    sendCursor = iss + 1;
-                    sndNxt = iss + 1;
-                    armRtoOnSend(nowNs, iss);
+                    sendCursor = iss() + 1;
+                    sndNxt = iss() + 1;
+                    armRtoOnSend(nowNs, iss());
                     out.emit(s);
                 }
                 if (ackNow())
@@ -2783,14 +2775,15 @@ final class TcpConnection
     }
 
     /**
-     * Give the transfer state back if all of it is at rest (the endpoint asks after each event). Once our FIN went
-     * out, or while the budget keeps our window shrunk, the state stays: its {@link TransferState#finSeq} and
-     * {@link TransferState#shrunkRight} are read as long as those flags are set.
+     * Give the transfer state back if all of it is at rest (the endpoint asks after each event). During the
+     * handshake, once our FIN went out, or while the budget keeps our window shrunk, the state stays: its ISS and
+     * IRS, {@link TransferState#finSeq} and {@link TransferState#shrunkRight} are read as long as those hold.
      */
     void releaseIdleTransfer()
     {
         final TransferState t = transfer;
-        if (t != null && !finSent() && !shrunk() && t.atRest())
+        if (t != null && !finSent() && !shrunk() && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED &&
+            t.atRest())
         {
             transfer = null;
             endpoint.transfers.give(t);
@@ -3374,6 +3367,66 @@ final class TcpConnection
             t = transfer();
         }
         t.shrunkRight(v);
+    }
+
+    int iss()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.iss;
+    }
+
+    private void iss(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.iss(v);
+    }
+
+    private int irs()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.irs;
+    }
+
+    private void irs(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.irs(v);
+    }
+
+    private int keepaliveProbesSent()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.keepaliveProbesSent;
+    }
+
+    private void keepaliveProbesSent(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.keepaliveProbesSent(v);
     }
 
     // ============================================================================================= flag bits

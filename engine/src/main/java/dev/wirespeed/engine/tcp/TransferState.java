@@ -14,8 +14,9 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
  * {@link #timedSeq}, {@link #timedStartNs} and {@link #prr} are read only while a recovery, an out-of-order range, a
  * held FIN or an RTT timing (set together with them) is there, so their values do not count; a returned state has
- * them zeroed all the same. {@link #finSeq} and {@link #shrunkRight} are read while flags of the connection say so
- * (FIN sent, window shrunk); the connection keeps this state as long as they do.
+ * them zeroed all the same. {@link #iss}, {@link #irs}, {@link #finSeq} and {@link #shrunkRight} are read while the
+ * connection's state or flags say so (handshake, FIN sent, window shrunk); the connection keeps this state as long
+ * as they do.
  * <p>
  * The connection reads these fields and changes them only through the setters. Not thread safe.
  */
@@ -50,6 +51,12 @@ final class TransferState
     int retries;
     /** Bytes received since our last ACK (delayed ACK, RFC 1122 §4.2.3.2). */
     int rcvBytesUnacked;
+    /** Our initial send sequence number (RFC 9293 ISS), read during the handshake only. */
+    int iss;
+    /** The peer's initial sequence number (RFC 9293 IRS), read during the handshake only. */
+    int irs;
+    /** Keepalive probes sent without an answer since the last segment from the peer (RFC 1122 §4.2.3.6). */
+    int keepaliveProbesSent;
     /** The sequence number of our FIN, once sent (the connection keeps this state from then on). */
     int finSeq;
     /** The right edge advertised before the buffer budget shrank the window; while the window is shrunk. */
@@ -100,7 +107,7 @@ final class TransferState
             timeWaitDeadlineNs == TcpConnection.NONE && finWait2DeadlineNs == TcpConnection.NONE &&
             rexmitRequests == 0 && dupAcks == 0 && !tlpPending && !persistMode && !swsBlocked && !swsOverride &&
             !inRecovery && !peerFinPending && !timing && ooo.isEmpty() && scoreboard.isEmpty() && sendRing == null &&
-            recvRing == null && retries == 0 && rcvBytesUnacked == 0;
+            recvRing == null && retries == 0 && rcvBytesUnacked == 0 && keepaliveProbesSent == 0;
     }
 
     /** Back to the resting values (range sets emptied, their storage back in its pool), for the next borrower. */
@@ -109,7 +116,7 @@ final class TransferState
         rtoDeadlineNs = persistDeadlineNs = swsDeadlineNs = delAckDeadlineNs = TcpConnection.NONE;
         tlpDeadlineNs = rackDeadlineNs = timeWaitDeadlineNs = finWait2DeadlineNs = TcpConnection.NONE;
         sendRing = recvRing = null;
-        retries = rcvBytesUnacked = finSeq = shrunkRight = 0;
+        retries = rcvBytesUnacked = finSeq = shrunkRight = iss = irs = keepaliveProbesSent = 0;
         rexmitPassNs = timedStartNs = 0;
         timedSeq = 0;
         timing = false;
@@ -168,6 +175,21 @@ final class TransferState
     void rcvBytesUnacked(final int v)
     {
         rcvBytesUnacked = v;
+    }
+
+    void iss(final int v)
+    {
+        iss = v;
+    }
+
+    void irs(final int v)
+    {
+        irs = v;
+    }
+
+    void keepaliveProbesSent(final int v)
+    {
+        keepaliveProbesSent = v;
     }
 
     void finSeq(final int v)
