@@ -54,8 +54,6 @@ final class TcpConnection
     char remotePort;
     TcpState state = TcpState.CLOSED;
     char listenerPort;
-    /** The app asked for an orderly close once it has consumed every received byte ({@link #closeWhenRead()}). */
-    boolean closeWhenRead;
 
 
     // ---- flags: one bit each in bits (four bytes instead of one per flag), read and written through the accessors
@@ -88,6 +86,12 @@ final class TcpConnection
     private static final int BUDGET_DROPPED = 1 << 21;
     /** The budget shrank the window: {@link #shrunkRight()} is the edge advertised before, still honoured. */
     private static final int SHRUNK = 1 << 22;
+    /** The app asked for an orderly close once it has consumed every received byte ({@link #closeWhenRead()}). */
+    private static final int CLOSE_WHEN_READ = 1 << 23;
+    /** Keepalive probes are on for this connection ({@link #keepAlive(boolean)}). */
+    private static final int KEEP_ALIVE = 1 << 24;
+    /** Nagle's algorithm is off for this connection ({@link #noDelay(boolean)}). */
+    private static final int NO_DELAY = 1 << 25;
     private int bits;
 
     // ---- send sequence space (RFC 9293 §3.3.1)
@@ -127,8 +131,6 @@ final class TcpConnection
     // lastRecvNs, so an idle connection needs no TransferState
     long lastRecvNs;
     long lastSendNs;
-    boolean keepAlive;
-    boolean noDelay;
 
     // ---- RTT (RFC 6298): the endpoint's RttEstimator keeps it, in its arrays at this connection's slot
 
@@ -334,7 +336,6 @@ final class TcpConnection
         moveTo(TcpState.CLOSED);
         bits = 0;
         listenerPort = 0;
-        closeWhenRead = false;
         sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
         sndMss = DEFAULT_MSS;
@@ -345,8 +346,8 @@ final class TcpConnection
         sendBase = sendBytes = 0;
         releaseBuffers();
         lastRecvNs = lastSendNs = 0;
-        keepAlive = endpoint.config.keepAlive;
-        noDelay = endpoint.config.noDelay;
+        keepAliveOn(endpoint.config.keepAlive);
+        noDelayOn(endpoint.config.noDelay);
         endpoint.rtt.reset(slot);
         recover = 0;
         releaseTransfer();
@@ -1692,7 +1693,7 @@ final class TcpConnection
      */
     void close()
     {
-        closeWhenRead = false;
+        closeWhenReadPending(false);
         if (closeAfterRead())
         {
             // the connection is already finished on the wire; the app gives up the bytes it had not read
@@ -1721,7 +1722,7 @@ final class TcpConnection
     /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (behaviour 46). */
     void abort()
     {
-        closeWhenRead = false;
+        closeWhenReadPending(false);
         if (closeAfterRead())
         {
             finishAfterRead();
@@ -1735,7 +1736,7 @@ final class TcpConnection
     {
         if (unreadBytes() > 0 && !closeAfterRead())
         {
-            closeWhenRead = true;
+            closeWhenReadPending(true);
             return;
         }
         close();
@@ -1746,7 +1747,7 @@ final class TcpConnection
     {
         final int before = unreadBytes();
         deliverFromRing();
-        if (closeWhenRead && unreadBytes() == 0)
+        if (closeWhenReadPending() && unreadBytes() == 0)
         {
             close();
             return;
@@ -1769,13 +1770,13 @@ final class TcpConnection
 
     void noDelay(final boolean on)
     {
-        noDelay = on;
+        noDelayOn(on);
         endpoint.markDirty(this);
     }
 
     void keepAlive(final boolean on)
     {
-        keepAlive = on;
+        keepAliveOn(on);
     }
 
     /**
@@ -1892,7 +1893,7 @@ final class TcpConnection
 
     private long keepaliveDeadlineNs()
     {
-        if (!keepAlive || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT &&
+        if (!keepAliveOn() || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT &&
             state != TcpState.FIN_WAIT_2))
         {
             return NONE;
@@ -2526,7 +2527,7 @@ final class TcpConnection
                     break;
                 }
                 // Nagle (RFC 896): a small segment waits while new data is unacknowledged, unless no-delay
-                if (!retransmitting && sndNxt != sndUna && !noDelay)
+                if (!retransmitting && sndNxt != sndUna && !noDelayOn())
                 {
                     break;
                 }
@@ -3659,5 +3660,35 @@ final class TcpConnection
     private void shrunk(final boolean on)
     {
         bits = on ? bits | SHRUNK : bits & ~SHRUNK;
+    }
+
+    boolean closeWhenReadPending()
+    {
+        return (bits & CLOSE_WHEN_READ) != 0;
+    }
+
+    private void closeWhenReadPending(final boolean on)
+    {
+        bits = on ? bits | CLOSE_WHEN_READ : bits & ~CLOSE_WHEN_READ;
+    }
+
+    private boolean keepAliveOn()
+    {
+        return (bits & KEEP_ALIVE) != 0;
+    }
+
+    private void keepAliveOn(final boolean on)
+    {
+        bits = on ? bits | KEEP_ALIVE : bits & ~KEEP_ALIVE;
+    }
+
+    private boolean noDelayOn()
+    {
+        return (bits & NO_DELAY) != 0;
+    }
+
+    private void noDelayOn(final boolean on)
+    {
+        bits = on ? bits | NO_DELAY : bits & ~NO_DELAY;
     }
 }

@@ -625,9 +625,9 @@ public final class TcpEndpoint
         final TcpConnection c = visible(id);
         if (c != null)
         {
-            final boolean closing = c.closeWhenRead;
+            final boolean closing = c.closeWhenReadPending();
             c.resumeReading();
-            if (closing && !c.closeWhenRead)
+            if (closing && !c.closeWhenReadPending())
             {
                 afterUserCall(c); // the close may have armed a timer
             }
