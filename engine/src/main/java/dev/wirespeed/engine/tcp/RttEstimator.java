@@ -6,18 +6,20 @@ package dev.wirespeed.engine.tcp;
  * needs. The one segment being timed (Karn's rule: a retransmission gives no sample, behaviour 56 in
  * docs/TCP-BEHAVIOUR.md) is part of the connection's {@link TransferState}: it exists only while data is in flight.
  * <p>
- * The state is held as arrays indexed by the connection's pool slot (struct of arrays: 34 bytes a slot, no
+ * The state is held as arrays indexed by the connection's pool slot (struct of arrays: 26 bytes a slot, no
  * object per connection; issue 10), grown with the endpoint's slots ({@link #ensureSlots}). Only this class writes
  * them; a connection passes its slot. Times in nanoseconds, always passed in. Not thread safe.
  */
 final class RttEstimator
 {
     private static final byte VALID = 1;
+    /** RFC 6298 §5.7: the handshake was retransmitted without a sample; until one comes the RTO is at least 3 s. */
+    private static final byte THREE_SECOND_FLOOR = 2;
+    private static final long THREE_SECONDS_NS = 3_000_000_000L;
 
     private final TcpConfig config;
     private long[] srttNs;
     private long[] rttvarNs;
-    private long[] rtoNs;
     private long[] minNs;
     /** Exponential backoff count, saturating at {@link Byte#MAX_VALUE} (the RTO reaches its maximum long before). */
     private byte[] backoff;
@@ -28,7 +30,6 @@ final class RttEstimator
         this.config = config;
         srttNs = new long[slots];
         rttvarNs = new long[slots];
-        rtoNs = new long[slots];
         minNs = new long[slots];
         backoff = new byte[slots];
         flags = new byte[slots];
@@ -43,7 +44,6 @@ final class RttEstimator
         }
         srttNs = java.util.Arrays.copyOf(srttNs, slots);
         rttvarNs = java.util.Arrays.copyOf(rttvarNs, slots);
-        rtoNs = java.util.Arrays.copyOf(rtoNs, slots);
         minNs = java.util.Arrays.copyOf(minNs, slots);
         backoff = java.util.Arrays.copyOf(backoff, slots);
         flags = java.util.Arrays.copyOf(flags, slots);
@@ -54,7 +54,6 @@ final class RttEstimator
     {
         srttNs[slot] = rttvarNs[slot] = 0;
         minNs[slot] = Long.MAX_VALUE;
-        rtoNs[slot] = config.initialRtoNs;
         flags[slot] = 0;
         backoff[slot] = 0;
     }
@@ -76,16 +75,27 @@ final class RttEstimator
         return (flags[slot] & VALID) != 0;
     }
 
-    /** RTO without backoff (RFC 6298 §2). */
+    /**
+     * RTO without backoff (RFC 6298 §2), computed from SRTT and RTTVAR when asked (not stored: a slot is 8 bytes
+     * smaller); before the first sample the initial RTO, or 3 s after a handshake retransmitted without one (§5.7).
+     */
     long baseRtoNs(final int slot)
     {
-        return rtoNs[slot];
+        final byte f = flags[slot];
+        if ((f & VALID) == 0)
+        {
+            final long initial = config.initialRtoNs;
+            return (f & THREE_SECOND_FLOOR) != 0 ? Math.max(initial, THREE_SECONDS_NS) : initial;
+        }
+        final long srtt = srttNs[slot];
+        return Math.min(config.maxRtoNs,
+            Math.max(config.minRtoNs, srtt + Math.max(config.clockGranularityNs, 4 * rttvarNs[slot])));
     }
 
     /** RTO with the current backoff applied, at most the configured maximum (RFC 6298 §5.5). */
     long rtoNs(final int slot)
     {
-        long rto = rtoNs[slot];
+        long rto = baseRtoNs(slot);
         final int b = backoff[slot];
         for (int i = 0; i < b && rto < config.maxRtoNs; i++)
         {
@@ -123,7 +133,7 @@ final class RttEstimator
     {
         if (!hasSample(slot) && backoff[slot] > 0)
         {
-            rtoNs[slot] = Math.max(rtoNs[slot], 3_000_000_000L);
+            flags[slot] |= THREE_SECOND_FLOOR;
         }
     }
 
@@ -150,8 +160,6 @@ final class RttEstimator
         }
         srttNs[slot] = srtt;
         rttvarNs[slot] = rttvar;
-        rtoNs[slot] = Math.min(config.maxRtoNs,
-            Math.max(config.minRtoNs, srtt + Math.max(config.clockGranularityNs, 4 * rttvar)));
         backoff[slot] = 0;
     }
 }
