@@ -631,6 +631,10 @@ public final class TcpEndpoint
             {
                 afterUserCall(c); // the close may have armed a timer
             }
+            else if (!released[c.slot])
+            {
+                c.releaseIdleTransfer(); // reading may have emptied the receive ring, the last of its transfer state
+            }
         }
     }
 
