@@ -1880,6 +1880,10 @@ final class TcpConnection
     /** The earliest armed deadline, or {@link #NONE}. */
     long nextDeadlineNs()
     {
+        if (transfer == null)
+        {
+            return keepaliveDeadlineNs();
+        }
         long d = rtoDeadlineNs();
         d = Math.min(d, persistDeadlineNs());
         d = Math.min(d, swsDeadlineNs());
@@ -2787,7 +2791,7 @@ final class TcpConnection
             t.atRest())
         {
             transfer = null;
-            endpoint.transfers.give(t);
+            endpoint.transfers.giveAtRest(t);
         }
     }
 

@@ -39,6 +39,18 @@ final class TransferPool
     void give(final TransferState s)
     {
         s.reset();
+        push(s);
+    }
+
+    /** Give back a state that is {@link TransferState#atRest()} already: only its stale fields need clearing. */
+    void giveAtRest(final TransferState s)
+    {
+        s.resetAtRest();
+        push(s);
+    }
+
+    private void push(final TransferState s)
+    {
         out--;
         if (freeCount == free.length)
         {

@@ -126,6 +126,16 @@ final class TransferState
         scoreboard.clear();
     }
 
+    /**
+     * {@link #reset} for a state that is {@link #atRest()}: only the fields that do not come back to rest by
+     * themselves (read only while something else says so) are zeroed; the rest are at their resting values already.
+     */
+    void resetAtRest()
+    {
+        rexmitPassNs = timedStartNs = 0;
+        timedSeq = rexmitNxt = oooLastLeft = oooLastRight = peerFinSeq = iss = irs = finSeq = shrunkRight = 0;
+    }
+
     /** Time the segment starting at {@code seq}, unless one is already timed. */
     void startTiming(final int seq, final long nowNs)
     {
