@@ -5,6 +5,11 @@
 module dev.wirespeed.apps
 {
     requires transitive dev.wirespeed.engine;
+    // Histogram is in this module's API. HdrHistogram 2.2.2 (the newest release) carries no Automatic-Module-Name,
+    // so its module name comes from the jar's file name (the compiler plugin warns: "filename-based automodule").
+    // The HdrHistogram build means to name it org.HdrHistogram (its jar-plugin setting, lost in 2.2.2's bundle step;
+    // 2.2.1's module-info.class is broken): when a release carries that name, this becomes
+    // "requires transitive org.HdrHistogram", here and in bench.
     requires transitive HdrHistogram;
     requires transitive com.fasterxml.jackson.databind;
     requires java.management;

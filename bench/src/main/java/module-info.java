@@ -6,6 +6,8 @@ module dev.wirespeed.bench
 {
     requires transitive dev.wirespeed.apps;
     requires info.picocli;
+    // jmh-core 1.37 (the newest release) carries no Automatic-Module-Name: the name comes from the jar's file name
+    // (the compiler plugin warns: "filename-based automodule"); only the unexported JMH benchmarks use it
     requires jmh.core;
     requires jdk.management;
 

@@ -10,6 +10,13 @@ import org.agrona.DirectBuffer;
  */
 public final class HttpResponseParser
 {
+    /**
+     * A parser for one connection slot, ready for its first response.
+     */
+    HttpResponseParser()
+    {
+    }
+
     /** More bytes needed. */
     public static final int MORE = -1;
     /** The response is malformed; {@link #error()} says how. */

@@ -21,6 +21,13 @@ import org.HdrHistogram.HistogramLogReader;
  */
 public final class LoadMerge
 {
+    /**
+     * An empty merge: {@link #add} each run to it.
+     */
+    public LoadMerge()
+    {
+    }
+
     private final List<LoadResult> results = new ArrayList<>();
     private final Map<String, Histogram> logged = new LinkedHashMap<>();
     /** Per wall-clock second: the latency intervals of every hlog, merged. */

@@ -199,6 +199,13 @@ public final class LoadPlan
     /** Settings of a {@link LoadPlan}; the command line checks them before {@link #build}. */
     public static final class Builder
     {
+        /**
+         * Settings at their defaults; {@link LoadPlan#builder()} makes one.
+         */
+        Builder()
+        {
+        }
+
         /** See {@link LoadPlan#mode}. */
         public Mode mode = Mode.HTTP;
         /** See {@link LoadPlan#targetIp}. */

@@ -25,6 +25,13 @@ import org.HdrHistogram.Histogram;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class LoadResult
 {
+    /**
+     * An empty result, filled field by field (by the load generator, or by Jackson when one is read).
+     */
+    public LoadResult()
+    {
+    }
+
     /** Version of this JSON layout, written as {@link #format}. */
     public static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -34,6 +41,13 @@ public final class LoadResult
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static final class Second
     {
+        /**
+         * An empty interval, filled field by field.
+         */
+        public Second()
+        {
+        }
+
         /** End of the interval, seconds since the run's start. */
         public double t;
         /** Start of the interval, ms since the epoch (for merging runs by wall clock). */
@@ -61,6 +75,13 @@ public final class LoadResult
     /** Percentiles of one histogram, µs. */
     public static final class Percentiles
     {
+        /**
+         * Empty percentiles, filled field by field.
+         */
+        public Percentiles()
+        {
+        }
+
         /** Values recorded. */
         public long count;
         /** Smallest value, µs. */

@@ -50,6 +50,13 @@ public final class HwTimestampMath
      */
     public static final class ClockTracker
     {
+        /**
+         * A tracker with no pair yet: {@link #start} it with the first one.
+         */
+        ClockTracker()
+        {
+        }
+
         private long firstTicks;
         private long firstNs;
         private long lastTicks;

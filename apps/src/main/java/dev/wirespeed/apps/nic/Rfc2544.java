@@ -61,6 +61,13 @@ public final class Rfc2544
     /** What to run. */
     public static final class Settings
     {
+        /**
+         * Settings at their defaults.
+         */
+        public Settings()
+        {
+        }
+
         /** Frame sizes to test, FCS included, bytes. */
         public int[] sizes = {64, 128, 256, 512, 1024, 1280, 1518};
         /** Length of each trial, ns. */
@@ -181,6 +188,13 @@ public final class Rfc2544
     /** Everything measured at one frame size. */
     public static final class SizeResult
     {
+        /**
+         * An empty result, filled field by field as its frame size is measured.
+         */
+        SizeResult()
+        {
+        }
+
         /** Frame size, bytes, FCS included. */
         public int frameSize;
         /** Line rate at this size, frames per second. */

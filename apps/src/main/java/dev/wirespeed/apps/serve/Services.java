@@ -34,6 +34,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class Services implements TcpHandler, ShardDuty
 {
+    /**
+     * No services yet: {@link #add} them, then {@link #attach} the shard's endpoint.
+     */
+    public Services()
+    {
+    }
+
     /** Service kind: echo every byte back (RFC 862). */
     public static final int ECHO = 1;
     /** Service kind: read and drop every byte (RFC 863). */

@@ -26,6 +26,13 @@ import picocli.CommandLine.Spec;
     description = "Engine-to-engine benchmark over a net_ring pair against the Linux kernel over loopback.")
 public final class E2eCommand implements Callable<Integer>
 {
+    /**
+     * The command with its options unset; picocli creates it and fills them from the command line.
+     */
+    public E2eCommand()
+    {
+    }
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -3,6 +3,11 @@ package dev.wirespeed.bench.e2e;
 /** What one engine-to-engine or kernel phase runs with; plain fields, set before a run. */
 public final class E2eSettings
 {
+    /** The defaults below; a command or a test changes the fields before a run. */
+    E2eSettings()
+    {
+    }
+
     /** Warm-up before the measurement window, and the window itself. */
     public long warmupNs = 1_000_000_000L;
     public long measureNs = 3_000_000_000L;

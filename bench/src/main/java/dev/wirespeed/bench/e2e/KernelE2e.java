@@ -35,6 +35,11 @@ public final class KernelE2e
 {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    /** The kernel side of the benchmark; each phase opens and closes its own sockets and threads. */
+    KernelE2e()
+    {
+    }
+
     // ========================================================================================= connections/s
 
     public PhaseResult cps(final E2eSettings s) throws Exception

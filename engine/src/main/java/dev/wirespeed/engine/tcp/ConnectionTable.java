@@ -2,12 +2,13 @@ package dev.wirespeed.engine.tcp;
 
 /**
  * Open-addressing hash table from the 96-bit 4-tuple to a {@link TcpConnection}: linear probing, backward-shift
- * deletion, no boxing and no per-operation allocation (it grows by doubling only past half load). Not thread safe.
+ * deletion, no boxing and no per-operation allocation (it grows by doubling only past half load). A slot holds only
+ * the connection reference (4 bytes with compressed references, not the 16 of a copied key and a reference): a probe
+ * compares the tuple on the connection itself, which the caller of a hit was about to touch anyway; at half load
+ * linear probing reads about 1.5 connections for a hit and 2.5 for a miss. Not thread safe.
  */
 final class ConnectionTable
 {
-    private long[] ipKeys;
-    private int[] portKeys;
     private TcpConnection[] values;
     private int mask;
     private int size;
@@ -15,8 +16,6 @@ final class ConnectionTable
     ConnectionTable(final int initialCapacity)
     {
         final int cap = Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1;
-        ipKeys = new long[cap];
-        portKeys = new int[cap];
         values = new TcpConnection[cap];
         mask = cap - 1;
     }
@@ -46,13 +45,13 @@ final class ConnectionTable
 
     TcpConnection get(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
-        final long ip = ipKey(localIp, remoteIp);
-        final int ports = portKey(localPort, remotePort);
-        int i = hash(ip, ports) & mask;
+        final int h = hash(ipKey(localIp, remoteIp), portKey(localPort, remotePort));
+        int i = h & mask;
         TcpConnection v;
         while ((v = values[i]) != null)
         {
-            if (ipKeys[i] == ip && portKeys[i] == ports)
+            if (v.localIp == localIp && v.localPort == localPort && v.remoteIp == remoteIp &&
+                v.remotePort == remotePort)
             {
                 return v;
             }
@@ -61,38 +60,46 @@ final class ConnectionTable
         return null;
     }
 
+    private static int hashOf(final TcpConnection c)
+    {
+        return hash(ipKey(c.localIp, c.remoteIp), portKey(c.localPort, c.remotePort));
+    }
+
+    private static boolean sameTuple(final TcpConnection a, final TcpConnection b)
+    {
+        return a.localIp == b.localIp && a.localPort == b.localPort && a.remoteIp == b.remoteIp &&
+            a.remotePort == b.remotePort;
+    }
+
     void put(final TcpConnection c)
     {
         if ((size + 1) * 2 > values.length)
         {
             grow();
         }
-        insert(ipKey(c.localIp, c.remoteIp), portKey(c.localPort, c.remotePort), c);
+        insert(c);
     }
 
-    private void insert(final long ip, final int ports, final TcpConnection c)
+    private void insert(final TcpConnection c)
     {
-        int i = hash(ip, ports) & mask;
-        while (values[i] != null)
+        int i = hashOf(c) & mask;
+        TcpConnection v;
+        while ((v = values[i]) != null)
         {
-            if (ipKeys[i] == ip && portKeys[i] == ports)
+            if (sameTuple(v, c))
             {
                 values[i] = c;
                 return;
             }
             i = (i + 1) & mask;
         }
-        ipKeys[i] = ip;
-        portKeys[i] = ports;
         values[i] = c;
         size++;
     }
 
     boolean remove(final TcpConnection c)
     {
-        final long ip = ipKey(c.localIp, c.remoteIp);
-        final int ports = portKey(c.localPort, c.remotePort);
-        int i = hash(ip, ports) & mask;
+        int i = hashOf(c) & mask;
         while (values[i] != null)
         {
             if (values[i] == c)
@@ -103,11 +110,9 @@ final class ConnectionTable
                 int j = (i + 1) & mask;
                 while (values[j] != null)
                 {
-                    final int home = hash(ipKeys[j], portKeys[j]) & mask;
+                    final int home = hashOf(values[j]) & mask;
                     if (((j - home) & mask) >= ((j - i) & mask))
                     {
-                        ipKeys[i] = ipKeys[j];
-                        portKeys[i] = portKeys[j];
                         values[i] = values[j];
                         values[j] = null;
                         i = j;
@@ -155,11 +160,7 @@ final class ConnectionTable
 
     private void resize(final int cap)
     {
-        final long[] oldIp = ipKeys;
-        final int[] oldPorts = portKeys;
         final TcpConnection[] oldValues = values;
-        ipKeys = new long[cap];
-        portKeys = new int[cap];
         values = new TcpConnection[cap];
         mask = cap - 1;
         size = 0;
@@ -167,7 +168,7 @@ final class ConnectionTable
         {
             if (oldValues[i] != null)
             {
-                insert(oldIp[i], oldPorts[i], oldValues[i]);
+                insert(oldValues[i]);
             }
         }
     }

@@ -9,9 +9,9 @@ package dev.wirespeed.engine.tcp;
  */
 final class LiveSlots
 {
-    private int[] slots = new int[64];
+    private int[] slots = new int[TcpEndpoint.INITIAL_SLOTS];
     /** Per slot: its index in {@link #slots}, or -1. */
-    private int[] index = new int[64];
+    private int[] index = new int[TcpEndpoint.INITIAL_SLOTS];
     private int size;
 
     LiveSlots()
@@ -24,7 +24,7 @@ final class LiveSlots
         if (slot >= index.length)
         {
             final int old = index.length;
-            index = java.util.Arrays.copyOf(index, Math.max(slot + 1, old * 2));
+            index = java.util.Arrays.copyOf(index, Math.max(slot + 1, TcpEndpoint.grownSlots(old)));
             java.util.Arrays.fill(index, old, index.length, -1);
         }
         if (index[slot] >= 0)
@@ -33,7 +33,7 @@ final class LiveSlots
         }
         if (size == slots.length)
         {
-            slots = java.util.Arrays.copyOf(slots, size * 2);
+            slots = java.util.Arrays.copyOf(slots, TcpEndpoint.grownSlots(size));
         }
         slots[size] = slot;
         index[slot] = size++;

@@ -40,30 +40,61 @@ final class TcpConnection
     static final int OOO_MAX = RangeArrayPool.RANGES;
     static final int SACK_SCOREBOARD = RangeArrayPool.RANGES;
     private static final int MIN_MSS_CLAMP = 64;
-    private static final int DEFAULT_MSS = 536;
+    private static final char DEFAULT_MSS = 536;
 
+    /** Owns this TCB; its config, counters, buffer pool and buffer geometry (the same for every connection). */
     final TcpEndpoint endpoint;
-    final TcpConfig config;
-    final TcpCounters counters;
+    /** The pool slot; with the endpoint's generation of the slot it makes the connection's id ({@link #id()}). */
     final int slot;
-    long id;
 
     int localIp;
     int remoteIp;
-    int localPort;
-    int remotePort;
+    // ports, MSS and window shifts are held narrow (char: 0..65535, byte: 0..14) for an idle connection's size
+    char localPort;
+    char remotePort;
     TcpState state = TcpState.CLOSED;
-    boolean passiveOpen;
-    int listenerPort;
-    boolean appVisible;
+    char listenerPort;
+
+
+    // ---- flags: one bit each in bits (four bytes instead of one per flag), read and written through the accessors
+    // at the end of the class
+    private static final int PASSIVE_OPEN = 1 << 0;
+    private static final int APP_VISIBLE = 1 << 1;
     /** TIME-WAIT was entered with received bytes still unread: the app keeps the connection until it reads them. */
-    boolean closeAfterRead;
+    private static final int CLOSE_AFTER_READ = 1 << 2;
+    private static final int APP_CLOSED = 1 << 3;
+    private static final int WS_OK = 1 << 4;
+    private static final int SACK_OK = 1 << 5;
+    private static final int TS_OK = 1 << 6;
+    private static final int READ_BLOCKED = 1 << 7;
+    private static final int INPUT_SHUTDOWN = 1 << 8;
+    private static final int WRITE_BLOCKED = 1 << 9;
+    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
+    private static final int BUDGET_WAITING = 1 << 10;
+    private static final int FIN_QUEUED = 1 << 11;
+    private static final int FIN_SENT = 1 << 12;
+    private static final int FIN_ACKED = 1 << 13;
+    private static final int PEER_FIN_RECEIVED = 1 << 14;
+    private static final int SYN_PENDING = 1 << 15;
+    private static final int ACK_NOW = 1 << 16;
+    private static final int RST_PENDING = 1 << 17;
+    private static final int PROBE_PENDING = 1 << 18;
+    private static final int KEEPALIVE_PENDING = 1 << 19;
+    /** Set by {@link #freeReceiveSpace}: the budget limits a connection with unread bytes; its window may shrink. */
+    private static final int BUDGET_SHRINK = 1 << 20;
+    /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
+    private static final int BUDGET_DROPPED = 1 << 21;
+    /** The budget shrank the window: {@link #shrunkRight()} is the edge advertised before, still honoured. */
+    private static final int SHRUNK = 1 << 22;
     /** The app asked for an orderly close once it has consumed every received byte ({@link #closeWhenRead()}). */
-    boolean closeWhenRead;
-    boolean appClosed;
+    private static final int CLOSE_WHEN_READ = 1 << 23;
+    /** Keepalive probes are on for this connection ({@link #keepAlive(boolean)}). */
+    private static final int KEEP_ALIVE = 1 << 24;
+    /** Nagle's algorithm is off for this connection ({@link #noDelay(boolean)}). */
+    private static final int NO_DELAY = 1 << 25;
+    private int bits;
 
     // ---- send sequence space (RFC 9293 §3.3.1)
-    int iss;
     int sndUna;
     /** The RFC's SND.NXT: the highest sequence number sent so far, plus one. */
     int sndNxt;
@@ -73,136 +104,51 @@ final class TcpConnection
     int sndWl1;
     int sndWl2;
     int maxSndWnd;
-    int sndWscale;
-    int rcvWscale;
-    boolean wsOk;
-    boolean sackOk;
-    boolean tsOk;
-    int sndMss;
+    byte sndWscale;
+    byte rcvWscale;
+    char sndMss;
     int tsRecent;
     /** When TS.Recent was last set; older than 24 days it is invalid for PAWS (RFC 7323 §5.5). */
     long tsRecentNs;
-    /** The time of the segment being processed, for TS.Recent bookkeeping. */
-    private long tsNowNs;
     int lastAckSent;
     int tsOffset;
 
     // ---- receive sequence space
-    int irs;
     int rcvNxt;
     int rcvAdvRight;
     int readSeq;
-    int rcvMss = DEFAULT_MSS;
-    int rcvBytesUnacked;
-    boolean readBlocked;
-    boolean inputShutdown;
+    char rcvMss = DEFAULT_MSS;
 
-    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes (null when empty)
-    final ChunkPool pool;
-    ChunkRing sendRing;
-    final int sendMask;
-    final int sendCap;
+    // ---- rings: chunked, borrowed from the endpoint's pool only while they hold bytes; in the TransferState
     int sendBase;
     int sendBytes;
-    boolean writeBlocked;
-    /** A write was cut short by the buffer budget: the endpoint wakes us when chunks come back. */
-    boolean budgetWaiting;
-    ChunkRing recvRing;
-    final int recvCap;
-    final int recvMask;
-    final int recvUsable;
-    /** Out-of-order bytes held beyond RCV.NXT. */
-    final SeqRangeSet ooo;
-    int oooLastLeft;
-    int oooLastRight;
-    boolean peerFinPending;
-    int peerFinSeq;
 
     // ---- FIN
-    boolean finQueued;
-    boolean finSent;
-    int finSeq;
-    boolean finAcked;
-    boolean peerFinReceived;
 
     // ---- output requests
-    boolean synPending;
-    boolean ackNow;
-    boolean rstPending;
-    boolean probePending;
-    boolean keepalivePending;
-    int rexmitRequests;
-    /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
-    int rexmitNxt;
-    /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
-    long rexmitPassNs;
-    /** A tail loss probe is due (RFC 8985 §7). */
-    boolean tlpPending;
 
-    // ---- timers: one named deadline each (NONE when not armed); keepalive's is computed from lastRecvNs
-    /** Retransmission timer (RFC 6298): data or SYN in flight. */
-    long rtoDeadlineNs = NONE;
-    /** Persist timer (RFC 9293 §3.8.6.1): zero window with data queued; a probe goes out when it fires. */
-    long persistDeadlineNs = NONE;
-    /** Sender SWS override (RFC 1122 §4.2.3.4): a held-back runt is sent when it fires. */
-    long swsDeadlineNs = NONE;
-    /** Delayed ACK (RFC 1122 §4.2.3.2). */
-    long delAckDeadlineNs = NONE;
-    /** Tail loss probe (RFC 8985 §7): about two RTTs after the last send with data in flight. */
-    long tlpDeadlineNs = NONE;
-    /**
-     * RACK reordering window (RFC 8985 §6): a hole below SACKed data that stays open this long is lost, however few
-     * duplicate ACKs came (an echo's peer piggybacks the same SACK block on its data, which never counts as new).
-     */
-    long rackDeadlineNs = NONE;
-    /** 2MSL in TIME-WAIT (RFC 9293 §3.6). */
-    long timeWaitDeadlineNs = NONE;
-    /** An orphan (closed by the application) waits this long in FIN-WAIT-2 for the peer's FIN. */
-    long finWait2DeadlineNs = NONE;
-    boolean persistMode;
-    /** Sender SWS avoidance held back a window-limited runt with nothing in flight; the override timer is armed. */
-    boolean swsBlocked;
-    /** The SWS override timer fired: send what the window allows (RFC 1122 §4.2.3.4). */
-    boolean swsOverride;
+    // ---- timers: one named deadline each, in the TransferState (NONE without one); keepalive's is computed from
+    // lastRecvNs, so an idle connection needs no TransferState
     long lastRecvNs;
     long lastSendNs;
-    int keepaliveProbesSent;
-    boolean keepAlive;
-    boolean noDelay;
 
-    // ---- RTT (RFC 6298)
-    final RttEstimator rtt;
-    int retries;
+    // ---- RTT (RFC 6298): the endpoint's RttEstimator keeps it, in its arrays at this connection's slot
 
     // ---- congestion and recovery
     final CongestionControl cc;
-    int dupAcks;
-    boolean inRecovery;
     int recover;
-    /** The sender's SACK scoreboard (RFC 2018 §4, RFC 6675): ranges above SND.UNA the peer holds. */
-    final SeqRangeSet scoreboard;
-    /** Proportional rate reduction (RFC 6937) of SACK recovery. */
-    final Prr prr = new Prr();
+
+    /**
+     * The transfer and recovery state (deadlines, out-of-order set, SACK scoreboard, PRR, ...): borrowed from the
+     * endpoint's {@link TransferPool} while any of it is not at rest, null for an idle connection.
+     */
+    private TransferState transfer;
 
     TcpConnection(final TcpEndpoint endpoint, final int slot)
     {
         this.endpoint = endpoint;
-        this.config = endpoint.config;
-        this.counters = endpoint.counters;
         this.slot = slot;
-        this.pool = endpoint.pool;
-        this.cc = config.congestionControl.get();
-        this.rtt = new RttEstimator(config);
-        this.ooo = new SeqRangeSet(endpoint.ranges);
-        this.scoreboard = new SeqRangeSet(endpoint.ranges);
-        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
-        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
-        this.sendCap = sendCap;
-        this.recvCap = recvCap;
-        sendMask = sendCap - 1;
-        recvMask = recvCap - 1;
-        // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
-        recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
+        this.cc = endpoint.config.congestionControl.get();
     }
 
     // =================================================================================================== accessors
@@ -216,40 +162,41 @@ final class TcpConnection
 
     private void releaseSendRing()
     {
-        final ChunkRing r = sendRing;
+        final ChunkRing r = sendRing();
         if (r != null)
         {
-            sendRing = null;
-            r.releaseAll(pool);
-            pool.returnRing(r);
+            sendRing(null);
+            r.releaseAll(endpoint.pool);
+            endpoint.pool.returnRing(r);
         }
     }
 
     private void releaseRecvRing()
     {
-        final ChunkRing r = recvRing;
+        final ChunkRing r = recvRing();
         if (r != null)
         {
-            recvRing = null;
-            r.releaseAll(pool);
-            pool.returnRing(r);
+            recvRing(null);
+            r.releaseAll(endpoint.pool);
+            endpoint.pool.returnRing(r);
         }
     }
 
     /** Chunks held now (send and receive): 0 for an idle connection. */
     int chunksHeld()
     {
-        return (sendRing == null ? 0 : sendRing.held()) + (recvRing == null ? 0 : recvRing.held());
+        return (sendRing() == null ? 0 : sendRing().held()) + (recvRing() == null ? 0 : recvRing().held());
     }
 
     int recvUsable()
     {
-        return recvUsable;
+        return endpoint.recvUsable;
     }
 
+    /** The id the application knows this connection by: the slot's generation and the slot. */
     long id()
     {
-        return id;
+        return endpoint.idOf(slot);
     }
 
     TcpState state()
@@ -271,11 +218,6 @@ final class TcpConnection
     int rcvNxt()
     {
         return rcvNxt;
-    }
-
-    int iss()
-    {
-        return iss;
     }
 
     int sndWnd()
@@ -300,12 +242,12 @@ final class TcpConnection
 
     long rtoNs()
     {
-        return rtt.rtoNs();
+        return endpoint.rtt.rtoNs(slot);
     }
 
     long srttNs()
     {
-        return rtt.srttNs();
+        return endpoint.rtt.srttNs(slot);
     }
 
     int sendQueued()
@@ -316,7 +258,7 @@ final class TcpConnection
     /** Size of the send buffer: a write takes at most {@code sendCapacity() - sendQueued()} bytes. */
     int sendCapacity()
     {
-        return sendCap;
+        return endpoint.sendCap;
     }
 
     int unreadBytes()
@@ -326,12 +268,12 @@ final class TcpConnection
 
     int rcvDataEnd()
     {
-        return peerFinReceived ? rcvNxt - 1 : rcvNxt;
+        return peerFinReceived() ? rcvNxt - 1 : rcvNxt;
     }
 
     boolean windowScaling()
     {
-        return wsOk;
+        return wsOk();
     }
 
     int peerWindowScale()
@@ -341,12 +283,12 @@ final class TcpConnection
 
     boolean timestamps()
     {
-        return tsOk;
+        return tsOk();
     }
 
     boolean sack()
     {
-        return sackOk;
+        return sackOk();
     }
 
     int tsRecent()
@@ -385,116 +327,83 @@ final class TcpConnection
     /** Every state change goes through here, so the endpoint's per-state gauge stays exact. */
     void moveTo(final TcpState next)
     {
-        counters.onStateChange(state, next);
+        endpoint.counters.onStateChange(state, next);
         state = next;
     }
 
-    void reset(final long newId)
+    void reset()
     {
-        id = newId;
         moveTo(TcpState.CLOSED);
-        passiveOpen = false;
+        bits = 0;
         listenerPort = 0;
-        appVisible = false;
-        closeAfterRead = false;
-        closeWhenRead = false;
-        appClosed = false;
-        iss = sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
+        sndUna = sendCursor = sndNxt = sndWnd = sndWl1 = sndWl2 = maxSndWnd = 0;
         sndWscale = rcvWscale = 0;
-        wsOk = sackOk = tsOk = false;
         sndMss = DEFAULT_MSS;
         tsRecent = lastAckSent = tsOffset = 0;
         tsRecentNs = 0;
-        irs = rcvNxt = rcvAdvRight = readSeq = 0;
+        rcvNxt = rcvAdvRight = readSeq = 0;
         rcvMss = DEFAULT_MSS;
-        rcvBytesUnacked = 0;
-        readBlocked = inputShutdown = false;
         sendBase = sendBytes = 0;
-        writeBlocked = false;
-        budgetWaiting = false;
-        budgetDropped = false;
-        shrunk = false;
-        shrunkRight = 0;
         releaseBuffers();
-        ooo.clear();
-        oooLastLeft = oooLastRight = 0;
-        peerFinPending = false;
-        peerFinSeq = 0;
-        finQueued = finSent = finAcked = peerFinReceived = false;
-        finSeq = 0;
-        synPending = ackNow = rstPending = probePending = keepalivePending = false;
-        rexmitRequests = 0;
-        rexmitNxt = 0;
-        rexmitPassNs = 0;
-        tlpPending = false;
-        clearDeadlines();
-        persistMode = false;
-        swsBlocked = false;
-        swsOverride = false;
         lastRecvNs = lastSendNs = 0;
-        keepaliveProbesSent = 0;
-        keepAlive = config.keepAlive;
-        noDelay = config.noDelay;
-        rtt.reset();
-        retries = 0;
-        dupAcks = 0;
-        inRecovery = false;
+        keepAliveOn(endpoint.config.keepAlive);
+        noDelayOn(endpoint.config.noDelay);
+        endpoint.rtt.reset(slot);
         recover = 0;
-        scoreboard.clear();
+        releaseTransfer();
     }
 
     private void clearDeadlines()
     {
-        rtoDeadlineNs = NONE;
-        persistDeadlineNs = NONE;
-        swsDeadlineNs = NONE;
-        delAckDeadlineNs = NONE;
-        tlpDeadlineNs = NONE;
-        rackDeadlineNs = NONE;
-        timeWaitDeadlineNs = NONE;
-        finWait2DeadlineNs = NONE;
+        rtoDeadlineNs(NONE);
+        persistDeadlineNs(NONE);
+        swsDeadlineNs(NONE);
+        delAckDeadlineNs(NONE);
+        tlpDeadlineNs(NONE);
+        rackDeadlineNs(NONE);
+        timeWaitDeadlineNs(NONE);
+        finWait2DeadlineNs(NONE);
     }
 
     void initTuple(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
         this.localIp = localIp;
-        this.localPort = localPort;
+        this.localPort = (char)localPort;
         this.remoteIp = remoteIp;
-        this.remotePort = remotePort;
+        this.remotePort = (char)remotePort;
     }
 
     /** Active open (RFC 9293 §3.10.1): choose ISS, queue the SYN ⇒ SYN-SENT. */
-    void openActive(final long nowNs, final int iss)
+    void openActive(final long nowNs, final int initialSeq)
     {
-        this.iss = iss;
-        sndUna = iss;
-        sendCursor = iss;
-        sndNxt = iss;
-        recover = iss;
-        sendBase = iss + 1;
-        rcvWscale = config.windowScaleEnabled ? clampShift(config.windowScale) : 0;
-        tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        appVisible = true;
+        iss(initialSeq);
+        sndUna = initialSeq;
+        sendCursor = initialSeq;
+        sndNxt = initialSeq;
+        recover = initialSeq;
+        sendBase = initialSeq + 1;
+        rcvWscale = endpoint.config.windowScaleEnabled ? clampShift(endpoint.config.windowScale) : 0;
+        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        appVisible(true);
         moveTo(TcpState.SYN_SENT);
-        synPending = true;
+        synPending(true);
         lastRecvNs = nowNs;
     }
 
     /** Passive open from a SYN on a listener (RFC 9293 §3.10.7.2) ⇒ SYN-RECEIVED, SYN-ACK queued. */
-    void openPassive(final long nowNs, final TcpSegment syn, final int iss, final int listenerPort)
+    void openPassive(final long nowNs, final TcpSegment syn, final int initialSeq, final int listenerPort)
     {
-        this.passiveOpen = true;
-        this.listenerPort = listenerPort;
-        tsNowNs = nowNs;
-        this.iss = iss;
-        sndUna = iss;
-        sendCursor = iss;
-        sndNxt = iss;
-        recover = iss;
-        sendBase = iss + 1;
-        tsOffset = config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
-        acceptSynOptions(syn);
-        irs = syn.seq;
+        passiveOpen(true);
+        this.listenerPort = (char)listenerPort;
+        iss(initialSeq);
+        sndUna = initialSeq;
+        sendCursor = initialSeq;
+        sndNxt = initialSeq;
+        recover = initialSeq;
+        sendBase = initialSeq + 1;
+        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        acceptSynOptions(nowNs, syn);
+        irs(syn.seq);
         rcvNxt = syn.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
@@ -503,13 +412,13 @@ final class TcpConnection
         sndWnd = syn.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq;
-        sndWl2 = iss;
+        sndWl2 = initialSeq;
         moveTo(TcpState.SYN_RECEIVED);
-        synPending = true;
+        synPending(true);
         lastRecvNs = nowNs;
         if (syn.payloadLength > 0)
         {
-            counters.increment(DROP_SYN_DATA);
+            endpoint.counters.increment(DROP_SYN_DATA);
         }
     }
 
@@ -518,61 +427,67 @@ final class TcpConnection
         final long nowNs, final TcpSegment ack, final int mss, final boolean ws, final int peerShift,
         final boolean sack, final int listenerPort)
     {
-        passiveOpen = true;
-        this.listenerPort = listenerPort;
-        tsNowNs = nowNs;
-        iss = ack.ack - 1;
+        passiveOpen(true);
+        this.listenerPort = (char)listenerPort;
+        iss(ack.ack - 1);
         sndUna = ack.ack;
         sendCursor = ack.ack;
         sndNxt = ack.ack;
-        recover = iss;
+        recover = iss();
         sendBase = ack.ack;
         tsOffset = 0;
-        irs = ack.seq - 1;
+        irs(ack.seq - 1);
         rcvNxt = ack.seq;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
-        sndMss = Math.max(MIN_MSS_CLAMP, Math.min(mss, config.mss()));
-        wsOk = ws && config.windowScaleEnabled;
-        sndWscale = wsOk ? clampShift(peerShift) : 0;
-        rcvWscale = wsOk ? clampShift(config.windowScale) : 0;
-        tsOk = ack.options.timestampPresent && config.timestampsEnabled;
-        sackOk = sack && tsOk && config.sackEnabled;
+        sndMss = mss16(Math.max(MIN_MSS_CLAMP, Math.min(mss, endpoint.config.mss())));
+        wsOk(ws && endpoint.config.windowScaleEnabled);
+        sndWscale = wsOk() ? clampShift(peerShift) : 0;
+        rcvWscale = wsOk() ? clampShift(endpoint.config.windowScale) : 0;
+        tsOk(ack.options.timestampPresent && endpoint.config.timestampsEnabled);
+        sackOk(sack && tsOk() && endpoint.config.sackEnabled);
         tsRecent = ack.options.tsVal;
-        tsRecentNs = tsNowNs;
+        tsRecentNs = nowNs;
         rcvAdvRight = rcvNxt + synWindow();
         sndWnd = (ack.window & 0xffff) << sndWscale;
         maxSndWnd = sndWnd;
         sndWl1 = ack.seq;
         sndWl2 = ack.ack;
-        cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+        cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
         moveTo(TcpState.ESTABLISHED);
         lastRecvNs = nowNs;
         announceEstablished();
     }
 
-    private void acceptSynOptions(final TcpSegment syn)
+    private void acceptSynOptions(final long nowNs, final TcpSegment syn)
     {
         final TcpOptions o = syn.options;
         // RFC 9293 §3.7.1: no MSS option means 536; clamp absurd values (behaviours 25, 26)
+        final TcpConfig config = endpoint.config;
         final int peerMss = o.mssPresent ? Math.max(MIN_MSS_CLAMP, Math.max(config.minMss, o.mss)) : DEFAULT_MSS;
-        sndMss = Math.min(peerMss, config.mss());
+        sndMss = mss16(Math.min(peerMss, endpoint.config.mss()));
         // RFC 7323 §2.2: window scale only when both sides send it; shift > 14 is 14
-        wsOk = o.windowScalePresent && config.windowScaleEnabled;
-        sndWscale = wsOk ? clampShift(o.windowScale) : 0;
-        rcvWscale = wsOk ? clampShift(config.windowScale) : 0;
-        sackOk = o.sackPermitted && config.sackEnabled;
-        tsOk = o.timestampPresent && config.timestampsEnabled;
-        if (tsOk)
+        wsOk(o.windowScalePresent && endpoint.config.windowScaleEnabled);
+        sndWscale = wsOk() ? clampShift(o.windowScale) : 0;
+        rcvWscale = wsOk() ? clampShift(endpoint.config.windowScale) : 0;
+        sackOk(o.sackPermitted && endpoint.config.sackEnabled);
+        tsOk(o.timestampPresent && endpoint.config.timestampsEnabled);
+        if (tsOk())
         {
             tsRecent = o.tsVal;
-            tsRecentNs = tsNowNs;
+            tsRecentNs = nowNs;
         }
     }
 
-    private static int clampShift(final int shift)
+    private static byte clampShift(final int shift)
     {
-        return Math.min(14, Math.max(0, shift));
+        return (byte)Math.min(14, Math.max(0, shift));
+    }
+
+    /** An MSS as held here: 16 bits, like the MSS option that carries it (RFC 9293 §3.2). */
+    private static char mss16(final int mss)
+    {
+        return (char)Math.min(mss, 0xffff);
     }
 
     // =================================================================================================== process
@@ -583,7 +498,6 @@ final class TcpConnection
      */
     void process(final long nowNs, final TcpSegment seg)
     {
-        tsNowNs = nowNs;
         if (state == TcpState.SYN_SENT)
         {
             processSynSent(nowNs, seg);
@@ -599,9 +513,9 @@ final class TcpConnection
         if ((flags & ACK) != 0)
         {
             // §3.10.7.3 first: ACK ≤ ISS or > SND.NXT → RST <SEQ=SEG.ACK> unless RST (behaviour 5)
-            if (leq(seg.ack, iss) || gt(seg.ack, sndNxt))
+            if (leq(seg.ack, iss()) || gt(seg.ack, sndNxt))
             {
-                counters.increment(DROP_SYN_SENT_BAD_ACK);
+                endpoint.counters.increment(DROP_SYN_SENT_BAD_ACK);
                 if ((flags & RST) == 0)
                 {
                     endpoint.replyRst(seg, seg.ack, 0, 0);
@@ -615,24 +529,24 @@ final class TcpConnection
             // §3.10.7.3 second: RST with acceptable ACK ⇒ CLOSED, "connection refused"; else drop (behaviour 6)
             if (ackAcceptable)
             {
-                counters.increment(CONNECTIONS_RESET);
+                endpoint.counters.increment(CONNECTIONS_RESET);
                 retire(RETIRE_RESET);
             }
             else
             {
-                counters.increment(DROP_SYN_SENT_RST_UNACCEPTABLE);
+                endpoint.counters.increment(DROP_SYN_SENT_RST_UNACCEPTABLE);
             }
             return;
         }
         if ((flags & SYN) == 0)
         {
             // §3.10.7.3 fifth: neither SYN nor RST, drop (a bare FIN too, behaviour 7)
-            counters.increment(DROP_SYN_SENT_NO_SYN);
+            endpoint.counters.increment(DROP_SYN_SENT_NO_SYN);
             return;
         }
         // §3.10.7.3 fourth: SYN
-        acceptSynOptions(seg);
-        irs = seg.seq;
+        acceptSynOptions(nowNs, seg);
+        irs(seg.seq);
         rcvNxt = seg.seq + 1;
         readSeq = rcvNxt;
         lastAckSent = rcvNxt;
@@ -645,17 +559,17 @@ final class TcpConnection
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq;
             sndWl2 = seg.ack;
-            rtt.onAck(seg.ack, nowNs);
+            rttOnAck(seg.ack, nowNs);
             sndUna = seg.ack;
             sendCursor = sndNxt;
-            rtoDeadlineNs = NONE;
-            rtt.afterHandshakeWithoutSample();
-            rtt.clearBackoff();
-            retries = 0;
-            synPending = false;
-            cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
-            moveTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
-            ackNow = true;
+            rtoDeadlineNs(NONE);
+            endpoint.rtt.afterHandshakeWithoutSample(slot);
+            endpoint.rtt.clearBackoff(slot);
+            retries(0);
+            synPending(false);
+            cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
+            moveTo(finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
+            ackNow(true);
             endpoint.markDirty(this);
             announceEstablished();
             if (state == TcpState.CLOSED)
@@ -673,12 +587,12 @@ final class TcpConnection
         sndWnd = seg.window & 0xffff;
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq;
-        sndWl2 = iss;
-        sendCursor = iss;
+        sndWl2 = iss();
+        sendCursor = iss();
         moveTo(TcpState.SYN_RECEIVED);
-        synPending = true;
-        rtt.stopTiming();
-        rtoDeadlineNs = NONE;
+        synPending(true);
+        stopRttTiming();
+        rtoDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
 
@@ -691,26 +605,26 @@ final class TcpConnection
         int payloadLength = seg.payloadLength;
         int segFlags = flags;
 
-        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs;
+        final boolean retransmittedSyn = state == TcpState.SYN_RECEIVED && seq == irs();
         if ((flags & (SYN | RST)) == SYN && !retransmittedSyn)
         {
             // RFC 5961 §4: a SYN in any synchronized state → challenge ACK, never RST (behaviours 47, 50). First, with
             // or without timestamps (behaviour 30): a rebooted peer that does not use them must be able to clear a
             // half-open connection, as with Linux
-            counters.increment(DROP_SYN_IN_WINDOW);
+            endpoint.counters.increment(DROP_SYN_IN_WINDOW);
             challengeAck(nowNs);
             return;
         }
         // RFC 7323 §3.2: once negotiated, a non-RST segment without timestamps is dropped silently (behaviour 30)
-        if (tsOk && !opts.timestampPresent && (flags & RST) == 0)
+        if (tsOk() && !opts.timestampPresent && (flags & RST) == 0)
         {
-            counters.increment(DROP_MISSING_TIMESTAMP);
+            endpoint.counters.increment(DROP_MISSING_TIMESTAMP);
             return;
         }
         // RFC 7323 §5.3 PAWS: TSval older than TS.Recent, RST off → ACK and drop (behaviour 31)
-        if (tsOk && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
+        if (tsOk() && (flags & RST) == 0 && lt(opts.tsVal, tsRecent) && nowNs - tsRecentNs <= PAWS_IDLE_NS)
         {
-            counters.increment(DROP_PAWS);
+            endpoint.counters.increment(DROP_PAWS);
             sendAck();
             return;
         }
@@ -721,7 +635,7 @@ final class TcpConnection
         {
             if ((flags & ACK) == 0)
             {
-                synPending = true;
+                synPending(true);
                 endpoint.markDirty(this);
                 return;
             }
@@ -739,7 +653,7 @@ final class TcpConnection
             // outside → silent drop (behaviours 3, 49); TIME-WAIT ignores RSTs (RFC 1337, behaviour 41)
             if (state == TcpState.TIME_WAIT)
             {
-                counters.increment(DROP_TIME_WAIT_RST);
+                endpoint.counters.increment(DROP_TIME_WAIT_RST);
                 return;
             }
             if (seq == rcvNxt)
@@ -752,7 +666,7 @@ final class TcpConnection
                 challengeAck(nowNs);
                 return;
             }
-            counters.increment(DROP_RST_OUT_OF_WINDOW);
+            endpoint.counters.increment(DROP_RST_OUT_OF_WINDOW);
             return;
         }
 
@@ -760,29 +674,29 @@ final class TcpConnection
         if (!SeqNum.acceptable(seq, segLen, rcvNxt, rcvWnd))
         {
             // unacceptable: → ACK <SEQ=SND.NXT, ACK=RCV.NXT> and drop (behaviours 14, 16, 23, 41)
-            counters.increment(DROP_OUT_OF_WINDOW);
+            endpoint.counters.increment(DROP_OUT_OF_WINDOW);
             if (state == TcpState.TIME_WAIT && (segFlags & FIN) != 0 && seq + segLen == rcvNxt)
             {
                 // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
-                timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+                timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
             }
             sendAck();
             return;
         }
         lastRecvNs = nowNs;
-        keepaliveProbesSent = 0;
+        keepaliveProbesSent(0);
         if (sndWnd == 0)
         {
             // RFC 9293 §3.8.6.1: a receiver that answers keeps its zero window as long as it likes (a buffer budget
             // may even shrink it to zero under data in flight); probes and retransmissions only time out unanswered
-            retries = 0;
+            retries(0);
         }
 
         // §3.10.7.4 fifth: ACK
         if ((segFlags & ACK) == 0)
         {
             // no ACK bit: drop (behaviours 21, 62 "FIN without ACK")
-            counters.increment(DROP_NO_ACK);
+            endpoint.counters.increment(DROP_NO_ACK);
             return;
         }
         if (state == TcpState.SYN_RECEIVED)
@@ -790,31 +704,31 @@ final class TcpConnection
             // SU < ACK ≤ SN ⇒ ESTABLISHED; else → RST <SEQ=SEG.ACK> and stay (behaviour 2)
             if (gt(seg.ack, sndUna) && leq(seg.ack, sndNxt))
             {
-                rtt.onAck(seg.ack, nowNs);
-                rtt.stopTiming();
+                rttOnAck(seg.ack, nowNs);
+                stopRttTiming();
                 sndUna = seg.ack;
                 sendCursor = sndNxt;
                 sndWnd = (seg.window & 0xffff) << sndWscale;
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
-                rtoDeadlineNs = NONE;
-                rtt.clearBackoff();
-                retries = 0;
-                synPending = false;
-                cc.init(payloadMss(), config.initialCwndSegments * payloadMss());
+                rtoDeadlineNs(NONE);
+                endpoint.rtt.clearBackoff(slot);
+                retries(0);
+                synPending(false);
+                cc.init(payloadMss(), endpoint.config.initialCwndSegments * payloadMss());
                 moveTo(TcpState.ESTABLISHED);
                 announceEstablished();
                 if (state == TcpState.CLOSED)
                 {
                     return;
                 }
-                if (tsOk)
+                if (tsOk())
                 {
                     tsRecent = opts.tsVal;
-                    tsRecentNs = tsNowNs;
+                    tsRecentNs = nowNs;
                 }
-                if (finQueued)
+                if (finQueued())
                 {
                     moveTo(TcpState.FIN_WAIT_1);
                 }
@@ -822,7 +736,7 @@ final class TcpConnection
             }
             else
             {
-                counters.increment(DROP_ACK_UNACCEPTABLE);
+                endpoint.counters.increment(DROP_ACK_UNACCEPTABLE);
                 endpoint.replyRst(seg, seg.ack, 0, 0);
                 return;
             }
@@ -841,17 +755,17 @@ final class TcpConnection
 
         // RFC 7323 §4.3: TS.Recent from segments at or below Last.ACK.sent, only once the ACK was acceptable
         // (behaviour 32)
-        if (tsOk && opts.timestampPresent && leq(seq, lastAckSent) &&
+        if (tsOk() && opts.timestampPresent && leq(seq, lastAckSent) &&
             (geq(opts.tsVal, tsRecent) || nowNs - tsRecentNs > PAWS_IDLE_NS))
         {
             tsRecent = opts.tsVal;
-            tsRecentNs = tsNowNs;
+            tsRecentNs = nowNs;
         }
 
         // §3.10.7.4 sixth: URG. Urgent data is inline (RFC 6093); an invalid pointer is ignored (behaviour 24)
         if ((segFlags & TcpSegment.URG) != 0 && (seg.urgentPointer == 0 || seg.urgentPointer > payloadLength))
         {
-            counters.increment(DROP_URGENT_INVALID);
+            endpoint.counters.increment(DROP_URGENT_INVALID);
         }
 
         // §3.10.7.4 seventh and eighth: text and FIN
@@ -866,27 +780,27 @@ final class TcpConnection
         // RFC 5961 §5: ACK outside [SU − MAX.SND.WND, SN] → ACK and drop (behaviours 19, 51)
         if (gt(ack, sndNxt) || lt(ack, sndUna - maxSndWnd))
         {
-            counters.increment(DROP_ACK_UNACCEPTABLE);
+            endpoint.counters.increment(DROP_ACK_UNACCEPTABLE);
             sendAck();
             return false;
         }
         final int unaBefore = sndUna;
-        final int sackedBefore = scoreboard.totalBytes();
-        final boolean sackedNew = sackOk && seg.options.sackBlockCount > 0 && recordSack(seg.options);
+        final int sackedBefore = scoreboard().totalBytes();
+        final boolean sackedNew = sackOk() && seg.options.sackBlockCount > 0 && recordSack(seg.options);
         if (sackedNew)
         {
             armReorderWindow(nowNs);
         }
-        if (persistMode)
+        if (persistMode())
         {
             // an ACKed probe keeps the connection alive (behaviour 18)
-            retries = 0;
+            retries(0);
         }
         final int newWnd = (seg.window & 0xffff) << sndWscale;
-        final boolean timedBefore = rtt.timing();
+        long rttSample = 0;
         if (gt(ack, sndUna))
         {
-            onNewAck(nowNs, ack);
+            rttSample = onNewAck(nowNs, ack);
             if (state == TcpState.CLOSED)
             {
                 return false;
@@ -899,26 +813,25 @@ final class TcpConnection
             // whose window shrinks as out-of-order data fills its buffer (Linux) never repeats its window exactly,
             // and one sending data of its own (an echo) piggybacks every ACK
             final boolean classicDup = payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && newWnd == sndWnd;
-            if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode && sndWnd != 0)
+            if ((classicDup || sackedNew) && sndNxt != sndUna && !persistMode() && sndWnd != 0)
             {
                 onDupAck(nowNs, sackedNew);
             }
             else
             {
-                dupAcks = 0;
+                dupAcks(0);
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
         // the controller's model (behaviour 68): delivered data, an RTT sample if this ACK gave one (Karn's rule)
-        final boolean sampled = timedBefore && !rtt.timing() && gt(sndUna, unaBefore);
-        cc.onDelivered(nowNs, (sndUna - unaBefore) + (scoreboard.totalBytes() - sackedBefore), pipe(), sndNxt,
-            scoreboard.isEmpty() ? sndUna : SeqNum.max(sndUna, scoreboard.highestRight()),
-            sampled ? rtt.latestNs() : 0, !gt(dataEnd(), sndNxt));
-        if (inRecovery && sackOk)
+        final SeqRangeSet sb = scoreboard();
+        cc.onDelivered(nowNs, (sndUna - unaBefore) + (sb.totalBytes() - sackedBefore), pipe(), sndNxt,
+            sb.isEmpty() ? sndUna : SeqNum.max(sndUna, sb.highestRight()), rttSample, !gt(dataEnd(), sndNxt));
+        if (inRecovery() && sackOk())
         {
             // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)
-            prr.onAck((sndUna - unaBefore) + (scoreboard.totalBytes() - sackedBefore), pipe(), cc.ssthresh(),
-                payloadMss());
+            transfer().prr.onAck((sndUna - unaBefore) + (scoreboard().totalBytes() - sackedBefore), pipe(),
+                cc.ssthresh(), payloadMss());
         }
 
         // RFC 9293 §3.10.7.4: window update under the SND.WL1/WL2 rule (behaviour 20)
@@ -933,17 +846,17 @@ final class TcpConnection
             {
                 maxSndWnd = sndWnd;
             }
-            if (sndWnd > 0 && (wasZero || persistMode))
+            if (sndWnd > 0 && (wasZero || persistMode()))
             {
                 // the window opened: leave persist mode and resend from SND.UNA (behaviour 18)
-                if (persistMode)
+                if (persistMode())
                 {
                     // a probe byte not acknowledged was not accepted: resend it as ordinary data
-                    persistMode = false;
-                    persistDeadlineNs = NONE;
-                    rtoDeadlineNs = NONE;
+                    persistMode(false);
+                    persistDeadlineNs(NONE);
+                    rtoDeadlineNs(NONE);
                     sendCursor = sndUna;
-                    if (!finSent && sndNxt == sndUna + 1)
+                    if (!finSent() && sndNxt == sndUna + 1)
                     {
                         sndNxt = sndUna;
                     }
@@ -952,10 +865,10 @@ final class TcpConnection
                         // more than the probe was out (a budget shrank the peer's window under data in flight):
                         // SND.NXT stays, since the peer may hold and ACK those bytes (an ACK above a rewound
                         // SND.NXT would be dropped, forever); go back N from SND.UNA under a running RTO
-                        rtoDeadlineNs = nowNs + rtt.rtoNs();
+                        rtoDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
                     }
                 }
-                rtt.clearBackoff();
+                endpoint.rtt.clearBackoff(slot);
                 endpoint.markDirty(this);
             }
             else if (grew && sendBytes > sndNxt - sndUna)
@@ -971,25 +884,25 @@ final class TcpConnection
         {
             case FIN_WAIT_1:
                 // our FIN acked ⇒ FIN-WAIT-2 (behaviour 34); an orphan waits there only finWait2TimeoutNs
-                if (finAcked)
+                if (finAcked())
                 {
                     moveTo(TcpState.FIN_WAIT_2);
-                    if (appClosed)
+                    if (appClosed())
                     {
-                        finWait2DeadlineNs = nowNs + config.finWait2TimeoutNs;
+                        finWait2DeadlineNs(nowNs + endpoint.config.finWait2TimeoutNs);
                     }
                 }
                 break;
             case CLOSING:
                 // our FIN acked ⇒ TIME-WAIT (behaviour 36)
-                if (finAcked)
+                if (finAcked())
                 {
                     enterTimeWait(nowNs);
                 }
                 break;
             case LAST_ACK:
                 // our FIN acked ⇒ CLOSED (behaviour 35)
-                if (finAcked)
+                if (finAcked())
                 {
                     retire(RETIRE_ORDERLY);
                     return false;
@@ -1001,12 +914,13 @@ final class TcpConnection
         return true;
     }
 
-    private void onNewAck(final long nowNs, final int ack)
+    /** @return the RTT sample this ACK gave, ns, or 0 for none. */
+    private long onNewAck(final long nowNs, final int ack)
     {
         int acked = ack - sndUna;
-        if (finSent && gt(ack, finSeq))
+        if (finSent() && gt(ack, finSeq()))
         {
-            finAcked = true;
+            finAcked(true);
             acked--;
         }
         final int dataAcked = Math.min(acked, sendBytes);
@@ -1023,16 +937,16 @@ final class TcpConnection
             sendCursor = sndUna;
         }
         // Karn's rule: only a segment never retransmitted gives a sample (RFC 6298 §3, behaviour 56)
-        rtt.onAck(ack, nowNs);
-        retries = 0;
-        scoreboard.removeBelow(sndUna);
-        if (inRecovery)
+        final long rttSample = rttOnAck(ack, nowNs);
+        retries(0);
+        scoreboard().removeBelow(sndUna);
+        if (inRecovery())
         {
             if (geq(ack, recover))
             {
                 // RFC 6582 §3.2 step 6: full ACK ends recovery
-                inRecovery = false;
-                if (sackOk)
+                inRecovery(false);
+                if (sackOk())
                 {
                     // RFC 6937 §3.1: PRR brought the window down to ssthresh (behaviour 66)
                     cc.onExitPrrRecovery();
@@ -1046,57 +960,58 @@ final class TcpConnection
             {
                 // RFC 6582 §3.2 step 5: partial ACK → retransmit the next hole, deflate (behaviour 57)
                 cc.onPartialAck(acked);
-                if (lt(rexmitNxt, sndUna) || !sackOk)
+                if (lt(rexmitNxt(), sndUna) || !sackOk())
                 {
-                    rexmitNxt = sndUna;
-                    rexmitPassNs = nowNs;
+                    rexmitNxt(sndUna);
+                    rexmitPassNs(nowNs);
                 }
-                rexmitRequests++;
+                rexmitRequests(rexmitRequests() + 1);
             }
         }
         else
         {
             cc.onAck(acked, flightBefore);
         }
-        dupAcks = 0;
+        dupAcks(0);
         // RFC 6298 §5.2/5.3: full ACK stops the timer, partial ACK restarts it (behaviour 56)
-        if (!persistMode)
+        if (!persistMode())
         {
-            rtoDeadlineNs = sndUna == sndNxt ? NONE : nowNs + rtt.rtoNs();
+            rtoDeadlineNs(sndUna == sndNxt ? NONE : nowNs + endpoint.rtt.rtoNs(slot));
         }
         // RFC 8985 §7.2: the probe timer restarts with each ACK of new data while data is in flight
         armTailLossProbe(nowNs, sndNxt);
-        if (writeBlocked && sendBytes < sendCap)
+        if (writeBlocked() && sendBytes < endpoint.sendCap)
         {
-            writeBlocked = false;
+            writeBlocked(false);
             endpoint.connectionWritable(this);
         }
         endpoint.markDirty(this);
+        return rttSample;
     }
 
     private void onDupAck(final long nowNs, final boolean sackedNew)
     {
-        dupAcks++;
-        if (inRecovery)
+        dupAcks(dupAcks() + 1);
+        if (inRecovery())
         {
             // RFC 5681 §3.2 step 4: inflate (NewReno); with SACK, RFC 6675 sends by pipe instead (behaviour 29)
             cc.onDupAckInRecovery();
-            if (sackOk && !scoreboard.isEmpty())
+            if (sackOk() && !scoreboard().isEmpty())
             {
-                rexmitRequests++;
+                rexmitRequests(rexmitRequests() + 1);
                 if (sackedNew && retransmissionsLookLost(nowNs))
                 {
                     // RFC 8985 §6.2 in spirit: data sent after our retransmissions is being SACKed while holes we
                     // retransmitted more than an RTT plus a reordering allowance ago are still open: those
                     // retransmissions were lost too; go over the holes again rather than wait for the RTO
-                    rexmitNxt = sndUna;
-                    rexmitPassNs = nowNs;
-                    counters.increment(LOST_RETRANSMITS);
+                    rexmitNxt(sndUna);
+                    rexmitPassNs(nowNs);
+                    endpoint.counters.increment(LOST_RETRANSMITS);
                 }
             }
             endpoint.markDirty(this);
         }
-        else if ((dupAcks == 3 || sackSaysLost()) && geq(sndUna, recover))
+        else if ((dupAcks() == 3 || sackSaysLost()) && geq(sndUna, recover))
         {
             enterRecovery(nowNs);
         }
@@ -1105,26 +1020,26 @@ final class TcpConnection
     /** RFC 5681 §3.2 steps 2-3 + RFC 6582: fast retransmit at SU, ssthresh = max(FlightSize/2, 2·SMSS). */
     private void enterRecovery(final long nowNs)
     {
-        counters.increment(FAST_RETRANSMITS);
+        endpoint.counters.increment(FAST_RETRANSMITS);
         cc.onEnterRecovery(sndNxt - sndUna);
-        inRecovery = true;
+        inRecovery(true);
         recover = sndNxt;
-        prr.start(sndNxt - sndUna);
-        rexmitNxt = sndUna;
-        rexmitPassNs = nowNs;
-        rexmitRequests++;
-        rtt.stopTiming();
-        rackDeadlineNs = NONE;
+        transfer().prr.start(sndNxt - sndUna);
+        rexmitNxt(sndUna);
+        rexmitPassNs(nowNs);
+        rexmitRequests(rexmitRequests() + 1);
+        stopRttTiming();
+        rackDeadlineNs(NONE);
         endpoint.markDirty(this);
     }
 
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
     private void armReorderWindow(final long nowNs)
     {
-        if (rackDeadlineNs == NONE && sackOk && rtt.hasSample() && !scoreboard.isEmpty() &&
-            gt(scoreboard.highestRight(), sndUna))
+        if (rackDeadlineNs() == NONE && sackOk() && endpoint.rtt.hasSample(slot) && !scoreboard().isEmpty() &&
+            gt(scoreboard().highestRight(), sndUna))
         {
-            rackDeadlineNs = nowNs + Math.max(rtt.minNs() >> 2, MIN_REORDER_WINDOW_NS);
+            rackDeadlineNs(nowNs + Math.max(endpoint.rtt.minNs(slot) >> 2, MIN_REORDER_WINDOW_NS));
         }
     }
 
@@ -1133,12 +1048,12 @@ final class TcpConnection
 
     private void onReorderWindowExpired(final long nowNs)
     {
-        if (scoreboard.isEmpty() || !gt(scoreboard.highestRight(), sndUna) || persistMode ||
+        if (scoreboard().isEmpty() || !gt(scoreboard().highestRight(), sndUna) || persistMode() ||
             !state.isSynchronized())
         {
             return;
         }
-        if (!inRecovery)
+        if (!inRecovery())
         {
             if (geq(sndUna, recover))
             {
@@ -1148,10 +1063,10 @@ final class TcpConnection
         }
         else if (retransmissionsLookLost(nowNs))
         {
-            rexmitNxt = sndUna;
-            rexmitPassNs = nowNs;
-            rexmitRequests++;
-            counters.increment(LOST_RETRANSMITS);
+            rexmitNxt(sndUna);
+            rexmitPassNs(nowNs);
+            rexmitRequests(rexmitRequests() + 1);
+            endpoint.counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
         }
     }
@@ -1177,8 +1092,8 @@ final class TcpConnection
             {
                 l = sndUna;
             }
-            sackedNew |= !scoreboard.covers(l, r);
-            scoreboard.add(l, r);
+            sackedNew |= !scoreboard().covers(l, r);
+            scoreboardForAdd().add(l, r);
         }
         return sackedNew;
     }
@@ -1191,11 +1106,11 @@ final class TcpConnection
      */
     private boolean sackSaysLost()
     {
-        if (!sackOk || scoreboard.isEmpty())
+        if (!sackOk() || scoreboard().isEmpty())
         {
             return false;
         }
-        final int sacked = scoreboard.totalBytes();
+        final int sacked = scoreboard().totalBytes();
         final int mss = payloadMss();
         final int flight = sndNxt - sndUna;
         // RFC 5827 §3.2: early retransmit only for a flight under four segments with nothing new to send
@@ -1209,12 +1124,12 @@ final class TcpConnection
      */
     private boolean retransmissionsLookLost(final long nowNs)
     {
-        if (!rtt.hasSample() || !gt(rexmitNxt, sndUna))
+        if (!endpoint.rtt.hasSample(slot) || !gt(rexmitNxt(), sndUna))
         {
             return false;
         }
-        final long srtt = rtt.srttNs();
-        return nowNs - rexmitPassNs > srtt + (srtt >> 2);
+        final long srtt = endpoint.rtt.srttNs(slot);
+        return nowNs - rexmitPassNs() > srtt + (srtt >> 2);
     }
 
     /**
@@ -1223,11 +1138,11 @@ final class TcpConnection
      */
     private int pipe()
     {
-        int pipe = sndNxt - sndUna - scoreboard.totalBytes();
-        if (!scoreboard.isEmpty())
+        int pipe = sndNxt - sndUna - scoreboard().totalBytes();
+        if (!scoreboard().isEmpty())
         {
-            final int from = gt(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
-            final int top = scoreboard.highestRight();
+            final int from = gt(rexmitNxt(), sndUna) ? rexmitNxt() : sndUna;
+            final int top = scoreboard().highestRight();
             if (lt(from, top))
             {
                 pipe -= (top - from) - sackedWithin(from, top);
@@ -1239,7 +1154,7 @@ final class TcpConnection
     /** SACKed bytes inside [from, to). */
     private int sackedWithin(final int from, final int to)
     {
-        final SeqRangeSet sb = scoreboard;
+        final SeqRangeSet sb = scoreboard();
         int bytes = 0;
         for (int i = 0; i < sb.count(); i++)
         {
@@ -1256,7 +1171,7 @@ final class TcpConnection
     /** RFC 6675 recovery: the window for retransmissions and new data is ssthresh less the pipe. */
     private boolean pipeRecovery()
     {
-        return inRecovery && sackOk && !scoreboard.isEmpty();
+        return inRecovery() && sackOk() && !scoreboard().isEmpty();
     }
 
     /** §3.10.7.4 seventh (segment text) and eighth (FIN), with the segment trimmed to the window. */
@@ -1275,11 +1190,11 @@ final class TcpConnection
             {
                 if (state == TcpState.TIME_WAIT && fin)
                 {
-                    timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
+                    timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
                 }
                 if (len > 0)
                 {
-                    counters.increment(DROP_DATA_AFTER_FIN);
+                    endpoint.counters.increment(DROP_DATA_AFTER_FIN);
                 }
                 sendAck();
             }
@@ -1309,26 +1224,27 @@ final class TcpConnection
         // trim the part beyond the advertised right edge; a FIN beyond it is dropped too (behaviours 15, 16).
         // Window scaling rounds the advertised edge up to a multiple of 2^shift, so it can run ahead of the ring's
         // free space by less than one unit per ACK; never store past the unread bytes' ring capacity.
-        final int ringRight = readSeq + recvCap;
+        final int ringRight = readSeq + endpoint.recvCap;
         final int room = (lt(ringRight, rcvAdvRight) ? ringRight : rcvAdvRight) - seq;
         if (len > room)
         {
             len = Math.max(room, 0);
             fin = false;
         }
-        if (appClosed && len > 0)
+        if (appClosed() && len > 0)
         {
             // new data for a fully closed connection nobody will read: RFC 2525 §2.17 → RST
             abortWithRst();
             return;
         }
-        if (len > rcvMss && len <= config.mss())
+        if (len > rcvMss && len <= endpoint.config.mss())
         {
-            rcvMss = len;
+            rcvMss = mss16(len);
         }
 
         if (seq == rcvNxt)
         {
+            final int oooCountBeforeFill = ooo().count();
             if (len > 0)
             {
                 acceptInOrder(seg, seq, off, len);
@@ -1341,7 +1257,7 @@ final class TcpConnection
             {
                 receiveFin(nowNs);
             }
-            else if (peerFinPending && rcvNxt == peerFinSeq)
+            else if (peerFinPending() && rcvNxt == peerFinSeq())
             {
                 // the hole before a held FIN filled (behaviour 38)
                 receiveFin(nowNs);
@@ -1351,7 +1267,7 @@ final class TcpConnection
                 if (oooCountBeforeFill > 0)
                 {
                     // the hole filled → immediate cumulative ACK (behaviour 13)
-                    ackNow = true;
+                    ackNow(true);
                 }
                 else
                 {
@@ -1362,7 +1278,7 @@ final class TcpConnection
             else if (lenIn > 0)
             {
                 // a wholly duplicate (or window-trimmed) segment → ACK (behaviours 14, 16)
-                ackNow = true;
+                ackNow(true);
                 endpoint.markDirty(this);
             }
         }
@@ -1375,20 +1291,17 @@ final class TcpConnection
             }
             if (fin)
             {
-                peerFinPending = true;
-                peerFinSeq = seq + len;
+                peerFinPending(true);
+                peerFinSeq(seq + len);
             }
-            ackNow = true;
+            ackNow(true);
             endpoint.markDirty(this);
         }
     }
 
-    private int oooCountBeforeFill;
-
     private void acceptInOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
-        oooCountBeforeFill = ooo.count();
-        if (inputShutdown)
+        if (inputShutdown())
         {
             // input side shut down: bytes acknowledged and discarded (behaviour 39)
             final int before = readSeq;
@@ -1398,7 +1311,7 @@ final class TcpConnection
             releaseRead(before);
             return;
         }
-        if (readSeq == rcvNxt && !readBlocked)
+        if (readSeq == rcvNxt && !readBlocked())
         {
             // fast path: nothing unread in order, deliver straight from the segment (zero copy, no buffer needed;
             // out-of-order bytes beyond may wait in the ring)
@@ -1410,16 +1323,16 @@ final class TcpConnection
                 final int stored = copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
                 // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
                 rcvNxt -= len - consumed - stored;
-                readBlocked = true;
+                readBlocked(true);
                 if (consumed + stored < len)
                 {
                     return;
                 }
             }
-            if (!ooo.isEmpty() && state != TcpState.CLOSED)
+            if (!ooo().isEmpty() && state != TcpState.CLOSED)
             {
                 absorbOutOfOrder();
-                if (!readBlocked)
+                if (!readBlocked())
                 {
                     deliverFromRing();
                 }
@@ -1437,21 +1350,21 @@ final class TcpConnection
 
     private void absorbOutOfOrder()
     {
-        rcvNxt = ooo.absorb(rcvNxt);
+        rcvNxt = ooo().absorb(rcvNxt);
     }
 
     private void storeOutOfOrder(final TcpSegment seg, final int seq, final int off, final int len)
     {
         final int l = seq;
         final int r = seq + len;
-        final int max = Math.min(OOO_MAX, config.maxOutOfOrderIntervals);
-        if (ooo.count() >= max && !ooo.touches(l, r))
+        final int max = Math.min(OOO_MAX, endpoint.config.maxOutOfOrderIntervals);
+        if (ooo().count() >= max && !ooo().touches(l, r))
         {
-            counters.increment(DROP_OUT_OF_ORDER_FULL);
+            endpoint.counters.increment(DROP_OUT_OF_ORDER_FULL);
             return;
         }
         int stored = len;
-        if (!inputShutdown)
+        if (!inputShutdown())
         {
             stored = copyIntoRecvRing(seg.payload, off, seq, len);
             if (stored == 0)
@@ -1459,9 +1372,9 @@ final class TcpConnection
                 return;
             }
         }
-        ooo.add(l, l + stored);
-        oooLastLeft = seq;
-        oooLastRight = seq + stored;
+        oooForAdd().add(l, l + stored);
+        oooLastLeft(seq);
+        oooLastRight(seq + stored);
     }
 
     /**
@@ -1471,21 +1384,21 @@ final class TcpConnection
      */
     private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
     {
-        if (recvRing == null)
+        if (recvRing() == null)
         {
-            recvRing = pool.takeRing();
+            recvRing(endpoint.pool.takeRing());
         }
-        final int n = recvRing.ensure(pool, recvMask, seq, len);
-        recvRing.put(pool, recvMask, seq, src, off, n);
+        final int n = recvRing().ensure(endpoint.pool, endpoint.recvMask, seq, len);
+        recvRing().put(endpoint.pool, endpoint.recvMask, seq, src, off, n);
         if (n < len)
         {
             // tell the peer at once, with the window the chunks can back (zero, the one-MSS allowance withdrawn):
             // it persists instead of retransmitting into a full budget
-            counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
-            budgetDropped = true;
-            ackNow = true;
+            endpoint.counters.add(DROP_BUFFER_BUDGET_BYTES, len - n);
+            budgetDropped(true);
+            ackNow(true);
         }
-        if (recvRing.held() == 0)
+        if (recvRing().held() == 0)
         {
             releaseRecvRing();
         }
@@ -1495,14 +1408,14 @@ final class TcpConnection
     /** Bytes from {@code from} up to readSeq were read or discarded: give back the chunks nothing else uses. */
     private void releaseRead(final int from)
     {
-        final ChunkRing r = recvRing;
+        final ChunkRing r = recvRing();
         if (r == null || from == readSeq)
         {
             return;
         }
-        final int liveEnd = ooo.isEmpty() || lt(ooo.highestRight(), rcvNxt) ? rcvNxt : ooo.highestRight();
+        final int liveEnd = ooo().isEmpty() || lt(ooo().highestRight(), rcvNxt) ? rcvNxt : ooo().highestRight();
         final int liveLen = liveEnd - readSeq;
-        r.releaseConsumed(pool, recvMask, from, readSeq, liveLen);
+        r.releaseConsumed(endpoint.pool, endpoint.recvMask, from, readSeq, liveLen);
         if (r.held() == 0)
         {
             releaseRecvRing();
@@ -1512,12 +1425,12 @@ final class TcpConnection
     /** Bytes from {@code from} up to sendBase were acknowledged: give back the chunks nothing else uses. */
     private void releaseAcked(final int from)
     {
-        final ChunkRing r = sendRing;
+        final ChunkRing r = sendRing();
         if (r == null)
         {
             return;
         }
-        r.releaseConsumed(pool, sendMask, from, sendBase, sendBytes);
+        r.releaseConsumed(endpoint.pool, endpoint.sendMask, from, sendBase, sendBytes);
         if (r.held() == 0)
         {
             releaseSendRing();
@@ -1533,18 +1446,19 @@ final class TcpConnection
     /** Offer unread ring bytes [readSeq, RCV.NXT) to the application, in contiguous chunks. */
     void deliverFromRing()
     {
-        readBlocked = false;
+        readBlocked(false);
         final int before = readSeq;
-        while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead))
+        while (readSeq != rcvDataEnd() && (state != TcpState.CLOSED || closeAfterRead()))
         {
-            final ChunkRing r = recvRing;
+            final ChunkRing r = recvRing();
+            final ChunkPool pool = endpoint.pool;
             final int chunk = Math.min(rcvDataEnd() - readSeq, pool.chunkSize - (readSeq & pool.chunkMask));
-            final int consumed = deliver(r.bufferAt(pool, recvMask, readSeq), r.offsetAt(pool, recvMask, readSeq),
-                chunk);
+            final int mask = endpoint.recvMask;
+            final int consumed = deliver(r.bufferAt(pool, mask, readSeq), r.offsetAt(pool, mask, readSeq), chunk);
             readSeq += consumed;
             if (consumed < chunk)
             {
-                readBlocked = true;
+                readBlocked(true);
                 break;
             }
         }
@@ -1554,24 +1468,24 @@ final class TcpConnection
     private void scheduleAck(final long nowNs, final int len)
     {
         // RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment, else delay < 500 ms
-        rcvBytesUnacked += len;
-        if (rcvBytesUnacked >= 2 * rcvMss)
+        rcvBytesUnacked(rcvBytesUnacked() + len);
+        if (rcvBytesUnacked() >= 2 * rcvMss)
         {
-            ackNow = true;
+            ackNow(true);
         }
-        else if (delAckDeadlineNs == NONE)
+        else if (delAckDeadlineNs() == NONE)
         {
-            delAckDeadlineNs = nowNs + config.delayedAckNs;
+            delAckDeadlineNs(nowNs + endpoint.config.delayedAckNs);
         }
     }
 
     private void receiveFin(final long nowNs)
     {
         // §3.10.7.4 eighth: FIN → ACK, end of stream (behaviours 34-37)
-        peerFinPending = false;
+        peerFinPending(false);
         rcvNxt++;
-        peerFinReceived = true;
-        ackNow = true;
+        peerFinReceived(true);
+        ackNow(true);
         endpoint.markDirty(this);
         boolean timeWait = false;
         switch (state)
@@ -1581,7 +1495,7 @@ final class TcpConnection
                 moveTo(TcpState.CLOSE_WAIT);
                 break;
             case FIN_WAIT_1:
-                if (finAcked)
+                if (finAcked())
                 {
                     timeWait = true;
                 }
@@ -1608,8 +1522,8 @@ final class TcpConnection
     {
         moveTo(TcpState.TIME_WAIT);
         clearDeadlines();
-        timeWaitDeadlineNs = nowNs + 2 * config.mslNs;
-        persistMode = false;
+        timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
+        persistMode(false);
         leaveForTimeWait();
         // the endpoint swaps the TCB for a compact TIME-WAIT record at its next dispatch (after our last ACK)
         endpoint.markDirty(this);
@@ -1632,7 +1546,7 @@ final class TcpConnection
 
     private void resetByPeer()
     {
-        counters.increment(CONNECTIONS_RESET);
+        endpoint.counters.increment(CONNECTIONS_RESET);
         retire(RETIRE_RESET);
     }
 
@@ -1641,24 +1555,24 @@ final class TcpConnection
         // RFC 5961 §7: rate limited per endpoint (behaviour 52)
         if (endpoint.takeChallengeAckToken(nowNs))
         {
-            counters.increment(CHALLENGE_ACKS);
+            endpoint.counters.increment(CHALLENGE_ACKS);
             sendAck();
         }
         else
         {
-            counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
+            endpoint.counters.increment(DROP_CHALLENGE_ACK_RATE_LIMITED);
         }
     }
 
     void sendAck()
     {
-        ackNow = true;
+        ackNow(true);
         endpoint.markDirty(this);
     }
 
     void abortWithRst()
     {
-        rstPending = state.isSynchronized() && state != TcpState.TIME_WAIT;
+        rstPending(state.isSynchronized() && state != TcpState.TIME_WAIT);
         retire(RETIRE_ABORTED);
     }
 
@@ -1676,9 +1590,9 @@ final class TcpConnection
     /** Handshake complete: a passive open becomes the app's now; the endpoint announces it. */
     private void announceEstablished()
     {
-        if (passiveOpen)
+        if (passiveOpen())
         {
-            appVisible = true;
+            appVisible(true);
         }
         endpoint.connectionEstablished(this);
     }
@@ -1694,15 +1608,15 @@ final class TcpConnection
         sendBytes = 0;
         releaseSendRing();
         endpoint.connectionRemoved(this);
-        if (appVisible && event == RETIRE_ORDERLY && unreadBytes() > 0)
+        if (appVisible() && event == RETIRE_ORDERLY && unreadBytes() > 0)
         {
-            closeAfterRead = true;
+            closeAfterRead(true);
             return;
         }
         releaseRecvRing();
-        if (appVisible)
+        if (appVisible())
         {
-            appVisible = false;
+            appVisible(false);
             endpoint.connectionEnded(this, event);
         }
     }
@@ -1710,15 +1624,15 @@ final class TcpConnection
     /** TIME-WAIT keeps no buffers, unless the app still has bytes to read: then it keeps them until it has. */
     private void leaveForTimeWait()
     {
-        if (appVisible && unreadBytes() > 0)
+        if (appVisible() && unreadBytes() > 0)
         {
-            closeAfterRead = true;
+            closeAfterRead(true);
             return;
         }
         releaseBuffers();
-        if (appVisible)
+        if (appVisible())
         {
-            appVisible = false;
+            appVisible(false);
             endpoint.connectionEnded(this, RETIRE_ORDERLY);
         }
     }
@@ -1726,14 +1640,14 @@ final class TcpConnection
     /** The app has read (or given up) what was left of a finished connection: now it is closed for the app too. */
     void finishAfterRead()
     {
-        closeAfterRead = false;
+        closeAfterRead(false);
         if (state == TcpState.TIME_WAIT)
         {
             leaveForTimeWait();
             endpoint.markDirty(this);
             return;
         }
-        appVisible = false;
+        appVisible(false);
         endpoint.connectionEnded(this, RETIRE_ORDERLY);
         endpoint.markDirty(this);
     }
@@ -1746,7 +1660,7 @@ final class TcpConnection
      */
     int write(final DirectBuffer src, final int off, final int len)
     {
-        if (finQueued || appClosed)
+        if (finQueued() || appClosed())
         {
             return (int)TcpEndpoint.ERR_OUTPUT_SHUTDOWN;
         }
@@ -1763,7 +1677,7 @@ final class TcpConnection
     {
         if (state == TcpState.SYN_SENT)
         {
-            finQueued = true;
+            finQueued(true);
             return;
         }
         queueFin();
@@ -1773,7 +1687,7 @@ final class TcpConnection
     /** Discard further received bytes (they are still acknowledged); keep sending (behaviour 39). */
     void shutdownInput()
     {
-        inputShutdown = true;
+        inputShutdown(true);
         final int before = readSeq;
         readSeq = rcvDataEnd();
         releaseRead(before);
@@ -1786,8 +1700,8 @@ final class TcpConnection
      */
     void close()
     {
-        closeWhenRead = false;
-        if (closeAfterRead)
+        closeWhenReadPending(false);
+        if (closeAfterRead())
         {
             // the connection is already finished on the wire; the app gives up the bytes it had not read
             finishAfterRead();
@@ -1803,11 +1717,11 @@ final class TcpConnection
             abortWithRst();
             return;
         }
-        appClosed = true;
+        appClosed(true);
         queueFin();
         if (state == TcpState.FIN_WAIT_2)
         {
-            finWait2DeadlineNs = lastRecvNs + config.finWait2TimeoutNs;
+            finWait2DeadlineNs(lastRecvNs + endpoint.config.finWait2TimeoutNs);
         }
         endpoint.markDirty(this);
     }
@@ -1815,8 +1729,8 @@ final class TcpConnection
     /** Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT>, queues flushed, no TIME-WAIT (behaviour 46). */
     void abort()
     {
-        closeWhenRead = false;
-        if (closeAfterRead)
+        closeWhenReadPending(false);
+        if (closeAfterRead())
         {
             finishAfterRead();
             return;
@@ -1827,9 +1741,9 @@ final class TcpConnection
     /** Orderly close now if every received byte was consumed, else once {@link #resumeReading()} has them read. */
     void closeWhenRead()
     {
-        if (unreadBytes() > 0 && !closeAfterRead)
+        if (unreadBytes() > 0 && !closeAfterRead())
         {
-            closeWhenRead = true;
+            closeWhenReadPending(true);
             return;
         }
         close();
@@ -1840,12 +1754,12 @@ final class TcpConnection
     {
         final int before = unreadBytes();
         deliverFromRing();
-        if (closeWhenRead && unreadBytes() == 0)
+        if (closeWhenReadPending() && unreadBytes() == 0)
         {
             close();
             return;
         }
-        if (closeAfterRead)
+        if (closeAfterRead())
         {
             if (unreadBytes() == 0)
             {
@@ -1863,13 +1777,13 @@ final class TcpConnection
 
     void noDelay(final boolean on)
     {
-        noDelay = on;
+        noDelayOn(on);
         endpoint.markDirty(this);
     }
 
     void keepAlive(final boolean on)
     {
-        keepAlive = on;
+        keepAliveOn(on);
     }
 
     /**
@@ -1878,46 +1792,47 @@ final class TcpConnection
      */
     int sendRoom()
     {
-        final int free = sendCap - sendBytes;
+        final ChunkPool pool = endpoint.pool;
+        final int free = endpoint.sendCap - sendBytes;
         final int end = sendBase + sendBytes;
         final int in = end & pool.chunkMask;
-        final boolean held = sendRing != null && sendRing.holds(sendMask, pool.chunkShift, end);
+        final boolean held = sendRing() != null && sendRing().holds(endpoint.sendMask, pool.chunkShift, end);
         final long budget = ((long)pool.availableForWrite() << pool.chunkShift) + (held ? pool.chunkSize - in : -in);
         return (int)Math.max(0, Math.min(free, budget));
     }
 
     private int copyIntoSendRing(final DirectBuffer src, final int off, final int len)
     {
-        int n = Math.min(len, sendCap - sendBytes);
+        int n = Math.min(len, endpoint.sendCap - sendBytes);
         if (n > 0)
         {
-            if (sendRing == null)
+            if (sendRing() == null)
             {
-                sendRing = pool.takeRing();
+                sendRing(endpoint.pool.takeRing());
             }
             final int pos = sendBase + sendBytes;
-            final int covered = sendRing.ensure(pool, sendMask, pos, n, true);
+            final int covered = sendRing().ensure(endpoint.pool, endpoint.sendMask, pos, n, true);
             if (covered < n)
             {
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
-                counters.increment(WRITE_PARTIAL_BUDGET);
+                endpoint.counters.increment(WRITE_PARTIAL_BUDGET);
                 n = covered;
-                if (!budgetWaiting)
+                if (!budgetWaiting())
                 {
-                    budgetWaiting = true;
+                    budgetWaiting(true);
                     endpoint.waitForBuffer(this);
                 }
             }
-            sendRing.put(pool, sendMask, pos, src, off, n);
+            sendRing().put(endpoint.pool, endpoint.sendMask, pos, src, off, n);
             sendBytes += n;
-            if (sendRing.held() == 0)
+            if (sendRing().held() == 0)
             {
                 releaseSendRing();
             }
         }
         if (n < len)
         {
-            writeBlocked = true;
+            writeBlocked(true);
         }
         return Math.max(n, 0);
     }
@@ -1925,12 +1840,12 @@ final class TcpConnection
     /** Buffer chunks came back after a write was cut short by the budget: the application may write again. */
     void bufferAvailable()
     {
-        if (budgetWaiting)
+        if (budgetWaiting())
         {
-            budgetWaiting = false;
-            if (writeBlocked)
+            budgetWaiting(false);
+            if (writeBlocked())
             {
-                writeBlocked = false;
+                writeBlocked(false);
                 endpoint.connectionWritable(this);
             }
         }
@@ -1939,11 +1854,11 @@ final class TcpConnection
     /** Queue our FIN after the queued data (RFC 9293 §3.10.4). */
     void queueFin()
     {
-        if (finQueued)
+        if (finQueued())
         {
             return;
         }
-        finQueued = true;
+        finQueued(true);
         switch (state)
         {
             case ESTABLISHED:
@@ -1962,133 +1877,137 @@ final class TcpConnection
     private void updatePersist(final long nowNs)
     {
         // RFC 9293 §3.8.6.1: zero window with data queued and nothing in flight → persist timer (behaviour 18)
-        if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode)
+        if (sndWnd == 0 && sendBytes > (sndNxt - sndUna) && sndNxt == sndUna && !persistMode())
         {
-            persistMode = true;
-            persistDeadlineNs = nowNs + rtt.rtoNs();
+            persistMode(true);
+            persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         }
     }
 
     /** The earliest armed deadline, or {@link #NONE}. */
     long nextDeadlineNs()
     {
-        long d = rtoDeadlineNs;
-        d = Math.min(d, persistDeadlineNs);
-        d = Math.min(d, swsDeadlineNs);
-        d = Math.min(d, delAckDeadlineNs);
-        d = Math.min(d, tlpDeadlineNs);
-        d = Math.min(d, rackDeadlineNs);
-        d = Math.min(d, timeWaitDeadlineNs);
-        d = Math.min(d, finWait2DeadlineNs);
+        if (transfer == null)
+        {
+            return keepaliveDeadlineNs();
+        }
+        long d = rtoDeadlineNs();
+        d = Math.min(d, persistDeadlineNs());
+        d = Math.min(d, swsDeadlineNs());
+        d = Math.min(d, delAckDeadlineNs());
+        d = Math.min(d, tlpDeadlineNs());
+        d = Math.min(d, rackDeadlineNs());
+        d = Math.min(d, timeWaitDeadlineNs());
+        d = Math.min(d, finWait2DeadlineNs());
         return Math.min(d, keepaliveDeadlineNs());
     }
 
     private long keepaliveDeadlineNs()
     {
-        if (!keepAlive || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT &&
+        if (!keepAliveOn() || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT &&
             state != TcpState.FIN_WAIT_2))
         {
             return NONE;
         }
-        return keepaliveProbesSent == 0 ? lastRecvNs + config.keepAliveIdleNs :
-            lastRecvNs + config.keepAliveIdleNs + keepaliveProbesSent * config.keepAliveIntervalNs;
+        return keepaliveProbesSent() == 0 ? lastRecvNs + endpoint.config.keepAliveIdleNs :
+            lastRecvNs + endpoint.config.keepAliveIdleNs + keepaliveProbesSent() * endpoint.config.keepAliveIntervalNs;
     }
 
     /** Run expired timers. */
     void onTimer(final long nowNs)
     {
-        if (timeWaitDeadlineNs <= nowNs)
+        if (timeWaitDeadlineNs() <= nowNs)
         {
             // 2MSL elapsed ⇒ CLOSED (behaviour 42)
-            timeWaitDeadlineNs = NONE;
+            timeWaitDeadlineNs(NONE);
             retire(RETIRE_ORDERLY);
             return;
         }
-        if (finWait2DeadlineNs <= nowNs)
+        if (finWait2DeadlineNs() <= nowNs)
         {
             // an orphan waited long enough in FIN-WAIT-2 for the peer's FIN
-            finWait2DeadlineNs = NONE;
+            finWait2DeadlineNs(NONE);
             retire(RETIRE_ORDERLY);
             return;
         }
-        if (delAckDeadlineNs <= nowNs)
+        if (delAckDeadlineNs() <= nowNs)
         {
-            delAckDeadlineNs = NONE;
-            ackNow = true;
+            delAckDeadlineNs(NONE);
+            ackNow(true);
             endpoint.markDirty(this);
         }
-        if (rackDeadlineNs <= nowNs)
+        if (rackDeadlineNs() <= nowNs)
         {
-            rackDeadlineNs = NONE;
+            rackDeadlineNs(NONE);
             onReorderWindowExpired(nowNs);
         }
-        if (tlpDeadlineNs <= nowNs)
+        if (tlpDeadlineNs() <= nowNs)
         {
-            tlpDeadlineNs = NONE;
-            if (sndNxt != sndUna && !persistMode && state.isSynchronized())
+            tlpDeadlineNs(NONE);
+            if (sndNxt != sndUna && !persistMode() && state.isSynchronized())
             {
-                tlpPending = true;
+                tlpPending(true);
                 endpoint.markDirty(this);
             }
         }
-        if (rtoDeadlineNs <= nowNs)
+        if (rtoDeadlineNs() <= nowNs)
         {
-            rtoDeadlineNs = NONE;
-            tlpDeadlineNs = NONE;
+            rtoDeadlineNs(NONE);
+            tlpDeadlineNs(NONE);
             onRtoExpired(nowNs);
             if (state == TcpState.CLOSED)
             {
                 return;
             }
         }
-        if (persistDeadlineNs <= nowNs)
+        if (persistDeadlineNs() <= nowNs)
         {
-            persistDeadlineNs = NONE;
+            persistDeadlineNs(NONE);
             onPersistExpired();
             if (state == TcpState.CLOSED)
             {
                 return;
             }
         }
-        if (swsDeadlineNs <= nowNs)
+        if (swsDeadlineNs() <= nowNs)
         {
-            swsDeadlineNs = NONE;
-            if (swsBlocked)
+            swsDeadlineNs(NONE);
+            if (swsBlocked())
             {
                 // the SWS override timeout: send the window-limited segment now
-                swsBlocked = false;
-                swsOverride = true;
+                swsBlocked(false);
+                swsOverride(true);
                 endpoint.markDirty(this);
             }
         }
         if (keepaliveDeadlineNs() <= nowNs)
         {
-            if (keepaliveProbesSent >= config.keepAliveProbes)
+            if (keepaliveProbesSent() >= endpoint.config.keepAliveProbes)
             {
                 // dead peer: abort and report a timeout (behaviour 23)
-                counters.increment(CONNECTIONS_TIMED_OUT);
+                endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
             }
-            keepaliveProbesSent++;
-            keepalivePending = true;
-            counters.increment(KEEPALIVE_PROBES);
+            keepaliveProbesSent(keepaliveProbesSent() + 1);
+            keepalivePending(true);
+            endpoint.counters.increment(KEEPALIVE_PROBES);
             endpoint.markDirty(this);
         }
     }
 
     private void onPersistExpired()
     {
-        if (!persistMode)
+        if (!persistMode())
         {
             return;
         }
         // zero-window probe, then back off (behaviour 18)
-        probePending = true;
-        retries++;
-        if (retries > config.maxRetries)
+        probePending(true);
+        retries(retries() + 1);
+        if (retries() > endpoint.config.maxRetries)
         {
-            counters.increment(CONNECTIONS_TIMED_OUT);
+            endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
             return;
         }
@@ -2097,33 +2016,36 @@ final class TcpConnection
 
     private void onRtoExpired(final long nowNs)
     {
-        counters.increment(RTO_EXPIRIES);
-        rtt.stopTiming();
+        endpoint.counters.increment(RTO_EXPIRIES);
+        stopRttTiming();
         switch (state)
         {
             case SYN_SENT:
             case SYN_RECEIVED:
                 // SYN / SYN-ACK retransmission with doubling RTO, bounded (behaviour 11)
-                retries++;
-                if (retries > (state == TcpState.SYN_SENT || !passiveOpen ? config.synRetries : config.synAckRetries))
+                retries(retries() + 1);
+                final TcpConfig config = endpoint.config;
+                final int limit =
+                    state == TcpState.SYN_SENT || !passiveOpen() ? config.synRetries : config.synAckRetries;
+                if (retries() > limit)
                 {
-                    counters.increment(CONNECTIONS_TIMED_OUT);
-                    if (!appVisible && passiveOpen)
+                    endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
+                    if (!appVisible() && passiveOpen())
                     {
-                        counters.increment(DROP_HALF_OPEN_TIMEOUT);
+                        endpoint.counters.increment(DROP_HALF_OPEN_TIMEOUT);
                     }
                     retire(RETIRE_TIMEOUT);
                     return;
                 }
-                rtt.backOff();
-                synPending = true;
-                counters.increment(RETRANSMITS);
+                endpoint.rtt.backOff(slot);
+                synPending(true);
+                endpoint.counters.increment(RETRANSMITS);
                 endpoint.markDirty(this);
                 return;
             default:
                 break;
         }
-        if (persistMode || sndNxt == sndUna)
+        if (persistMode() || sndNxt == sndUna)
         {
             return;
         }
@@ -2131,37 +2053,37 @@ final class TcpConnection
         {
             // the peer shrank its window to zero under our flight (a receiver out of buffer memory): persist,
             // probing at SND.UNA, rather than retransmit into a closed window with no timer left (behaviour 18)
-            retries++;
-            if (retries > config.maxRetries)
+            retries(retries() + 1);
+            if (retries() > endpoint.config.maxRetries)
             {
-                counters.increment(CONNECTIONS_TIMED_OUT);
+                endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
                 retire(RETIRE_TIMEOUT);
                 return;
             }
-            rtt.backOff();
-            persistMode = true;
-            probePending = true;
-            persistDeadlineNs = nowNs + rtt.rtoNs();
+            endpoint.rtt.backOff(slot);
+            persistMode(true);
+            probePending(true);
+            persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
             endpoint.markDirty(this);
             return;
         }
-        retries++;
-        if (retries > config.maxRetries)
+        retries(retries() + 1);
+        if (retries() > endpoint.config.maxRetries)
         {
-            counters.increment(CONNECTIONS_TIMED_OUT);
+            endpoint.counters.increment(CONNECTIONS_TIMED_OUT);
             retire(RETIRE_TIMEOUT);
             return;
         }
         // RFC 6298 §5.4-5.6: retransmit the earliest unacknowledged segment, back off (behaviours 56, 58)
-        rtt.backOff();
+        endpoint.rtt.backOff(slot);
         cc.onRto(sndNxt - sndUna);
-        inRecovery = false;
-        dupAcks = 0;
+        inRecovery(false);
+        dupAcks(0);
         recover = sndNxt;
-        scoreboard.clear();
-        rexmitRequests = 0;
+        scoreboard().clear();
+        rexmitRequests(0);
         sendCursor = sndUna;
-        counters.increment(RETRANSMITS);
+        endpoint.counters.increment(RETRANSMITS);
         endpoint.markDirty(this);
     }
 
@@ -2174,55 +2096,55 @@ final class TcpConnection
         switch (state)
         {
             case CLOSED:
-                if (rstPending)
+                if (rstPending())
                 {
-                    rstPending = false;
+                    rstPending(false);
                     // RST <SEQ=SND.NXT> (behaviour 46), but never past the peer's window: after a zero-window probe
                     // SND.NXT is beyond it and the peer drops the RST (Linux's tcp_acceptable_seq does the same)
                     final int windowEnd = sndUna + sndWnd;
                     header(s, leq(sndNxt, windowEnd) ? sndNxt : windowEnd, RST | ACK);
                     s.ack = rcvNxt;
                     s.window = 0;
-                    counters.increment(RSTS_SENT);
+                    endpoint.counters.increment(RSTS_SENT);
                     out.emit(s);
                 }
                 return;
             case SYN_SENT:
-                if (synPending)
+                if (synPending())
                 {
-                    synPending = false;
-                    header(s, iss, SYN);
+                    synPending(false);
+                    header(s, iss(), SYN);
                     s.ack = 0;
                     s.window = synWindow();
                     synOptions(s, nowNs, true);
-                    sendCursor = iss + 1;
-                    sndNxt = iss + 1;
-                    armRtoOnSend(nowNs, iss);
+                    sendCursor = iss() + 1;
+                    sndNxt = iss() + 1;
+                    armRtoOnSend(nowNs, iss());
                     out.emit(s);
                 }
                 return;
             case SYN_RECEIVED:
-                if (synPending)
+                if (synPending())
                 {
-                    synPending = false;
-                    ackNow = false;
-                    header(s, iss, SYN | ACK);
+                    synPending(false);
+                    ackNow(false);
+                    header(s, iss(), SYN | ACK);
                     s.ack = rcvNxt;
                     s.window = synWindow();
                     rcvAdvRight = rcvNxt + s.window;
                     synOptions(s, nowNs, false);
-                    sendCursor = iss + 1;
-                    sndNxt = iss + 1;
-                    armRtoOnSend(nowNs, iss);
+                    sendCursor = iss() + 1;
+                    sndNxt = iss() + 1;
+                    armRtoOnSend(nowNs, iss());
                     out.emit(s);
                 }
-                if (ackNow)
+                if (ackNow())
                 {
                     emitAck(s, nowNs, sndNxt, out);
                 }
                 return;
             case TIME_WAIT:
-                if (ackNow)
+                if (ackNow())
                 {
                     emitAck(s, nowNs, sndNxt, out);
                 }
@@ -2234,10 +2156,10 @@ final class TcpConnection
         boolean sentSomething = false;
         // retransmissions requested by fast retransmit / partial ACK / SACK recovery (behaviours 29, 57): with SACK
         // (RFC 6675) as many holes as PRR allows (behaviour 66), several per RTT; the first (fast retransmit) always
-        if (pipeRecovery() && rexmitRequests > 0)
+        if (pipeRecovery() && rexmitRequests() > 0)
         {
-            boolean first = rexmitNxt == sndUna;
-            while (first || prr.allowance() > 0)
+            boolean first = rexmitNxt() == sndUna;
+            while (first || transfer().prr.allowance() > 0)
             {
                 if (!retransmitHole(s, nowNs, out))
                 {
@@ -2246,23 +2168,23 @@ final class TcpConnection
                 first = false;
                 sentSomething = true;
             }
-            rexmitRequests = 0;
+            rexmitRequests(0);
         }
-        while (rexmitRequests > 0)
+        while (rexmitRequests() > 0)
         {
-            rexmitRequests--;
+            rexmitRequests(rexmitRequests() - 1);
             if (!retransmitHole(s, nowNs, out))
             {
-                rexmitRequests = 0;
+                rexmitRequests(0);
                 break;
             }
             sentSomething = true;
         }
-        if (tlpPending)
+        if (tlpPending())
         {
             // RFC 8985 §7.3: new data if the windows allow, else the last segment again; its ACK (with SACK)
             // turns a tail loss into fast recovery instead of an RTO
-            tlpPending = false;
+            tlpPending(false);
             if (!sendData(s, nowNs, out))
             {
                 sentSomething |= sendTailProbe(s, nowNs, out);
@@ -2271,26 +2193,26 @@ final class TcpConnection
             {
                 sentSomething = true;
             }
-            counters.increment(TAIL_LOSS_PROBES);
+            endpoint.counters.increment(TAIL_LOSS_PROBES);
         }
-        if (probePending)
+        if (probePending())
         {
-            probePending = false;
+            probePending(false);
             sentSomething |= sendProbe(s, nowNs, out);
         }
         sentSomething |= sendData(s, nowNs, out);
         updatePersist(nowNs);
-        if (keepalivePending)
+        if (keepalivePending())
         {
             // keepalive probe <SEQ=SND.UNA-1> with no data (RFC 1122 §4.2.3.6)
-            keepalivePending = false;
+            keepalivePending(false);
             if (!sentSomething)
             {
                 emitAck(s, nowNs, sndUna - 1, out);
                 sentSomething = true;
             }
         }
-        if (ackNow && !sentSomething)
+        if (ackNow() && !sentSomething)
         {
             // a pure ACK carries SND.NXT as the peer knows it (sndNxt), never a rewound retransmission point:
             // an older SEQ would be unacceptable to the peer and start an ACK storm
@@ -2317,17 +2239,17 @@ final class TcpConnection
     {
         final TcpOptions o = s.options;
         o.mssPresent = true;
-        o.mss = config.mss();
-        if (active ? config.windowScaleEnabled : wsOk)
+        o.mss = endpoint.config.mss();
+        if (active ? endpoint.config.windowScaleEnabled : wsOk())
         {
             o.windowScalePresent = true;
-            o.windowScale = active ? clampShift(config.windowScale) : rcvWscale;
+            o.windowScale = active ? clampShift(endpoint.config.windowScale) : rcvWscale;
         }
-        if (active ? config.sackEnabled : sackOk)
+        if (active ? endpoint.config.sackEnabled : sackOk())
         {
             o.sackPermitted = true;
         }
-        if (active ? config.timestampsEnabled : tsOk)
+        if (active ? endpoint.config.timestampsEnabled : tsOk())
         {
             o.timestampPresent = true;
             o.tsVal = tsNow(nowNs);
@@ -2347,23 +2269,23 @@ final class TcpConnection
         s.ack = rcvNxt;
         s.window = windowField();
         final TcpOptions o = s.options;
-        if (tsOk)
+        if (tsOk())
         {
             o.timestampPresent = true;
             o.tsVal = tsNow(nowNs);
             o.tsEcr = tsRecent;
         }
-        if (sackOk && !ooo.isEmpty())
+        if (sackOk() && !ooo().isEmpty())
         {
             // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
             // follow most recently changed first
-            final int max = tsOk ? 3 : 4;
-            final SeqRangeSet set = ooo;
+            final int max = tsOk() ? 3 : 4;
+            final SeqRangeSet set = ooo();
             int n = 0;
             int first = -1;
             for (int i = 0; i < set.count(); i++)
             {
-                if (leq(set.left(i), oooLastLeft) && geq(set.right(i), oooLastRight))
+                if (leq(set.left(i), oooLastLeft()) && geq(set.right(i), oooLastRight()))
                 {
                     first = i;
                     o.sackLeft[n] = set.left(i);
@@ -2396,9 +2318,9 @@ final class TcpConnection
             o.sackBlockCount = n;
         }
         lastAckSent = rcvNxt;
-        ackNow = false;
-        delAckDeadlineNs = NONE;
-        rcvBytesUnacked = 0;
+        ackNow(false);
+        delAckDeadlineNs(NONE);
+        rcvBytesUnacked(0);
     }
 
     /**
@@ -2407,7 +2329,7 @@ final class TcpConnection
      */
     private int swsThreshold()
     {
-        return Math.min(recvUsable / 2, sndMss);
+        return Math.min(endpoint.recvUsable / 2, sndMss);
     }
 
     /** True when the window we could offer now is a worthwhile opening over the one the peer knows. */
@@ -2429,42 +2351,36 @@ final class TcpConnection
      */
     private int freeReceiveSpace(final boolean advertising)
     {
-        budgetShrink = false;
-        final int free = Math.max(recvUsable - (rcvDataEnd() - readSeq), 0);
+        budgetShrink(false);
+        final int free = Math.max(endpoint.recvUsable - (rcvDataEnd() - readSeq), 0);
         // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
-        final int in = rcvNxt & pool.chunkMask;
-        final boolean held = recvRing != null && recvRing.holds(recvMask, pool.chunkShift, rcvNxt);
-        final long budget = Math.max(0, ((long)pool.availableForReceive() << pool.chunkShift) +
-            (held ? pool.chunkSize - in : -in));
+        final int in = rcvNxt & endpoint.pool.chunkMask;
+        final ChunkRing ring = recvRing();
+        final boolean held = ring != null && ring.holds(endpoint.recvMask, endpoint.pool.chunkShift, rcvNxt);
+        final long budget = Math.max(0, ((long)endpoint.pool.availableForReceive() << endpoint.pool.chunkShift) +
+            (held ? endpoint.pool.chunkSize - in : -in));
         if (budget < free)
         {
             if (advertising)
             {
-                counters.increment(WINDOW_BUDGET_LIMITED);
+                endpoint.counters.increment(WINDOW_BUDGET_LIMITED);
             }
             // a connection whose application keeps up needs no chunk (bytes go straight from the segment to the
             // app), so it keeps one MSS of window, as Linux keeps tcp_rmem[0] under memory pressure; else two
             // endpoints whose budgets are full of queued sends would both advertise zero and never drain each
             // other's queues. One that does not keep up gets only what chunks can back, down to zero, and the
             // window may shrink to it (RFC 9293 §3.8.6.2.2 lets a receiver shrink; Linux's tcp_shrink_window)
-            if (readSeq == rcvDataEnd() && (!budgetDropped || budget > 0))
+            if (readSeq == rcvDataEnd() && (!budgetDropped() || budget > 0))
             {
-                budgetDropped = false;
-                return (int)Math.min(free, Math.max(budget, config.mss()));
+                budgetDropped(false);
+                return (int)Math.min(free, Math.max(budget, endpoint.config.mss()));
             }
-            budgetShrink = true;
+            budgetShrink(true);
             return (int)budget;
         }
         return free;
     }
 
-    /** Set by {@link #freeReceiveSpace}: the budget limits a connection with unread bytes; its window may shrink. */
-    private boolean budgetShrink;
-    /** Received bytes found no chunk: no one-MSS allowance until a chunk is free again. */
-    private boolean budgetDropped;
-    /** The budget shrank the window: {@link #shrunkRight} is the edge advertised before, still honoured. */
-    private boolean shrunk;
-    private int shrunkRight;
 
     /**
      * The window for the acceptability test (RFC 9293 §3.10.7.4): up to the highest right edge the peer was given.
@@ -2476,15 +2392,15 @@ final class TcpConnection
     private int acceptWindow()
     {
         int right = rcvAdvRight;
-        if (shrunk)
+        if (shrunk())
         {
-            if (gt(shrunkRight, right))
+            if (gt(shrunkRight(), right))
             {
-                right = shrunkRight;
+                right = shrunkRight();
             }
             else
             {
-                shrunk = false;
+                shrunk(false);
             }
         }
         return right - rcvNxt > 0 ? right - rcvNxt : 0;
@@ -2496,17 +2412,17 @@ final class TcpConnection
         // except when the buffer budget is used up and the application is not reading (then it shrinks, counted)
         final int free = freeReceiveSpace(true);
         final int shift = rcvWscale;
-        if (budgetShrink)
+        if (budgetShrink())
         {
             final int field = Math.min(65535, free >> shift);
             final int right = rcvNxt + (field << shift);
             if (lt(right, rcvAdvRight))
             {
-                counters.increment(WINDOW_BUDGET_SHRUNK);
-                if (!shrunk || gt(rcvAdvRight, shrunkRight))
+                endpoint.counters.increment(WINDOW_BUDGET_SHRUNK);
+                if (!shrunk() || gt(rcvAdvRight, shrunkRight()))
                 {
-                    shrunk = true;
-                    shrunkRight = rcvAdvRight;
+                    shrunk(true);
+                    shrunkRight(rcvAdvRight);
                 }
             }
             rcvAdvRight = right;
@@ -2546,14 +2462,14 @@ final class TcpConnection
     private void armRtoOnSend(final long nowNs, final int seqStart)
     {
         lastSendNs = nowNs;
-        if (rtoDeadlineNs == NONE)
+        if (rtoDeadlineNs() == NONE)
         {
-            rtoDeadlineNs = nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
-                rtt.handshakeRtoNs() : rtt.rtoNs());
+            rtoDeadlineNs(nowNs + (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ?
+                endpoint.rtt.handshakeRtoNs(slot) : endpoint.rtt.rtoNs(slot)));
         }
-        if (rtt.backoff() == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
+        if (endpoint.rtt.backoff(slot) == 0 && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED))
         {
-            rtt.startTiming(seqStart, nowNs);
+            transfer().startTiming(seqStart, nowNs);
         }
     }
 
@@ -2565,10 +2481,10 @@ final class TcpConnection
      */
     private int payloadMss()
     {
-        int options = tsOk ? 12 : 0;
-        if (sackOk && !ooo.isEmpty())
+        int options = tsOk() ? 12 : 0;
+        if (sackOk() && !ooo().isEmpty())
         {
-            options += 4 + 8 * Math.min(ooo.count(), tsOk ? 3 : 4);
+            options += 4 + 8 * Math.min(ooo().count(), tsOk() ? 3 : 4);
         }
         return sndMss - options;
     }
@@ -2586,10 +2502,10 @@ final class TcpConnection
     {
         boolean sent = false;
         final int maxPayload = payloadMss();
-        if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > rtt.rtoNs())
+        if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > endpoint.rtt.rtoNs(slot))
         {
             // RFC 5681 §4.1: restart window after idle (behaviour 58)
-            cc.onIdleRestart(config.initialCwndSegments * payloadMss());
+            cc.onIdleRestart(endpoint.config.initialCwndSegments * payloadMss());
         }
         while (true)
         {
@@ -2600,13 +2516,13 @@ final class TcpConnection
             if (pipeRecovery())
             {
                 // RFC 6937: in recovery what the ACKs allow (PRR), whole segments, within the peer's window
-                final int allowance = prr.allowance();
+                final int allowance = transfer().prr.allowance();
                 usable = Math.min(sndUna + sndWnd - sendCursor, allowance > 0 ? Math.max(allowance, maxPayload) : 0);
             }
             int len = Math.min(Math.max(avail, 0), Math.max(usable, 0));
             len = Math.min(len, maxPayload);
             final int wholeLen = len;
-            final boolean canFin = finQueued && !finAcked && sendCursor + len == end &&
+            final boolean canFin = finQueued() && !finAcked() && sendCursor + len == end &&
                 state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT;
             if (len <= 0 && !canFin)
             {
@@ -2622,38 +2538,38 @@ final class TcpConnection
                     break;
                 }
                 // Nagle (RFC 896): a small segment waits while new data is unacknowledged, unless no-delay
-                if (!retransmitting && sndNxt != sndUna && !noDelay)
+                if (!retransmitting && sndNxt != sndUna && !noDelayOn())
                 {
                     break;
                 }
-                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2 && !swsOverride)
+                if (!retransmitting && !inFlight && wholeLen < avail && wholeLen < maxSndWnd / 2 && !swsOverride())
                 {
                     // RFC 1122 §4.2.3.4: hold the runt, but an override timeout must send it eventually
-                    swsBlocked = true;
-                    if (swsDeadlineNs == NONE)
+                    swsBlocked(true);
+                    if (swsDeadlineNs() == NONE)
                     {
-                        swsDeadlineNs = nowNs + Math.min(rtt.rtoNs(), SWS_OVERRIDE_NS);
+                        swsDeadlineNs(nowNs + Math.min(endpoint.rtt.rtoNs(slot), SWS_OVERRIDE_NS));
                     }
                     break;
                 }
             }
             final boolean retransmit = lt(sendCursor, sndNxt);
-            swsBlocked = false;
-            swsOverride = false;
-            swsDeadlineNs = NONE;
+            swsBlocked(false);
+            swsOverride(false);
+            swsDeadlineNs(NONE);
             emitSegment(s, nowNs, sendCursor, len, canFin, out);
             if (retransmit)
             {
-                counters.increment(RETRANSMITS);
+                endpoint.counters.increment(RETRANSMITS);
             }
             else if (len > 0)
             {
-                rtt.startTiming(sendCursor, nowNs);
+                transfer().startTiming(sendCursor, nowNs);
             }
             if (canFin)
             {
-                finSent = true;
-                finSeq = sendCursor + len;
+                finSent(true);
+                finSeq(sendCursor + len);
             }
             sendCursor += len + (canFin ? 1 : 0);
             if (gt(sendCursor, sndNxt))
@@ -2677,36 +2593,36 @@ final class TcpConnection
         ackFields(s, nowNs);
         if (len > 0)
         {
-            final ChunkRing r = sendRing;
+            final ChunkRing r = sendRing();
             final int pos = seq;
-            if ((pos & pool.chunkMask) + len <= pool.chunkSize)
+            if ((pos & endpoint.pool.chunkMask) + len <= endpoint.pool.chunkSize)
             {
-                s.payload = r.bufferAt(pool, sendMask, pos);
-                s.payloadOffset = r.offsetAt(pool, sendMask, pos);
+                s.payload = r.bufferAt(endpoint.pool, endpoint.sendMask, pos);
+                s.payloadOffset = r.offsetAt(endpoint.pool, endpoint.sendMask, pos);
             }
             else
             {
                 // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
                 final UnsafeBuffer scratch = endpoint.segmentScratch;
-                r.get(pool, sendMask, pos, scratch, 0, len);
+                r.get(endpoint.pool, endpoint.sendMask, pos, scratch, 0, len);
                 s.payload = scratch;
                 s.payloadOffset = 0;
             }
             s.payloadLength = len;
         }
         lastSendNs = nowNs;
-        if (inRecovery)
+        if (inRecovery())
         {
-            prr.onSent(len);
+            transfer().prr.onSent(len);
         }
-        if (rtoDeadlineNs == NONE && !persistMode)
+        if (rtoDeadlineNs() == NONE && !persistMode())
         {
-            rtoDeadlineNs = nowNs + rtt.rtoNs();
+            rtoDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         }
         out.emit(s);
         // a probe only for data: a lone FIN is left to the RTO (one timer fewer per connection lifetime)
         final int end = seq + len + (fin ? 1 : 0);
-        if (len > 0 && !persistMode && (gt(end, sndNxt) || inRecovery))
+        if (len > 0 && !persistMode() && (gt(end, sndNxt) || inRecovery()))
         {
             // in recovery after retransmissions too (behaviour 65): when the last retransmission or the ACK that
             // ends recovery is lost and nothing else is coming, the probe finds out in PTO instead of the RTO
@@ -2720,19 +2636,19 @@ final class TcpConnection
      */
     private void armTailLossProbe(final long nowNs, final int flightEnd)
     {
-        if (!rtt.hasSample() || flightEnd == sndUna || persistMode || !state.isSynchronized())
+        if (!endpoint.rtt.hasSample(slot) || flightEnd == sndUna || persistMode() || !state.isSynchronized())
         {
-            tlpDeadlineNs = NONE;
+            tlpDeadlineNs(NONE);
             return;
         }
-        long pto = 2 * rtt.srttNs();
+        long pto = 2 * endpoint.rtt.srttNs(slot);
         if (flightEnd - sndUna <= payloadMss())
         {
             pto += WORST_CASE_DELAYED_ACK_NS;
         }
         pto = Math.max(pto, MIN_PTO_NS);
         final long at = nowNs + pto;
-        tlpDeadlineNs = rtoDeadlineNs != NONE && rtoDeadlineNs < at ? NONE : at;
+        tlpDeadlineNs(rtoDeadlineNs() != NONE && rtoDeadlineNs() < at ? NONE : at);
     }
 
     /** RFC 8985 §7.2 WCDelAckT. */
@@ -2743,32 +2659,32 @@ final class TcpConnection
     /** The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3). */
     private boolean sendTailProbe(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
-        final int lastEnd = finSent ? finSeq : sndNxt;
+        final int lastEnd = finSent() ? finSeq() : sndNxt;
         int from = lastEnd - payloadMss();
         if (lt(from, sndUna))
         {
             from = sndUna;
         }
         final int len = Math.max(lastEnd - from, 0);
-        final boolean fin = finSent && !finAcked;
+        final boolean fin = finSent() && !finAcked();
         if (len == 0 && !fin)
         {
             return false;
         }
         emitSegment(s, nowNs, from, len, fin, out);
-        counters.increment(RETRANSMITS);
-        rtt.stopTiming();
+        endpoint.counters.increment(RETRANSMITS);
+        stopRttTiming();
         return true;
     }
 
     /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */
     private boolean retransmitHole(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
-        int from = geq(rexmitNxt, sndUna) ? rexmitNxt : sndUna;
+        int from = geq(rexmitNxt(), sndUna) ? rexmitNxt() : sndUna;
         int limit;
-        if (sackOk && !scoreboard.isEmpty())
+        if (sackOk() && !scoreboard().isEmpty())
         {
-            final SeqRangeSet sb = scoreboard;
+            final SeqRangeSet sb = scoreboard();
             limit = sb.highestRight();
             for (int i = 0; i < sb.count(); i++)
             {
@@ -2801,15 +2717,15 @@ final class TcpConnection
         final int end = dataEnd();
         final int maxPayload = payloadMss();
         final int len = Math.min(Math.min(limit - from, maxPayload), Math.max(end - from, 0));
-        final boolean fin = finSent && from + len == finSeq && lt(finSeq, limit);
+        final boolean fin = finSent() && from + len == finSeq() && lt(finSeq(), limit);
         if (len <= 0 && !fin)
         {
             return false;
         }
         emitSegment(s, nowNs, from, len, fin, out);
-        counters.increment(RETRANSMITS);
-        rexmitNxt = from + len + (fin ? 1 : 0);
-        rtt.stopTiming();
+        endpoint.counters.increment(RETRANSMITS);
+        rexmitNxt(from + len + (fin ? 1 : 0));
+        stopRttTiming();
         return true;
     }
 
@@ -2820,16 +2736,976 @@ final class TcpConnection
         {
             return false;
         }
-        counters.increment(ZERO_WINDOW_PROBES);
+        endpoint.counters.increment(ZERO_WINDOW_PROBES);
         emitSegment(s, nowNs, sndUna, 1, false, out);
         if (gt(sndUna + 1, sndNxt))
         {
             sndNxt = sndUna + 1;
         }
         sendCursor = sndNxt;
-        rtt.backOff();
-        persistDeadlineNs = nowNs + rtt.rtoNs();
+        endpoint.rtt.backOff(slot);
+        persistDeadlineNs(nowNs + endpoint.rtt.rtoNs(slot));
         return true;
     }
 
+    // ============================================================================= transfer state (borrowed)
+
+    /** The transfer state, borrowed from the endpoint's pool if this connection holds none. */
+    private TransferState transfer()
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            t = endpoint.transfers.take();
+            transfer = t;
+        }
+        return t;
+    }
+
+    /**
+     * An ACK up to {@code ack}: an RTT sample if it covers the segment being timed (RFC 6298, Karn's rule).
+     *
+     * @return the sample, ns, or 0 for none.
+     */
+    private long rttOnAck(final int ack, final long nowNs)
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            final long r = t.takeSample(ack, nowNs);
+            if (r >= 0)
+            {
+                endpoint.rtt.sample(slot, r);
+                return Math.max(r, 1);
+            }
+        }
+        return 0;
+    }
+
+    /** Karn's rule: no sample from a segment that was (or may have been) retransmitted. */
+    private void stopRttTiming()
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            t.stopTiming();
+        }
+    }
+
+    /**
+     * Give the transfer state back if all of it is at rest (the endpoint asks after each event). During the
+     * handshake, once our FIN went out, or while the budget keeps our window shrunk, the state stays: its ISS and
+     * IRS, {@link TransferState#finSeq} and {@link TransferState#shrunkRight} are read as long as those hold.
+     */
+    void releaseIdleTransfer()
+    {
+        final TransferState t = transfer;
+        if (t != null && !finSent() && !shrunk() && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED &&
+            t.atRest())
+        {
+            transfer = null;
+            endpoint.transfers.giveAtRest(t);
+        }
+    }
+
+    /** Give the transfer state back whatever it holds (the TCB is reset or goes back to the pool). */
+    void releaseTransfer()
+    {
+        final TransferState t = transfer;
+        if (t != null)
+        {
+            transfer = null;
+            endpoint.transfers.give(t);
+        }
+    }
+
+    /** True while this connection holds a transfer state (for tests and the memory bench). */
+    boolean holdsTransfer()
+    {
+        return transfer != null;
+    }
+
+    private SeqRangeSet ooo()
+    {
+        final TransferState t = transfer;
+        return t == null ? endpoint.noRanges : t.ooo;
+    }
+
+    private SeqRangeSet oooForAdd()
+    {
+        return transfer().ooo;
+    }
+
+    private SeqRangeSet scoreboard()
+    {
+        final TransferState t = transfer;
+        return t == null ? endpoint.noRanges : t.scoreboard;
+    }
+
+    private SeqRangeSet scoreboardForAdd()
+    {
+        return transfer().scoreboard;
+    }
+
+    private long rtoDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.rtoDeadlineNs;
+    }
+
+    private void rtoDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rtoDeadlineNs(v);
+    }
+
+    private long persistDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.persistDeadlineNs;
+    }
+
+    private void persistDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.persistDeadlineNs(v);
+    }
+
+    private long swsDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.swsDeadlineNs;
+    }
+
+    private void swsDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsDeadlineNs(v);
+    }
+
+    private long delAckDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.delAckDeadlineNs;
+    }
+
+    private void delAckDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.delAckDeadlineNs(v);
+    }
+
+    private long tlpDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.tlpDeadlineNs;
+    }
+
+    private void tlpDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.tlpDeadlineNs(v);
+    }
+
+    private long rackDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.rackDeadlineNs;
+    }
+
+    private void rackDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rackDeadlineNs(v);
+    }
+
+    long timeWaitDeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.timeWaitDeadlineNs;
+    }
+
+    private void timeWaitDeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.timeWaitDeadlineNs(v);
+    }
+
+    private long finWait2DeadlineNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? NONE : t.finWait2DeadlineNs;
+    }
+
+    private void finWait2DeadlineNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == NONE)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.finWait2DeadlineNs(v);
+    }
+
+    private long rexmitPassNs()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitPassNs;
+    }
+
+    private void rexmitPassNs(final long v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitPassNs(v);
+    }
+
+    private int rexmitRequests()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitRequests;
+    }
+
+    private void rexmitRequests(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitRequests(v);
+    }
+
+    private int rexmitNxt()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rexmitNxt;
+    }
+
+    private void rexmitNxt(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rexmitNxt(v);
+    }
+
+    private int dupAcks()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.dupAcks;
+    }
+
+    private void dupAcks(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.dupAcks(v);
+    }
+
+    private int oooLastLeft()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.oooLastLeft;
+    }
+
+    private void oooLastLeft(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.oooLastLeft(v);
+    }
+
+    private int oooLastRight()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.oooLastRight;
+    }
+
+    private void oooLastRight(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.oooLastRight(v);
+    }
+
+    private int peerFinSeq()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.peerFinSeq;
+    }
+
+    private void peerFinSeq(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.peerFinSeq(v);
+    }
+
+    private boolean tlpPending()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.tlpPending;
+    }
+
+    private void tlpPending(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.tlpPending(v);
+    }
+
+    private boolean persistMode()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.persistMode;
+    }
+
+    private void persistMode(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.persistMode(v);
+    }
+
+    private boolean swsBlocked()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.swsBlocked;
+    }
+
+    private void swsBlocked(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsBlocked(v);
+    }
+
+    private boolean swsOverride()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.swsOverride;
+    }
+
+    private void swsOverride(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.swsOverride(v);
+    }
+
+    private boolean inRecovery()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.inRecovery;
+    }
+
+    private void inRecovery(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.inRecovery(v);
+    }
+
+    private boolean peerFinPending()
+    {
+        final TransferState t = transfer;
+        return t == null ? false : t.peerFinPending;
+    }
+
+    private void peerFinPending(final boolean v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == false)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.peerFinPending(v);
+    }
+
+    private ChunkRing sendRing()
+    {
+        final TransferState t = transfer;
+        return t == null ? null : t.sendRing;
+    }
+
+    private void sendRing(final ChunkRing v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == null)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.sendRing(v);
+    }
+
+    private ChunkRing recvRing()
+    {
+        final TransferState t = transfer;
+        return t == null ? null : t.recvRing;
+    }
+
+    private void recvRing(final ChunkRing v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == null)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.recvRing(v);
+    }
+
+    private int retries()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.retries;
+    }
+
+    private void retries(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.retries(v);
+    }
+
+    private int rcvBytesUnacked()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.rcvBytesUnacked;
+    }
+
+    private void rcvBytesUnacked(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.rcvBytesUnacked(v);
+    }
+
+    private int finSeq()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.finSeq;
+    }
+
+    private void finSeq(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.finSeq(v);
+    }
+
+    private int shrunkRight()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.shrunkRight;
+    }
+
+    private void shrunkRight(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.shrunkRight(v);
+    }
+
+    int iss()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.iss;
+    }
+
+    private void iss(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.iss(v);
+    }
+
+    private int irs()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.irs;
+    }
+
+    private void irs(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.irs(v);
+    }
+
+    private int keepaliveProbesSent()
+    {
+        final TransferState t = transfer;
+        return t == null ? 0 : t.keepaliveProbesSent;
+    }
+
+    private void keepaliveProbesSent(final int v)
+    {
+        TransferState t = transfer;
+        if (t == null)
+        {
+            if (v == 0)
+            {
+                return;
+            }
+            t = transfer();
+        }
+        t.keepaliveProbesSent(v);
+    }
+
+    // ============================================================================================= flag bits
+
+    boolean passiveOpen()
+    {
+        return (bits & PASSIVE_OPEN) != 0;
+    }
+
+    private void passiveOpen(final boolean on)
+    {
+        bits = on ? bits | PASSIVE_OPEN : bits & ~PASSIVE_OPEN;
+    }
+
+    boolean appVisible()
+    {
+        return (bits & APP_VISIBLE) != 0;
+    }
+
+    private void appVisible(final boolean on)
+    {
+        bits = on ? bits | APP_VISIBLE : bits & ~APP_VISIBLE;
+    }
+
+    boolean closeAfterRead()
+    {
+        return (bits & CLOSE_AFTER_READ) != 0;
+    }
+
+    private void closeAfterRead(final boolean on)
+    {
+        bits = on ? bits | CLOSE_AFTER_READ : bits & ~CLOSE_AFTER_READ;
+    }
+
+    boolean appClosed()
+    {
+        return (bits & APP_CLOSED) != 0;
+    }
+
+    private void appClosed(final boolean on)
+    {
+        bits = on ? bits | APP_CLOSED : bits & ~APP_CLOSED;
+    }
+
+    private boolean wsOk()
+    {
+        return (bits & WS_OK) != 0;
+    }
+
+    private void wsOk(final boolean on)
+    {
+        bits = on ? bits | WS_OK : bits & ~WS_OK;
+    }
+
+    private boolean sackOk()
+    {
+        return (bits & SACK_OK) != 0;
+    }
+
+    private void sackOk(final boolean on)
+    {
+        bits = on ? bits | SACK_OK : bits & ~SACK_OK;
+    }
+
+    boolean tsOk()
+    {
+        return (bits & TS_OK) != 0;
+    }
+
+    private void tsOk(final boolean on)
+    {
+        bits = on ? bits | TS_OK : bits & ~TS_OK;
+    }
+
+    private boolean readBlocked()
+    {
+        return (bits & READ_BLOCKED) != 0;
+    }
+
+    private void readBlocked(final boolean on)
+    {
+        bits = on ? bits | READ_BLOCKED : bits & ~READ_BLOCKED;
+    }
+
+    private boolean inputShutdown()
+    {
+        return (bits & INPUT_SHUTDOWN) != 0;
+    }
+
+    private void inputShutdown(final boolean on)
+    {
+        bits = on ? bits | INPUT_SHUTDOWN : bits & ~INPUT_SHUTDOWN;
+    }
+
+    private boolean writeBlocked()
+    {
+        return (bits & WRITE_BLOCKED) != 0;
+    }
+
+    private void writeBlocked(final boolean on)
+    {
+        bits = on ? bits | WRITE_BLOCKED : bits & ~WRITE_BLOCKED;
+    }
+
+    private boolean budgetWaiting()
+    {
+        return (bits & BUDGET_WAITING) != 0;
+    }
+
+    private void budgetWaiting(final boolean on)
+    {
+        bits = on ? bits | BUDGET_WAITING : bits & ~BUDGET_WAITING;
+    }
+
+    private boolean finQueued()
+    {
+        return (bits & FIN_QUEUED) != 0;
+    }
+
+    private void finQueued(final boolean on)
+    {
+        bits = on ? bits | FIN_QUEUED : bits & ~FIN_QUEUED;
+    }
+
+    private boolean finSent()
+    {
+        return (bits & FIN_SENT) != 0;
+    }
+
+    private void finSent(final boolean on)
+    {
+        bits = on ? bits | FIN_SENT : bits & ~FIN_SENT;
+    }
+
+    private boolean finAcked()
+    {
+        return (bits & FIN_ACKED) != 0;
+    }
+
+    private void finAcked(final boolean on)
+    {
+        bits = on ? bits | FIN_ACKED : bits & ~FIN_ACKED;
+    }
+
+    private boolean peerFinReceived()
+    {
+        return (bits & PEER_FIN_RECEIVED) != 0;
+    }
+
+    private void peerFinReceived(final boolean on)
+    {
+        bits = on ? bits | PEER_FIN_RECEIVED : bits & ~PEER_FIN_RECEIVED;
+    }
+
+    private boolean synPending()
+    {
+        return (bits & SYN_PENDING) != 0;
+    }
+
+    private void synPending(final boolean on)
+    {
+        bits = on ? bits | SYN_PENDING : bits & ~SYN_PENDING;
+    }
+
+    private boolean ackNow()
+    {
+        return (bits & ACK_NOW) != 0;
+    }
+
+    private void ackNow(final boolean on)
+    {
+        bits = on ? bits | ACK_NOW : bits & ~ACK_NOW;
+    }
+
+    private boolean rstPending()
+    {
+        return (bits & RST_PENDING) != 0;
+    }
+
+    private void rstPending(final boolean on)
+    {
+        bits = on ? bits | RST_PENDING : bits & ~RST_PENDING;
+    }
+
+    private boolean probePending()
+    {
+        return (bits & PROBE_PENDING) != 0;
+    }
+
+    private void probePending(final boolean on)
+    {
+        bits = on ? bits | PROBE_PENDING : bits & ~PROBE_PENDING;
+    }
+
+    private boolean keepalivePending()
+    {
+        return (bits & KEEPALIVE_PENDING) != 0;
+    }
+
+    private void keepalivePending(final boolean on)
+    {
+        bits = on ? bits | KEEPALIVE_PENDING : bits & ~KEEPALIVE_PENDING;
+    }
+
+    private boolean budgetShrink()
+    {
+        return (bits & BUDGET_SHRINK) != 0;
+    }
+
+    private void budgetShrink(final boolean on)
+    {
+        bits = on ? bits | BUDGET_SHRINK : bits & ~BUDGET_SHRINK;
+    }
+
+    private boolean budgetDropped()
+    {
+        return (bits & BUDGET_DROPPED) != 0;
+    }
+
+    private void budgetDropped(final boolean on)
+    {
+        bits = on ? bits | BUDGET_DROPPED : bits & ~BUDGET_DROPPED;
+    }
+
+    private boolean shrunk()
+    {
+        return (bits & SHRUNK) != 0;
+    }
+
+    private void shrunk(final boolean on)
+    {
+        bits = on ? bits | SHRUNK : bits & ~SHRUNK;
+    }
+
+    boolean closeWhenReadPending()
+    {
+        return (bits & CLOSE_WHEN_READ) != 0;
+    }
+
+    private void closeWhenReadPending(final boolean on)
+    {
+        bits = on ? bits | CLOSE_WHEN_READ : bits & ~CLOSE_WHEN_READ;
+    }
+
+    private boolean keepAliveOn()
+    {
+        return (bits & KEEP_ALIVE) != 0;
+    }
+
+    private void keepAliveOn(final boolean on)
+    {
+        bits = on ? bits | KEEP_ALIVE : bits & ~KEEP_ALIVE;
+    }
+
+    private boolean noDelayOn()
+    {
+        return (bits & NO_DELAY) != 0;
+    }
+
+    private void noDelayOn(final boolean on)
+    {
+        bits = on ? bits | NO_DELAY : bits & ~NO_DELAY;
+    }
 }

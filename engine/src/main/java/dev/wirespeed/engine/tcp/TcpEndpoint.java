@@ -75,14 +75,22 @@ public final class TcpEndpoint
     private final Int2ObjectHashMap<Listener> listeners = new Int2ObjectHashMap<>();
     private final SlotTimerWheel wheel;
 
-    private TcpConnection[] connections = new TcpConnection[64];
+    /**
+     * Per-slot arrays hold 2^k − {@value #SLOT_SLACK} entries ({@link #grownSlots}), not 2^k: with its 16-byte header
+     * an array of 2^k elements is just over a power of two, and G1 rounds a large array up to whole regions (at 1M
+     * slots that cost up to half the per-slot memory again).
+     */
+    static final int SLOT_SLACK = 16;
+    static final int INITIAL_SLOTS = 64 - SLOT_SLACK;
+
+    private TcpConnection[] connections = new TcpConnection[INITIAL_SLOTS];
     // the endpoint's own bookkeeping per pool slot (the connection never sees these)
-    private int[] generations = new int[64];
-    private boolean[] released = new boolean[64];
-    private boolean[] dirty = new boolean[64];
-    private boolean[] halfOpenCounted = new boolean[64];
+    private int[] generations = new int[INITIAL_SLOTS];
+    private boolean[] released = new boolean[INITIAL_SLOTS];
+    private boolean[] dirty = new boolean[INITIAL_SLOTS];
+    private boolean[] halfOpenCounted = new boolean[INITIAL_SLOTS];
     private int connectionSlots;
-    private int[] freeSlots = new int[64];
+    private int[] freeSlots = new int[INITIAL_SLOTS];
     private int freeCount;
     /** Free slots below this index hold no TCB (trimmed); {@link #trimPool} starts here. */
     private int trimmedBelow;
@@ -93,13 +101,19 @@ public final class TcpEndpoint
     final ChunkPool pool;
     /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
     final RangeArrayPool ranges = new RangeArrayPool();
+    /** Transfer and recovery state, lent to a connection only while it has some (an idle connection has none). */
+    final TransferPool transfers = new TransferPool(ranges);
+    /** Every connection's RTT state (RFC 6298), in arrays indexed by pool slot. */
+    final RttEstimator rtt;
+    /** The empty range set a connection without a {@link TransferState} reads; nothing is ever added to it. */
+    final SeqRangeSet noRanges = new SeqRangeSet(ranges);
     /** Where a send segment spanning two chunks is gathered (the emitter copies it before returning). */
     final org.agrona.concurrent.UnsafeBuffer segmentScratch;
     /** Ids of connections whose write the buffer budget cut short, woken in order as chunks come back. */
     private long[] bufferWaiters = new long[16];
     private int bufferWaiterHead;
     private int bufferWaiterCount;
-    private int[] dirtySlots = new int[64];
+    private int[] dirtySlots = new int[INITIAL_SLOTS];
     private int dirtyCount;
     private int halfOpenTotal;
 
@@ -112,7 +126,13 @@ public final class TcpEndpoint
     private final long tsK0;
     private final long tsK1;
     private int ephemeralCounter;
-    private final int recvUsable;
+    /** Buffer geometry of every connection: ring sizes (powers of two), masks, and the receive ring's usable bytes. */
+    final int sendCap;
+    final int sendMask;
+    final int recvCap;
+    final int recvMask;
+    /** The receive ring less the slack that rounding the scaled window up needs (RFC 7323 §2.4). */
+    final int recvUsable;
 
     private long challengeTokens;
     private long challengeLastNs;
@@ -159,7 +179,8 @@ public final class TcpEndpoint
         this.config = config;
         this.handler = handler;
         // ~1.05 ms ticks, 4096 spokes (~4.3 s per turn; later deadlines wrap and are checked by value)
-        this.wheel = new SlotTimerWheel(20, 4096, 64, startNs);
+        this.wheel = new SlotTimerWheel(20, 4096, INITIAL_SLOTS, startNs);
+        this.rtt = new RttEstimator(config, INITIAL_SLOTS);
         long r = config.seed;
         r = SplitMix64.next(r);
         final long k0 = r;
@@ -194,9 +215,12 @@ public final class TcpEndpoint
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
         challengeLastNs = startNs;
-        final int recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
+        recvCap = Integer.highestOneBit(Math.max(1024, config.receiveBufferSize) - 1) << 1;
+        recvMask = recvCap - 1;
+        // slack for rounding the scaled window up so the right edge never moves left (RFC 7323 §2.4)
         recvUsable = recvCap - (1 << Math.min(14, Math.max(0, config.windowScale)));
-        final int sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        sendCap = Integer.highestOneBit(Math.max(1024, config.sendBufferSize) - 1) << 1;
+        sendMask = sendCap - 1;
         final int chunk = Math.min(Integer.highestOneBit(Math.max(64, config.bufferChunkSize)),
             Math.min(sendCap, recvCap));
         pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk);
@@ -399,7 +423,7 @@ public final class TcpEndpoint
         table.put(c);
         c.openActive(nowNs, isn(nowNs, c));
         markDirty(c);
-        return c.id;
+        return c.id();
     }
 
     /**
@@ -535,7 +559,7 @@ public final class TcpEndpoint
             {
                 continue;
             }
-            if (c.closeAfterRead)
+            if (c.closeAfterRead())
             {
                 c.finishAfterRead();
                 continue;
@@ -563,13 +587,13 @@ public final class TcpEndpoint
             }
             final int i = live.get(k);
             final TcpConnection c = connections[i];
-            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed)
+            if (released[i] || c.state == TcpState.CLOSED || c.state == TcpState.TIME_WAIT || c.appClosed())
             {
                 continue;
             }
-            if (c.appVisible)
+            if (c.appVisible())
             {
-                close(c.id);
+                close(c.id());
             }
             else
             {
@@ -601,11 +625,15 @@ public final class TcpEndpoint
         final TcpConnection c = visible(id);
         if (c != null)
         {
-            final boolean closing = c.closeWhenRead;
+            final boolean closing = c.closeWhenReadPending();
             c.resumeReading();
-            if (closing && !c.closeWhenRead)
+            if (closing && !c.closeWhenReadPending())
             {
                 afterUserCall(c); // the close may have armed a timer
+            }
+            else if (!released[c.slot])
+            {
+                c.releaseIdleTransfer(); // reading may have emptied the receive ring, the last of its transfer state
             }
         }
     }
@@ -789,7 +817,7 @@ public final class TcpEndpoint
             return null;
         }
         final TcpConnection c = connections[slot];
-        return c != null && c.id == id && !released[slot] ? c : null;
+        return c != null && c.id() == id && !released[slot] ? c : null;
     }
 
     TcpConnection find(final int localIp, final int localPort, final int remoteIp, final int remotePort)
@@ -904,8 +932,8 @@ public final class TcpEndpoint
         {
             // RFC 6191: a new SYN reopens a TIME-WAIT tuple only when its timestamp is newer, or without
             // timestamps its ISN is above RCV.NXT (behaviour 43); otherwise → ACK
-            final boolean tsNewer = c.tsOk && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
-            final boolean seqAbove = !(c.tsOk && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
+            final boolean tsNewer = c.tsOk() && seg.options.timestampPresent && gt(seg.options.tsVal, c.tsRecent);
+            final boolean seqAbove = !(c.tsOk() && seg.options.timestampPresent) && gt(seg.seq, c.rcvNxt);
             final Listener l = listener(seg.localIp, seg.localPort);
             if ((tsNewer || seqAbove) && l != null)
             {
@@ -997,11 +1025,11 @@ public final class TcpEndpoint
                 continue;
             }
             c.dispatch(nowNs, counting);
-            if (c.state == TcpState.CLOSED && !c.closeAfterRead)
+            if (c.state == TcpState.CLOSED && !c.closeAfterRead())
             {
                 release(c);
             }
-            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead)
+            else if (c.state == TcpState.TIME_WAIT && !c.closeAfterRead())
             {
                 // the last ACK is out: a compact record takes over the tuple and the TCB goes back to the pool
                 timeWait.add(c, nowNs);
@@ -1493,7 +1521,7 @@ public final class TcpEndpoint
             dirty[slot] = true;
             if (dirtyCount == dirtySlots.length)
             {
-                dirtySlots = java.util.Arrays.copyOf(dirtySlots, dirtyCount * 2);
+                dirtySlots = java.util.Arrays.copyOf(dirtySlots, grownSlots(dirtyCount));
             }
             dirtySlots[dirtyCount++] = slot;
         }
@@ -1503,14 +1531,14 @@ public final class TcpEndpoint
     void connectionEstablished(final TcpConnection c)
     {
         counters.increment(CONNECTIONS_OPENED);
-        if (c.passiveOpen)
+        if (c.passiveOpen())
         {
             dropHalfOpen(c);
-            handler.onAccepted(c.listenerPort, c.id);
+            handler.onAccepted(c.listenerPort, c.id());
         }
-        else if (c.appVisible)
+        else if (c.appVisible())
         {
-            handler.onConnected(c.id);
+            handler.onConnected(c.id());
         }
     }
 
@@ -1542,36 +1570,36 @@ public final class TcpEndpoint
     {
         if (event == TcpConnection.RETIRE_RESET)
         {
-            handler.onReset(c.id);
+            handler.onReset(c.id());
         }
         else if (event == TcpConnection.RETIRE_TIMEOUT)
         {
-            handler.onTimeout(c.id);
+            handler.onTimeout(c.id());
         }
-        handler.onClosed(c.id);
+        handler.onClosed(c.id());
     }
 
     void connectionPeerClosed(final TcpConnection c)
     {
-        if (c.appVisible)
+        if (c.appVisible())
         {
-            handler.onPeerClosed(c.id);
+            handler.onPeerClosed(c.id());
         }
     }
 
     void connectionWritable(final TcpConnection c)
     {
-        if (c.appVisible && !c.appClosed)
+        if (c.appVisible() && !c.appClosed())
         {
-            handler.onWritable(c.id);
+            handler.onWritable(c.id());
         }
     }
 
     int deliverData(final TcpConnection c, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (c.appVisible && !c.appClosed)
+        if (c.appVisible() && !c.appClosed())
         {
-            return handler.onData(c.id, buffer, offset, length);
+            return handler.onData(c.id(), buffer, offset, length);
         }
         return length;
     }
@@ -1630,17 +1658,24 @@ public final class TcpEndpoint
 
     // =================================================================================================== pool
 
+    /** The next size of a per-slot array: 2^k − {@link #SLOT_SLACK} entries, doubling. */
+    static int grownSlots(final int current)
+    {
+        return 2 * (current + SLOT_SLACK) - SLOT_SLACK;
+    }
+
     private TcpConnection newConnection()
     {
         if (connectionSlots == connections.length)
         {
-            final int n = connectionSlots * 2;
+            final int n = grownSlots(connectionSlots);
             connections = java.util.Arrays.copyOf(connections, n);
             generations = java.util.Arrays.copyOf(generations, n);
             released = java.util.Arrays.copyOf(released, n);
             dirty = java.util.Arrays.copyOf(dirty, n);
             halfOpenCounted = java.util.Arrays.copyOf(halfOpenCounted, n);
             wheel.ensureSlots(n);
+            rtt.ensureSlots(n);
         }
         final int slot = connectionSlots++;
         final TcpConnection c = new TcpConnection(this, slot);
@@ -1662,7 +1697,7 @@ public final class TcpEndpoint
             bufferWaiters = grown;
             bufferWaiterHead = 0;
         }
-        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id;
+        bufferWaiters[(bufferWaiterHead + bufferWaiterCount) & (bufferWaiters.length - 1)] = c.id();
         bufferWaiterCount++;
     }
 
@@ -1726,7 +1761,7 @@ public final class TcpEndpoint
     {
         if (freeCount == freeSlots.length)
         {
-            freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
+            freeSlots = java.util.Arrays.copyOf(freeSlots, grownSlots(freeCount));
         }
         freeSlots[freeCount++] = slot;
     }
@@ -1791,6 +1826,10 @@ public final class TcpEndpoint
         {
             ranges.trim(Math.max(TRIM_KEEP_MIN / 4, ranges.inUse()));
         }
+        if (transfers.idle() > 2 * Math.max(TRIM_KEEP_MIN / 4, transfers.inUse()))
+        {
+            transfers.trim(Math.max(TRIM_KEEP_MIN / 4, transfers.inUse()));
+        }
         if (pool.idleRings() > 2 * Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()))
         {
             pool.trimRings(Math.max(TRIM_KEEP_MIN / 4, pool.ringsOut()));
@@ -1807,7 +1846,8 @@ public final class TcpEndpoint
     {
         return "tcbsPooled=" + pooledTcbs + " slots=" + connectionSlots + " table=" + table.capacity() +
             " rangeArrays=" + ranges.inUse() + "+" + ranges.idle() + " rings=" + pool.ringsOut() + "+" +
-            pool.idleRings() + " chunks=" + pool.inUse() + "/" + pool.created() + " timers=" + wheel.count() +
+            pool.idleRings() + " transfers=" + transfers.inUse() + "+" + transfers.idle() + " chunks=" + pool.inUse() +
+            "/" + pool.created() + " timers=" + wheel.count() +
             " timeWait=" + timeWait.size();
     }
 
@@ -1842,8 +1882,14 @@ public final class TcpEndpoint
         live.add(slot);
         halfOpenCounted[slot] = false;
         wheel.cancel(slot);
-        c.reset(((long)generations[slot] << 32) | slot);
+        c.reset();
         return c;
+    }
+
+    /** The id of the connection in {@code slot}: the slot's generation (bumped at each reuse) and the slot. */
+    long idOf(final int slot)
+    {
+        return ((long)generations[slot] << 32) | slot;
     }
 
     private void release(final TcpConnection c)
@@ -1853,6 +1899,7 @@ public final class TcpEndpoint
         released[slot] = true;
         live.remove(slot);
         c.releaseBuffers();
+        c.releaseTransfer();
         freeSlotPush(slot);
         pooledTcbs++;
     }
@@ -1860,11 +1907,12 @@ public final class TcpEndpoint
     private TcpConnection visible(final long id)
     {
         final TcpConnection c = connection(id);
-        return c != null && c.appVisible ? c : null;
+        return c != null && c.appVisible() ? c : null;
     }
 
     private void updateTimer(final TcpConnection c)
     {
+        c.releaseIdleTransfer();
         final long d = c.nextDeadlineNs();
         final int slot = c.slot;
         if (d == TcpConnection.NONE)

@@ -136,8 +136,8 @@ final class TimeWaitTable
         }
         put(i, ip, ports, c.sndNxt(), c.rcvNxt(), c.tsRecent(), ageUnits(c.tsRecentNs), c.tsOffset,
             (c.timeWaitWindowField() & 0xffff) | (c.rcvWscale << 16) | (c.timestamps() ? TS_OK : 0),
-            c.timeWaitDeadlineNs);
-        fifoPush(ip, ports, c.timeWaitDeadlineNs);
+            c.timeWaitDeadlineNs());
+        fifoPush(ip, ports, c.timeWaitDeadlineNs());
     }
 
     int sndNxt(final int i)

@@ -1,6 +1,5 @@
 package dev.wirespeed.engine.api;
 
-import dev.wirespeed.engine.tcp.TcpEndpoint;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.wirespeed.engine.api.ApiTestShard.*;
+import static dev.wirespeed.engine.api.EnginePair.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to fill in turn: its event ring (the server shard leaves data in TCP: read blocked), the TCP window, the client's
  * send buffer (the client adapter parks and then stalls at the head of its ring), and the client's command ring
  * ({@link CommandProxy#write} returns short). Only once each of those has been observed does the server resume. Then
- * every byte must come back, in order, and both sides close cleanly.
+ * every byte must come back, in order, and both sides close cleanly. The shards are two real engines on their own
+ * threads over an in-process ring pair ({@link EnginePair}).
  */
 class ApiBackpressureTest
 {
@@ -35,8 +35,7 @@ class ApiBackpressureTest
     static final int RING = 4096;
     static final int APP_WRITE = 4096;
 
-    ApiTestShard client;
-    ApiTestShard server;
+    EnginePair pair;
     Thread serverApp;
 
     @AfterEach
@@ -47,13 +46,9 @@ class ApiBackpressureTest
             serverApp.interrupt();
             serverApp.join(10_000);
         }
-        if (client != null)
+        if (pair != null)
         {
-            client.stop();
-        }
-        if (server != null)
-        {
-            server.stop();
+            pair.close();
         }
     }
 
@@ -66,44 +61,41 @@ class ApiBackpressureTest
         final ManyToOneRingBuffer clientCommands = CommandProxy.newCommandRing(RING);
         final OneToOneRingBuffer clientEvents = EventProxy.newEventRing(RING);
         final EventProxy clientProxy = new EventProxy(0, clientEvents);
-        final TcpEndpoint clientEndpoint = new TcpEndpoint(config(11), clientProxy, System.nanoTime());
-        final CommandAdapter clientAdapter = new CommandAdapter(0, clientEndpoint, clientCommands, clientProxy,
-            CLIENT_IP, 16, 0);
-        client = new ApiTestShard("client", clientEndpoint, CLIENT_MAC, SERVER_MAC);
-        client.addDuty(clientAdapter);
-
         final ManyToOneRingBuffer serverCommands = CommandProxy.newCommandRing(RING);
         final OneToOneRingBuffer serverEvents = EventProxy.newEventRing(RING);
         final EventProxy serverProxy = new EventProxy(1, serverEvents);
-        final TcpEndpoint serverEndpoint = new TcpEndpoint(config(12), serverProxy, System.nanoTime());
-        final CommandAdapter serverAdapter = new CommandAdapter(1, serverEndpoint, serverCommands, serverProxy,
-            SERVER_IP, 16, 0);
-        server = new ApiTestShard("server", serverEndpoint, SERVER_MAC, CLIENT_MAC);
-        server.addDuty(serverAdapter);
+        final CommandAdapter[] adapters = new CommandAdapter[2];
 
         // probes: shard-thread counters published for the application threads
         final AtomicLong serverCommandsApplied = new AtomicLong();
         final AtomicLong serverReadBlocks = new AtomicLong();
         final AtomicLong clientHeadOfLineStalls = new AtomicLong();
-        server.addDuty(nowNs ->
-        {
-            serverCommandsApplied.lazySet(serverAdapter.commands());
-            serverReadBlocks.lazySet(serverProxy.readBlocks());
-            return 0;
-        });
-        client.addDuty(nowNs ->
-        {
-            clientHeadOfLineStalls.lazySet(clientAdapter.headOfLineStalls());
-            return 0;
-        });
-        ApiTestShard.link(client, server);
-        client.start();
-        server.start();
+        pair = new EnginePair("ws_t_bp");
+        pair.client().tcpConfig(() -> config(11)).handlers(ctx -> clientProxy)
+            .duties(ctx -> adapters[CLIENT] = new CommandAdapter(0, ctx.endpoint(), clientCommands, clientProxy,
+                CLIENT_IP, 16, 0))
+            .duties(ctx -> nowNs ->
+            {
+                clientHeadOfLineStalls.lazySet(adapters[CLIENT].headOfLineStalls());
+                return 0;
+            });
+        pair.server().tcpConfig(() -> config(12)).handlers(ctx -> serverProxy)
+            .duties(ctx -> adapters[SERVER] = new CommandAdapter(1, ctx.endpoint(), serverCommands, serverProxy,
+                SERVER_IP, 16, 0))
+            .duties(ctx -> nowNs ->
+            {
+                serverCommandsApplied.lazySet(adapters[SERVER].commands());
+                serverReadBlocks.lazySet(serverProxy.readBlocks());
+                return 0;
+            });
+        pair.build().start();
+        final CommandAdapter clientAdapter = adapters[CLIENT];
+        final CommandAdapter serverAdapter = adapters[SERVER];
 
         // the server application: listen, then stall until the whole chain is full, then echo
         final CommandProxy serverCommandProxy = new CommandProxy(serverCommands);
         assertTrue(serverCommandProxy.listen(PORT, 16));
-        runUntil("LISTEN to be applied", 30 * SEC, () -> serverCommandsApplied.get() >= 1, () -> 0, server);
+        pair.runUntil("LISTEN to be applied", 30 * SEC, () -> serverCommandsApplied.get() >= 1, () -> 0);
 
         final AtomicBoolean clientShortWriteWhileFull = new AtomicBoolean();
         final AtomicReference<Throwable> serverAppError = new AtomicReference<>();
@@ -153,7 +145,7 @@ class ApiBackpressureTest
         final EventAdapter adapter = new EventAdapter(clientEvents, app);
         final UnsafeBuffer src = new UnsafeBuffer(data);
         assertTrue(commands.connect(5, SERVER_IP, PORT));
-        runUntil("the echo to complete and the connection to close", 120 * SEC,
+        pair.runUntil("the echo to complete and the connection to close", 120 * SEC,
             () -> app.closed || serverAppError.get() != null, () ->
             {
                 int work = adapter.poll(64);
@@ -177,13 +169,14 @@ class ApiBackpressureTest
                     app.shutdownSent = commands.shutdownOutput(app.connectionId);
                 }
                 return work;
-            }, client, server);
+            });
         serverApp.join(60_000);
         assertNull(serverAppError.get(), () -> String.valueOf(serverAppError.get()));
-        runUntil("both tables to drain", 30 * SEC, () -> client.connections == 0 && server.connections == 0,
-            () -> adapter.poll(64), client, server);
-        client.stop();
-        server.stop();
+        pair.awaitDrained(() -> adapter.poll(64));
+        // what each shard published last, before closing the engines (which would reset any connection left)
+        final int clientConnections = pair.connections(CLIENT);
+        final int serverConnections = pair.connections(SERVER);
+        pair.close();
 
         assertTrue(app.failure.isEmpty(), app.failure);
         assertTrue(echo.failure.isEmpty(), echo.failure);
@@ -201,8 +194,8 @@ class ApiBackpressureTest
         assertTrue(app.writeBlocked > 0);
         assertEquals(app.writeBlocked, app.writable, "every WRITE_BLOCKED is followed by WRITABLE");
 
-        assertEquals(0, clientEndpoint.connectionCount());
-        assertEquals(0, serverEndpoint.connectionCount());
+        assertEquals(0, clientConnections);
+        assertEquals(0, serverConnections);
         assertEquals(0, clientAdapter.parkedConnections() + serverAdapter.parkedConnections());
         assertEquals(0, clientProxy.readBlockedConnections() + serverProxy.readBlockedConnections());
         assertEquals(0, clientProxy.backlogSize() + serverProxy.backlogSize());

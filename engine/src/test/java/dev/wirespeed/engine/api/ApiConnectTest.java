@@ -1,5 +1,6 @@
 package dev.wirespeed.engine.api;
 
+import dev.wirespeed.engine.runtime.Engine;
 import dev.wirespeed.engine.tcp.TcpConfig;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
@@ -16,30 +17,26 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.wirespeed.engine.api.ApiMessages.*;
-import static dev.wirespeed.engine.api.ApiTestShard.*;
+import static dev.wirespeed.engine.api.EnginePair.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Connection set-up and tear-down through the application API, both shards on their own threads and the test
- * thread as the application of both: refused, timed out and rejected connects; LISTEN through the command ring;
- * half-close; a write after shutdown; a command for another shard; abort seen by the peer as a reset.
+ * Connection set-up and tear-down through the application API, both shards on their own threads (two real engines
+ * over an in-process ring pair, {@link EnginePair}) and the test thread as the application of both: refused, timed
+ * out and rejected connects; LISTEN through the command ring; half-close; a write after shutdown; a command for
+ * another shard; abort seen by the peer as a reset.
  */
 class ApiConnectTest
 {
-    ApiTestShard client;
-    ApiTestShard server;
+    EnginePair pair;
 
     @AfterEach
     void stop()
     {
-        if (client != null)
+        if (pair != null)
         {
-            client.stop();
-        }
-        if (server != null)
-        {
-            server.stop();
+            pair.close();
         }
     }
 
@@ -99,48 +96,40 @@ class ApiConnectTest
         }
     }
 
-    final class Side
+    /** One side's application API: its rings, the proxy (the engine's handler) and the adapter (a duty). */
+    static final class Side
     {
         final ManyToOneRingBuffer commandRing = CommandProxy.newCommandRing(64 * 1024);
         final OneToOneRingBuffer eventRing = EventProxy.newEventRing(64 * 1024);
         final EventProxy proxy;
-        final TcpEndpoint endpoint;
-        final CommandAdapter adapter;
-        final ApiTestShard shard;
+        CommandAdapter adapter;
         final CommandProxy commands = new CommandProxy(commandRing);
         final Recorder app = new Recorder();
         final EventAdapter events = new EventAdapter(eventRing, app);
         final AtomicLong commandsApplied = new AtomicLong();
 
-        Side(final String name, final int shardIndex, final TcpConfig config, final int ip, final long mac,
-            final long peerMac)
+        Side(final Engine.Builder builder, final int shardIndex, final TcpConfig config, final int ip)
         {
             proxy = new EventProxy(shardIndex, eventRing);
-            endpoint = new TcpEndpoint(config, proxy, System.nanoTime());
-            endpoint.addLocalAddress(ip, 24);
-            adapter = new CommandAdapter(shardIndex, endpoint, commandRing, proxy, ip);
-            shard = new ApiTestShard(name, endpoint, mac, peerMac);
-            shard.addDuty(adapter);
-            shard.addDuty(nowNs ->
-            {
-                commandsApplied.lazySet(adapter.commands());
-                return 0;
-            });
+            builder.tcpConfig(() -> config).handlers(ctx -> proxy)
+                .duties(ctx -> adapter = new CommandAdapter(shardIndex, ctx.endpoint(), commandRing, proxy, ip))
+                .duties(ctx -> nowNs ->
+                {
+                    commandsApplied.lazySet(adapter.commands());
+                    return 0;
+                });
         }
     }
 
     Side clientSide;
     Side serverSide;
 
-    void startBoth(final TcpConfig clientConfig)
+    void startBoth(final String name, final TcpConfig clientConfig)
     {
-        clientSide = new Side("client", 0, clientConfig, CLIENT_IP, CLIENT_MAC, SERVER_MAC);
-        serverSide = new Side("server", 1, config(22), SERVER_IP, SERVER_MAC, CLIENT_MAC);
-        client = clientSide.shard;
-        server = serverSide.shard;
-        ApiTestShard.link(client, server);
-        client.start();
-        server.start();
+        pair = new EnginePair(name);
+        clientSide = new Side(pair.client(), 0, clientConfig, CLIENT_IP);
+        serverSide = new Side(pair.server(), 1, config(22), SERVER_IP);
+        pair.build().start();
     }
 
     int pollBoth()
@@ -150,20 +139,19 @@ class ApiConnectTest
 
     void awaitEvents(final Recorder app, final int count)
     {
-        runUntil(count + " events, have " + app.events, 30 * SEC, () -> app.events.size() >= count, this::pollBoth,
-            client, server);
+        pair.runUntil(count + " events, have " + app.events, 30 * SEC, () -> app.events.size() >= count,
+            this::pollBoth);
     }
 
     void awaitDrained()
     {
-        runUntil("both tables to drain", 30 * SEC, () -> client.connections == 0 && server.connections == 0,
-            this::pollBoth, client, server);
+        pair.awaitDrained(this::pollBoth);
     }
 
     @Test
     void connectToAClosedPortFailsAsRefusedAndABadAddressAsAnError()
     {
-        startBoth(config(21));
+        startBoth("ws_t_refused", config(21));
         assertTrue(clientSide.commands.connect(1001, SERVER_IP, 81));
         assertTrue(clientSide.commands.connect(1002, 0xffffffff, 80));
         awaitEvents(clientSide.app, 2);
@@ -180,8 +168,8 @@ class ApiConnectTest
         final TcpConfig config = config(23);
         config.synRetries = 1;
         config.initialRtoNs = 5_000_000L;
-        startBoth(config);
-        // the server drops SYNs for an address that is not its own: no RST, only silence
+        startBoth("ws_t_silent", config);
+        // no host has that address: the client's ARP requests go unanswered, its SYNs never leave, only silence
         assertTrue(clientSide.commands.connect(7, 0xc0000209, 80));
         awaitEvents(clientSide.app, 1);
         awaitDrained();
@@ -191,9 +179,9 @@ class ApiConnectTest
     @Test
     void listenHalfCloseWriteAfterShutdownWrongShardAndAbortSeenByThePeerAsReset()
     {
-        startBoth(config(24));
+        startBoth("ws_t_listen", config(24));
         assertTrue(serverSide.commands.listen(SERVER_IP, 80, 8));
-        runUntil("LISTEN applied", 30 * SEC, () -> serverSide.commandsApplied.get() >= 1, this::pollBoth, server);
+        pair.runUntil("LISTEN applied", 30 * SEC, () -> serverSide.commandsApplied.get() >= 1, this::pollBoth);
 
         assertTrue(clientSide.commands.connect(99, SERVER_IP, 80));
         awaitEvents(clientSide.app, 1);
@@ -207,9 +195,8 @@ class ApiConnectTest
         assertEquals(5, clientSide.commands.write(c, new UnsafeBuffer(hello), 0, 5));
         assertEquals(5, serverSide.commands.write(s, new UnsafeBuffer("world".getBytes(StandardCharsets.US_ASCII)),
             0, 5));
-        runUntil("hello/world", 30 * SEC,
-            () -> serverSide.app.data.length() == 5 && clientSide.app.data.length() == 5, this::pollBoth,
-            client, server);
+        pair.runUntil("hello/world", 30 * SEC,
+            () -> serverSide.app.data.length() == 5 && clientSide.app.data.length() == 5, this::pollBoth);
         assertEquals("hello", serverSide.app.data.toString());
         assertEquals("world", clientSide.app.data.toString());
 
@@ -226,7 +213,7 @@ class ApiConnectTest
             "CLOSE failed " + ERR_WRONG_SHARD), clientSide.app.events);
         assertEquals(5, serverSide.commands.write(s, new UnsafeBuffer("again".getBytes(StandardCharsets.US_ASCII)),
             0, 5));
-        runUntil("again", 30 * SEC, () -> clientSide.app.data.length() == 10, this::pollBoth, client, server);
+        pair.runUntil("again", 30 * SEC, () -> clientSide.app.data.length() == 10, this::pollBoth);
 
         assertTrue(clientSide.commands.abort(c));
         awaitEvents(clientSide.app, 4);
@@ -245,11 +232,11 @@ class ApiConnectTest
     void shardThreadHandlerAndApplicationEventsCanBeMixedOnOneEndpoint()
     {
         // a zero-copy handler on the server shard, the API on the client shard: the client sees the same events
-        final TcpConfig cfg = config(25);
-        clientSide = new Side("client", 2, cfg, CLIENT_IP, CLIENT_MAC, SERVER_MAC);
+        pair = new EnginePair("ws_t_mixed");
+        clientSide = new Side(pair.client(), 2, config(25), CLIENT_IP);
         final TcpEndpoint[] serverEndpoint = new TcpEndpoint[1];
         final long[] toClose = { -1 };
-        serverEndpoint[0] = new TcpEndpoint(config(26), new TcpHandler()
+        pair.server().tcpConfig(() -> config(26)).handlers(ctx -> new TcpHandler()
         {
             public int onData(final long id, final DirectBuffer buffer, final int offset, final int length)
             {
@@ -264,11 +251,7 @@ class ApiConnectTest
                 toClose[0] = id;
                 return length;
             }
-        }, System.nanoTime());
-        serverEndpoint[0].listen(SERVER_IP, 80, 4);
-        client = clientSide.shard;
-        server = new ApiTestShard("server", serverEndpoint[0], SERVER_MAC, CLIENT_MAC);
-        server.addDuty(nowNs ->
+        }).duties(ctx -> nowNs ->
         {
             if (toClose[0] >= 0)
             {
@@ -277,21 +260,20 @@ class ApiConnectTest
             }
             return 0;
         });
-        ApiTestShard.link(client, server);
-        client.start();
-        server.start();
+        pair.build();
+        serverEndpoint[0] = pair.engine(SERVER).context(0).endpoint();
+        serverEndpoint[0].listen(SERVER_IP, 80, 4);
+        pair.start();
 
         assertTrue(clientSide.commands.connect(3, SERVER_IP, 80));
-        runUntil("connected", 30 * SEC, () -> clientSide.app.connectionId >= 0, () -> clientSide.events.poll(64),
-            client, server);
+        pair.runUntil("connected", 30 * SEC, () -> clientSide.app.connectionId >= 0, () -> clientSide.events.poll(64));
         final long c = clientSide.app.connectionId;
         assertEquals(2, ConnectionId.shardIndex(c));
         assertEquals(3, clientSide.commands.write(c, new UnsafeBuffer("abc".getBytes(StandardCharsets.US_ASCII)), 0, 3));
-        runUntil("peer closed", 30 * SEC, () -> clientSide.app.events.contains("peer closed"),
-            () -> clientSide.events.poll(64), client, server);
+        pair.runUntil("peer closed", 30 * SEC, () -> clientSide.app.events.contains("peer closed"),
+            () -> clientSide.events.poll(64));
         assertTrue(clientSide.commands.close(c));
-        runUntil("both tables to drain", 30 * SEC, () -> client.connections == 0 && server.connections == 0,
-            () -> clientSide.events.poll(64), client, server);
+        pair.awaitDrained(() -> clientSide.events.poll(64));
         assertEquals("ABC", clientSide.app.data.toString());
         assertEquals(List.of("connected 3", "peer closed", "closed"), clientSide.app.events);
     }

@@ -14,6 +14,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  */
 final class ApiLoop
 {
+    static final int CLIENT_IP = 0xc0000201;
+    static final int SERVER_IP = 0xc0000202;
     static final long STEP_NS = 100_000;
     static final int MAX_SEGMENTS = 512;
 
@@ -54,9 +56,11 @@ final class ApiLoop
             .preallocate(MAX_SEGMENTS, client.endpoint.config().mss() + 64);
     }
 
+    /** A config for tests: short TIME-WAIT so that tables drain, fixed seed. */
     static TcpConfig config(final long seed)
     {
-        final TcpConfig config = ApiTestShard.config(seed);
+        final TcpConfig config = new TcpConfig();
+        config.seed = seed;
         config.mslNs = 1_000_000L;
         return config;
     }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.wirespeed.engine.api.ApiTestShard.CLIENT_IP;
-import static dev.wirespeed.engine.api.ApiTestShard.SERVER_IP;
+import static dev.wirespeed.engine.api.ApiLoop.CLIENT_IP;
+import static dev.wirespeed.engine.api.ApiLoop.SERVER_IP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

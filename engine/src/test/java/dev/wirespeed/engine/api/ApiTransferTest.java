@@ -1,5 +1,6 @@
 package dev.wirespeed.engine.api;
 
+import dev.wirespeed.engine.runtime.ShardContext;
 import dev.wirespeed.engine.runtime.ShardDuty;
 import dev.wirespeed.engine.tcp.TcpEndpoint;
 import dev.wirespeed.engine.tcp.TcpHandler;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
-import static dev.wirespeed.engine.api.ApiTestShard.*;
+import static dev.wirespeed.engine.api.EnginePair.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 8 MiB of seeded random bytes from an application thread through {@link CommandProxy} → client shard → wire →
  * server shard, echoed there by a zero-copy {@link TcpHandler} on the shard thread, and back through
  * {@link EventProxy} → {@link EventAdapter} to the application, verified byte for byte; then an orderly close and
- * both tables empty. Each shard runs on its own thread; the test thread is the application.
+ * both tables empty. The shards are two real engines on their own threads over an in-process ring pair
+ * ({@link EnginePair}); the test thread is the application.
  */
 class ApiTransferTest
 {
@@ -29,31 +31,31 @@ class ApiTransferTest
     static final int SIZE = 8 << 20;
     static final int APP_WRITE = 64 * 1024;
 
-    ApiTestShard client;
-    ApiTestShard server;
+    EnginePair pair;
 
     @AfterEach
     void stop()
     {
-        if (client != null)
+        if (pair != null)
         {
-            client.stop();
-        }
-        if (server != null)
-        {
-            server.stop();
+            pair.close();
         }
     }
 
     /** Echoes on the shard thread: writes the received view straight back, consuming only what TCP accepted. */
     static final class EchoHandler implements TcpHandler, ShardDuty
     {
-        TcpEndpoint endpoint;
+        final ShardContext ctx;
         long id = -1;
         boolean resume;
         boolean peerClosed;
         boolean closeCalled;
         long echoed;
+
+        EchoHandler(final ShardContext ctx)
+        {
+            this.ctx = ctx;
+        }
 
         public void onAccepted(final int listenerPort, final long id)
         {
@@ -62,7 +64,7 @@ class ApiTransferTest
 
         public int onData(final long id, final DirectBuffer buffer, final int offset, final int length)
         {
-            final int n = endpoint.write(id, buffer, offset, length);
+            final int n = ctx.endpoint().write(id, buffer, offset, length);
             if (n < 0)
             {
                 return length;
@@ -84,6 +86,7 @@ class ApiTransferTest
 
         public int doWork(final long nowNs)
         {
+            final TcpEndpoint endpoint = ctx.endpoint();
             int work = 0;
             if (resume)
             {
@@ -110,20 +113,17 @@ class ApiTransferTest
         final ManyToOneRingBuffer commandRing = CommandProxy.newCommandRing(1 << 20);
         final OneToOneRingBuffer eventRing = EventProxy.newEventRing(1 << 20);
         final EventProxy events = new EventProxy(3, eventRing);
-        final TcpEndpoint clientEndpoint = new TcpEndpoint(config(1), events, System.nanoTime());
-        final CommandAdapter commandAdapter = new CommandAdapter(3, clientEndpoint, commandRing, events, CLIENT_IP);
-        client = new ApiTestShard("client", clientEndpoint, CLIENT_MAC, SERVER_MAC);
-        client.addDuty(commandAdapter);
-
-        final EchoHandler echo = new EchoHandler();
-        final TcpEndpoint serverEndpoint = new TcpEndpoint(config(2), echo, System.nanoTime());
-        echo.endpoint = serverEndpoint;
-        serverEndpoint.listen(SERVER_IP, PORT, 16);
-        server = new ApiTestShard("server", serverEndpoint, SERVER_MAC, CLIENT_MAC);
-        server.addDuty(echo);
-        ApiTestShard.link(client, server);
-        client.start();
-        server.start();
+        final CommandAdapter[] commandAdapter = new CommandAdapter[1];
+        final EchoHandler[] echoes = new EchoHandler[1];
+        pair = new EnginePair("ws_t_xfer");
+        pair.client().tcpConfig(() -> config(1)).handlers(ctx -> events).duties(ctx ->
+            commandAdapter[0] = new CommandAdapter(3, ctx.endpoint(), commandRing, events, CLIENT_IP));
+        pair.server().tcpConfig(() -> config(2)).handlers(ctx -> echoes[0] = new EchoHandler(ctx))
+            .duties(ctx -> echoes[0]);
+        pair.build();
+        final EchoHandler echo = echoes[0];
+        pair.engine(SERVER).context(0).endpoint().listen(SERVER_IP, PORT, 16);
+        pair.start();
 
         final CommandProxy commands = new CommandProxy(commandRing);
         final App app = new App(data);
@@ -131,7 +131,7 @@ class ApiTransferTest
         final UnsafeBuffer src = new UnsafeBuffer(data);
 
         assertTrue(commands.connect(42, SERVER_IP, PORT));
-        runUntil("the echo to complete and the connection to close", 120 * SEC, () -> app.closed, () ->
+        pair.runUntil("the echo to complete and the connection to close", 120 * SEC, () -> app.closed, () ->
         {
             int work = adapter.poll(256);
             if (app.connectionId >= 0 && app.written < SIZE)
@@ -150,11 +150,12 @@ class ApiTransferTest
                 app.closeSent = commands.close(app.connectionId);
             }
             return work;
-        }, client, server);
-        runUntil("both tables to drain", 30 * SEC, () -> client.connections == 0 && server.connections == 0,
-            () -> adapter.poll(256), client, server);
-        client.stop();
-        server.stop();
+        });
+        pair.awaitDrained(() -> adapter.poll(256));
+        // what each shard published last, before closing the engines (which would reset any connection left)
+        final int clientConnections = pair.connections(CLIENT);
+        final int serverConnections = pair.connections(SERVER);
+        pair.close();
 
         assertEquals(42, app.correlationId);
         assertEquals(3, ConnectionId.shardIndex(app.connectionId));
@@ -164,11 +165,11 @@ class ApiTransferTest
         assertTrue(app.peerClosed);
         assertFalse(app.failed, app.failure);
         assertEquals(SIZE, events.dataBytes());
-        assertEquals(0, clientEndpoint.connectionCount());
-        assertEquals(0, serverEndpoint.connectionCount());
-        assertEquals(0, commandAdapter.parkedConnections());
-        assertEquals(0, commandAdapter.commandsFailed());
-        assertEquals(0, client.framesRejected + server.framesRejected);
+        assertEquals(0, clientConnections);
+        assertEquals(0, serverConnections);
+        assertEquals(0, commandAdapter[0].parkedConnections());
+        assertEquals(0, commandAdapter[0].commandsFailed());
+        assertEquals(0, pair.framesRejected(CLIENT) + pair.framesRejected(SERVER));
     }
 
     /** The application: checks every received byte against the stream it sent. */

@@ -145,6 +145,73 @@ class BoundedMemoryTest
         assertTrue(server.memoryReport().contains(" table=1024 "), busy + " -> " + server.memoryReport());
     }
 
+    @Test
+    void anIdleEstablishedConnectionHoldsNoTransferStateOnlyWhileDataMovesDoesIt()
+    {
+        final long[] now = { 1_000_000_000L };
+        final List<Long> accepted = new ArrayList<>();
+        final TcpConfig config = new TcpConfig();
+        final TcpEndpoint server = new TcpEndpoint(config, new TcpHandler()
+        {
+            public void onAccepted(final int listenerPort, final long id)
+            {
+                accepted.add(id);
+            }
+
+            public int onData(final long id, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                return length;
+            }
+        }, now[0]);
+        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
+        {
+        }, now[0]);
+        server.listen(0xc000_0201, 80, 1024);
+        final TcpSegment rx = new TcpSegment();
+        final SegmentEmitter toServer = seg -> server.onSegment(now[0], swapped(rx, seg));
+        final SegmentEmitter toClient = seg -> client.onSegment(now[0], swapped(rx, seg));
+        final Runnable pump = () ->
+        {
+            int moved;
+            do
+            {
+                now[0] += 1_000;
+                client.poll(now[0]);
+                server.poll(now[0]);
+                moved = client.dispatch(now[0], toServer) + server.dispatch(now[0], toClient);
+            }
+            while (moved > 0);
+        };
+        final int n = 20;
+        final long[] ids = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = client.connect(now[0], 0xc000_0202, 0xc000_0201, 80);
+            assertTrue(ids[i] >= 0);
+        }
+        pump.run();
+        assertEquals(n, accepted.size());
+        assertEquals(0, client.transfers.inUse(), "established and idle: " + client.memoryReport());
+        assertEquals(0, server.transfers.inUse(), "established and idle: " + server.memoryReport());
+
+        final org.agrona.concurrent.UnsafeBuffer data = new org.agrona.concurrent.UnsafeBuffer(new byte[3000]);
+        for (final long id : ids)
+        {
+            assertEquals(3000, client.write(id, data, 0, 3000));
+        }
+        client.dispatch(now[0], toServer);
+        assertEquals(n, client.transfers.inUse(), "data in flight: " + client.memoryReport());
+        pump.run();
+        // the server's delayed ACKs, if any, go out when their timer fires
+        now[0] += 1_000_000_000L;
+        client.poll(now[0]);
+        server.poll(now[0]);
+        pump.run();
+        assertEquals(0, client.transfers.inUse(), "all acknowledged: " + client.memoryReport());
+        assertEquals(0, server.transfers.inUse(), "all read and acknowledged: " + server.memoryReport());
+        assertEquals(n, client.transfers.idle(), "states go back to the pool for reuse");
+    }
+
     private static TcpSegment swapped(final TcpSegment rx, final TcpSegment seg)
     {
         rx.copyFrom(seg);

@@ -31,7 +31,7 @@ class ConnectionTableTest
         for (int op = 0; op < 200_000; op++)
         {
             final TcpConnection c = pool[rnd.nextInt(pool.length)];
-            final String key = c.localIp + ":" + c.localPort + ">" + c.remoteIp + ":" + c.remotePort;
+            final String key = c.localIp + ":" + (int)c.localPort + ">" + c.remoteIp + ":" + (int)c.remotePort;
             if (rnd.nextInt(3) == 0)
             {
                 final TcpConnection inModel = model.get(key);
@@ -48,7 +48,8 @@ class ConnectionTableTest
             }
             assertEquals(model.size(), table.size());
             final TcpConnection probe = pool[rnd.nextInt(pool.length)];
-            final String pk = probe.localIp + ":" + probe.localPort + ">" + probe.remoteIp + ":" + probe.remotePort;
+            final String pk = probe.localIp + ":" + (int)probe.localPort + ">" + probe.remoteIp + ":" +
+                (int)probe.remotePort;
             final TcpConnection expected = model.get(pk);
             final TcpConnection got = table.get(probe.localIp, probe.localPort, probe.remoteIp, probe.remotePort);
             if (expected == null)

@@ -163,7 +163,8 @@ class TcpManyConnectionsTest
             clientApp.stream(ids[i]);
         }
         // 40-70 us each way (the jitter reorders), lossy, on the tests' one in-memory link
-        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent).delay(40_000, 30_000);
+        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent / 100.0)
+            .delay(40_000, 30_000);
         assertTrue(link.runUntilQuiet(5_000_000), "the link never went quiet");
 
         final String where = "seed " + seed + " c=" + c.counters() + " s=" + s.counters();

@@ -1,12 +1,9 @@
 package dev.wirespeed.engine.tcp;
 
-import dev.wirespeed.engine.wire.EthernetFrame;
 import dev.wirespeed.engine.wire.FrameParser;
-import dev.wirespeed.engine.wire.PacketBuilder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -18,14 +15,16 @@ import static dev.wirespeed.engine.tcp.SeqNum.leq;
 import static dev.wirespeed.engine.tcp.SeqNum.lt;
 
 /**
- * One deterministic simulation run: two {@link TcpEndpoint}s (client 192.0.2.1, server 192.0.2.2) joined by a
- * simulated wire that turns every emitted segment into real Ethernet/IPv4/TCP bytes ({@link PacketBuilder}, full
- * checksums), then delays (and so reorders), drops, duplicates and bit-flips them, and parses them back with
- * {@link FrameParser} on arrival. A simulated clock drives an event queue of frame arrivals, application actions
- * and endpoint deadlines. Everything (scenario, link, TCP configs) derives from one seed.
+ * One deterministic simulation run: two {@link TcpEndpoint}s (client 192.0.2.1, server 192.0.2.2) joined by the
+ * tests' in-memory link in frame mode ({@link TestLink#frames}): every emitted segment becomes real
+ * Ethernet/IPv4/TCP bytes ({@link TcpFrameCodec}, full checksums, within the larger side's MTU), is delayed (and so
+ * reordered), dropped, duplicated and bit-flipped, and is parsed back with {@link FrameParser} on arrival. A
+ * simulated clock drives the application's event queue, the endpoints' deadlines and the link's arrivals (ties at
+ * one instant in the order they were scheduled or emitted). Everything (scenario, link, TCP configs) derives from
+ * one seed.
  * <pre>
- *   client app ─► TcpEndpoint[0] ─emit─► PacketBuilder ─► impair(delay, loss, dup, bit flip) ─► queue
- *   queue ─► FrameParser ─► TcpSegment (payload zero-copy over the frame) ─► TcpEndpoint[1].onSegment ─► app
+ *   client app ─► TcpEndpoint[0] ─emit─► TestLink: TcpFrameCodec ─► impair(delay, loss, dup, bit flip) ─► in flight
+ *   in flight ─► FrameParser ─► TcpSegment (payload zero-copy over the frame) ─► TcpEndpoint[1].onSegment ─► app
  * </pre>
  * Checks: after every step the RFC 9293 state transitions, SND.UNA ≤ SND.NXT, SND.UNA and RCV.NXT monotonic; on
  * every emitted ACK the advertised right edge never moves left; every byte received is the byte sent at that
@@ -229,7 +228,6 @@ final class TcpSimulation
     final String replay;
     final Stats stats = new Stats();
     private final SplitMix64 scenarioRandom;
-    private final SplitMix64 linkRandom;
     private final SplitMix64 appRandom;
     final double loss;
     final double duplicate;
@@ -238,20 +236,15 @@ final class TcpSimulation
     final long delayMaxNs;
     final TcpConfig[] configs = new TcpConfig[2];
     final TcpEndpoint[] endpoints = new TcpEndpoint[2];
-    private final PacketBuilder[] builders = { new PacketBuilder(), new PacketBuilder() };
-    private final SegmentEmitter[] emitters = new SegmentEmitter[2];
-    private final FrameParser parser = new FrameParser();
-    private final TcpSegment rx = new TcpSegment();
+    final TestLink link;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65536]);
-    private final ArrayDeque<UnsafeBuffer> framePool = new ArrayDeque<>();
-    private final int frameCapacity;
     final List<Conn> conns = new ArrayList<>();
     private final Map<Integer, Conn> byClientPort = new HashMap<>();
     @SuppressWarnings("unchecked")
     private final Map<Long, Track>[] tracks = new Map[] { new HashMap<Long, Track>(), new HashMap<Long, Track>() };
+    /** The application's events; the frames in flight are the link's. */
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
         a.timeNs != b.timeNs ? Long.compare(a.timeNs, b.timeNs) : Long.compare(a.order, b.order));
-    private long order;
     private long nowNs;
     private final long[] pollFloorNs = new long[2];
     private final Trace trace = new Trace(Integer.getInteger("sim.traceSize", 64));
@@ -266,7 +259,6 @@ final class TcpSimulation
         boolean edgeSeen;
     }
 
-    static final int EV_FRAME = 0;
     static final int EV_OPEN = 1;
     static final int EV_WRITE = 2;
     static final int EV_ADVANCE = 3;
@@ -279,11 +271,8 @@ final class TcpSimulation
         long timeNs;
         long order;
         int kind;
-        int side;   // receiving side for frames
+        int side;
         Conn conn;
-        UnsafeBuffer frame;
-        int length;
-        int flippedByte = -1;
     }
 
     TcpSimulation(final long seed, final String replay)
@@ -292,7 +281,7 @@ final class TcpSimulation
         this.replay = replay;
         final SplitMix64 root = new SplitMix64(seed);
         scenarioRandom = new SplitMix64(root.nextLong());
-        linkRandom = new SplitMix64(root.nextLong());
+        final long linkSeed = root.nextLong();
         appRandom = new SplitMix64(root.nextLong());
         final SplitMix64 r = scenarioRandom;
         final boolean clean = r.chance(0.1);
@@ -339,14 +328,14 @@ final class TcpSimulation
             mtu = Math.max(mtu, c.mtu);
             configs[s] = c;
         }
-        frameCapacity = mtu + 64;
         for (int s = 0; s < 2; s++)
         {
-            final int side = s;
             endpoints[s] = new TcpEndpoint(configs[s], new App(s), 0);
-            emitters[s] = seg -> emit(side, seg);
-            builders[s].srcMac(0x02_00_00_00_00_01L + s).dstMac(0x02_00_00_00_00_02L - s);
         }
+        // every copy takes delayMin..delayMax, duplicates included; frames no bigger than the larger MTU
+        link = new TestLink().side(CLIENT, endpoints[CLIENT]).side(SERVER, endpoints[SERVER]).frames(mtu)
+            .seed(linkSeed).loss(loss).duplicates(duplicate, 0).delay(delayMinNs, delayMaxNs - delayMinNs)
+            .corrupt(corrupt).tap(this::onLinkEvent);
         endpoints[SERVER].listen(SERVER_IP, LISTEN_PORT, 16);
         final int n = (int)r.range(1, 8);
         for (int i = 0; i < n; i++)
@@ -380,7 +369,7 @@ final class TcpSimulation
     {
         final Event e = new Event();
         e.timeNs = timeNs;
-        e.order = order++;
+        e.order = link.nextOrder();
         e.kind = kind;
         e.side = side;
         e.conn = conn;
@@ -392,10 +381,36 @@ final class TcpSimulation
 
     void run()
     {
+        try
+        {
+            loop();
+        }
+        catch (final AssertionError e)
+        {
+            // the link's own checks: an intact frame rejected, a bit flip past the checksums, a frame over the MTU
+            fail(e.getMessage());
+        }
+        finally
+        {
+            stats.frames = link.emitted();
+            stats.lost = link.dropped();
+            stats.duplicated = link.duplicated();
+            stats.corrupted = link.corrupted();
+            stats.corruptDropped = link.corruptCaught();
+            stats.corruptUncovered = link.corruptUncovered();
+        }
+        stats.simulatedNs = nowNs;
+        finalChecks();
+    }
+
+    private void loop()
+    {
         while (true)
         {
             final Event head = queue.peek();
-            final long q = head == null ? Long.MAX_VALUE : head.timeNs;
+            final long app = head == null ? Long.MAX_VALUE : head.timeNs;
+            final long arrival = link.nextArrivalNs();
+            final long q = Math.min(app, arrival);
             final long d0 = deadline(CLIENT);
             final long d1 = deadline(SERVER);
             final long t = Math.min(q, Math.min(d0, d1));
@@ -409,6 +424,7 @@ final class TcpSimulation
                     connectionStates());
             }
             nowNs = Math.max(nowNs, t);
+            link.advanceTo(nowNs);
             stats.events++;
             if (d0 <= q && d0 <= d1)
             {
@@ -418,13 +434,16 @@ final class TcpSimulation
             {
                 timer(SERVER);
             }
+            else if (arrival < app || (arrival == app && link.nextArrivalOrder() < head.order))
+            {
+                link.deliverNext();
+                step();
+            }
             else
             {
                 handle(queue.poll());
             }
         }
-        stats.simulatedNs = nowNs;
-        finalChecks();
     }
 
     private long deadline(final int side)
@@ -449,8 +468,8 @@ final class TcpSimulation
     private void step()
     {
         checkInvariants();
-        endpoints[CLIENT].dispatch(nowNs, emitters[CLIENT]);
-        endpoints[SERVER].dispatch(nowNs, emitters[SERVER]);
+        endpoints[CLIENT].dispatch(nowNs, link.emitter(CLIENT));
+        endpoints[SERVER].dispatch(nowNs, link.emitter(SERVER));
         checkInvariants();
     }
 
@@ -458,9 +477,6 @@ final class TcpSimulation
     {
         switch (e.kind)
         {
-            case EV_FRAME:
-                deliver(e);
-                break;
             case EV_OPEN:
                 open(e.conn);
                 break;
@@ -488,98 +504,35 @@ final class TcpSimulation
 
     // ------------------------------------------------------------------------------------------- the wire
 
-    private UnsafeBuffer frameBuffer()
+    /** What the link reports goes into the trace; every emitted segment is checked on the wire (behaviour 17). */
+    private void onLinkEvent(final int event, final int side, final TcpSegment s, final int a, final int b)
     {
-        final UnsafeBuffer b = framePool.pollFirst();
-        return b != null ? b : new UnsafeBuffer(new byte[frameCapacity]);
-    }
-
-    private void emit(final int side, final TcpSegment s)
-    {
-        stats.frames++;
-        trace.add(nowNs, Trace.EMIT, side, s.flags, s.seq, s.ack, s.window, s.payloadLength,
-            s.localPort, s.remotePort);
-        checkRightEdge(side, s);
-        final UnsafeBuffer frame = frameBuffer();
-        final int length = builders[side]
-            .srcAddress(s.localIp).dstAddress(s.remoteIp).srcPort(s.localPort).dstPort(s.remotePort)
-            .seq(s.seq).ack(s.ack).flags(s.flags).window(s.window).urgentPointer(s.urgentPointer)
-            .writeTcp(frame, 0, s.options, s.payload, s.payloadOffset, s.payloadLength);
-        if (length < 0)
+        switch (event)
         {
-            fail("segment does not fit a " + frameCapacity + " B frame: " + s);
+            case TestLink.EMITTED:
+                trace.add(nowNs, Trace.EMIT, side, s.flags, s.seq, s.ack, s.window, s.payloadLength,
+                    s.localPort, s.remotePort);
+                checkRightEdge(side, s);
+                break;
+            case TestLink.LOST:
+                trace.add(nowNs, Trace.LOST, side, s.flags, s.seq, s.ack, 0, s.payloadLength);
+                break;
+            case TestLink.DUPLICATED:
+                trace.add(nowNs, Trace.DUPLICATED, side, s.flags, s.seq, s.ack, 0, s.payloadLength);
+                break;
+            case TestLink.CORRUPTED:
+                trace.add(nowNs, Trace.CORRUPTED, side, s.flags, s.seq, s.ack, a, s.payloadLength);
+                break;
+            case TestLink.REJECTED:
+                trace.add(nowNs, Trace.PARSE_DROP, side, a, b, 0, 0, 0);
+                break;
+            case TestLink.DELIVERED:
+                trace.add(nowNs, Trace.DELIVER, side, s.flags, s.seq, s.ack, s.window, s.payloadLength,
+                    s.remotePort, s.localPort);
+                break;
+            default:
+                throw new IllegalStateException();
         }
-        final SplitMix64 r = linkRandom;
-        if (r.chance(loss))
-        {
-            stats.lost++;
-            trace.add(nowNs, Trace.LOST, side, s.flags, s.seq, s.ack, 0, s.payloadLength);
-            framePool.addLast(frame);
-            return;
-        }
-        final int copies = r.chance(duplicate) ? 2 : 1;
-        if (copies == 2)
-        {
-            stats.duplicated++;
-            trace.add(nowNs, Trace.DUPLICATED, side, s.flags, s.seq, s.ack, 0, s.payloadLength);
-        }
-        UnsafeBuffer second = null;
-        if (copies == 2)
-        {
-            // copy before any bit flip: each copy is impaired on its own
-            second = frameBuffer();
-            second.putBytes(0, frame, 0, length);
-        }
-        for (int i = 0; i < copies; i++)
-        {
-            final UnsafeBuffer copy = i == 0 ? frame : second;
-            final Event e = schedule(nowNs + r.range(delayMinNs, delayMaxNs), EV_FRAME, 1 - side, null);
-            e.frame = copy;
-            e.length = length;
-            if (r.chance(corrupt))
-            {
-                stats.corrupted++;
-                final int bit = r.nextInt(length * 8);
-                e.flippedByte = bit >>> 3;
-                copy.putByte(bit >>> 3, (byte)(copy.getByte(bit >>> 3) ^ (1 << (bit & 7))));
-                trace.add(nowNs, Trace.CORRUPTED, side, s.flags, s.seq, s.ack, bit, s.payloadLength);
-            }
-        }
-    }
-
-    private void deliver(final Event e)
-    {
-        final int side = e.side;
-        final int reason = parser.parse(e.frame, 0, e.length);
-        if (reason != FrameParser.DROP_NONE || parser.type() != FrameParser.TYPE_TCP)
-        {
-            if (e.flippedByte < 0)
-            {
-                fail("FrameParser rejected an intact frame: " + FrameParser.dropReasonName(reason));
-            }
-            stats.corruptDropped++;
-            trace.add(nowNs, Trace.PARSE_DROP, side, reason, e.flippedByte, 0, 0, 0);
-            framePool.addLast(e.frame);
-            return;
-        }
-        if (e.flippedByte >= 0)
-        {
-            if (e.flippedByte < 2 * EthernetFrame.MAC_LENGTH)
-            {
-                // a MAC address: no checksum covers it, and TCP does not look at it
-                stats.corruptUncovered++;
-            }
-            else
-            {
-                fail("a bit flip at frame byte " + e.flippedByte + " passed FrameParser's checksums");
-            }
-        }
-        // the runtime's own decoder: the payload stays a view over the frame
-        final TcpSegment seg = TcpFrameCodec.decode(parser, rx.reset());
-        trace.add(nowNs, Trace.DELIVER, side, seg.flags, seg.seq, seg.ack, seg.window, seg.payloadLength,
-            seg.remotePort, seg.localPort);
-        endpoints[side].onSegment(nowNs, seg);
-        framePool.addLast(e.frame);
     }
 
     // ------------------------------------------------------------------------------------------- application

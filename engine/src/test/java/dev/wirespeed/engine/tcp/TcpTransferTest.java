@@ -185,8 +185,9 @@ class TcpTransferTest
         client.id = id;
 
         // lossy, reordering and duplicating as asked, on the tests' one in-memory link
-        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent)
-            .delay(LINK_DELAY_NS, 0).reorder(reorderPercent, 200_000).duplicates(lossPercent > 0 ? 2 : 0, 300_000);
+        final TestLink link = new TestLink().side(0, c).side(1, s).seed(seed).loss(lossPercent / 100.0)
+            .delay(LINK_DELAY_NS, 0).reorder(reorderPercent / 100.0, 200_000)
+            .duplicates(lossPercent > 0 ? 0.02 : 0, 300_000);
         assertTrue(link.runUntilQuiet(5_000_000), "the link never went quiet");
         final long now = link.now();
         final long segments = link.delivered();
