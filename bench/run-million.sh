@@ -16,7 +16,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, load average $(load) before the run; N=$N from $ADDRS addresses, hold ${HOLD} s"
 timeout --kill-after=10 "${MILLION_TIME_LIMIT:-900}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
   --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms8g -Xmx8g \
-  -cp "$ROOT/bench/target/wirespeed.jar:$ROOT/bench/target/lib/*" dev.wirespeed.bench.e2e.HoldBench "$N" "$ADDRS" "$HOLD" "${4:-16}" "${5:-shared}" &
+  -cp "$ROOT/cli/target/wirespeed.jar:$ROOT/cli/target/lib/*" dev.wirespeed.bench.e2e.HoldBench "$N" "$ADDRS" "$HOLD" "${4:-16}" "${5:-shared}" &
 pid=$!
 ( sleep 20; ps -o pid,rss,vsz,pcpu,args -p "$pid" | cut -c1-120 ) || true
 rc=0; wait "$pid" || rc=$?
