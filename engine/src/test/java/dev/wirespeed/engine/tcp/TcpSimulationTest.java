@@ -14,8 +14,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class TcpSimulationTest
 {
+    /** The one-line replay of a seed, with the switches that change what a seed runs (small budgets, controller). */
     static final String REPLAY = "./wirespeed test -pl engine -am -Dtest=TcpSimulationTest -Dsim.seed=%d " +
-        "-Dsim.seeds=1 -Dsurefire.failIfNoSpecifiedTests=false";
+        "-Dsim.seeds=1" + (TcpSimulation.SMALL_BUDGETS ? "" : " -Dsim.budget=false") +
+        (TcpSimulation.BBR ? " -Dsim.cc=bbr" : "") + " -Dsurefire.failIfNoSpecifiedTests=false";
     static final int MAX_REPORTED = 5;
 
     @Test
