@@ -43,8 +43,7 @@ final class ChunkPool
     private int freeCount;
     private int created;
     private int inUse;
-    private ChunkRing[] freeRings = new ChunkRing[16];
-    private int freeRingCount;
+    private final FreeStack<ChunkRing> freeRings = new FreeStack<>();
     private int ringsOut;
 
     /**
@@ -195,7 +194,8 @@ final class ChunkPool
     ChunkRing takeRing()
     {
         ringsOut++;
-        return freeRingCount > 0 ? freeRings[--freeRingCount] : new ChunkRing(ringChunks);
+        final ChunkRing r = freeRings.pop();
+        return r != null ? r : new ChunkRing(ringChunks);
     }
 
     /**
@@ -205,34 +205,18 @@ final class ChunkPool
      */
     int trimRings(final int keep)
     {
-        final int k = Math.max(0, keep);
-        if (freeRingCount <= k)
-        {
-            return 0;
-        }
-        final int dropped = freeRingCount - k;
-        java.util.Arrays.fill(freeRings, k, freeRingCount, null);
-        freeRingCount = k;
-        if (freeRings.length > 16 && freeRings.length > 4 * k)
-        {
-            freeRings = java.util.Arrays.copyOf(freeRings, Math.max(16, 2 * k));
-        }
-        return dropped;
+        return freeRings.trim(keep);
     }
 
     /** Rings idle in the pool. */
     int idleRings()
     {
-        return freeRingCount;
+        return freeRings.size();
     }
 
     void returnRing(final ChunkRing r)
     {
         ringsOut--;
-        if (freeRingCount == freeRings.length)
-        {
-            freeRings = java.util.Arrays.copyOf(freeRings, freeRingCount * 2);
-        }
-        freeRings[freeRingCount++] = r;
+        freeRings.push(r);
     }
 }

@@ -22,8 +22,7 @@ final class RangeArrayPool
     /** Ints per array: left edges, right edges and stamps of {@link #RANGES} ranges. */
     static final int INTS = 3 * RANGES;
 
-    private int[][] free = new int[16][];
-    private int freeCount;
+    private final FreeStack<int[]> free = new FreeStack<>();
     private int out;
     private long created;
 
@@ -31,10 +30,9 @@ final class RangeArrayPool
     int[] take()
     {
         out++;
-        if (freeCount > 0)
+        final int[] a = free.pop();
+        if (a != null)
         {
-            final int[] a = free[--freeCount];
-            free[freeCount] = null;
             return a;
         }
         created++;
@@ -45,11 +43,7 @@ final class RangeArrayPool
     void give(final int[] a)
     {
         out--;
-        if (freeCount == free.length)
-        {
-            free = java.util.Arrays.copyOf(free, freeCount * 2);
-        }
-        free[freeCount++] = a;
+        free.push(a);
     }
 
     /** Arrays lent out now. */
@@ -61,7 +55,7 @@ final class RangeArrayPool
     /** Arrays idle in the pool. */
     int idle()
     {
-        return freeCount;
+        return free.size();
     }
 
     /** Arrays ever created. */
@@ -78,18 +72,6 @@ final class RangeArrayPool
      */
     int trim(final int keep)
     {
-        final int k = Math.max(0, keep);
-        if (freeCount <= k)
-        {
-            return 0;
-        }
-        final int dropped = freeCount - k;
-        java.util.Arrays.fill(free, k, freeCount, null);
-        freeCount = k;
-        if (free.length > 16 && free.length > 4 * k)
-        {
-            free = java.util.Arrays.copyOf(free, Math.max(16, 2 * k));
-        }
-        return dropped;
+        return free.trim(keep);
     }
 }

@@ -11,8 +11,7 @@ package dev.wirespeed.engine.tcp;
 final class TransferPool
 {
     private final RangeArrayPool ranges;
-    private TransferState[] free = new TransferState[16];
-    private int freeCount;
+    private final FreeStack<TransferState> free = new FreeStack<>();
     private int out;
     private long created;
 
@@ -25,10 +24,9 @@ final class TransferPool
     TransferState take()
     {
         out++;
-        if (freeCount > 0)
+        final TransferState s = free.pop();
+        if (s != null)
         {
-            final TransferState s = free[--freeCount];
-            free[freeCount] = null;
             return s;
         }
         created++;
@@ -52,11 +50,7 @@ final class TransferPool
     private void push(final TransferState s)
     {
         out--;
-        if (freeCount == free.length)
-        {
-            free = java.util.Arrays.copyOf(free, freeCount * 2);
-        }
-        free[freeCount++] = s;
+        free.push(s);
     }
 
     /** States lent out now. */
@@ -68,7 +62,7 @@ final class TransferPool
     /** States idle in the pool. */
     int idle()
     {
-        return freeCount;
+        return free.size();
     }
 
     /** States ever created. */
@@ -85,18 +79,6 @@ final class TransferPool
      */
     int trim(final int keep)
     {
-        final int k = Math.max(0, keep);
-        if (freeCount <= k)
-        {
-            return 0;
-        }
-        final int dropped = freeCount - k;
-        java.util.Arrays.fill(free, k, freeCount, null);
-        freeCount = k;
-        if (free.length > 16 && free.length > 4 * k)
-        {
-            free = java.util.Arrays.copyOf(free, Math.max(16, 2 * k));
-        }
-        return dropped;
+        return free.trim(keep);
     }
 }
