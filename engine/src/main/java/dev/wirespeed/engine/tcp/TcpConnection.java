@@ -2750,6 +2750,16 @@ final class TcpConnection
 
     // ============================================================================= transfer state (borrowed)
 
+    /**
+     * The transfer state to write a field into: the one held, or one borrowed now; null when none is held and the
+     * value written is the field's resting value ({@code resting}), which a connection without a state has already.
+     */
+    private TransferState transferFor(final boolean resting)
+    {
+        final TransferState t = transfer;
+        return t != null || resting ? t : transfer();
+    }
+
     /** The transfer state, borrowed from the endpoint's pool if this connection holds none. */
     private TransferState transfer()
     {
@@ -2855,14 +2865,10 @@ final class TcpConnection
 
     private void rtoDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rtoDeadlineNs(v);
     }
@@ -2875,14 +2881,10 @@ final class TcpConnection
 
     private void persistDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.persistDeadlineNs(v);
     }
@@ -2895,14 +2897,10 @@ final class TcpConnection
 
     private void swsDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.swsDeadlineNs(v);
     }
@@ -2915,14 +2913,10 @@ final class TcpConnection
 
     private void delAckDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.delAckDeadlineNs(v);
     }
@@ -2935,14 +2929,10 @@ final class TcpConnection
 
     private void tlpDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.tlpDeadlineNs(v);
     }
@@ -2955,14 +2945,10 @@ final class TcpConnection
 
     private void rackDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rackDeadlineNs(v);
     }
@@ -2975,14 +2961,10 @@ final class TcpConnection
 
     private void timeWaitDeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.timeWaitDeadlineNs(v);
     }
@@ -2995,14 +2977,10 @@ final class TcpConnection
 
     private void finWait2DeadlineNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == NONE);
         if (t == null)
         {
-            if (v == NONE)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.finWait2DeadlineNs(v);
     }
@@ -3015,14 +2993,10 @@ final class TcpConnection
 
     private void rexmitPassNs(final long v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rexmitPassNs(v);
     }
@@ -3035,14 +3009,10 @@ final class TcpConnection
 
     private void rexmitRequests(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rexmitRequests(v);
     }
@@ -3055,14 +3025,10 @@ final class TcpConnection
 
     private void rexmitNxt(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rexmitNxt(v);
     }
@@ -3075,14 +3041,10 @@ final class TcpConnection
 
     private void dupAcks(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.dupAcks(v);
     }
@@ -3095,14 +3057,10 @@ final class TcpConnection
 
     private void oooLastLeft(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.oooLastLeft(v);
     }
@@ -3115,14 +3073,10 @@ final class TcpConnection
 
     private void oooLastRight(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.oooLastRight(v);
     }
@@ -3135,14 +3089,10 @@ final class TcpConnection
 
     private void peerFinSeq(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.peerFinSeq(v);
     }
@@ -3155,14 +3105,10 @@ final class TcpConnection
 
     private void tlpPending(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.tlpPending(v);
     }
@@ -3175,14 +3121,10 @@ final class TcpConnection
 
     private void persistMode(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.persistMode(v);
     }
@@ -3195,14 +3137,10 @@ final class TcpConnection
 
     private void swsBlocked(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.swsBlocked(v);
     }
@@ -3215,14 +3153,10 @@ final class TcpConnection
 
     private void swsOverride(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.swsOverride(v);
     }
@@ -3235,14 +3169,10 @@ final class TcpConnection
 
     private void inRecovery(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.inRecovery(v);
     }
@@ -3255,14 +3185,10 @@ final class TcpConnection
 
     private void peerFinPending(final boolean v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == false);
         if (t == null)
         {
-            if (v == false)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.peerFinPending(v);
     }
@@ -3275,14 +3201,10 @@ final class TcpConnection
 
     private void sendRing(final ChunkRing v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == null);
         if (t == null)
         {
-            if (v == null)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.sendRing(v);
     }
@@ -3295,14 +3217,10 @@ final class TcpConnection
 
     private void recvRing(final ChunkRing v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == null);
         if (t == null)
         {
-            if (v == null)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.recvRing(v);
     }
@@ -3315,14 +3233,10 @@ final class TcpConnection
 
     private void retries(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.retries(v);
     }
@@ -3335,14 +3249,10 @@ final class TcpConnection
 
     private void rcvBytesUnacked(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.rcvBytesUnacked(v);
     }
@@ -3355,14 +3265,10 @@ final class TcpConnection
 
     private void finSeq(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.finSeq(v);
     }
@@ -3375,14 +3281,10 @@ final class TcpConnection
 
     private void shrunkRight(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.shrunkRight(v);
     }
@@ -3395,14 +3297,10 @@ final class TcpConnection
 
     private void iss(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.iss(v);
     }
@@ -3415,14 +3313,10 @@ final class TcpConnection
 
     private void irs(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.irs(v);
     }
@@ -3435,14 +3329,10 @@ final class TcpConnection
 
     private void keepaliveProbesSent(final int v)
     {
-        TransferState t = transfer;
+        final TransferState t = transferFor(v == 0);
         if (t == null)
         {
-            if (v == 0)
-            {
-                return;
-            }
-            t = transfer();
+            return;
         }
         t.keepaliveProbesSent(v);
     }
@@ -3451,261 +3341,273 @@ final class TcpConnection
 
     boolean passiveOpen()
     {
-        return (bits & PASSIVE_OPEN) != 0;
+        return flag(PASSIVE_OPEN);
     }
 
     private void passiveOpen(final boolean on)
     {
-        bits = on ? bits | PASSIVE_OPEN : bits & ~PASSIVE_OPEN;
+        flag(PASSIVE_OPEN, on);
     }
 
     boolean appVisible()
     {
-        return (bits & APP_VISIBLE) != 0;
+        return flag(APP_VISIBLE);
     }
 
     private void appVisible(final boolean on)
     {
-        bits = on ? bits | APP_VISIBLE : bits & ~APP_VISIBLE;
+        flag(APP_VISIBLE, on);
     }
 
     boolean closeAfterRead()
     {
-        return (bits & CLOSE_AFTER_READ) != 0;
+        return flag(CLOSE_AFTER_READ);
     }
 
     private void closeAfterRead(final boolean on)
     {
-        bits = on ? bits | CLOSE_AFTER_READ : bits & ~CLOSE_AFTER_READ;
+        flag(CLOSE_AFTER_READ, on);
     }
 
     boolean appClosed()
     {
-        return (bits & APP_CLOSED) != 0;
+        return flag(APP_CLOSED);
     }
 
     private void appClosed(final boolean on)
     {
-        bits = on ? bits | APP_CLOSED : bits & ~APP_CLOSED;
+        flag(APP_CLOSED, on);
+    }
+
+    /** One of the bits of {@link #bits}. */
+    private boolean flag(final int mask)
+    {
+        return (bits & mask) != 0;
+    }
+
+    /** Sets or clears one of the bits of {@link #bits}. */
+    private void flag(final int mask, final boolean on)
+    {
+        bits = on ? bits | mask : bits & ~mask;
     }
 
     private boolean wsOk()
     {
-        return (bits & WS_OK) != 0;
+        return flag(WS_OK);
     }
 
     private void wsOk(final boolean on)
     {
-        bits = on ? bits | WS_OK : bits & ~WS_OK;
+        flag(WS_OK, on);
     }
 
     private boolean sackOk()
     {
-        return (bits & SACK_OK) != 0;
+        return flag(SACK_OK);
     }
 
     private void sackOk(final boolean on)
     {
-        bits = on ? bits | SACK_OK : bits & ~SACK_OK;
+        flag(SACK_OK, on);
     }
 
     boolean tsOk()
     {
-        return (bits & TS_OK) != 0;
+        return flag(TS_OK);
     }
 
     private void tsOk(final boolean on)
     {
-        bits = on ? bits | TS_OK : bits & ~TS_OK;
+        flag(TS_OK, on);
     }
 
     private boolean readBlocked()
     {
-        return (bits & READ_BLOCKED) != 0;
+        return flag(READ_BLOCKED);
     }
 
     private void readBlocked(final boolean on)
     {
-        bits = on ? bits | READ_BLOCKED : bits & ~READ_BLOCKED;
+        flag(READ_BLOCKED, on);
     }
 
     private boolean inputShutdown()
     {
-        return (bits & INPUT_SHUTDOWN) != 0;
+        return flag(INPUT_SHUTDOWN);
     }
 
     private void inputShutdown(final boolean on)
     {
-        bits = on ? bits | INPUT_SHUTDOWN : bits & ~INPUT_SHUTDOWN;
+        flag(INPUT_SHUTDOWN, on);
     }
 
     private boolean writeBlocked()
     {
-        return (bits & WRITE_BLOCKED) != 0;
+        return flag(WRITE_BLOCKED);
     }
 
     private void writeBlocked(final boolean on)
     {
-        bits = on ? bits | WRITE_BLOCKED : bits & ~WRITE_BLOCKED;
+        flag(WRITE_BLOCKED, on);
     }
 
     private boolean budgetWaiting()
     {
-        return (bits & BUDGET_WAITING) != 0;
+        return flag(BUDGET_WAITING);
     }
 
     private void budgetWaiting(final boolean on)
     {
-        bits = on ? bits | BUDGET_WAITING : bits & ~BUDGET_WAITING;
+        flag(BUDGET_WAITING, on);
     }
 
     private boolean finQueued()
     {
-        return (bits & FIN_QUEUED) != 0;
+        return flag(FIN_QUEUED);
     }
 
     private void finQueued(final boolean on)
     {
-        bits = on ? bits | FIN_QUEUED : bits & ~FIN_QUEUED;
+        flag(FIN_QUEUED, on);
     }
 
     private boolean finSent()
     {
-        return (bits & FIN_SENT) != 0;
+        return flag(FIN_SENT);
     }
 
     private void finSent(final boolean on)
     {
-        bits = on ? bits | FIN_SENT : bits & ~FIN_SENT;
+        flag(FIN_SENT, on);
     }
 
     private boolean finAcked()
     {
-        return (bits & FIN_ACKED) != 0;
+        return flag(FIN_ACKED);
     }
 
     private void finAcked(final boolean on)
     {
-        bits = on ? bits | FIN_ACKED : bits & ~FIN_ACKED;
+        flag(FIN_ACKED, on);
     }
 
     private boolean peerFinReceived()
     {
-        return (bits & PEER_FIN_RECEIVED) != 0;
+        return flag(PEER_FIN_RECEIVED);
     }
 
     private void peerFinReceived(final boolean on)
     {
-        bits = on ? bits | PEER_FIN_RECEIVED : bits & ~PEER_FIN_RECEIVED;
+        flag(PEER_FIN_RECEIVED, on);
     }
 
     private boolean synPending()
     {
-        return (bits & SYN_PENDING) != 0;
+        return flag(SYN_PENDING);
     }
 
     private void synPending(final boolean on)
     {
-        bits = on ? bits | SYN_PENDING : bits & ~SYN_PENDING;
+        flag(SYN_PENDING, on);
     }
 
     private boolean ackNow()
     {
-        return (bits & ACK_NOW) != 0;
+        return flag(ACK_NOW);
     }
 
     private void ackNow(final boolean on)
     {
-        bits = on ? bits | ACK_NOW : bits & ~ACK_NOW;
+        flag(ACK_NOW, on);
     }
 
     private boolean rstPending()
     {
-        return (bits & RST_PENDING) != 0;
+        return flag(RST_PENDING);
     }
 
     private void rstPending(final boolean on)
     {
-        bits = on ? bits | RST_PENDING : bits & ~RST_PENDING;
+        flag(RST_PENDING, on);
     }
 
     private boolean probePending()
     {
-        return (bits & PROBE_PENDING) != 0;
+        return flag(PROBE_PENDING);
     }
 
     private void probePending(final boolean on)
     {
-        bits = on ? bits | PROBE_PENDING : bits & ~PROBE_PENDING;
+        flag(PROBE_PENDING, on);
     }
 
     private boolean keepalivePending()
     {
-        return (bits & KEEPALIVE_PENDING) != 0;
+        return flag(KEEPALIVE_PENDING);
     }
 
     private void keepalivePending(final boolean on)
     {
-        bits = on ? bits | KEEPALIVE_PENDING : bits & ~KEEPALIVE_PENDING;
+        flag(KEEPALIVE_PENDING, on);
     }
 
     private boolean budgetShrink()
     {
-        return (bits & BUDGET_SHRINK) != 0;
+        return flag(BUDGET_SHRINK);
     }
 
     private void budgetShrink(final boolean on)
     {
-        bits = on ? bits | BUDGET_SHRINK : bits & ~BUDGET_SHRINK;
+        flag(BUDGET_SHRINK, on);
     }
 
     private boolean budgetDropped()
     {
-        return (bits & BUDGET_DROPPED) != 0;
+        return flag(BUDGET_DROPPED);
     }
 
     private void budgetDropped(final boolean on)
     {
-        bits = on ? bits | BUDGET_DROPPED : bits & ~BUDGET_DROPPED;
+        flag(BUDGET_DROPPED, on);
     }
 
     private boolean shrunk()
     {
-        return (bits & SHRUNK) != 0;
+        return flag(SHRUNK);
     }
 
     private void shrunk(final boolean on)
     {
-        bits = on ? bits | SHRUNK : bits & ~SHRUNK;
+        flag(SHRUNK, on);
     }
 
     boolean closeWhenReadPending()
     {
-        return (bits & CLOSE_WHEN_READ) != 0;
+        return flag(CLOSE_WHEN_READ);
     }
 
     private void closeWhenReadPending(final boolean on)
     {
-        bits = on ? bits | CLOSE_WHEN_READ : bits & ~CLOSE_WHEN_READ;
+        flag(CLOSE_WHEN_READ, on);
     }
 
     private boolean keepAliveOn()
     {
-        return (bits & KEEP_ALIVE) != 0;
+        return flag(KEEP_ALIVE);
     }
 
     private void keepAliveOn(final boolean on)
     {
-        bits = on ? bits | KEEP_ALIVE : bits & ~KEEP_ALIVE;
+        flag(KEEP_ALIVE, on);
     }
 
     private boolean noDelayOn()
     {
-        return (bits & NO_DELAY) != 0;
+        return flag(NO_DELAY);
     }
 
     private void noDelayOn(final boolean on)
     {
-        bits = on ? bits | NO_DELAY : bits & ~NO_DELAY;
+        flag(NO_DELAY, on);
     }
 }
