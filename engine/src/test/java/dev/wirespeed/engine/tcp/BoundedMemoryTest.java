@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BoundedMemoryTest
 {
+    private static final long START_NS = 1_000_000_000L;
+
     @Test
     void timerWheelBurstOnOneSpokeCostsNothingExtraAndExpiresInDeadlineOrderByValue()
     {
@@ -87,7 +89,6 @@ class BoundedMemoryTest
     @Test
     void aBurstOfConnectionsLeavesNoStandingPoolsOrTableAfterTheSlowDuty()
     {
-        final long[] now = { 1_000_000_000L };
         final List<Long> accepted = new ArrayList<>();
         final TcpConfig config = new TcpConfig();
         config.halfOpenBound = 1 << 16;
@@ -97,30 +98,18 @@ class BoundedMemoryTest
             {
                 accepted.add(id);
             }
-        }, now[0]);
+        }, START_NS);
         final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
         {
-        }, now[0]);
+        }, START_NS);
         server.listen(0xc000_0201, 80, 1 << 16);
-        final TcpSegment rx = new TcpSegment();
-        final SegmentEmitter toServer = seg -> server.onSegment(now[0], swapped(rx, seg));
-        final SegmentEmitter toClient = seg -> client.onSegment(now[0], swapped(rx, seg));
-        final Runnable pump = () ->
-        {
-            int moved;
-            do
-            {
-                now[0] += 1_000;
-                client.poll(now[0]);
-                server.poll(now[0]);
-                moved = client.dispatch(now[0], toServer) + server.dispatch(now[0], toClient);
-            }
-            while (moved > 0);
-        };
+        final TestLink link = new TestLink().side(0, client).side(1, server);
+        link.advanceTo(START_NS);
+        final Runnable pump = () -> pump(link, client, server);
         final int n = 5_000;
         for (int i = 0; i < n; i++)
         {
-            assertTrue(client.connect(now[0], 0xc000_0202 + i / 10_000, 0xc000_0201, 80) >= 0);
+            assertTrue(client.connect(link.now(), 0xc000_0202 + i / 10_000, 0xc000_0201, 80) >= 0);
             if (i % 100 == 99)
             {
                 pump.run();
@@ -137,9 +126,9 @@ class BoundedMemoryTest
         assertEquals(0, server.connectionCount(), server.memoryReport());
         assertEquals(0, client.connectionCount(), client.memoryReport());
         assertTrue(server.pooledConnections() >= n - 1, server.memoryReport());
-        now[0] += 2 * TcpEndpoint.TRIM_INTERVAL_NS;
-        server.poll(now[0]);
-        client.poll(now[0]);
+        link.advanceTo(link.now() + 2 * TcpEndpoint.TRIM_INTERVAL_NS);
+        server.poll(link.now());
+        client.poll(link.now());
         assertEquals(TcpEndpoint.TRIM_KEEP_MIN, server.pooledConnections(), busy + " -> " + server.memoryReport());
         assertEquals(TcpEndpoint.TRIM_KEEP_MIN, client.pooledConnections(), client.memoryReport());
         assertTrue(server.memoryReport().contains(" table=1024 "), busy + " -> " + server.memoryReport());
@@ -148,7 +137,6 @@ class BoundedMemoryTest
     @Test
     void anIdleEstablishedConnectionHoldsNoTransferStateOnlyWhileDataMovesDoesIt()
     {
-        final long[] now = { 1_000_000_000L };
         final List<Long> accepted = new ArrayList<>();
         final TcpConfig config = new TcpConfig();
         final TcpEndpoint server = new TcpEndpoint(config, new TcpHandler()
@@ -162,31 +150,19 @@ class BoundedMemoryTest
             {
                 return length;
             }
-        }, now[0]);
+        }, START_NS);
         final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
         {
-        }, now[0]);
+        }, START_NS);
         server.listen(0xc000_0201, 80, 1024);
-        final TcpSegment rx = new TcpSegment();
-        final SegmentEmitter toServer = seg -> server.onSegment(now[0], swapped(rx, seg));
-        final SegmentEmitter toClient = seg -> client.onSegment(now[0], swapped(rx, seg));
-        final Runnable pump = () ->
-        {
-            int moved;
-            do
-            {
-                now[0] += 1_000;
-                client.poll(now[0]);
-                server.poll(now[0]);
-                moved = client.dispatch(now[0], toServer) + server.dispatch(now[0], toClient);
-            }
-            while (moved > 0);
-        };
+        final TestLink link = new TestLink().side(0, client).side(1, server);
+        link.advanceTo(START_NS);
+        final Runnable pump = () -> pump(link, client, server);
         final int n = 20;
         final long[] ids = new long[n];
         for (int i = 0; i < n; i++)
         {
-            ids[i] = client.connect(now[0], 0xc000_0202, 0xc000_0201, 80);
+            ids[i] = client.connect(link.now(), 0xc000_0202, 0xc000_0201, 80);
             assertTrue(ids[i] >= 0);
         }
         pump.run();
@@ -199,26 +175,24 @@ class BoundedMemoryTest
         {
             assertEquals(3000, client.write(id, data, 0, 3000));
         }
-        client.dispatch(now[0], toServer);
+        client.dispatch(link.now(), link.emitter(0));
         assertEquals(n, client.transfers.inUse(), "data in flight: " + client.memoryReport());
         pump.run();
         // the server's delayed ACKs, if any, go out when their timer fires
-        now[0] += 1_000_000_000L;
-        client.poll(now[0]);
-        server.poll(now[0]);
+        link.advanceTo(link.now() + 1_000_000_000L);
         pump.run();
         assertEquals(0, client.transfers.inUse(), "all acknowledged: " + client.memoryReport());
         assertEquals(0, server.transfers.inUse(), "all read and acknowledged: " + server.memoryReport());
         assertEquals(n, client.transfers.idle(), "states go back to the pool for reuse");
     }
 
-    private static TcpSegment swapped(final TcpSegment rx, final TcpSegment seg)
+    /** The link in 1 µs steps, segments arriving at the next step, until nothing is in flight or waiting to go out. */
+    private static void pump(final TestLink link, final TcpEndpoint a, final TcpEndpoint b)
     {
-        rx.copyFrom(seg);
-        rx.localIp = seg.remoteIp;
-        rx.remoteIp = seg.localIp;
-        rx.localPort = seg.remotePort;
-        rx.remotePort = seg.localPort;
-        return rx;
+        do
+        {
+            link.step(1_000);
+        }
+        while (link.inFlight() > 0 || a.hasPendingOutput() || b.hasPendingOutput());
     }
 }
