@@ -210,6 +210,11 @@ public final class ConnectionMemoryBench
         {
             throw new IllegalStateException("established " + connected + "/" + accepted + " of " + n);
         }
+        // an idle connection keeps its transfer state (listed as resting) until the endpoint's once-a-second trim
+        // takes it back: a second of quiet first, as any idle connection gets
+        now += 1_000_000_000L;
+        pump();
+        System.out.println("after a trim: client " + client.memoryReport() + "; server " + server.memoryReport());
         final long est = heapAfterGc();
         final double perEst = (est - base) / (2.0 * n);
         System.out.printf("established: %d connections per side in %.2f s (%.0f /s), heap +%.1f MiB, " +

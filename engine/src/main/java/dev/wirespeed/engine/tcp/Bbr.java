@@ -148,6 +148,12 @@ public final class Bbr implements CongestionControl
         // the model is fed by onDelivered, for every ACK, in and out of recovery
     }
 
+    /** The model is fed by {@link #onDelivered}. */
+    public boolean wantsDelivered()
+    {
+        return true;
+    }
+
     public void onDelivered(
         final long nowNs, final int deliveredBytes, final int pipe, final int sndNxt, final int highestAcked,
         final long rttSampleNs, final boolean appLimited)

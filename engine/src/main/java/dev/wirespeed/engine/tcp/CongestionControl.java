@@ -37,8 +37,19 @@ public interface CongestionControl
     void onAck(int ackedBytes, int flightSize);
 
     /**
-     * Every acceptable ACK, in and out of recovery, after the connection processed it: what a model-based controller
-     * ({@link Bbr}) learns from. NewReno ignores it.
+     * Whether {@link #onDelivered} is wanted: the connection calls it (and works out its arguments, RFC 6675 pipe
+     * among them) only for a controller that answers true. NewReno does not.
+     *
+     * @return true for a model-based controller.
+     */
+    default boolean wantsDelivered()
+    {
+        return false;
+    }
+
+    /**
+     * Every acceptable ACK, in and out of recovery, after the connection processed it, when {@link #wantsDelivered}:
+     * what a model-based controller ({@link Bbr}) learns from. NewReno ignores it.
      *
      * @param nowNs          the time of the ACK.
      * @param deliveredBytes bytes newly reported delivered: SND.UNA advance plus newly SACKed (RFC 6937

@@ -824,9 +824,12 @@ final class TcpConnection
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
         // the controller's model (behaviour 68): delivered data, an RTT sample if this ACK gave one (Karn's rule)
-        final SeqRangeSet sb = scoreboard();
-        cc.onDelivered(nowNs, (sndUna - unaBefore) + (sb.totalBytes() - sackedBefore), pipe(), sndNxt,
-            sb.isEmpty() ? sndUna : SeqNum.max(sndUna, sb.highestRight()), rttSample, !gt(dataEnd(), sndNxt));
+        if (cc.wantsDelivered())
+        {
+            final SeqRangeSet sb = scoreboard();
+            cc.onDelivered(nowNs, (sndUna - unaBefore) + (sb.totalBytes() - sackedBefore), pipe(), sndNxt,
+                sb.isEmpty() ? sndUna : SeqNum.max(sndUna, sb.highestRight()), rttSample, !gt(dataEnd(), sndNxt));
+        }
         if (inRecovery() && sackOk())
         {
             // RFC 6937: DeliveredData = ΔSND.UNA + ΔSACKed decides what this ACK lets us send (behaviour 66)
@@ -2766,7 +2769,7 @@ final class TcpConnection
         TransferState t = transfer;
         if (t == null)
         {
-            t = endpoint.transfers.take();
+            t = endpoint.transfers.take(this);
             transfer = t;
         }
         return t;
@@ -2803,19 +2806,41 @@ final class TcpConnection
     }
 
     /**
-     * Give the transfer state back if all of it is at rest (the endpoint asks after each event). During the
-     * handshake, once our FIN went out, or while the budget keeps our window shrunk, the state stays: its ISS and
-     * IRS, {@link TransferState#finSeq} and {@link TransferState#shrunkRight} are read as long as those hold.
+     * List the transfer state as resting if all of it is at rest (the endpoint asks after each event); the
+     * endpoint's next trim takes it back ({@link #reclaimRestingTransfer}) unless the connection is busy again by
+     * then. A state already listed is not checked again here: the trim does.
      */
     void releaseIdleTransfer()
     {
         final TransferState t = transfer;
-        if (t != null && !finSent() && !shrunk() && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED &&
-            t.atRest())
+        if (t != null && !t.resting && transferIdle(t))
+        {
+            endpoint.transfers.rest(t);
+        }
+    }
+
+    /**
+     * The endpoint's trim took this connection's transfer state off the resting list: give it back if it is still
+     * at rest (else it stays, and is listed again once it is).
+     */
+    void reclaimRestingTransfer()
+    {
+        final TransferState t = transfer;
+        if (t != null && transferIdle(t))
         {
             transfer = null;
             endpoint.transfers.giveAtRest(t);
         }
+    }
+
+    /**
+     * True when the transfer state may go back: all of it at rest, and not during the handshake, once our FIN went
+     * out, or while the budget keeps our window shrunk (its ISS and IRS, {@link TransferState#finSeq} and
+     * {@link TransferState#shrunkRight} are read as long as those hold).
+     */
+    private boolean transferIdle(final TransferState t)
+    {
+        return !finSent() && !shrunk() && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED && t.atRest();
     }
 
     /** Give the transfer state back whatever it holds (the TCB is reset or goes back to the pool). */

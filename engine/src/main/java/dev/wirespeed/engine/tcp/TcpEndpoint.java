@@ -1816,6 +1816,7 @@ public final class TcpEndpoint
      */
     private void trimIdle()
     {
+        reclaimRestingTransfers();
         final int live = table.size();
         final int keep = Math.max(TRIM_KEEP_MIN, live >>> 3);
         if (pooledTcbs > 2 * keep)
@@ -1838,6 +1839,20 @@ public final class TcpEndpoint
     }
 
     /**
+     * Transfer states of connections that went at rest since the last trim go back to the pool if still at rest (a
+     * connection busy again keeps its state, and lists it again when it next goes at rest). O(resting list): the
+     * connections that never went at rest, or went back to the pool, are not visited.
+     */
+    private void reclaimRestingTransfers()
+    {
+        TransferState s;
+        while ((s = transfers.pollResting()) != null)
+        {
+            s.owner.reclaimRestingTransfer();
+        }
+    }
+
+    /**
      * Memory the endpoint's bookkeeping holds now, for benchmarks and the budget test: see {@link #memoryReport}.
      *
      * @return one line of {@code name=value} pairs.
@@ -1846,8 +1861,8 @@ public final class TcpEndpoint
     {
         return "tcbsPooled=" + pooledTcbs + " slots=" + connectionSlots + " table=" + table.capacity() +
             " rangeArrays=" + ranges.inUse() + "+" + ranges.idle() + " rings=" + pool.ringsOut() + "+" +
-            pool.idleRings() + " transfers=" + transfers.inUse() + "+" + transfers.idle() + " chunks=" + pool.inUse() +
-            "/" + pool.created() + " timers=" + wheel.count() +
+            pool.idleRings() + " transfers=" + transfers.inUse() + "+" + transfers.idle() + " transfersResting=" +
+            transfers.resting() + " chunks=" + pool.inUse() + "/" + pool.created() + " timers=" + wheel.count() +
             " timeWait=" + timeWait.size();
     }
 

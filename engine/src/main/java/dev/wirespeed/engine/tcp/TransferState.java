@@ -6,8 +6,10 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * The part of a connection's state that only matters while something is going on: data in flight, queued or unread,
  * bytes out of order, a recovery, or a timer other than keepalive armed. An idle ESTABLISHED connection holds none: its
  * {@link TcpConnection} borrows one from the endpoint's {@link TransferPool} when the first of these fields leaves
- * its resting value, and gives it back once they are all at rest again ({@link #atRest()}), as it does its buffer
- * chunks (issue 10: an idle connection costs as little as possible).
+ * its resting value. Once they are all at rest again ({@link #atRest()}) the connection keeps it, listed in the
+ * pool's resting list, and the endpoint's once-a-second trim gives it back if it is still at rest then (issue 10: an
+ * idle connection costs as little as possible; a connection between two segments of a transfer should not pay a
+ * borrow and a give-back for each delayed-ACK cycle).
  * <p>
  * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty,
  * no buffer ring (the connection gives its rings back to the chunk pool before it gives this state back).
@@ -91,6 +93,15 @@ final class TransferState
     final SeqRangeSet scoreboard;
     /** Proportional rate reduction (RFC 6937) of SACK recovery; {@link Prr#start} sets it up for each recovery. */
     final Prr prr = new Prr();
+    /** The connection holding this state while lent, else null (the trim hands a resting state back through it). */
+    TcpConnection owner;
+    /**
+     * In the pool's resting list: the state was at rest at some moment since the last trim (it may be busy again; the
+     * trim checks). The list is threaded through {@link #restPrev} and {@link #restNext}.
+     */
+    boolean resting;
+    TransferState restPrev;
+    TransferState restNext;
 
     TransferState(final RangeArrayPool ranges)
     {
@@ -165,6 +176,26 @@ final class TransferState
             return nowNs - timedStartNs;
         }
         return -1;
+    }
+
+    void owner(final TcpConnection v)
+    {
+        owner = v;
+    }
+
+    void resting(final boolean v)
+    {
+        resting = v;
+    }
+
+    void restPrev(final TransferState v)
+    {
+        restPrev = v;
+    }
+
+    void restNext(final TransferState v)
+    {
+        restNext = v;
     }
 
     void sendRing(final ChunkRing v)

@@ -135,7 +135,7 @@ class BoundedMemoryTest
     }
 
     @Test
-    void anIdleEstablishedConnectionHoldsNoTransferStateOnlyWhileDataMovesDoesIt()
+    void anIdleEstablishedConnectionHoldsNoTransferStateAfterTheNextTrimOnlyWhileDataMovesDoesIt()
     {
         final List<Long> accepted = new ArrayList<>();
         final TcpConfig config = new TcpConfig();
@@ -158,6 +158,12 @@ class BoundedMemoryTest
         final TestLink link = new TestLink().side(0, client).side(1, server);
         link.advanceTo(START_NS);
         final Runnable pump = () -> pump(link, client, server);
+        // the once-a-second trim runs within the first step past a second from now
+        final Runnable pastTrim = () ->
+        {
+            link.advanceTo(link.now() + TcpEndpoint.TRIM_INTERVAL_NS);
+            pump.run();
+        };
         final int n = 20;
         final long[] ids = new long[n];
         for (int i = 0; i < n; i++)
@@ -167,6 +173,11 @@ class BoundedMemoryTest
         }
         pump.run();
         assertEquals(n, accepted.size());
+        // the handshake's states are at rest now: kept (listed as resting) until the endpoint's next trim
+        assertEquals(n, client.transfers.inUse(), client.memoryReport());
+        assertEquals(n, client.transfers.resting(), client.memoryReport());
+        assertEquals(n, server.transfers.resting(), server.memoryReport());
+        pastTrim.run();
         assertEquals(0, client.transfers.inUse(), "established and idle: " + client.memoryReport());
         assertEquals(0, server.transfers.inUse(), "established and idle: " + server.memoryReport());
 
@@ -177,10 +188,31 @@ class BoundedMemoryTest
         }
         client.dispatch(link.now(), link.emitter(0));
         assertEquals(n, client.transfers.inUse(), "data in flight: " + client.memoryReport());
+        assertEquals(0, client.transfers.resting(), "data in flight: " + client.memoryReport());
         pump.run();
         // the server's delayed ACKs, if any, go out when their timer fires
         link.advanceTo(link.now() + 1_000_000_000L);
         pump.run();
+        // all acknowledged and read: every state held is at rest, listed for the next trim
+        assertEquals(n, client.transfers.inUse(), client.memoryReport());
+        assertEquals(n, client.transfers.resting(), client.memoryReport());
+        assertEquals(server.transfers.inUse(), server.transfers.resting(), server.memoryReport());
+
+        // busy again before the trim: that connection keeps its state through the trim, the others give theirs back
+        link.advanceTo(link.now() + TcpEndpoint.TRIM_INTERVAL_NS);
+        assertEquals(3000, client.write(ids[0], data, 0, 3000));
+        link.step(1_000);
+        assertEquals(1, client.transfers.inUse(), "one connection busy at the trim: " + client.memoryReport());
+        assertEquals(0, client.transfers.resting(), client.memoryReport());
+        // the last runt waits for Nagle and the server's delayed ACK: a second at a time until all of it is acknowledged
+        for (int i = 0; i < 5 && client.sendQueued(ids[0]) > 0; i++)
+        {
+            pump.run();
+            link.advanceTo(link.now() + 1_000_000_000L);
+        }
+        pump.run();
+        assertEquals(0, client.sendQueued(ids[0]));
+        pastTrim.run();
         assertEquals(0, client.transfers.inUse(), "all acknowledged: " + client.memoryReport());
         assertEquals(0, server.transfers.inUse(), "all read and acknowledged: " + server.memoryReport());
         assertEquals(n, client.transfers.idle(), "states go back to the pool for reuse");
