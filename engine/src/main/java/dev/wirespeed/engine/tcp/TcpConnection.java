@@ -1890,18 +1890,15 @@ final class TcpConnection
     /** The earliest armed deadline, or {@link #NONE}. */
     long nextDeadlineNs()
     {
-        if (transfer == null)
+        final TransferState t = transfer;
+        if (t == null)
         {
             return keepaliveDeadlineNs();
         }
-        long d = rtoDeadlineNs();
-        d = Math.min(d, persistDeadlineNs());
-        d = Math.min(d, swsDeadlineNs());
-        d = Math.min(d, delAckDeadlineNs());
-        d = Math.min(d, tlpDeadlineNs());
-        d = Math.min(d, rackDeadlineNs());
-        d = Math.min(d, timeWaitDeadlineNs());
-        d = Math.min(d, finWait2DeadlineNs());
+        long d = Math.min(t.rtoDeadlineNs, t.persistDeadlineNs);
+        d = Math.min(d, Math.min(t.swsDeadlineNs, t.delAckDeadlineNs));
+        d = Math.min(d, Math.min(t.tlpDeadlineNs, t.rackDeadlineNs));
+        d = Math.min(d, Math.min(t.timeWaitDeadlineNs, t.finWait2DeadlineNs));
         return Math.min(d, keepaliveDeadlineNs());
     }
 
