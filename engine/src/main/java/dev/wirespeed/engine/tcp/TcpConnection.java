@@ -2805,14 +2805,16 @@ final class TcpConnection
     /**
      * List the transfer state as resting if all of it is at rest (the endpoint asks after each event); the
      * endpoint's next trim takes it back ({@link #reclaimRestingTransfer}) unless the connection is busy again by
-     * then. A state already listed is not checked again here: the trim does.
+     * then. A state already listed is not checked again here: the trim does. When the resting list is full, the
+     * state goes back at once.
      */
     void releaseIdleTransfer()
     {
         final TransferState t = transfer;
-        if (t != null && !t.resting && transferIdle(t))
+        if (t != null && !t.resting && transferIdle(t) && !endpoint.transfers.rest(t))
         {
-            endpoint.transfers.rest(t);
+            transfer = null;
+            endpoint.transfers.giveAtRest(t);
         }
     }
 

@@ -1810,15 +1810,17 @@ public final class TcpEndpoint
     static final int TRIM_KEEP_MIN = 256;
 
     /**
-     * The slow duty of {@link #poll}: pools keep what a quiet steady state reuses (an eighth of the live
-     * connections, at least {@link #TRIM_KEEP_MIN}) and let the rest of a burst go; the connection table halves
-     * while under an eighth full. Each part costs what it drops (the table's rehash is O(its capacity)).
+     * The slow duty of {@link #poll}: connections that went at rest since the last trim give their transfer states
+     * back, and as many may be kept over the next second; pools keep what a quiet steady state reuses (an eighth of
+     * the live connections, at least {@link #TRIM_KEEP_MIN}) and let the rest of a burst go; the connection table
+     * halves while under an eighth full. Each part costs what it drops (the table's rehash is O(its capacity)).
      */
     private void trimIdle()
     {
         reclaimRestingTransfers();
         final int live = table.size();
         final int keep = Math.max(TRIM_KEEP_MIN, live >>> 3);
+        transfers.restingLimit(keep);
         if (pooledTcbs > 2 * keep)
         {
             trimPool(keep);

@@ -20,6 +20,8 @@ final class TransferPool
     /** The resting list: states lent out that were at rest at some moment since the last trim. */
     private TransferState restingHead;
     private int restingCount;
+    /** At most this many states on the resting list; the endpoint's trim sets it, as it sizes its other pools. */
+    private int restingLimit = TcpEndpoint.TRIM_KEEP_MIN;
 
     TransferPool(final RangeArrayPool ranges)
     {
@@ -50,10 +52,17 @@ final class TransferPool
 
     /**
      * List a lent state that is at rest now (not already listed): the next trim hands it back to its owner. It stays
-     * listed if its owner becomes busy again before that; the trim checks.
+     * listed if its owner becomes busy again before that; the trim checks. A full list (many connections going quiet
+     * within a second, a ramp of idle connections) takes no more: the owner gives the state back at once.
+     *
+     * @return false when the list is full.
      */
-    void rest(final TransferState s)
+    boolean rest(final TransferState s)
     {
+        if (restingCount >= restingLimit)
+        {
+            return false;
+        }
         final TransferState head = restingHead;
         s.resting(true);
         s.restPrev(null);
@@ -64,6 +73,13 @@ final class TransferPool
         }
         restingHead = s;
         restingCount++;
+        return true;
+    }
+
+    /** At most {@code limit} states on the resting list from now on (those listed already stay until the trim). */
+    void restingLimit(final int limit)
+    {
+        restingLimit = limit;
     }
 
     /** The first state of the resting list, taken off it; null when the list is empty. */

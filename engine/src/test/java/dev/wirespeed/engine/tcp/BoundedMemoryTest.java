@@ -218,6 +218,36 @@ class BoundedMemoryTest
         assertEquals(n, client.transfers.idle(), "states go back to the pool for reuse");
     }
 
+    @Test
+    void connectionsGoingQuietTogetherKeepAtMostTheRestingLimitOfStatesUntilTheTrim()
+    {
+        final TcpConfig config = new TcpConfig();
+        final TcpEndpoint server = new TcpEndpoint(config, new TcpHandler()
+        {
+        }, START_NS);
+        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
+        {
+        }, START_NS);
+        server.listen(0xc000_0201, 80, 1024);
+        final TestLink link = new TestLink().side(0, client).side(1, server);
+        link.advanceTo(START_NS);
+        final int n = TcpEndpoint.TRIM_KEEP_MIN + 100;
+        for (int i = 0; i < n; i++)
+        {
+            assertTrue(client.connect(link.now(), 0xc000_0202, 0xc000_0201, 80) >= 0);
+        }
+        pump(link, client, server);
+        assertEquals(n, server.connectionCount());
+        // before the first trim the list takes TRIM_KEEP_MIN; the other connections gave their states back at once
+        assertEquals(TcpEndpoint.TRIM_KEEP_MIN, client.transfers.resting(), client.memoryReport());
+        assertEquals(TcpEndpoint.TRIM_KEEP_MIN, client.transfers.inUse(), client.memoryReport());
+        assertEquals(TcpEndpoint.TRIM_KEEP_MIN, server.transfers.inUse(), server.memoryReport());
+        link.advanceTo(link.now() + TcpEndpoint.TRIM_INTERVAL_NS);
+        pump(link, client, server);
+        assertEquals(0, client.transfers.inUse(), client.memoryReport());
+        assertEquals(0, server.transfers.inUse(), server.memoryReport());
+    }
+
     /** The link in 1 µs steps, segments arriving at the next step, until nothing is in flight or waiting to go out. */
     private static void pump(final TestLink link, final TcpEndpoint a, final TcpEndpoint b)
     {
