@@ -241,6 +241,7 @@ public final class ConnectionMemoryBench
         }
         client.trimPool(0);
         server.trimPool(0);
+        System.out.println("closed: client " + client.memoryReport() + "; server " + server.memoryReport());
         final long tw = heapAfterGc();
         final long twArrays = server.timeWaitFootprintBytes();
         System.out.printf("closed: %d in %.2f s (%.0f /s), server holds %d TIME-WAIT records in %.1f MiB of arrays " +
@@ -253,6 +254,7 @@ public final class ConnectionMemoryBench
         {
             throw new IllegalStateException("TIME-WAIT left after 2MSL: " + server.connectionCount());
         }
+        System.out.println("expired: client " + client.memoryReport() + "; server " + server.memoryReport());
         final long after = heapAfterGc();
         System.out.printf("TIME-WAIT: %.0f B per tuple (records alone: heap with them minus heap after they expired); " +
             "%.0f B per tuple counted over everything (heap with them minus the baseline, both endpoints' slot " +
