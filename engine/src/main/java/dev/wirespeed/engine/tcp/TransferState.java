@@ -9,7 +9,7 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * its resting value. Once they are all at rest again ({@link #atRest()}) the connection keeps it, listed in the
  * pool's resting list, and the endpoint's once-a-second trim gives it back if it is still at rest then (issue 10: an
  * idle connection costs as little as possible; a connection between two segments of a transfer should not pay a
- * borrow and a give-back for each delayed-ACK cycle).
+ * borrow and a give-back for each delayed-ACK cycle). When the list is full the state goes back at once.
  * <p>
  * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty,
  * no buffer ring (the connection gives its rings back to the chunk pool before it gives this state back).
