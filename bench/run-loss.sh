@@ -19,6 +19,9 @@
 #   Default: newreno. Linux's BBR does not treat random loss as congestion, so engine newreno against Linux bbr
 #   compares loss-based with model-based congestion control; newreno against reno and bbr against bbr are like
 #   with like.
+#   LOSS_PERMILLE=N drops N per mille each way instead of 50 (0: a lossless baseline, duplicates only);
+#   LOSS_WARMUP=N runs N unmeasured echoes of LOSS_WARMUP_BYTES (1 MiB) before each measured one, for both servers.
+#   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options.
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -58,6 +61,12 @@ ip -n "$NB" link set "$IB" up
 # tx off: veth checksums (see DPDK notes in README); the rest: one segment per frame, and Linux checks every checksum
 ip netns exec "$NA" ethtool -K "$IA" tx off gso off tso off gro off >/dev/null 2>&1 || true
 ip netns exec "$NB" ethtool -K "$IB" tx off gso off tso off gro off rx off >/dev/null 2>&1 || true
+# per-mille drop each way (LOSS_PERMILLE, default 50 = 5%); 0 leaves only the duplicates (a lossless baseline);
+# numgen draws 0-999, so the element 1000 never matches
+PM=${LOSS_PERMILLE:-50}
+case "$PM" in ''|*[!0-9]*) echo "wirespeed: error: LOSS_PERMILLE must be 0-980, not '$PM'" >&2; exit 2 ;; esac
+[ "$PM" -le 980 ] || { echo "wirespeed: error: LOSS_PERMILLE must be 0-980, not $PM" >&2; exit 2; }
+if [ "$PM" -eq 0 ]; then DROP_OUT=1000 DROP_IN=1000; else DROP_OUT="20-$((19 + PM))" DROP_IN="0-$((PM - 1))"; fi
 cat > "$WORK/impair.nft" <<EOF
 table ip wirespeed_loss {
   chain dupit {
@@ -71,11 +80,11 @@ table ip wirespeed_loss {
   }
   chain out {
     type filter hook output priority 0; policy accept;
-    ip daddr $SERVER_IP numgen random mod 1000 vmap { 0-19 : jump dupit, 20-69 : jump dropit }
+    ip daddr $SERVER_IP numgen random mod 1000 vmap { 0-19 : jump dupit, $DROP_OUT : jump dropit }
   }
   chain in {
     type filter hook input priority 0; policy accept;
-    ip saddr $SERVER_IP numgen random mod 1000 vmap { 0-49 : jump dropin }
+    ip saddr $SERVER_IP numgen random mod 1000 vmap { $DROP_IN : jump dropin }
   }
 }
 EOF
@@ -114,7 +123,13 @@ capture_stop() {
 }
 
 echo_once() {
-  local out
+  local out w
+  # LOSS_WARMUP=N: N unmeasured echoes of LOSS_WARMUP_BYTES (default 1 MiB) first, for both servers alike (the
+  # engine's JIT compiles its hot path in the first few hundred milliseconds, which is most of a 16 MiB round)
+  for w in $(seq 1 "${LOSS_WARMUP:-0}"); do
+    ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "${LOSS_WARMUP_BYTES:-1048576}" "$DEADLINE" \
+      | sed 's/^/warm-up: /' >&2
+  done
   out=$(ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$BYTES" "$DEADLINE")
   echo "$out" >&2
   case "$out" in "RESULT ok=1 of 1 "*) ;; *) return 1 ;; esac
@@ -124,7 +139,7 @@ echo_once() {
 engine_round() { # $1: round, $2: congestion control
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
-  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff --cc "$2" \
+  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle "${LOSS_IDLE:-backoff}" --cc "$2" \
     ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
