@@ -50,10 +50,9 @@ final class TcpSimulation
     static final boolean ANY_WINDOW_SCALE = Boolean.getBoolean("sim.anyWindowScale");
     /**
      * {@code -Dsim.cc=bbr}: both ends run {@link Bbr} instead of NewReno (behaviour 68); the draws stay the same. Not
-     * in the default run: with it, 1 of 2000 seeds (264) stalls on a small buffer budget (four connections whose
-     * receiver advertises a zero window for good with nothing unread, while two of them hold 24 KB of out-of-order
-     * data of the client's 39 KiB budget in 1 KiB chunks), which {@code -Dsim.budget=false} does not show (2000 of
-     * 2000 pass).
+     * in the default run. It found seed 264's stall on a small buffer budget (four connections whose receiver
+     * advertised a zero window for good with nothing unread, while two of them held 24 KB of out-of-order data of
+     * the client's 39 KiB budget in 1 KiB chunks), fixed by the pool's in-order reserve (behaviour 67).
      */
     static final boolean BBR = "bbr".equals(System.getProperty("sim.cc"));
 
