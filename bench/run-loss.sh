@@ -19,6 +19,10 @@
 #   Default: newreno. Linux's BBR does not treat random loss as congestion, so engine newreno against Linux bbr
 #   compares loss-based with model-based congestion control; newreno against reno and bbr against bbr are like
 #   with like.
+#   LOSS_PERMILLE="0 50" (a list) drops N per mille each way, all rounds for each in turn (default 50; 0: a lossless
+#   baseline, duplicates only; with 0 first, the script also prints what the loss costs each server);
+#   LOSS_WARMUP=N runs N unmeasured echoes of LOSS_WARMUP_BYTES (1 MiB) before each measured one, for both servers.
+#   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options.
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -58,7 +62,17 @@ ip -n "$NB" link set "$IB" up
 # tx off: veth checksums (see DPDK notes in README); the rest: one segment per frame, and Linux checks every checksum
 ip netns exec "$NA" ethtool -K "$IA" tx off gso off tso off gro off >/dev/null 2>&1 || true
 ip netns exec "$NB" ethtool -K "$IB" tx off gso off tso off gro off rx off >/dev/null 2>&1 || true
-cat > "$WORK/impair.nft" <<EOF
+# per-mille drop each way (LOSS_PERMILLE, a list, default 50 = 5%); 0 leaves only the duplicates (a lossless
+# baseline); numgen draws 0-999, so the element 1000 never matches
+PMS=${LOSS_PERMILLE:-50}
+for pm in $PMS; do
+  case "$pm" in ''|*[!0-9]*) echo "wirespeed: error: LOSS_PERMILLE must be 0-980, not '$pm'" >&2; exit 2 ;; esac
+  [ "$pm" -le 980 ] || { echo "wirespeed: error: LOSS_PERMILLE must be 0-980, not $pm" >&2; exit 2; }
+done
+impair() { # $1: per mille dropped each way; replaces the table (and its counters)
+  local out in
+  if [ "$1" -eq 0 ]; then out=1000 in=1000; else out="20-$((19 + $1))" in="0-$(($1 - 1))"; fi
+  cat > "$WORK/impair.nft" <<EOF
 table ip wirespeed_loss {
   chain dupit {
     counter dup to $SERVER_IP device $IB
@@ -71,15 +85,17 @@ table ip wirespeed_loss {
   }
   chain out {
     type filter hook output priority 0; policy accept;
-    ip daddr $SERVER_IP numgen random mod 1000 vmap { 0-19 : jump dupit, 20-69 : jump dropit }
+    ip daddr $SERVER_IP numgen random mod 1000 vmap { 0-19 : jump dupit, $out : jump dropit }
   }
   chain in {
     type filter hook input priority 0; policy accept;
-    ip saddr $SERVER_IP numgen random mod 1000 vmap { 0-49 : jump dropin }
+    ip saddr $SERVER_IP numgen random mod 1000 vmap { $in : jump dropin }
   }
 }
 EOF
-ip netns exec "$NB" nft -f "$WORK/impair.nft"
+  ip netns exec "$NB" nft delete table ip wirespeed_loss 2>/dev/null || true
+  ip netns exec "$NB" nft -f "$WORK/impair.nft"
+}
 cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/resources/interop/echo_server.py" "$WORK/"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -114,7 +130,13 @@ capture_stop() {
 }
 
 echo_once() {
-  local out
+  local out w
+  # LOSS_WARMUP=N: N unmeasured echoes of LOSS_WARMUP_BYTES (default 1 MiB) first, for both servers alike (the
+  # engine's JIT compiles its hot path in the first few hundred milliseconds, which is most of a 16 MiB round)
+  for w in $(seq 1 "${LOSS_WARMUP:-0}"); do
+    ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "${LOSS_WARMUP_BYTES:-1048576}" "$DEADLINE" \
+      | sed 's/^/warm-up: /' >&2
+  done
   out=$(ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$BYTES" "$DEADLINE")
   echo "$out" >&2
   case "$out" in "RESULT ok=1 of 1 "*) ;; *) return 1 ;; esac
@@ -124,7 +146,7 @@ echo_once() {
 engine_round() { # $1: round, $2: congestion control
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
-  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle backoff --cc "$2" \
+  ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle "${LOSS_IDLE:-backoff}" --cc "$2" \
     ${LOSS_SERVE_OPTS:-} \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
@@ -168,44 +190,62 @@ linux_round() { # $1: round, $2: congestion control
   return $r
 }
 
-declare -A E EF L LF
-for ecc in $ECCS; do E[$ecc]= EF[$ecc]=0; done
-for cc in $CCS; do L[$cc]= LF[$cc]=0; done
-for round in $(seq 1 "$ROUNDS"); do
-  if [ "${LOSS_ONLY:-engine}" = engine ]; then
-    for ecc in $ECCS; do
-      echo "round $round: wirespeed serve --cc $ecc" >&2
-      if v=$(engine_round "$round" "$ecc"); then E[$ecc]="${E[$ecc]} $v"; else EF[$ecc]=$((EF[$ecc] + 1)); fi
-    done
-  fi
-  if [ "${LOSS_ONLY:-linux}" = linux ]; then
-    for cc in $CCS; do
-      echo "round $round: Linux echo_server.py, $cc" >&2
-      if v=$(linux_round "$round" "$cc"); then L[$cc]="${L[$cc]} $v"; else LF[$cc]=$((LF[$cc] + 1)); fi
-    done
-  fi
-done
-if [ -n "${LOSS_ONLY:-}" ]; then
-  for ecc in $ECCS; do echo "engine ($ecc) Mbit/s per round:${E[$ecc]} (failed rounds: ${EF[$ecc]})"; done
-  for cc in $CCS; do echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"; done
-  exit 0
-fi
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
-  sed 's/^/nft counters (dup, drop out, drop in): /'; echo
+declare -A E EF L LF M
 status=0
-for ecc in $ECCS; do echo "engine ($ecc) Mbit/s per round:${E[$ecc]} (failed rounds: ${EF[$ecc]})"; done
-for cc in $CCS; do echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"; done
-for ecc in $ECCS; do
-  if [ -z "${E[$ecc]}" ]; then echo "no complete engine ($ecc) round" >&2; status=1; continue; fi
-  # shellcheck disable=SC2086
-  me=$(median ${E[$ecc]})
-  for cc in $CCS; do
-    if [ -z "${L[$cc]}" ]; then echo "no complete Linux ($cc) round" >&2; status=1; continue; fi
+for pm in $PMS; do
+  impair "$pm"
+  for ecc in $ECCS; do E[$ecc]= EF[$ecc]=0; done
+  for cc in $CCS; do L[$cc]= LF[$cc]=0; done
+  for round in $(seq 1 "$ROUNDS"); do
+    if [ "${LOSS_ONLY:-engine}" = engine ]; then
+      for ecc in $ECCS; do
+        echo "round $round, $pm per mille: wirespeed serve --cc $ecc" >&2
+        if v=$(engine_round "$round" "$ecc"); then E[$ecc]="${E[$ecc]} $v"; else EF[$ecc]=$((EF[$ecc] + 1)); fi
+      done
+    fi
+    if [ "${LOSS_ONLY:-linux}" = linux ]; then
+      for cc in $CCS; do
+        echo "round $round, $pm per mille: Linux echo_server.py, $cc" >&2
+        if v=$(linux_round "$round" "$cc"); then L[$cc]="${L[$cc]} $v"; else LF[$cc]=$((LF[$cc] + 1)); fi
+      done
+    fi
+  done
+  echo "== $pm per mille dropped each way"
+  ip netns exec "$NB" nft list table ip wirespeed_loss | grep -o 'counter packets [0-9]*' | tr '\n' ' ' | \
+    sed 's/^/nft counters (dup, drop out, drop in): /'; echo
+  for ecc in $ECCS; do
+    echo "engine ($ecc) Mbit/s per round:${E[$ecc]} (failed rounds: ${EF[$ecc]})"
     # shellcheck disable=SC2086
-    ml=$(median ${L[$cc]})
-    awk -v e="$me" -v l="$ml" -v ecc="$ecc" -v cc="$cc" 'BEGIN { printf "median goodput: wirespeed (%s) %.1f Mbit/s, Linux (%s) %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", ecc, e, cc, l, e / l }'
+    [ -z "${E[$ecc]}" ] || M["engine ($ecc)/$pm"]=$(median ${E[$ecc]})
+  done
+  for cc in $CCS; do
+    echo "Linux ($cc) Mbit/s per round:${L[$cc]} (failed rounds: ${LF[$cc]})"
+    # shellcheck disable=SC2086
+    [ -z "${L[$cc]}" ] || M["Linux ($cc)/$pm"]=$(median ${L[$cc]})
+  done
+  [ -n "${LOSS_ONLY:-}" ] && continue
+  for ecc in $ECCS; do
+    if [ -z "${E[$ecc]}" ]; then echo "no complete engine ($ecc) round" >&2; status=1; continue; fi
+    for cc in $CCS; do
+      if [ -z "${L[$cc]}" ]; then echo "no complete Linux ($cc) round" >&2; status=1; continue; fi
+      awk -v e="${M["engine ($ecc)/$pm"]}" -v l="${M["Linux ($cc)/$pm"]}" -v ecc="$ecc" -v cc="$cc" -v pm="$pm" 'BEGIN { printf "median goodput at %s per mille: wirespeed (%s) %.1f Mbit/s, Linux (%s) %.1f Mbit/s -> wirespeed/Linux = %.2fx\n", pm, ecc, e, cc, l, e / l }'
+    done
   done
 done
+# with a lossless baseline first in the list: what the loss costs each server (its lossy median over its lossless)
+if [ "${PMS%% *}" -eq 0 ]; then
+  for pm in $PMS; do
+    [ "$pm" -eq 0 ] && continue
+    for k in "${!M[@]}"; do
+      case "$k" in
+        */"$pm")
+          srv=${k%/*}
+          [ -n "${M["$srv/0"]:-}" ] || continue
+          awk -v a="${M[$k]}" -v b="${M["$srv/0"]}" -v s="$srv" -v pm="$pm" 'BEGIN { printf "%s keeps %.2f of its lossless goodput at %s per mille (%.1f of %.1f Mbit/s)\n", s, a / b, pm, a, b }' ;;
+      esac
+    done
+  done
+fi
 echo "load average $(load) after the run"
 exit $status

@@ -28,6 +28,12 @@ final class ChunkPool
 {
     static final int SLAB_SHIFT = 6;
     static final int SLAB_CHUNKS = 1 << SLAB_SHIFT;
+    /** What a chunk is taken for ({@link #acquire(int)}): queued send bytes. */
+    static final int SEND = 0;
+    /** Received bytes at RCV.NXT (in order): they may take the {@link #reserve} too. */
+    static final int IN_ORDER = 1;
+    /** Received bytes beyond a hole (out of order): they may not take the {@link #reserve}. */
+    static final int OUT_OF_ORDER = 2;
 
     final int chunkSize;
     final int chunkShift;
@@ -35,6 +41,14 @@ final class ChunkPool
     private final int maxChunks;
     /** Most chunks either direction may hold: three quarters of the budget (see {@link #availableForWrite}). */
     private final int directionLimit;
+    /**
+     * Chunks only in-order received bytes may take: enough for one full-sized segment at RCV.NXT wherever it starts
+     * in a chunk, carved out of the budget (at most a quarter of it). Queued send bytes and out-of-order bytes wait
+     * on the network to be freed; if they could take every chunk, the segment that fills a hole would find none,
+     * every window would close and nothing would drain (the deadlock the small-budget simulation found with
+     * {@code -Dsim.cc=bbr}). In-order bytes wait only on the application, which frees them by reading.
+     */
+    private final int reserve;
     private int sendInUse;
     private final int ringChunks;
     private UnsafeBuffer[] slabs = new UnsafeBuffer[4];
@@ -50,8 +64,9 @@ final class ChunkPool
      * @param chunkSize  bytes per chunk, a power of two.
      * @param budgetBytes most bytes of chunks ever created.
      * @param ringChunks chunks of the largest ring a connection borrows.
+     * @param segmentBytes the largest segment we accept (the bytes the {@link #reserve} must hold).
      */
-    ChunkPool(final int chunkSize, final long budgetBytes, final int ringChunks)
+    ChunkPool(final int chunkSize, final long budgetBytes, final int ringChunks, final int segmentBytes)
     {
         if (Integer.bitCount(chunkSize) != 1)
         {
@@ -63,6 +78,9 @@ final class ChunkPool
         this.maxChunks = (int)Math.min(Integer.MAX_VALUE - SLAB_CHUNKS, Math.max(0, budgetBytes) / chunkSize);
         this.ringChunks = ringChunks;
         this.directionLimit = maxChunks - maxChunks / 4;
+        // the most chunks segmentBytes can touch, starting anywhere in a chunk
+        final long touched = ((long)Math.max(1, segmentBytes) + 2L * chunkSize - 2) / chunkSize;
+        this.reserve = (int)Math.min(touched, maxChunks / 4);
     }
 
     /** A free chunk's id, or -1 when the budget is used up. */
@@ -134,27 +152,45 @@ final class ChunkPool
      */
     int availableForWrite()
     {
-        return Math.max(0, Math.min(available(), directionLimit - sendInUse));
+        return Math.max(0, Math.min(available() - reserve, directionLimit - sendInUse));
     }
 
     /**
-     * Chunks received bytes may still take: at most three quarters of the budget too, so an application that
-     * reads only once it can write (an echo) always finds room to write what it read.
+     * Chunks in-order received bytes (at RCV.NXT) may still take: at most three quarters of the budget too, so an
+     * application that reads only once it can write (an echo) always finds room to write what it read; the
+     * {@link #reserve} included.
      */
     int availableForReceive()
     {
         return Math.max(0, Math.min(available(), directionLimit - (inUse - sendInUse)));
     }
 
-    /** A chunk for a send ({@code send}) or receive ring, within its direction's limit; -1 when there is none. */
-    int acquire(final boolean send)
+    /** Chunks out-of-order received bytes may still take: {@link #availableForReceive} less the reserve. */
+    int availableForOutOfOrder()
     {
-        if ((send ? availableForWrite() : availableForReceive()) == 0)
+        return Math.max(0, availableForReceive() - reserve);
+    }
+
+    /** Chunks kept for in-order received bytes only. */
+    int reserve()
+    {
+        return reserve;
+    }
+
+    /**
+     * A chunk for {@code use} ({@link #SEND}, {@link #IN_ORDER}, {@link #OUT_OF_ORDER}), within that use's share;
+     * -1 when there is none.
+     */
+    int acquire(final int use)
+    {
+        final int room = use == SEND ? availableForWrite() :
+            use == IN_ORDER ? availableForReceive() : availableForOutOfOrder();
+        if (room == 0)
         {
             return -1;
         }
         final int id = acquire();
-        if (send && id >= 0)
+        if (use == SEND && id >= 0)
         {
             sendInUse++;
         }

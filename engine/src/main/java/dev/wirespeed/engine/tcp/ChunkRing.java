@@ -40,18 +40,14 @@ final class ChunkRing
     }
 
     /**
-     * Attach chunks for [pos, pos + len) where missing. Returns how many bytes from {@code pos} have memory now:
-     * {@code len}, or fewer when the pool ran out (the bytes up to the first chunk it could not give).
+     * Attach chunks for [pos, pos + len) where missing, taken for {@code use} ({@link ChunkPool#SEND},
+     * {@link ChunkPool#IN_ORDER} or {@link ChunkPool#OUT_OF_ORDER}) within that use's share. Returns how many bytes
+     * from {@code pos} have memory now: {@code len}, or fewer when the pool ran out (the bytes up to the first chunk
+     * it could not give).
      */
-    int ensure(final ChunkPool pool, final int mask, final int pos, final int len)
+    int ensure(final ChunkPool pool, final int mask, final int pos, final int len, final int use)
     {
-        return ensure(pool, mask, pos, len, false);
-    }
-
-    /** {@link #ensure} for a send ring ({@code write}) or a receive ring, within that direction's share. */
-    int ensure(final ChunkPool pool, final int mask, final int pos, final int len, final boolean write)
-    {
-        send = write;
+        send = use == ChunkPool.SEND;
         int covered = 0;
         while (covered < len)
         {
@@ -59,7 +55,7 @@ final class ChunkRing
             final int idx = (p & mask) >>> pool.chunkShift;
             if (ids[idx] == NONE)
             {
-                final int id = pool.acquire(write);
+                final int id = pool.acquire(use);
                 if (id < 0)
                 {
                     break;

@@ -1323,7 +1323,8 @@ final class TcpConnection
             readSeq += consumed;
             if (consumed < len)
             {
-                final int stored = copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed);
+                final int stored =
+                    copyIntoRecvRing(seg.payload, off + consumed, seq + consumed, len - consumed, ChunkPool.IN_ORDER);
                 // out of buffer memory: the rest is not acknowledged; the peer sends it again (flow control)
                 rcvNxt -= len - consumed - stored;
                 readBlocked(true);
@@ -1342,7 +1343,7 @@ final class TcpConnection
             }
             return;
         }
-        final int stored = copyIntoRecvRing(seg.payload, off, seq, len);
+        final int stored = copyIntoRecvRing(seg.payload, off, seq, len, ChunkPool.IN_ORDER);
         rcvNxt += stored;
         if (stored == len)
         {
@@ -1369,7 +1370,7 @@ final class TcpConnection
         int stored = len;
         if (!inputShutdown())
         {
-            stored = copyIntoRecvRing(seg.payload, off, seq, len);
+            stored = copyIntoRecvRing(seg.payload, off, seq, len, ChunkPool.OUT_OF_ORDER);
             if (stored == 0)
             {
                 return;
@@ -1381,17 +1382,18 @@ final class TcpConnection
     }
 
     /**
-     * Store received bytes at their sequence position. Returns how many from the start found buffer memory:
-     * fewer than {@code len} when the endpoint's budget is used up (the rest is dropped and counted; the peer
-     * retransmits it, so this is flow control).
+     * Store received bytes at their sequence position, in order ({@link ChunkPool#IN_ORDER}: bytes at RCV.NXT, which
+     * may take the pool's reserve) or beyond a hole ({@link ChunkPool#OUT_OF_ORDER}, which may not). Returns how
+     * many from the start found buffer memory: fewer than {@code len} when the endpoint's budget is used up (the
+     * rest is dropped and counted; the peer retransmits it, so this is flow control).
      */
-    private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len)
+    private int copyIntoRecvRing(final DirectBuffer src, final int off, final int seq, final int len, final int use)
     {
         if (recvRing() == null)
         {
             recvRing(endpoint.pool.takeRing());
         }
-        final int n = recvRing().ensure(endpoint.pool, endpoint.recvMask, seq, len);
+        final int n = recvRing().ensure(endpoint.pool, endpoint.recvMask, seq, len, use);
         recvRing().put(endpoint.pool, endpoint.recvMask, seq, src, off, n);
         if (n < len)
         {
@@ -1814,7 +1816,7 @@ final class TcpConnection
                 sendRing(endpoint.pool.takeRing());
             }
             final int pos = sendBase + sendBytes;
-            final int covered = sendRing().ensure(endpoint.pool, endpoint.sendMask, pos, n, true);
+            final int covered = sendRing().ensure(endpoint.pool, endpoint.sendMask, pos, n, ChunkPool.SEND);
             if (covered < n)
             {
                 // out of buffer memory: accept what fits, counted; the endpoint wakes us when chunks come back
@@ -2353,7 +2355,9 @@ final class TcpConnection
     {
         budgetShrink(false);
         final int free = Math.max(endpoint.recvUsable - (rcvDataEnd() - readSeq), 0);
-        // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks
+        // bytes from RCV.NXT on that chunks can still back: the rest of the chunk at RCV.NXT, plus free chunks. Bytes
+        // at RCV.NXT may take the pool's reserve, which out-of-order bytes and queued sends cannot, so while those
+        // hold the rest of the budget the segment that fills a hole still has a window and a chunk (behaviour 67)
         final int in = rcvNxt & endpoint.pool.chunkMask;
         final ChunkRing ring = recvRing();
         final boolean held = ring != null && ring.holds(endpoint.recvMask, endpoint.pool.chunkShift, rcvNxt);

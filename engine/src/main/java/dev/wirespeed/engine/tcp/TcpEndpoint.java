@@ -223,7 +223,7 @@ public final class TcpEndpoint
         sendMask = sendCap - 1;
         final int chunk = Math.min(Integer.highestOneBit(Math.max(64, config.bufferChunkSize)),
             Math.min(sendCap, recvCap));
-        pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk);
+        pool = new ChunkPool(chunk, config.bufferBudgetBytes, Math.max(sendCap, recvCap) / chunk, config.mss());
         segmentScratch = new org.agrona.concurrent.UnsafeBuffer(new byte[Math.max(65536, config.mss())]);
         replyCap = config.replyQueueCapacity;
         rLocalIp = new int[replyCap];

@@ -196,6 +196,95 @@ class TcpBufferBudgetTest extends TcpTestSupport
         assertEquals(1, ep.connectionCount());
     }
 
+    /** The last segment we sent to the peer's port {@code port}. */
+    static TcpSegment lastTo(final List<TcpSegment> segs, final int port)
+    {
+        TcpSegment last = null;
+        for (final TcpSegment s : segs)
+        {
+            if (s.remotePort == port)
+            {
+                last = s;
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void checklist67_theSegmentAtRcvNxtFindsAChunkWhileOutOfOrderBytesHoldTheBudget()
+    {
+        // 16 chunks: 12 may hold received bytes, 3 of those (one 1460-byte segment at any offset) only in-order ones.
+        // The application does not read, so every received byte needs a chunk, in order or not.
+        budget(16);
+        app.consume = false;
+        established();
+        final long first = id;
+        send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1));
+        final TcpSegment synAck = recv().get(0);
+        send(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1).ack(synAck.seq + 1));
+        final long second = app.lastId;
+        assertTrue(synAck.window >= 7000, "the handshake offered room for the bytes below: " + synAck);
+
+        // on both connections the first 1000 bytes are lost and the next 6000 arrive out of order, 7 chunks each:
+        // more than the chunks out-of-order bytes may hold
+        for (int port = REMOTE_PORT; port <= REMOTE_PORT + 1; port++)
+        {
+            for (int at = 1000; at < 7000; at += 1000)
+            {
+                send(data(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, port).seq(REMOTE_SEQ + 1 + at), 1000));
+                recv();
+            }
+        }
+        assertTrue(ep.counters().get(TcpCounters.DROP_BUFFER_BUDGET_BYTES) > 0, "the budget ran out");
+
+        // the lost segment comes again on each connection: it is in the window and finds a chunk, the hole fills
+        // and the cumulative ACK moves past the out-of-order bytes held (on main it was dropped for lack of a
+        // chunk, the window closed, and nothing could ever drain: the -Dsim.cc=bbr seed-264 stall)
+        send(data(in().seq(REMOTE_SEQ + 1), 1000));
+        final TcpSegment ackFirst = lastTo(recv(), REMOTE_PORT);
+        assertEquals(REMOTE_SEQ + 1 + 7000, ackFirst.ack, "the hole filled: " + ackFirst);
+        assertEquals(7000, ep.unreadBytes(first));
+        send(data(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1).seq(REMOTE_SEQ + 1), 1000));
+        final TcpSegment ackSecond = lastTo(recv(), REMOTE_PORT + 1);
+        assertTrue(ackSecond.ack - (REMOTE_SEQ + 1) > 1000, "the hole filled: " + ackSecond);
+        assertEquals(ackSecond.ack - (REMOTE_SEQ + 1), ep.unreadBytes(second));
+        assertTrue(ep.bufferChunksInUse() <= ep.pool.maxChunks(), ep.memoryReport());
+
+        // the application reads: every chunk comes back
+        app.consume = true;
+        ep.resumeReading(first);
+        ep.resumeReading(second);
+        assertEquals(7000 + ackSecond.ack - (REMOTE_SEQ + 1), app.data.length());
+        recv();
+        assertNoBuffers();
+    }
+
+    @Test
+    void checklist67_queuedSendsAndOutOfOrderBytesLeaveTheReserveToInOrderBytes()
+    {
+        final ChunkPool pool = new ChunkPool(CHUNK, 16L * CHUNK, 64, 1460);
+        assertEquals(3, pool.reserve(), "one 1460-byte segment can touch three 1 KiB chunks");
+        int sends = 0;
+        while (pool.acquire(ChunkPool.SEND) >= 0)
+        {
+            sends++;
+        }
+        assertEquals(12, sends, "a direction may hold three quarters of the budget");
+        int ahead = 0;
+        while (pool.acquire(ChunkPool.OUT_OF_ORDER) >= 0)
+        {
+            ahead++;
+        }
+        assertEquals(1, ahead, "the last three chunks are the reserve");
+        int inOrder = 0;
+        while (pool.acquire(ChunkPool.IN_ORDER) >= 0)
+        {
+            inOrder++;
+        }
+        assertEquals(3, inOrder, "in-order bytes take the reserve");
+        assertEquals(16, pool.inUse(), "never more than the budget");
+    }
+
     // ------------------------------------------------------------------------------------------ every close path
 
     /** Bytes both queued (unacknowledged) and unread, so both rings hold chunks. */
