@@ -1971,17 +1971,47 @@ class TcpConnectionTest extends TcpTestSupport
             send(sack(in().ack(s1), s1 + 1460, end));
             expect(outLen(out().seq(s1), 1460));
             // the ACK of the retransmission is lost and nothing else is in flight to reveal it: a probe after
-            // PTO = max(2·SRTT, 2 ms) instead of the 200 ms RTO
+            // PTO = max(2·SRTT, 2 ms) instead of the 200 ms RTO. The last segment is SACKed, so the probe is the
+            // highest bytes not SACKed: the hole itself
             advance(1 * MS);
             expectNothing();
             advance(3 * MS);
-            expect(outLen(out().seq(end - 1460).flags(ACK | PSH), 1460));
+            expect(outLen(out().seq(s1).flags(ACK), 1460));
             assertEquals(1, ep.counters().get(TcpCounters.TAIL_LOSS_PROBES));
             // the probe's ACK is the full ACK: recovery ends, with cwnd = ssthresh (RFC 6937, behaviour 66)
             send(in().ack(end));
             expectNothing();
             assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
             assertEquals(conn().ssthresh(), conn().cwnd());
+        }
+
+        @Test
+        void checklist65_probeInRecoveryResendsTheHoleNotSackedDataWhenTheRetransmissionIsLost()
+        {
+            establishedSackWithOneRttSample();
+            final int s1 = LOCAL_SEQ + 1461;
+            final int end = s1 + 6 * 1460;
+            write(6 * 1460);
+            assertEquals(6, recv().size());
+            // the first segment is lost; the rest SACKed: fast retransmit of the hole, and that is lost too
+            final int hole = s1;
+            send(sack(in().ack(hole), hole + 1460, end));
+            expect(outLen(out().seq(hole), 1460));
+            // the peer has nothing new to say: every probe that does not carry the hole gets a D-SACK back at best.
+            // Each probe (PTO after PTO) carries the hole, the only bytes the peer lacks, never the SACKed tail
+            for (int probe = 1; probe <= 3; probe++)
+            {
+                advance(5 * MS);
+                final List<TcpSegment> sent = recv();
+                assertEquals(1, sent.size(), "probe " + probe + ": " + sent);
+                assertEquals(hole, sent.get(0).seq, "probe " + probe + " resends the hole");
+                assertEquals(1460, sent.get(0).payloadLength);
+            }
+            assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
+            // the last probe arrives: everything is acknowledged
+            send(in().ack(end));
+            expectNothing();
+            assertEquals(end, conn().sndUna());
         }
 
         @Test
