@@ -21,7 +21,9 @@
 #   with like.
 #   LOSS_PERMILLE="0 50" (a list) drops N per mille each way, all rounds for each in turn (default 50; 0: a lossless
 #   baseline, duplicates only; with 0 first, the script also prints what the loss costs each server);
-#   LOSS_WARMUP=N runs N unmeasured echoes of LOSS_WARMUP_BYTES (1 MiB) before each measured one, for both servers.
+#   LOSS_WARMUP=N runs N unmeasured echoes of LOSS_WARMUP_BYTES (16 MiB) before each measured one, on the same
+#   connection setup and impairment, for both servers alike (default 16: the engine's JIT keeps recompiling its
+#   receive and recovery paths through the first ~256 MiB; Linux is unaffected). LOSS_WARMUP=0: the cold start.
 #   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options.
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
@@ -33,6 +35,9 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 ROUNDS=${1:-3}
 BYTES=${LOSS_BYTES:-16777216}
 DEADLINE=${LOSS_DEADLINE_S:-60}
+WARMUP=${LOSS_WARMUP:-16}
+WARMUP_BYTES=${LOSS_WARMUP_BYTES:-16777216}
+case "$WARMUP$WARMUP_BYTES" in *[!0-9]*) echo "wirespeed: error: LOSS_WARMUP and LOSS_WARMUP_BYTES must be numbers" >&2; exit 2 ;; esac
 SERVER_IP=192.0.2.1
 CLIENT_IP=192.0.2.2
 "$ROOT/wirespeed" build >/dev/null 2>&1 || { echo "build failed: run ./wirespeed build" >&2; exit 2; }
@@ -99,7 +104,8 @@ EOF
 cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/resources/interop/echo_server.py" "$WORK/"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds"
+echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds," \
+  "each after $WARMUP unmeasured echoes of $WARMUP_BYTES bytes"
 CCS=${LOSS_LINUX_CC:-$(ip netns exec "$NA" sysctl -n net.ipv4.tcp_congestion_control)}
 for cc in $CCS; do
   ip netns exec "$NA" sysctl -qw "net.ipv4.tcp_congestion_control=$cc" 2>/dev/null || {
@@ -131,10 +137,9 @@ capture_stop() {
 
 echo_once() {
   local out w
-  # LOSS_WARMUP=N: N unmeasured echoes of LOSS_WARMUP_BYTES (default 1 MiB) first, for both servers alike (the
-  # engine's JIT compiles its hot path in the first few hundred milliseconds, which is most of a 16 MiB round)
-  for w in $(seq 1 "${LOSS_WARMUP:-0}"); do
-    ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "${LOSS_WARMUP_BYTES:-1048576}" "$DEADLINE" \
+  # LOSS_WARMUP=N: N unmeasured echoes of LOSS_WARMUP_BYTES first, for both servers alike (see the top)
+  for w in $(seq 1 "$WARMUP"); do
+    ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$WARMUP_BYTES" "$DEADLINE" \
       | sed 's/^/warm-up: /' >&2
   done
   out=$(ip netns exec "$NB" python3 "$WORK/echo_check.py" "$SERVER_IP" 7 1 "$BYTES" "$DEADLINE")
