@@ -99,9 +99,7 @@ class BoundedMemoryTest
                 accepted.add(id);
             }
         }, START_NS);
-        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
-        {
-        }, START_NS);
+        final TcpEndpoint client = quietEndpoint(config);
         server.listen(0xc000_0201, 80, 1 << 16);
         final TestLink link = new TestLink().side(0, client).side(1, server);
         link.advanceTo(START_NS);
@@ -151,9 +149,7 @@ class BoundedMemoryTest
                 return length;
             }
         }, START_NS);
-        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
-        {
-        }, START_NS);
+        final TcpEndpoint client = quietEndpoint(config);
         server.listen(0xc000_0201, 80, 1024);
         final TestLink link = new TestLink().side(0, client).side(1, server);
         link.advanceTo(START_NS);
@@ -222,12 +218,8 @@ class BoundedMemoryTest
     void connectionsGoingQuietTogetherKeepAtMostTheRestingLimitOfStatesUntilTheTrim()
     {
         final TcpConfig config = new TcpConfig();
-        final TcpEndpoint server = new TcpEndpoint(config, new TcpHandler()
-        {
-        }, START_NS);
-        final TcpEndpoint client = new TcpEndpoint(config, new TcpHandler()
-        {
-        }, START_NS);
+        final TcpEndpoint server = quietEndpoint(config);
+        final TcpEndpoint client = quietEndpoint(config);
         server.listen(0xc000_0201, 80, 1024);
         final TestLink link = new TestLink().side(0, client).side(1, server);
         link.advanceTo(START_NS);
@@ -256,5 +248,13 @@ class BoundedMemoryTest
             link.step(1_000);
         }
         while (link.inFlight() > 0 || a.hasPendingOutput() || b.hasPendingOutput());
+    }
+
+    /** An endpoint whose application ignores every event. */
+    private static TcpEndpoint quietEndpoint(final TcpConfig config)
+    {
+        return new TcpEndpoint(config, new TcpHandler()
+        {
+        }, START_NS);
     }
 }

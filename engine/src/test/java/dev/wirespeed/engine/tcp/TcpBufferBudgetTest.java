@@ -71,9 +71,7 @@ class TcpBufferBudgetTest extends TcpTestSupport
         established();
         final long first = id;
         // a second connection, opened while the budget is still free
-        send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1));
-        final TcpSegment synAck = recv().get(0);
-        send(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1).ack(synAck.seq + 1));
+        final TcpSegment synAck = openSecondConnection();
         final long second = app.lastId;
 
         // the first connection's write gets what two chunks hold from its starting offset in the ring
@@ -219,9 +217,7 @@ class TcpBufferBudgetTest extends TcpTestSupport
         app.consume = false;
         established();
         final long first = id;
-        send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1));
-        final TcpSegment synAck = recv().get(0);
-        send(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1).ack(synAck.seq + 1));
+        final TcpSegment synAck = openSecondConnection();
         final long second = app.lastId;
         assertTrue(synAck.window >= 7000, "the handshake offered room for the bytes below: " + synAck);
 
@@ -365,5 +361,14 @@ class TcpBufferBudgetTest extends TcpTestSupport
         assertTrue(recv().stream().anyMatch(s -> s.flags == ACK));
         assertEquals(TcpState.TIME_WAIT, state());
         assertNoBuffers();
+    }
+
+    /** A second connection from the peer's next port, handshake completed; returns our SYN-ACK. */
+    private TcpSegment openSecondConnection()
+    {
+        send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1));
+        final TcpSegment synAck = recv().get(0);
+        send(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, REMOTE_PORT + 1).ack(synAck.seq + 1));
+        return synAck;
     }
 }
