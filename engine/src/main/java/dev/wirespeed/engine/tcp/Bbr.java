@@ -74,11 +74,15 @@ public final class Bbr implements CongestionControl
     private boolean roundAppLimited;
     private boolean roundPending;
 
-    /** Bandwidth filter: the maximum of each of two slots of rounds, bytes per second. */
+    /**
+     * The two windowed maxima (bandwidth, ACK aggregation excess) keep two slots of {@link #BW_SLOT_ROUNDS} rounds
+     * each and turn over together: the slot being filled, and the rounds it has had.
+     */
+    private int slotIndex;
+    private int slotRounds;
+    /** Bandwidth filter: the maximum of each slot, bytes per second. */
     private long bwSlot0;
     private long bwSlot1;
-    private int bwSlotIndex;
-    private int bwSlotRounds;
 
     private long minRttNs;
     private long minRttStampNs;
@@ -94,8 +98,6 @@ public final class Bbr implements CongestionControl
     private long ackEpochBytes;
     private long extraAcked0;
     private long extraAcked1;
-    private int extraSlotIndex;
-    private int extraSlotRounds;
 
     /** After an RTO: the window to restore and the rounds left until then (0: none pending). */
     private int priorCwnd;
@@ -113,10 +115,10 @@ public final class Bbr implements CongestionControl
         roundStartNs = 0;
         roundStartDelivered = 0;
         roundEndSeq = 0;
+        slotIndex = 0;
+        slotRounds = 0;
         bwSlot0 = 0;
         bwSlot1 = 0;
-        bwSlotIndex = 0;
-        bwSlotRounds = 0;
         minRttNs = Long.MAX_VALUE;
         minRttStampNs = 0;
         fullBw = 0;
@@ -126,8 +128,6 @@ public final class Bbr implements CongestionControl
         ackEpochBytes = 0;
         extraAcked0 = 0;
         extraAcked1 = 0;
-        extraSlotIndex = 0;
-        extraSlotRounds = 0;
         priorCwnd = 0;
         rtoRoundsLeft = 0;
     }
@@ -200,17 +200,20 @@ public final class Bbr implements CongestionControl
         rounds++;
         final long elapsed = nowNs - roundStartNs;
         final long bytes = delivered - roundStartDelivered;
-        if (++bwSlotRounds >= BW_SLOT_ROUNDS)
+        if (++slotRounds >= BW_SLOT_ROUNDS)
         {
-            bwSlotRounds = 0;
-            bwSlotIndex ^= 1;
-            if (bwSlotIndex == 0)
+            // both filters start their new slot empty
+            slotRounds = 0;
+            slotIndex ^= 1;
+            if (slotIndex == 0)
             {
                 bwSlot0 = 0;
+                extraAcked0 = 0;
             }
             else
             {
                 bwSlot1 = 0;
+                extraAcked1 = 0;
             }
         }
         if (elapsed > 0 && bytes > 0)
@@ -218,7 +221,7 @@ public final class Bbr implements CongestionControl
             final long sample = (long)(bytes * 1e9 / elapsed);
             if (!roundAppLimited || sample >= bw())
             {
-                if (bwSlotIndex == 0)
+                if (slotIndex == 0)
                 {
                     bwSlot0 = Math.max(bwSlot0, sample);
                 }
@@ -226,19 +229,6 @@ public final class Bbr implements CongestionControl
                 {
                     bwSlot1 = Math.max(bwSlot1, sample);
                 }
-            }
-        }
-        if (++extraSlotRounds >= BW_SLOT_ROUNDS)
-        {
-            extraSlotRounds = 0;
-            extraSlotIndex ^= 1;
-            if (extraSlotIndex == 0)
-            {
-                extraAcked0 = 0;
-            }
-            else
-            {
-                extraAcked1 = 0;
             }
         }
         cycleIndex = (cycleIndex + 1) % PROBE_GAINS.length;
@@ -279,7 +269,7 @@ public final class Bbr implements CongestionControl
         }
         ackEpochBytes += newly;
         final long extra = Math.min(ackEpochBytes - expected, cwnd);
-        if (extraSlotIndex == 0)
+        if (slotIndex == 0)
         {
             extraAcked0 = Math.max(extraAcked0, extra);
         }
