@@ -823,6 +823,10 @@ final class TcpConnection
             }
         }
         // else ACK below SU: old duplicate, ignored (behaviour 20)
+        if (sackedNew)
+        {
+            checkRetransmissionsLost(nowNs);
+        }
         // the controller's model (behaviour 68): delivered data, an RTT sample if this ACK gave one (Karn's rule)
         if (cc.wantsDelivered())
         {
@@ -965,8 +969,7 @@ final class TcpConnection
                 cc.onPartialAck(acked);
                 if (lt(rexmitNxt(), sndUna) || !sackOk())
                 {
-                    rexmitNxt(sndUna);
-                    rexmitPassNs(nowNs);
+                    startRexmitPass(nowNs);
                 }
                 rexmitRequests(rexmitRequests() + 1);
             }
@@ -1007,8 +1010,7 @@ final class TcpConnection
                     // RFC 8985 §6.2 in spirit: data sent after our retransmissions is being SACKed while holes we
                     // retransmitted more than an RTT plus a reordering allowance ago are still open: those
                     // retransmissions were lost too; go over the holes again rather than wait for the RTO
-                    rexmitNxt(sndUna);
-                    rexmitPassNs(nowNs);
+                    startRexmitPass(nowNs);
                     endpoint.counters.increment(LOST_RETRANSMITS);
                 }
             }
@@ -1028,12 +1030,37 @@ final class TcpConnection
         inRecovery(true);
         recover = sndNxt;
         transfer().prr.start(sndNxt - sndUna);
-        rexmitNxt(sndUna);
-        rexmitPassNs(nowNs);
+        startRexmitPass(nowNs);
         rexmitRequests(rexmitRequests() + 1);
         stopRttTiming();
         rackDeadlineNs(NONE);
         endpoint.markDirty(this);
+    }
+
+    /** A new pass over the holes, from SND.UNA (RFC 6675 HighRxt back to SND.UNA). */
+    private void startRexmitPass(final long nowNs)
+    {
+        rexmitNxt(sndUna);
+        rexmitPassNs(nowNs);
+        transfer().retransmits.clear();
+    }
+
+    /**
+     * In SACK recovery, RFC 8985's rule for the retransmissions of this pass (behaviour 69): one of them is still
+     * missing while something sent after it was delivered, so it was lost; go over the holes again now, rather
+     * than at the reordering window, the probe or the RTO. The reordering window is zero here (RFC 8985 §6.2: in
+     * recovery, before any reordering was seen).
+     */
+    private void checkRetransmissionsLost(final long nowNs)
+    {
+        final TransferState t = transfer;
+        if (t != null && t.inRecovery && sackOk() && t.retransmits.anyLost(sndUna, t.scoreboard))
+        {
+            startRexmitPass(nowNs);
+            rexmitRequests(rexmitRequests() + 1);
+            endpoint.counters.increment(LOST_RETRANSMITS);
+            endpoint.markDirty(this);
+        }
     }
 
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
@@ -1066,8 +1093,7 @@ final class TcpConnection
         }
         else if (retransmissionsLookLost(nowNs))
         {
-            rexmitNxt(sndUna);
-            rexmitPassNs(nowNs);
+            startRexmitPass(nowNs);
             rexmitRequests(rexmitRequests() + 1);
             endpoint.counters.increment(LOST_RETRANSMITS);
             endpoint.markDirty(this);
@@ -2185,17 +2211,21 @@ final class TcpConnection
         if (tlpPending())
         {
             // RFC 8985 §7.3: new data if the windows allow, else the last segment again; its ACK (with SACK)
-            // turns a tail loss into fast recovery instead of an RTO
+            // turns a tail loss into fast recovery instead of an RTO. A retransmission that went out just now
+            // asks for that ACK already: no probe then (it would mostly be a second copy of the same hole)
             tlpPending(false);
-            if (!sendData(s, nowNs, out))
+            if (!sentSomething)
             {
-                sentSomething |= sendTailProbe(s, nowNs, out);
+                if (!sendData(s, nowNs, out))
+                {
+                    sentSomething = sendTailProbe(s, nowNs, out);
+                }
+                else
+                {
+                    sentSomething = true;
+                }
+                endpoint.counters.increment(TAIL_LOSS_PROBES);
             }
-            else
-            {
-                sentSomething = true;
-            }
-            endpoint.counters.increment(TAIL_LOSS_PROBES);
         }
         if (probePending())
         {
@@ -2702,6 +2732,11 @@ final class TcpConnection
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
         stopRttTiming();
+        if (inRecovery() && sackOk())
+        {
+            // a retransmission of this pass like the others (behaviour 69)
+            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt);
+        }
         return true;
     }
 
@@ -2753,6 +2788,10 @@ final class TcpConnection
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
         rexmitNxt(from + len + (fin ? 1 : 0));
+        if (sackOk())
+        {
+            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt);
+        }
         stopRttTiming();
         return true;
     }

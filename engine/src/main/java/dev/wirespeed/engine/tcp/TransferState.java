@@ -14,11 +14,11 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * Resting values: every deadline {@link TcpConnection#NONE}, every flag false, every count 0, both range sets empty,
  * no buffer ring (the connection gives its rings back to the chunk pool before it gives this state back).
  * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
- * {@link #timedSeq}, {@link #timedStartNs} and {@link #prr} are read only while a recovery, an out-of-order range, a
- * held FIN or an RTT timing (set together with them) is there, so their values do not count; a returned state has
- * them zeroed all the same. {@link #iss}, {@link #irs}, {@link #finSeq} and {@link #shrunkRight} are read while the
- * connection's state or flags say so (handshake, FIN sent, window shrunk); the connection keeps this state as long
- * as they do.
+ * {@link #timedSeq}, {@link #timedStartNs}, {@link #prr} and {@link #retransmits} are read only while a recovery,
+ * an out-of-order range, a held FIN or an RTT timing (set together with them) is there, so their values do not
+ * count; a returned state has them zeroed all the same. {@link #iss}, {@link #irs}, {@link #finSeq} and
+ * {@link #shrunkRight} are read while the connection's state or flags say so (handshake, FIN sent, window shrunk);
+ * the connection keeps this state as long as they do.
  * <p>
  * The connection reads these fields and changes them only through the setters. Not thread safe.
  */
@@ -93,6 +93,8 @@ final class TransferState
     final SeqRangeSet scoreboard;
     /** Proportional rate reduction (RFC 6937) of SACK recovery; {@link Prr#start} sets it up for each recovery. */
     final Prr prr = new Prr();
+    /** The retransmissions of the current pass over the holes, for RACK's rule on lost retransmissions. */
+    final RetransmitLog retransmits = new RetransmitLog();
     /** The connection holding this state while lent, else null (the trim hands a resting state back through it). */
     TcpConnection owner;
     /**
@@ -135,6 +137,7 @@ final class TransferState
         tlpPending = persistMode = swsBlocked = swsOverride = inRecovery = peerFinPending = false;
         ooo.clear();
         scoreboard.clear();
+        retransmits.clear();
     }
 
     /**
@@ -145,6 +148,7 @@ final class TransferState
     {
         rexmitPassNs = timedStartNs = 0;
         timedSeq = rexmitNxt = oooLastLeft = oooLastRight = peerFinSeq = iss = irs = finSeq = shrunkRight = 0;
+        retransmits.clear();
     }
 
     /** Time the segment starting at {@code seq}, unless one is already timed. */

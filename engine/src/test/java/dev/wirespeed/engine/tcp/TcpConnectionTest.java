@@ -2015,6 +2015,47 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist69_aRetransmissionOvertakenByLaterDataIsSentAgainAtOnce()
+        {
+            establishedSackWithOneRttSample();
+            final int s1 = LOCAL_SEQ + 1461;
+            write(40 * 1460);
+            assertEquals(11, recv().size());
+            // segments 2..4 SACKed: fast retransmit of the first; that retransmission is lost
+            send(sack(in().ack(s1), s1 + 1460, s1 + 4 * 1460));
+            final List<TcpSegment> first = recv();
+            assertEquals(s1, first.get(0).seq);
+            // SACKs of the rest of the first flight, all sent before the retransmission: no evidence it was lost,
+            // the hole is not sent again; PRR lets out new data meanwhile
+            int highestEnd = s1 + 11 * 1460;
+            for (int k = 4; k < 11; k++)
+            {
+                send(sack(in().ack(s1), s1 + 1460, s1 + (k + 1) * 1460));
+                for (final TcpSegment seg : recv())
+                {
+                    assertNotEquals(s1, seg.seq, "no evidence yet: " + seg);
+                    highestEnd = Math.max(highestEnd, seg.seq + seg.payloadLength);
+                }
+            }
+            assertTrue(highestEnd > s1 + 11 * 1460, "new data went out after the retransmission");
+            assertEquals(0, ep.counters().get(TcpCounters.LOST_RETRANSMITS));
+            // the peer SACKs data first sent after the retransmission, with no time gone by: the retransmission
+            // was lost (it went first and has not arrived), so the hole goes again now, not a timer later
+            send(sack(in().ack(s1), s1 + 1460, highestEnd));
+            final List<TcpSegment> again = recv();
+            assertFalse(again.isEmpty());
+            assertEquals(s1, again.get(0).seq, "the hole again: " + again);
+            assertEquals(1, ep.counters().get(TcpCounters.LOST_RETRANSMITS));
+            // once: the same evidence does not send it a third time
+            send(sack(in().ack(s1), s1 + 1460, highestEnd));
+            for (final TcpSegment seg : recv())
+            {
+                assertNotEquals(s1, seg.seq);
+            }
+            assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
+        }
+
+        @Test
         void checklist66_prrSendsNewDataInProportionAndEndsAtSsthresh()
         {
             establishedSackWithOneRttSample();
