@@ -11,14 +11,14 @@ import static dev.wirespeed.engine.tcp.SeqNum.leq;
  * its fence (first sent later) SACKed by the peer, or a later retransmission of this pass SACKed or ACKed.
  * <p>
  * The reordering window of that rule is zero: the connection takes this evidence only in recovery, where RFC 8985
- * §6.2 sets the window to zero until reordering has been seen. A pass holds at most {@link #CAPACITY} entries;
- * retransmissions beyond them go unlogged and are left to the time-based checks and the timers.
+ * §6.2 sets the window to zero until reordering has been seen. The log holds at most {@link #CAPACITY}
+ * retransmissions still out; any beyond them go unlogged and are left to the time-based checks and the timers.
  * <p>
  * Fixed arrays, allocated once with the {@link TransferState} that owns the log. Not thread safe.
  */
 final class RetransmitLog
 {
-    static final int CAPACITY = 8;
+    static final int CAPACITY = 16;
 
     private final int[] left = new int[CAPACITY];
     private final int[] right = new int[CAPACITY];
@@ -39,10 +39,26 @@ final class RetransmitLog
 
     /**
      * Log a retransmission of {@code [l, r)} sent while the highest sequence number sent was {@code sndNxt}. A full
-     * log keeps its first entries.
+     * log first drops the entries delivered since (a long pass over many holes keeps logging what is still out);
+     * if every entry is still out, it keeps them, the oldest, and this one goes unlogged.
      */
-    void add(final int l, final int r, final int sndNxt)
+    void add(final int l, final int r, final int sndNxt, final int sndUna, final SeqRangeSet scoreboard)
     {
+        if (count == CAPACITY)
+        {
+            int kept = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (!delivered(i, sndUna, scoreboard))
+                {
+                    left[kept] = left[i];
+                    right[kept] = right[i];
+                    fence[kept] = fence[i];
+                    kept++;
+                }
+            }
+            count = kept;
+        }
         if (count < CAPACITY)
         {
             left[count] = l;
@@ -50,6 +66,11 @@ final class RetransmitLog
             fence[count] = sndNxt;
             count++;
         }
+    }
+
+    private boolean delivered(final int i, final int sndUna, final SeqRangeSet scoreboard)
+    {
+        return leq(right[i], sndUna) || scoreboard.covers(left[i], right[i]);
     }
 
     /**
@@ -66,7 +87,7 @@ final class RetransmitLog
         boolean laterDelivered = false;
         for (int i = count - 1; i >= 0; i--)
         {
-            final boolean delivered = leq(right[i], sndUna) || scoreboard.covers(left[i], right[i]);
+            final boolean delivered = delivered(i, sndUna, scoreboard);
             if (!delivered && (laterDelivered || gt(highestSacked, fence[i])))
             {
                 return true;

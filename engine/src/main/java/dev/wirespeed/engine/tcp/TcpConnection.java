@@ -1073,8 +1073,12 @@ final class TcpConnection
         }
     }
 
-    /** RFC 8985 §6.2 reo_wnd is min_RTT/4; a floor keeps it above the timer wheel's tick. */
-    private static final long MIN_REORDER_WINDOW_NS = 2_000_000L;
+    /**
+     * RFC 8985 §6.2 reo_wnd is min_RTT/4. The floor is for an RTT measured in microseconds (a veth): a timer fires at
+     * the first poll after its deadline (the wheel revisits the current tick's spoke on every poll), so no tick
+     * granularity needs covering, only a little jitter in the peer's ACKs.
+     */
+    private static final long MIN_REORDER_WINDOW_NS = 100_000L;
 
     private void onReorderWindowExpired(final long nowNs)
     {
@@ -2687,8 +2691,11 @@ final class TcpConnection
 
     /** RFC 8985 §7.2 WCDelAckT. */
     private static final long WORST_CASE_DELAYED_ACK_NS = 200_000_000L;
-    /** A floor for the probe timeout, against a timer tick and a tiny SRTT: two ticks (Linux: two jiffies). */
-    private static final long MIN_PTO_NS = 2_000_000L;
+    /**
+     * A floor for the probe timeout against a tiny SRTT (a veth's is tens of microseconds). Linux adds two jiffies
+     * (2-8 ms) because its timers run on jiffies; ours fire at the first poll after the deadline.
+     */
+    private static final long MIN_PTO_NS = 200_000L;
 
     /**
      * The tail loss probe when no new data may go: the last segment sent, again (RFC 8985 §7.3), or, when the peer
@@ -2735,7 +2742,7 @@ final class TcpConnection
         if (inRecovery() && sackOk())
         {
             // a retransmission of this pass like the others (behaviour 69)
-            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt);
+            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt, sndUna, scoreboard());
         }
         return true;
     }
@@ -2790,7 +2797,7 @@ final class TcpConnection
         rexmitNxt(from + len + (fin ? 1 : 0));
         if (sackOk())
         {
-            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt);
+            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt, sndUna, scoreboard());
         }
         stopRttTiming();
         return true;
