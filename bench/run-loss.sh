@@ -24,7 +24,9 @@
 #   LOSS_WARMUP=N runs N unmeasured echoes of LOSS_WARMUP_BYTES (16 MiB) before each measured one, on the same
 #   connection setup and impairment, for both servers alike (default 16: the engine's JIT keeps recompiling its
 #   receive and recovery paths through the first ~256 MiB; Linux is unaffected). LOSS_WARMUP=0: the cold start.
-#   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options.
+#   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options
+#   (default "--buffer-kib 1024": Linux autotunes its socket buffers, here up to 32 MiB receive and 4 MiB send, while
+#   the engine's are a fixed cap per connection, 64 KiB unless told; LOSS_SERVE_OPTS="" runs serve's defaults).
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -104,8 +106,9 @@ EOF
 cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/resources/interop/echo_server.py" "$WORK/"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+SERVE_OPTS=${LOSS_SERVE_OPTS---buffer-kib 1024}
 echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds," \
-  "each after $WARMUP unmeasured echoes of $WARMUP_BYTES bytes"
+  "each after $WARMUP unmeasured echoes of $WARMUP_BYTES bytes; serve --idle ${LOSS_IDLE:-backoff} $SERVE_OPTS"
 CCS=${LOSS_LINUX_CC:-$(ip netns exec "$NA" sysctl -n net.ipv4.tcp_congestion_control)}
 for cc in $CCS; do
   ip netns exec "$NA" sysctl -qw "net.ipv4.tcp_congestion_control=$cc" 2>/dev/null || {
@@ -152,7 +155,7 @@ engine_round() { # $1: round, $2: congestion control
   ip -n "$NA" link set "$IA" up
   ip -n "$NB" neigh flush all
   ip netns exec "$NA" "$ROOT/wirespeed" serve --iface "$IA" --ip "$SERVER_IP/24" --echo 7 --idle "${LOSS_IDLE:-backoff}" --cc "$2" \
-    ${LOSS_SERVE_OPTS:-} \
+    $SERVE_OPTS \
     > "$WORK/serve.log" 2>&1 &
   SERVE_PID=$!
   for _ in $(seq 1 300); do grep -qs "ready ip=" "$WORK/serve.log" && break; sleep 0.1; done

@@ -708,7 +708,7 @@ final class TcpConnection
                 stopRttTiming();
                 sndUna = seg.ack;
                 sendCursor = sndNxt;
-                sndWnd = (seg.window & 0xffff) << sndWscale;
+                sndWnd = peerWindow(seg);
                 maxSndWnd = sndWnd;
                 sndWl1 = seq;
                 sndWl2 = seg.ack;
@@ -772,6 +772,16 @@ final class TcpConnection
         processText(nowNs, seg, seq, payloadOffset, payloadLength, segFlags);
     }
 
+    /**
+     * The window a segment offers: scaled, except in a segment with SYN set (RFC 7323 §2.2), such as the peer's
+     * SYN-ACK of a simultaneous open arriving in SYN-RECEIVED; scaling that one made a window of 3584 bytes 1.8 MB,
+     * the sender overran the peer's window and both sides' ACKs fell outside the other's (found by the simulation).
+     */
+    private int peerWindow(final TcpSegment seg)
+    {
+        return (seg.flags & SYN) != 0 ? seg.window & 0xffff : (seg.window & 0xffff) << sndWscale;
+    }
+
     /** §3.10.7.4 fifth, for ESTABLISHED and later. Returns false when the segment must be dropped. */
     private boolean processAck(
         final long nowNs, final TcpSegment seg, final int seq, final int payloadLength, final int segFlags)
@@ -796,7 +806,7 @@ final class TcpConnection
             // an ACKed probe keeps the connection alive (behaviour 18)
             retries(0);
         }
-        final int newWnd = (seg.window & 0xffff) << sndWscale;
+        final int newWnd = peerWindow(seg);
         long rttSample = 0;
         if (gt(ack, sndUna))
         {
@@ -804,6 +814,13 @@ final class TcpConnection
             if (state == TcpState.CLOSED)
             {
                 return false;
+            }
+            if (sackedNew && !inRecovery() && !persistMode() && sndNxt != sndUna && sackSaysLost() &&
+                geq(sndUna, recover))
+            {
+                // RFC 8985 §6.2 detects losses on every ACK: one that moves SND.UNA and SACKs more than DupThresh
+                // segments above a new hole starts recovery now, not a reordering window later (behaviour 65)
+                enterRecovery(nowNs);
             }
         }
         else if (ack == sndUna)

@@ -314,6 +314,21 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist08_simultaneousOpenTakesThePeersSynAckWindowUnscaled()
+        {
+            synSent();
+            // both sides scale windows (shift 9 for the peer); the window of a segment with SYN set is never scaled
+            send(ws(syn().window(3584), 9));
+            assertEquals(SYN | ACK, recv().get(0).flags);
+            send(ws(in().seq(REMOTE_SEQ).flags(SYN | ACK).window(3584), 9));
+            assertState(TcpState.ESTABLISHED);
+            assertEquals(3584, conn().sndWnd(), "3584 bytes, not 3584 << 9");
+            // and the peer's later segments are scaled
+            send(in().window(8));
+            assertEquals(8 << 9, conn().sndWnd());
+        }
+
+        @Test
         void checklist10_closeInSynSentSendsNothingAndLateSynAckGetsRst()
         {
             synSent();
@@ -2012,6 +2027,23 @@ class TcpConnectionTest extends TcpTestSupport
             send(in().ack(end));
             expectNothing();
             assertEquals(end, conn().sndUna());
+        }
+
+        @Test
+        void checklist65_anAckThatMovesSndUnaAndSacksThreeSegmentsAboveANewHoleStartsRecoveryAtOnce()
+        {
+            establishedSackWithOneRttSample();
+            final int s1 = LOCAL_SEQ + 1461;
+            write(40 * 1460);
+            assertEquals(11, recv().size());
+            // one ACK: the first three segments arrived, the fourth is lost, the next four are SACKed. It is not a
+            // duplicate ACK, but the scoreboard says the hole is lost: the hole goes first, with no time gone by
+            final int hole = s1 + 3 * 1460;
+            send(sack(in().ack(hole), hole + 1460, hole + 5 * 1460));
+            final List<TcpSegment> sent = recv();
+            assertFalse(sent.isEmpty());
+            assertEquals(hole, sent.get(0).seq, "the hole at once: " + sent);
+            assertEquals(1, ep.counters().get(TcpCounters.FAST_RETRANSMITS));
         }
 
         @Test
