@@ -2330,50 +2330,59 @@ final class TcpConnection
         }
         if (sackOk() && !ooo().isEmpty())
         {
-            // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
-            // follow most recently changed first
-            final int max = tsOk() ? 3 : 4;
-            final SeqRangeSet set = ooo();
-            int n = 0;
-            int first = -1;
-            for (int i = 0; i < set.count(); i++)
-            {
-                if (leq(set.left(i), oooLastLeft()) && geq(set.right(i), oooLastRight()))
-                {
-                    first = i;
-                    o.sackLeft[n] = set.left(i);
-                    o.sackRight[n] = set.right(i);
-                    n++;
-                    break;
-                }
-            }
-            int below = Integer.MAX_VALUE;
-            while (n < max)
-            {
-                int pick = -1;
-                for (int i = 0; i < set.count(); i++)
-                {
-                    final int stamp = set.stamp(i);
-                    if (i != first && stamp < below && (pick < 0 || stamp > set.stamp(pick)))
-                    {
-                        pick = i;
-                    }
-                }
-                if (pick < 0)
-                {
-                    break;
-                }
-                below = set.stamp(pick);
-                o.sackLeft[n] = set.left(pick);
-                o.sackRight[n] = set.right(pick);
-                n++;
-            }
-            o.sackBlockCount = n;
+            sackBlocks(o);
         }
         lastAckSent = rcvNxt;
         ackNow(false);
         delAckDeadlineNs(NONE);
         rcvBytesUnacked(0);
+    }
+
+    /**
+     * The SACK blocks of an ACK while out-of-order bytes are held. Kept out of {@link #ackFields} so that it stays
+     * under the JIT's inlining limit for hot methods (325 bytecodes).
+     */
+    private void sackBlocks(final TcpOptions o)
+    {
+        // RFC 2018 §4: the first block covers the segment that triggered this ACK (behaviour 28), the others
+        // follow most recently changed first
+        final int max = tsOk() ? 3 : 4;
+        final SeqRangeSet set = ooo();
+        int n = 0;
+        int first = -1;
+        for (int i = 0; i < set.count(); i++)
+        {
+            if (leq(set.left(i), oooLastLeft()) && geq(set.right(i), oooLastRight()))
+            {
+                first = i;
+                o.sackLeft[n] = set.left(i);
+                o.sackRight[n] = set.right(i);
+                n++;
+                break;
+            }
+        }
+        int below = Integer.MAX_VALUE;
+        while (n < max)
+        {
+            int pick = -1;
+            for (int i = 0; i < set.count(); i++)
+            {
+                final int stamp = set.stamp(i);
+                if (i != first && stamp < below && (pick < 0 || stamp > set.stamp(pick)))
+                {
+                    pick = i;
+                }
+            }
+            if (pick < 0)
+            {
+                break;
+            }
+            below = set.stamp(pick);
+            o.sackLeft[n] = set.left(pick);
+            o.sackRight[n] = set.right(pick);
+            n++;
+        }
+        o.sackBlockCount = n;
     }
 
     /**
@@ -2648,22 +2657,7 @@ final class TcpConnection
         ackFields(s, nowNs);
         if (len > 0)
         {
-            final ChunkRing r = sendRing();
-            final int pos = seq;
-            if ((pos & endpoint.pool.chunkMask) + len <= endpoint.pool.chunkSize)
-            {
-                s.payload = r.bufferAt(endpoint.pool, endpoint.sendMask, pos);
-                s.payloadOffset = r.offsetAt(endpoint.pool, endpoint.sendMask, pos);
-            }
-            else
-            {
-                // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
-                final UnsafeBuffer scratch = endpoint.segmentScratch;
-                r.get(endpoint.pool, endpoint.sendMask, pos, scratch, 0, len);
-                s.payload = scratch;
-                s.payloadOffset = 0;
-            }
-            s.payloadLength = len;
+            payloadInto(s, seq, len);
         }
         lastSendNs = nowNs;
         if (inRecovery())
@@ -2683,6 +2677,31 @@ final class TcpConnection
             // ends recovery is lost and nothing else is coming, the probe finds out in PTO instead of the RTO
             armTailLossProbe(nowNs, gt(end, sndNxt) ? end : sndNxt);
         }
+    }
+
+    /**
+     * Points {@code s}'s payload at the {@code len} send-ring bytes from {@code seq}. Kept out of
+     * {@link #emitSegment} so that it stays under the JIT's inlining limit for hot methods (325 bytecodes).
+     */
+    private void payloadInto(final TcpSegment s, final int seq, final int len)
+    {
+        final ChunkRing r = sendRing();
+        final ChunkPool pool = endpoint.pool;
+        final int mask = endpoint.sendMask;
+        if ((seq & pool.chunkMask) + len <= pool.chunkSize)
+        {
+            s.payload = r.bufferAt(pool, mask, seq);
+            s.payloadOffset = r.offsetAt(pool, mask, seq);
+        }
+        else
+        {
+            // the segment spans two chunks: one copy into the endpoint's scratch (the emitter copies anyway)
+            final UnsafeBuffer scratch = endpoint.segmentScratch;
+            r.get(pool, mask, seq, scratch, 0, len);
+            s.payload = scratch;
+            s.payloadOffset = 0;
+        }
+        s.payloadLength = len;
     }
 
     /**
@@ -2924,13 +2943,16 @@ final class TcpConnection
     }
 
     /**
-     * True when the transfer state may go back: all of it at rest, and not during the handshake, once our FIN went
-     * out, or while the budget keeps our window shrunk (its ISS and IRS, {@link TransferState#finSeq} and
-     * {@link TransferState#shrunkRight} are read as long as those hold).
+     * True when the transfer state may go back: all of it at rest, and not during the handshake, once our FIN is
+     * queued or went out, or while the budget keeps our window shrunk (its ISS and IRS, {@link TransferState#finSeq}
+     * and {@link TransferState#shrunkRight} are read as long as those hold). A queued FIN is counted as sent: the next
+     * dispatch sends it, arms the retransmission timer and keeps the state from then on, so listing it as resting in
+     * between would only be undone (a connection closed from its own callback, as a short lifetime is).
      */
     private boolean transferIdle(final TransferState t)
     {
-        return !finSent() && !shrunk() && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED && t.atRest();
+        return (bits & (FIN_QUEUED | FIN_SENT | SHRUNK)) == 0 && state != TcpState.SYN_SENT &&
+            state != TcpState.SYN_RECEIVED && t.atRest();
     }
 
     /** Give the transfer state back whatever it holds (the TCB is reset or goes back to the pool). */

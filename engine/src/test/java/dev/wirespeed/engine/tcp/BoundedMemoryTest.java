@@ -240,6 +240,57 @@ class BoundedMemoryTest
         assertEquals(0, server.transfers.inUse(), server.memoryReport());
     }
 
+    @Test
+    void aConnectionClosedFromItsOwnCallbackNeverListsItsStateAsRestingAndGivesItBackAtRelease()
+    {
+        // the client closes as soon as it is connected, the server as soon as the client's FIN arrives: with the FIN
+        // queued the next dispatch sends it and keeps the state, so listing it as resting in between is wasted work
+        final TcpEndpoint[] ends = new TcpEndpoint[2];
+        final int[] restingSeen = new int[2];
+        final TcpConfig config = new TcpConfig();
+        ends[1] = new TcpEndpoint(config, new TcpHandler()
+        {
+            public void onPeerClosed(final long id)
+            {
+                ends[1].close(id);
+                restingSeen[1] = Math.max(restingSeen[1], ends[1].transfers.resting());
+            }
+        }, START_NS);
+        ends[0] = new TcpEndpoint(config, new TcpHandler()
+        {
+            public void onConnected(final long id)
+            {
+                ends[0].close(id);
+                restingSeen[0] = Math.max(restingSeen[0], ends[0].transfers.resting());
+            }
+        }, START_NS);
+        final TcpEndpoint client = ends[0];
+        final TcpEndpoint server = ends[1];
+        server.listen(0xc000_0201, 80, 1024);
+        final TestLink link = new TestLink().side(0, client).side(1, server);
+        link.advanceTo(START_NS);
+        final int n = 10;
+        for (int i = 0; i < n; i++)
+        {
+            assertTrue(client.connect(link.now(), 0xc000_0202, 0xc000_0201, 80) >= 0);
+        }
+        do
+        {
+            link.step(1_000);
+            restingSeen[0] = Math.max(restingSeen[0], client.transfers.resting());
+            restingSeen[1] = Math.max(restingSeen[1], server.transfers.resting());
+        }
+        while (link.inFlight() > 0 || client.hasPendingOutput() || server.hasPendingOutput());
+        // the client's tuples are TIME-WAIT records now (no TCB), the server's are gone
+        assertTrue(client.memoryReport().endsWith(" timeWait=" + n), client.memoryReport());
+        assertEquals(0, server.connectionCount(), server.memoryReport());
+        assertEquals(0, restingSeen[0], "client: " + client.memoryReport());
+        assertEquals(0, restingSeen[1], "server: " + server.memoryReport());
+        assertEquals(0, client.transfers.inUse(), client.memoryReport());
+        assertEquals(0, server.transfers.inUse(), server.memoryReport());
+        assertEquals(n, client.transfers.idle(), "each lifetime's state went back to the pool");
+    }
+
     /** The link in 1 µs steps, segments arriving at the next step, until nothing is in flight or waiting to go out. */
     private static void pump(final TestLink link, final TcpEndpoint a, final TcpEndpoint b)
     {
