@@ -25,8 +25,8 @@
 #   connection setup and impairment, for both servers alike (default 16: the engine's JIT keeps recompiling its
 #   receive and recovery paths through the first ~256 MiB; Linux is unaffected). LOSS_WARMUP=0: the cold start.
 #   LOSS_IDLE=busy|yield|backoff is the engine's idle strategy (default backoff); LOSS_SERVE_OPTS adds serve options
-#   (default "--buffer-kib 1024": Linux autotunes its socket buffers, here up to 32 MiB receive and 4 MiB send, while
-#   the engine's are a fixed cap per connection, 64 KiB unless told; LOSS_SERVE_OPTS="" runs serve's defaults).
+#   (default none: serve's own defaults, e.g. 64 KiB buffers per connection, where Linux autotunes its socket buffers,
+#   here up to 32 MiB receive and 4 MiB send; LOSS_SERVE_OPTS="--buffer-kib 1024" gives serve larger ones).
 # After each round the server's loss-recovery counters are printed: the engine's summary line, and for Linux the
 # nstat TcpExt counters of the server's namespace (timeouts, loss probes, recoveries, retransmissions).
 # An echo that does not return every byte by its deadline counts as a failed round (listed, left out of the median).
@@ -106,7 +106,7 @@ EOF
 cp "$ROOT/cli/src/test/resources/interop/echo_check.py" "$ROOT/cli/src/test/resources/interop/echo_server.py" "$WORK/"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-SERVE_OPTS=${LOSS_SERVE_OPTS---buffer-kib 1024}
+SERVE_OPTS=${LOSS_SERVE_OPTS:-}
 echo "machine: $(nproc) cores, load average $(load) before the run; $BYTES bytes per echo, $ROUNDS rounds," \
   "each after $WARMUP unmeasured echoes of $WARMUP_BYTES bytes; serve --idle ${LOSS_IDLE:-backoff} $SERVE_OPTS"
 CCS=${LOSS_LINUX_CC:-$(ip netns exec "$NA" sysctl -n net.ipv4.tcp_congestion_control)}
