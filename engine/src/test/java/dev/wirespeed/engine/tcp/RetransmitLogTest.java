@@ -12,14 +12,19 @@ class RetransmitLogTest
     private final SeqRangeSet scoreboard = new SeqRangeSet(new RangeArrayPool());
     private final RetransmitLog log = new RetransmitLog();
 
-    @Test
-    void dataFirstSentAfterARetransmissionIsSackedWhileItIsNot()
+    /** Holes at 1000 and 1200, everything else up to 2000 SACKed; both retransmitted while SND.NXT was 2000. */
+    private void twoHolesRetransmitted()
     {
-        // holes at 1000 and 1200, everything else up to 2000 SACKed; both retransmitted while SND.NXT was 2000
         scoreboard.add(1100, 1200);
         scoreboard.add(1300, 2000);
         log.add(1000, 1100, 2000, 1000, scoreboard);
         log.add(1200, 1300, 2000, 1000, scoreboard);
+    }
+
+    @Test
+    void dataFirstSentAfterARetransmissionIsSackedWhileItIsNot()
+    {
+        twoHolesRetransmitted();
         assertFalse(log.anyLost(1000, scoreboard), "only data sent before the retransmissions is SACKed");
         // new data sent after them (2000-2100) arrives, they do not
         scoreboard.add(2000, 2100);
@@ -29,10 +34,7 @@ class RetransmitLogTest
     @Test
     void aLaterRetransmissionDeliveredShowsTheEarlierOneLost()
     {
-        scoreboard.add(1100, 1200);
-        scoreboard.add(1300, 2000);
-        log.add(1000, 1100, 2000, 1000, scoreboard);
-        log.add(1200, 1300, 2000, 1000, scoreboard);
+        twoHolesRetransmitted();
         // the second retransmission arrives, the first does not
         scoreboard.add(1200, 1300);
         assertTrue(log.anyLost(1000, scoreboard));
@@ -41,10 +43,7 @@ class RetransmitLogTest
     @Test
     void anEarlierRetransmissionDeliveredSaysNothingAboutALaterOne()
     {
-        scoreboard.add(1100, 1200);
-        scoreboard.add(1300, 2000);
-        log.add(1000, 1100, 2000, 1000, scoreboard);
-        log.add(1200, 1300, 2000, 1000, scoreboard);
+        twoHolesRetransmitted();
         // the first arrives (SND.UNA moves to the second hole): the second may still be on its way
         assertFalse(log.anyLost(1200, scoreboard));
         // and once it arrives too, nothing is out

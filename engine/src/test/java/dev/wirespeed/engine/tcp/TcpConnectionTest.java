@@ -2049,14 +2049,9 @@ class TcpConnectionTest extends TcpTestSupport
         @Test
         void checklist69_aRetransmissionOvertakenByLaterDataIsSentAgainAtOnce()
         {
-            establishedSackWithOneRttSample();
             final int s1 = LOCAL_SEQ + 1461;
-            write(40 * 1460);
-            assertEquals(11, recv().size());
-            // segments 2..4 SACKed: fast retransmit of the first; that retransmission is lost
-            send(sack(in().ack(s1), s1 + 1460, s1 + 4 * 1460));
-            final List<TcpSegment> first = recv();
-            assertEquals(s1, first.get(0).seq);
+            // fast retransmit of the first; that retransmission is lost
+            elevenInFlightThenTheFirstFastRetransmitted(s1);
             // SACKs of the rest of the first flight, all sent before the retransmission: no evidence it was lost,
             // the hole is not sent again; PRR lets out new data meanwhile
             int highestEnd = s1 + 11 * 1460;
@@ -2087,18 +2082,27 @@ class TcpConnectionTest extends TcpTestSupport
             assertEquals(0, ep.counters().get(TcpCounters.RTO_EXPIRIES));
         }
 
-        @Test
-        void checklist66_prrSendsNewDataInProportionAndEndsAtSsthresh()
+        /**
+         * Eleven segments in flight from {@code s1} (the initial window plus one from the RTT sample's ACK), more
+         * queued; the peer SACKs the second to fourth: the fast retransmission of the first. Returns what went out.
+         */
+        private List<TcpSegment> elevenInFlightThenTheFirstFastRetransmitted(final int s1)
         {
             establishedSackWithOneRttSample();
-            final int s1 = LOCAL_SEQ + 1461;
-            // eleven segments in flight (the initial window plus one from the sample's ACK), more queued
             write(40 * 1460);
             assertEquals(11, recv().size());
-            // segments 2..4 SACKed: IsLost(s1), fast retransmit; RecoverFS = 16060, ssthresh = 8030
             send(sack(in().ack(s1), s1 + 1460, s1 + 4 * 1460));
             final List<TcpSegment> first = recv();
             assertEquals(s1, first.get(0).seq);
+            return first;
+        }
+
+        @Test
+        void checklist66_prrSendsNewDataInProportionAndEndsAtSsthresh()
+        {
+            final int s1 = LOCAL_SEQ + 1461;
+            // IsLost(s1), fast retransmit; RecoverFS = 16060, ssthresh = 8030
+            final List<TcpSegment> first = elevenInFlightThenTheFirstFastRetransmitted(s1);
             assertEquals(8030, conn().ssthresh());
             // then one ACK per SACKed segment up to the last of the eleven. While the pipe is above ssthresh PRR
             // lets out ssthresh/RecoverFS (one half) of what was delivered, a whole segment once the allowance is
