@@ -680,6 +680,11 @@ final class TcpConnection
                 // a retransmitted FIN in TIME-WAIT → ACK and restart 2MSL (behaviour 41)
                 timeWaitDeadlineNs(nowNs + 2 * endpoint.config.mslNs);
             }
+            if (payloadLength == 0 && (segFlags & (SYN | FIN)) == 0 && !oowAckAnswerDue(nowNs))
+            {
+                endpoint.counters.increment(DROP_OOW_ACK_RATE_LIMITED);
+                return;
+            }
             sendAck();
             return;
         }
@@ -771,6 +776,25 @@ final class TcpConnection
         // §3.10.7.4 seventh and eighth: text and FIN
         processText(nowNs, seg, seq, payloadOffset, payloadLength, segFlags);
     }
+
+    /**
+     * An out-of-window pure ACK is answered at most once per {@link #OOW_ACK_INTERVAL_NS} (behaviour 14), as Linux
+     * does (tcp_invalid_ratelimit): two ends that each find the other's pure ACKs out of window would otherwise
+     * answer each other without end, at wire speed, until the connection times out (the simulation met such a
+     * loop). Segments with data, SYN or FIN are always answered; a peer's keepalive comes far less often.
+     */
+    private boolean oowAckAnswerDue(final long nowNs)
+    {
+        final long last = transfer == null ? Long.MIN_VALUE : transfer.oowAckNs;
+        if (last != Long.MIN_VALUE && nowNs - last < OOW_ACK_INTERVAL_NS)
+        {
+            return false;
+        }
+        transfer().oowAckNs(nowNs);
+        return true;
+    }
+
+    private static final long OOW_ACK_INTERVAL_NS = 500_000_000L;
 
     /**
      * The window a segment offers: scaled, except in a segment with SYN set (RFC 7323 §2.2), such as the peer's

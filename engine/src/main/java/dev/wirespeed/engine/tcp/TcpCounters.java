@@ -95,7 +95,10 @@ public final class TcpCounters
     public static final int DROP_URGENT_INVALID = 39;
     /** Tail loss probes sent (RFC 8985 §7). */
     public static final int TAIL_LOSS_PROBES = 40;
-    /** Recovery passes restarted because retransmissions were found lost by time (RFC 8985 §6). */
+    /**
+     * Recovery passes restarted because retransmissions were found lost (RFC 8985 §6): by data sent after them
+     * being delivered (behaviour 69), or by time.
+     */
     public static final int LOST_RETRANSMITS = 41;
     /** Received bytes dropped because the buffer budget had no chunk for them (the peer sends them again). */
     public static final int DROP_BUFFER_BUDGET_BYTES = 42;
@@ -108,8 +111,10 @@ public final class TcpCounters
     public static final int SYN_OVER_BUDGET = 45;
     /** Window advertisements whose right edge the buffer budget moved left (an application not reading). */
     public static final int WINDOW_BUDGET_SHRUNK = 46;
+    /** Out-of-window pure ACKs left unanswered (one answer per connection per 500 ms, behaviour 14). */
+    public static final int DROP_OOW_ACK_RATE_LIMITED = 47;
     /** The number of counters: every index is below it. */
-    public static final int COUNT = 47;
+    public static final int COUNT = 48;
 
     private static final String[] NAMES = {
         "drop.portZero", "drop.nonUnicast", "drop.notLocalAddress", "drop.synFin", "drop.rstNoConnection",
@@ -122,7 +127,7 @@ public final class TcpCounters
         "rstsSent", "zeroWindowProbes", "keepaliveProbes", "connectionsOpened", "connectionsReset",
         "connectionsTimedOut", "urgentPointerInvalid", "tailLossProbes", "lostRetransmits",
         "drop.bufferBudgetBytes", "budget.writePartial", "budget.windowLimited", "budget.synOverBudget",
-        "budget.windowShrunk",
+        "budget.windowShrunk", "drop.oowAckRateLimited",
     };
 
     final long[] values = new long[COUNT];

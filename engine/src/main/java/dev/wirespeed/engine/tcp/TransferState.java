@@ -16,9 +16,10 @@ import static dev.wirespeed.engine.tcp.SeqNum.gt;
  * {@link #rexmitNxt}, {@link #rexmitPassNs}, {@link #oooLastLeft}, {@link #oooLastRight}, {@link #peerFinSeq},
  * {@link #timedSeq}, {@link #timedStartNs}, {@link #prr} and {@link #retransmits} are read only while a recovery,
  * an out-of-order range, a held FIN or an RTT timing (set together with them) is there, so their values do not
- * count; a returned state has them zeroed all the same. {@link #iss}, {@link #irs}, {@link #finSeq} and
- * {@link #shrunkRight} are read while the connection's state or flags say so (handshake, FIN sent, window shrunk);
- * the connection keeps this state as long as they do.
+ * count; a returned state has them zeroed all the same. {@link #oowAckNs} does not count either: a state given back
+ * forgets it, and the next out-of-window ACK is answered at once, as the first one was. {@link #iss}, {@link #irs},
+ * {@link #finSeq} and {@link #shrunkRight} are read while the connection's state or flags say so (handshake, FIN
+ * sent, window shrunk); the connection keeps this state as long as they do.
  * <p>
  * The connection reads these fields and changes them only through the setters. Not thread safe.
  */
@@ -65,6 +66,8 @@ final class TransferState
     int shrunkRight;
     /** When the current pass over the holes began (RACK-style detection of lost retransmissions, RFC 8985). */
     long rexmitPassNs;
+    /** When we last answered an out-of-window pure ACK ({@link Long#MIN_VALUE}: not yet); they are rate-limited. */
+    long oowAckNs = Long.MIN_VALUE;
     int rexmitRequests;
     /** RFC 6675 HighRxt: holes below it were retransmitted in this pass of the current recovery. */
     int rexmitNxt;
@@ -131,6 +134,7 @@ final class TransferState
         sendRing = recvRing = null;
         retries = rcvBytesUnacked = finSeq = shrunkRight = iss = irs = keepaliveProbesSent = 0;
         rexmitPassNs = timedStartNs = 0;
+        oowAckNs = Long.MIN_VALUE;
         timedSeq = 0;
         timing = false;
         rexmitRequests = rexmitNxt = dupAcks = oooLastLeft = oooLastRight = peerFinSeq = 0;
@@ -147,6 +151,7 @@ final class TransferState
     void resetAtRest()
     {
         rexmitPassNs = timedStartNs = 0;
+        oowAckNs = Long.MIN_VALUE;
         timedSeq = rexmitNxt = oooLastLeft = oooLastRight = peerFinSeq = iss = irs = finSeq = shrunkRight = 0;
         retransmits.clear();
     }
@@ -290,6 +295,11 @@ final class TransferState
     void rexmitPassNs(final long v)
     {
         rexmitPassNs = v;
+    }
+
+    void oowAckNs(final long v)
+    {
+        oowAckNs = v;
     }
 
     void rexmitRequests(final int v)

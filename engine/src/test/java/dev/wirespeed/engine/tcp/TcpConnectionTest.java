@@ -465,6 +465,27 @@ class TcpConnectionTest extends TcpTestSupport
         }
 
         @Test
+        void checklist14_outOfWindowPureAcksAreAnsweredAtMostOncePerHalfSecond()
+        {
+            established();
+            final TcpSegment beyond = in().seq(REMOTE_SEQ + 1 + 2 * WINDOW);
+            send(beyond);
+            expect(out());
+            // another at once: an ACK loop would look like this, so no answer (counted)
+            send(in().seq(REMOTE_SEQ + 1 + 2 * WINDOW));
+            expectNothing();
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_OOW_ACK_RATE_LIMITED));
+            // an old duplicate with data is always answered
+            send(data(in().seq(REMOTE_SEQ - 9), "abcdefghij"));
+            expect(out());
+            // half a second later a pure ACK is answered again
+            advance(500 * MS);
+            send(in().seq(REMOTE_SEQ + 1 + 2 * WINDOW));
+            expect(out());
+            assertEquals(1, ep.counters().get(TcpCounters.DROP_OOW_ACK_RATE_LIMITED));
+        }
+
+        @Test
         void checklist15_overlapKeepsOnlyNewBytes()
         {
             established();
