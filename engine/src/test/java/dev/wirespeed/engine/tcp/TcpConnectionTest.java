@@ -1973,7 +1973,7 @@ class TcpConnectionTest extends TcpTestSupport
             write(4 * 1460);
             assertEquals(4, recv().size());
             // the last two are lost; the first two are ACKed 5 ms later. SRTT is small (samples 0 ms from the
-            // fixture's handshake, 10 ms, 5 ms: 1.7 ms), so PTO = max(2·SRTT, 2 ms) = 3.4 ms from this ACK (two
+            // fixture's handshake, 10 ms, 5 ms: 1.7 ms), so PTO = max(2·SRTT, 200 µs) = 3.4 ms from this ACK (two
             // segments in flight: no delayed-ACK allowance)
             advance(5 * MS);
             send(in().ack(LOCAL_SEQ + 1 + 3 * 1460));
@@ -2007,7 +2007,7 @@ class TcpConnectionTest extends TcpTestSupport
             send(sack(in().ack(s1), s1 + 1460, end));
             expect(outLen(out().seq(s1), 1460));
             // the ACK of the retransmission is lost and nothing else is in flight to reveal it: a probe after
-            // PTO = max(2·SRTT, 2 ms) instead of the 200 ms RTO. The last segment is SACKed, so the probe is the
+            // PTO = max(2·SRTT, 200 µs) instead of the 200 ms RTO. The last segment is SACKed, so the probe is the
             // highest bytes not SACKed: the hole itself
             advance(1 * MS);
             expectNothing();
