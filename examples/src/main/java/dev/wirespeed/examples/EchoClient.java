@@ -14,7 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A client on an application thread, through {@link Client}: opens {@code connections} connections to an echo
  * server, sends {@code bytesEach} bytes of a known pattern on each, checks every byte that comes back, half-closes,
  * and closes once the server has closed too. Commands never block: a write that finds the command ring full queues
- * what fits and the rest is offered again on the next turn of the loop.
+ * what fits and the rest is offered again on the next turn of the loop, and a shutdown or close the ring refuses is
+ * queued again on the next turn too.
  */
 public final class EchoClient implements ConnectionListener
 {
@@ -23,6 +24,9 @@ public final class EchoClient implements ConnectionListener
     private final long[] ids;
     private final long[] sent;
     private final long[] received;
+    private final boolean[] finQueued;
+    private final boolean[] peerClosed;
+    private final boolean[] closeQueued;
     private final boolean[] closed;
     private final Long2LongHashMap indexById = new Long2LongHashMap(-1);
     private final Long2LongHashMap indexByCorrelation = new Long2LongHashMap(-1);
@@ -38,6 +42,9 @@ public final class EchoClient implements ConnectionListener
         ids = new long[connections];
         sent = new long[connections];
         received = new long[connections];
+        finQueued = new boolean[connections];
+        peerClosed = new boolean[connections];
+        closeQueued = new boolean[connections];
         closed = new boolean[connections];
     }
 
@@ -81,9 +88,13 @@ public final class EchoClient implements ConnectionListener
     private int send(final int i)
     {
         final long id = ids[i];
-        if (id <= 0 || sent[i] >= bytesEach || closed[i])
+        if (id <= 0 || closed[i])
         {
             return 0;
+        }
+        if (sent[i] >= bytesEach)
+        {
+            return finishCommands(i, id);
         }
         final int n = (int)Math.min(chunk.capacity(), bytesEach - sent[i]);
         for (int k = 0; k < n; k++)
@@ -92,11 +103,23 @@ public final class EchoClient implements ConnectionListener
         }
         final int queued = client.write(id, chunk, 0, n);
         sent[i] += queued;
-        if (sent[i] == bytesEach)
-        {
-            client.shutdownOutput(id); // FIN after the last byte; keep reading the echo
-        }
         return queued > 0 ? 1 : 0;
+    }
+
+    /** FIN after the last byte (keep reading the echo), then close once the server has closed; each until queued. */
+    private int finishCommands(final int i, final long id)
+    {
+        if (!finQueued[i])
+        {
+            finQueued[i] = client.shutdownOutput(id);
+            return finQueued[i] ? 1 : 0;
+        }
+        if (peerClosed[i] && !closeQueued[i])
+        {
+            closeQueued[i] = client.close(id);
+            return closeQueued[i] ? 1 : 0;
+        }
+        return 0;
     }
 
     public void onConnected(final long correlationId, final long connectionId)
@@ -127,8 +150,8 @@ public final class EchoClient implements ConnectionListener
 
     public void onPeerClosed(final long connectionId)
     {
-        // every byte came before this event: closing now loses nothing
-        client.close(connectionId);
+        // every byte came before this event: closing now loses nothing (the loop queues the close)
+        peerClosed[(int)indexById.get(connectionId)] = true;
     }
 
     public void onReset(final long connectionId)

@@ -330,7 +330,8 @@ public final class Client
      * Sends FIN once everything written so far is sent; the connection keeps receiving until the peer closes.
      *
      * @param connectionId a connection id given by {@code onConnected} or {@code onAccepted}.
-     * @return false if the command ring is full (try again after polling).
+     * @return false if the command ring is full (try again after polling). A write leaves room for such commands
+     * ({@link CommandProxy#CONTROL_RESERVE_COMMANDS}), so one that follows a short write still fits.
      * @throws ApiException for an unknown or stale id.
      */
     public boolean shutdownOutput(final long connectionId)

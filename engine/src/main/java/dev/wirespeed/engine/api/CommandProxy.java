@@ -5,6 +5,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
@@ -21,13 +22,22 @@ import static dev.wirespeed.engine.api.ApiMessages.*;
  * {@link EventAdapter}, so that the shard can make progress). Commands of one thread reach the shard in the order
  * they were queued; commands of different threads interleave at message granularity.
  * <p>
+ * {@link #write} never takes the last {@link #CONTROL_RESERVE_COMMANDS} commands' worth of room (at most an eighth
+ * of the ring): a {@link #shutdownOutput}, {@link #close} or {@link #abort} queued right after a write that filled
+ * the ring still fits. Many writers sharing one ring make this a best effort.
+ * <p>
  * With several shards, keep one proxy per shard and route by {@link ConnectionId#shardIndex(long)}.
  */
 public final class CommandProxy
 {
+    /** Control commands that still fit after a write has taken all the room it may. */
+    public static final int CONTROL_RESERVE_COMMANDS = 64;
+
     private final RingBuffer ring;
     private final AtomicBuffer buffer;
     private final int maxWriteChunk;
+    /** Bytes of the ring that {@link #write} leaves free, for control commands. */
+    private final int controlReserve;
 
     /**
      * A proxy over {@code commandRing}; any number of threads may share the ring, each with its own proxy or this one.
@@ -39,6 +49,14 @@ public final class CommandProxy
         this.ring = commandRing;
         this.buffer = commandRing.buffer();
         this.maxWriteChunk = commandRing.maxMsgLength() - DATA_OFFSET;
+        this.controlReserve = Math.min(commandRing.capacity() / 8,
+            CONTROL_RESERVE_COMMANDS * recordLength(Math.max(ID_LENGTH, CONNECT_LENGTH)));
+    }
+
+    private static int recordLength(final int bodyLength)
+    {
+        return (RecordDescriptor.HEADER_LENGTH + bodyLength + RecordDescriptor.ALIGNMENT - 1) &
+            -RecordDescriptor.ALIGNMENT;
     }
 
     /**
@@ -147,15 +165,21 @@ public final class CommandProxy
      * @param src          the bytes.
      * @param offset       of the first byte in {@code src}.
      * @param length       bytes to write.
-     * @return bytes queued: {@code length}, or fewer (possibly 0) when the ring filled up. The rest is the caller's to
-     * offer again; whatever was queued is sent in order.
+     * @return bytes queued: {@code length}, or fewer (possibly 0) when the ring filled up to its control reserve.
+     * The rest is the caller's to offer again; whatever was queued is sent in order.
      */
     public int write(final long connectionId, final DirectBuffer src, final int offset, final int length)
     {
         int queued = 0;
         while (queued < length)
         {
-            final int chunk = Math.min(length - queued, maxWriteChunk);
+            // what fits above the control reserve, after this record's header and connection id
+            final int room = ring.capacity() - ring.size() - controlReserve - recordLength(DATA_OFFSET);
+            final int chunk = Math.min(Math.min(length - queued, maxWriteChunk), room);
+            if (chunk <= 0)
+            {
+                break;
+            }
             final int index = ring.tryClaim(CMD_WRITE, DATA_OFFSET + chunk);
             if (index < 0)
             {

@@ -98,6 +98,37 @@ class ApiMessagesTest
         assertEquals(77, leLong(m.get(2).body(), ID_OFFSET));
     }
 
+    /**
+     * An application that writes until the ring refuses and then shuts its side down must not lose the FIN: the
+     * writes leave room for control commands. Byte-sized writes pack the ring tighter than any control command, so
+     * without the reserve the shutdown would not fit (the README echo example once stalled on exactly this).
+     */
+    @Test
+    void aControlCommandFitsAfterWritesHaveFilledTheRing()
+    {
+        for (final int capacity : new int[] { 1024, 4096, 1 << 16 })
+        {
+            final ManyToOneRingBuffer ring = CommandProxy.newCommandRing(capacity);
+            final CommandProxy proxy = new CommandProxy(ring);
+            final UnsafeBuffer one = new UnsafeBuffer(new byte[] { 42 });
+            int written = 0;
+            while (proxy.write(7, one, 0, 1) == 1)
+            {
+                written++;
+            }
+            assertTrue(written > capacity / 64, "the ring took " + written + " writes");
+            assertTrue(proxy.shutdownOutput(7), "a shutdown after a refused write fits");
+            assertTrue(proxy.close(7));
+            assertTrue(proxy.abort(7));
+            assertTrue(proxy.connect(8, 0x0a000001, 80));
+            assertEquals(0, proxy.write(7, one, 0, 1), "writes stay refused while only the reserve is left");
+            final List<Message> m = drain(ring);
+            assertEquals(written + 4, m.size());
+            assertEquals(List.of(CMD_SHUTDOWN_OUTPUT, CMD_CLOSE, CMD_ABORT, CMD_CONNECT),
+                m.subList(written, written + 4).stream().map(Message::type).toList());
+        }
+    }
+
     @Test
     void writesAreSplitIntoMaxMessageChunksAndAFullRingQueuesPartOfAWrite()
     {
