@@ -374,7 +374,7 @@ final class TcpConnection
     }
 
     /** Active open (RFC 9293 §3.10.1): choose ISS, queue the SYN ⇒ SYN-SENT. */
-    void openActive(final long nowNs, final int initialSeq)
+    void openActive(final long nowNs, final int initialSeq, final int timestampOffset)
     {
         iss(initialSeq);
         sndUna = initialSeq;
@@ -383,7 +383,7 @@ final class TcpConnection
         recover = initialSeq;
         sendBase = initialSeq + 1;
         rcvWscale = endpoint.config.windowScaleEnabled ? clampShift(endpoint.config.windowScale) : 0;
-        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        tsOffset = timestampOffset;
         appVisible(true);
         moveTo(TcpState.SYN_SENT);
         synPending(true);
@@ -391,7 +391,8 @@ final class TcpConnection
     }
 
     /** Passive open from a SYN on a listener (RFC 9293 §3.10.7.2) ⇒ SYN-RECEIVED, SYN-ACK queued. */
-    void openPassive(final long nowNs, final TcpSegment syn, final int initialSeq, final int listenerPort)
+    void openPassive(
+        final long nowNs, final TcpSegment syn, final int initialSeq, final int timestampOffset, final int listenerPort)
     {
         passiveOpen(true);
         this.listenerPort = (char)listenerPort;
@@ -401,7 +402,7 @@ final class TcpConnection
         sndNxt = initialSeq;
         recover = initialSeq;
         sendBase = initialSeq + 1;
-        tsOffset = endpoint.config.randomTimestampOffset ? endpoint.timestampOffset(this) : 0;
+        tsOffset = timestampOffset;
         acceptSynOptions(nowNs, syn);
         irs(syn.seq);
         rcvNxt = syn.seq + 1;

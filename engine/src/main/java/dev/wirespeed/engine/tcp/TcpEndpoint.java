@@ -123,9 +123,12 @@ public final class TcpEndpoint
     private final long cookieK1;
     private final long portK0;
     private final long portK1;
-    private final long tsK0;
-    private final long tsK1;
     private int ephemeralCounter;
+    /** The last remote end {@link #ephemeralOffset} hashed, and its offset: a client's connects mostly repeat it. */
+    private int offsetLocalIp;
+    private int offsetRemoteIp;
+    private int offsetRemotePort = -1;
+    private int offsetCached;
     /** Buffer geometry of every connection: ring sizes (powers of two), masks, and the receive ring's usable bytes. */
     final int sendCap;
     final int sendMask;
@@ -205,12 +208,6 @@ public final class TcpEndpoint
         portK0 = r;
         r = SplitMix64.next(r);
         portK1 = r;
-        r = SplitMix64.next(r);
-        // an injected secret keys the timestamp offsets too, so both stay monotonic for a reused 4-tuple across
-        // endpoints that share it (a peer's TIME-WAIT accepts a new SYN only with a higher ISN or timestamp)
-        tsK0 = injectedSecret ? SplitMix64.next(isnK0 ^ 0x7453_4f66_6673_6574L) : r;
-        r = SplitMix64.next(r);
-        tsK1 = injectedSecret ? SplitMix64.next(isnK1 ^ 0x7453_4f66_6673_6574L) : r;
         ephemeralCounter = (int)SplitMix64.next(r);
         challengeCapacity = (long)config.challengeAckPerSecond * 1_000_000_000L;
         challengeTokens = challengeCapacity;
@@ -362,8 +359,7 @@ public final class TcpEndpoint
         }
         final int low = config.ephemeralLow;
         final int num = config.ephemeralHigh - low + 1;
-        final int offset = (int)SipHash.hash24(portK0, portK1,
-            ConnectionTable.ipKey(localIp, remoteIp), remotePort, 0);
+        final int offset = ephemeralOffset(localIp, remoteIp, remotePort);
         for (int i = 0; i < num; i++)
         {
             final int port = low + (int)(((offset + ephemeralCounter + i) & 0xffffffffL) % num);
@@ -421,7 +417,8 @@ public final class TcpEndpoint
         final TcpConnection c = allocate();
         c.initTuple(localIp, localPort, remoteIp, remotePort);
         table.put(c);
-        c.openActive(nowNs, isn(nowNs, c));
+        final long h = tupleHash(c);
+        c.openActive(nowNs, isnOf(nowNs, h), timestampOffsetOf(h));
         markDirty(c);
         return c.id();
     }
@@ -1151,13 +1148,14 @@ public final class TcpEndpoint
         }
         final TcpConnection c = allocate();
         c.initTuple(seg.localIp, seg.localPort, seg.remoteIp, seg.remotePort);
-        int iss = isn(nowNs, c);
+        final long h = tupleHash(c);
+        int iss = isnOf(nowNs, h);
         if (enforceMinIss && leq(iss, minIss))
         {
             iss = minIss;
         }
         table.put(c);
-        c.openPassive(nowNs, seg, iss, l.port);
+        c.openPassive(nowNs, seg, iss, timestampOffsetOf(h), l.port);
         halfOpenCounted[c.slot] = true;
         halfOpenTotal++;
         l.halfOpen++;
@@ -1622,16 +1620,52 @@ public final class TcpEndpoint
         return false;
     }
 
-    int timestampOffset(final TcpConnection c)
+    /**
+     * RFC 6528's F(4-tuple, secret): SipHash-2-4 keyed by the host secret (behaviour 53). Its low half offsets the
+     * ISN and its high half the connection's timestamp clock, one hash for both (as Linux 4.11-4.13 did): both stay
+     * unpredictable across tuples and the same for a reused tuple, so a peer's TIME-WAIT sees both rise.
+     */
+    private long tupleHash(final TcpConnection c)
     {
-        return (int)SipHash.hash24(tsK0, tsK1, ConnectionTable.ipKey(c.localIp, c.remoteIp),
-            ConnectionTable.portKey(c.localPort, c.remotePort), 2);
+        return tupleHash(c.localIp, c.localPort, c.remoteIp, c.remotePort);
     }
 
-    /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F SipHash-2-4 (behaviour 53). */
-    int isn(final long nowNs, final TcpConnection c)
+    private long tupleHash(final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
-        return isn(nowNs, c.localIp, c.localPort, c.remoteIp, c.remotePort);
+        return SipHash.hash24(isnK0, isnK1, ConnectionTable.ipKey(localIp, remoteIp),
+            ConnectionTable.portKey(localPort, remotePort), 0);
+    }
+
+    /** RFC 6528: ISN = M + F, M a 4 µs clock. */
+    private int isnOf(final long nowNs, final long tupleHash)
+    {
+        if (config.fixedIsnForTests != -1)
+        {
+            return (int)config.fixedIsnForTests;
+        }
+        return (int)(nowNs / 4000L) + (int)tupleHash;
+    }
+
+    /** RFC 7323 §5.4's per-connection timestamp offset, or 0 when the config turns random offsets off. */
+    private int timestampOffsetOf(final long tupleHash)
+    {
+        return config.randomTimestampOffset ? (int)(tupleHash >>> 32) : 0;
+    }
+
+    /**
+     * RFC 6056 algorithm 3's offset into the ephemeral range for a remote end: F(local address, remote address and
+     * port, secret), remembered for the last remote end asked about (a load generator connects to one server).
+     */
+    private int ephemeralOffset(final int localIp, final int remoteIp, final int remotePort)
+    {
+        if (remotePort != offsetRemotePort || remoteIp != offsetRemoteIp || localIp != offsetLocalIp)
+        {
+            offsetCached = (int)SipHash.hash24(portK0, portK1, ConnectionTable.ipKey(localIp, remoteIp), remotePort, 0);
+            offsetLocalIp = localIp;
+            offsetRemoteIp = remoteIp;
+            offsetRemotePort = remotePort;
+        }
+        return offsetCached;
     }
 
     /**
@@ -1647,13 +1681,7 @@ public final class TcpEndpoint
      */
     public int isn(final long nowNs, final int localIp, final int localPort, final int remoteIp, final int remotePort)
     {
-        if (config.fixedIsnForTests != -1)
-        {
-            return (int)config.fixedIsnForTests;
-        }
-        final long f = SipHash.hash24(isnK0, isnK1, ConnectionTable.ipKey(localIp, remoteIp),
-            ConnectionTable.portKey(localPort, remotePort), 0);
-        return (int)(nowNs / 4000L) + (int)f;
+        return isnOf(nowNs, config.fixedIsnForTests != -1 ? 0 : tupleHash(localIp, localPort, remoteIp, remotePort));
     }
 
     // =================================================================================================== pool

@@ -49,6 +49,31 @@ class TcpEndpointApiTest extends TcpTestSupport
         assertTrue(recv().isEmpty());
     }
 
+    /**
+     * RFC 6056 algorithm 3: where the search for a free ephemeral port starts depends on the remote end (plus a
+     * counter that moves one per connect), whatever was connected before. The endpoint remembers the last remote
+     * end's offset; a stale one would start B's search at A's offset.
+     */
+    @Test
+    void theEphemeralPortForARemoteEndDependsOnlyOnThatEndAndTheCounter()
+    {
+        final int remoteA = REMOTE_IP;
+        final int remoteB = REMOTE_IP + 1;
+        final TcpConfig cfg = new TcpConfig();
+        cfg.ephemeralLow = 10_000;
+        cfg.ephemeralHigh = 59_999;
+        final TcpEndpoint direct = new TcpEndpoint(cfg, new TcpHandler() { }, 0);
+        final TcpEndpoint viaA = new TcpEndpoint(cfg, new TcpHandler() { }, 0);
+        final int directB = direct.localPort(direct.connect(0, LOCAL_IP, remoteB, 80));
+        final int aFirst = viaA.localPort(viaA.connect(0, LOCAL_IP, remoteA, 80));
+        final int thenB = viaA.localPort(viaA.connect(0, LOCAL_IP, remoteB, 80));
+        final int againA = viaA.localPort(viaA.connect(0, LOCAL_IP, remoteA, 80));
+        assertEquals(10_000 + (directB - 10_000 + 1) % 50_000, thenB, "B's offset, one step of the counter on");
+        assertEquals(10_000 + (aFirst - 10_000 + 2) % 50_000, againA, "A's offset, two steps on");
+        assertTrue(Math.abs(directB - aFirst) > 2, "A and B start far apart (they did for this seed): " + directB +
+            " " + aFirst);
+    }
+
     @Test
     void withDeclaredAddressesConnectRejectsSubnetBroadcastAndOffSubnet()
     {
