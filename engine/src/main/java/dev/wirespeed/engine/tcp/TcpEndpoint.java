@@ -97,6 +97,11 @@ public final class TcpEndpoint
     /** Free slots that still hold a TCB for reuse. */
     private int pooledTcbs;
     private long nextTrimNs;
+    /**
+     * The time of the last segment or connect. A connection marked dirty has its timer settled by the next
+     * {@link #dispatch} rather than at once; a {@link #poll} at a later time settles them first.
+     */
+    private long inputNs = Long.MIN_VALUE;
     /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
     final ChunkPool pool;
     /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
@@ -409,6 +414,7 @@ public final class TcpEndpoint
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
+        inputNs = nowNs;
         if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
@@ -900,6 +906,7 @@ public final class TcpEndpoint
      */
     public void onSegment(final long nowNs, final TcpSegment seg)
     {
+        inputNs = nowNs;
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
@@ -979,6 +986,10 @@ public final class TcpEndpoint
      */
     public int poll(final long nowNs)
     {
+        if (dirtyCount > 0 && nowNs != inputNs)
+        {
+            settleDirtyTimers();
+        }
         int fired = 0;
         if (timeWait.nextDeadlineNs() <= nowNs)
         {
@@ -1955,7 +1966,34 @@ public final class TcpEndpoint
         return c != null && c.appVisible() ? c : null;
     }
 
+    /**
+     * Puts the connection's earliest deadline on the wheel (and gives back an idle transfer state), unless it is
+     * dirty: the next {@link #dispatch} visits it and does this then (it clears the mark first), so a segment that
+     * asks for an answer settles the timer once, not twice. Deadlines are always armed in the future, so a
+     * {@link #poll} at the same time as the events misses none; one at a later time settles first.
+     */
     private void updateTimer(final TcpConnection c)
+    {
+        if (dirty[c.slot])
+        {
+            return;
+        }
+        settleTimer(c);
+    }
+
+    private void settleDirtyTimers()
+    {
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            final int slot = dirtySlots[i];
+            if (!released[slot])
+            {
+                settleTimer(connections[slot]);
+            }
+        }
+    }
+
+    private void settleTimer(final TcpConnection c)
     {
         c.releaseIdleTransfer();
         final long d = c.nextDeadlineNs();
