@@ -2589,6 +2589,12 @@ final class TcpConnection
 
     private boolean sendData(final TcpSegment s, final long nowNs, final SegmentEmitter out)
     {
+        final int dataEnd = dataEnd();
+        if (sendCursor == dataEnd ? !finQueued() : gt(sendCursor, dataEnd))
+        {
+            // nothing to send and no FIN to add (the common case of a dispatch that only ACKs)
+            return false;
+        }
         boolean sent = false;
         final int maxPayload = payloadMss();
         if (sndNxt == sndUna && sendBytes > 0 && nowNs - lastSendNs > endpoint.rtt.rtoNs(slot))
