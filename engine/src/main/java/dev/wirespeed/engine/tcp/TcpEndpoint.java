@@ -979,7 +979,8 @@ public final class TcpEndpoint
     }
 
     /**
-     * Expire timers up to {@code nowNs}. Returns how many fired.
+     * Expire timers up to {@code nowNs}. Returns how many fired. Timers armed by segments or calls since the last
+     * {@link #dispatch} count from the time they were armed, whether this poll comes before that dispatch or after.
      *
      * @param nowNs the shard's time, ns.
      * @return the number of timers fired.
