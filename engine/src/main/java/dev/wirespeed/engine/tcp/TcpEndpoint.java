@@ -98,10 +98,11 @@ public final class TcpEndpoint
     private int pooledTcbs;
     private long nextTrimNs;
     /**
-     * The time of the last segment or connect. A connection marked dirty has its timer settled by the next
-     * {@link #dispatch} rather than at once; a {@link #poll} at a later time settles them first.
+     * The time of the first segment or connect since the last {@link #dispatch} ({@link Long#MIN_VALUE}: none). A
+     * connection marked dirty has its timer settled by the next dispatch rather than at once; a {@link #poll} at a
+     * later time than this settles them first.
      */
-    private long inputNs = Long.MIN_VALUE;
+    private long firstInputNs = Long.MIN_VALUE;
     /** The shard's buffer memory: chunks lent to connections only while they have bytes queued or unread. */
     final ChunkPool pool;
     /** Storage of out-of-order and SACK range sets, lent only while a set is not empty. */
@@ -414,7 +415,10 @@ public final class TcpEndpoint
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
-        inputNs = nowNs;
+        if (firstInputNs == Long.MIN_VALUE)
+        {
+            firstInputNs = nowNs;
+        }
         if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
@@ -906,7 +910,10 @@ public final class TcpEndpoint
      */
     public void onSegment(final long nowNs, final TcpSegment seg)
     {
-        inputNs = nowNs;
+        if (firstInputNs == Long.MIN_VALUE)
+        {
+            firstInputNs = nowNs;
+        }
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
@@ -987,7 +994,7 @@ public final class TcpEndpoint
      */
     public int poll(final long nowNs)
     {
-        if (dirtyCount > 0 && nowNs != inputNs)
+        if (dirtyCount > 0 && nowNs != firstInputNs)
         {
             settleDirtyTimers();
         }
@@ -1019,6 +1026,7 @@ public final class TcpEndpoint
      */
     public int dispatch(final long nowNs, final SegmentEmitter out)
     {
+        firstInputNs = Long.MIN_VALUE;
         int emitted = 0;
         wakeBufferWaiters();
         final CountingEmitter counting = countingEmitter;

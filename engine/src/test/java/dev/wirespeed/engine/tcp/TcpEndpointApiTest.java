@@ -4,6 +4,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static dev.wirespeed.engine.tcp.TcpSegment.ACK;
 import static dev.wirespeed.engine.tcp.TcpSegment.FIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +49,30 @@ class TcpEndpointApiTest extends TcpTestSupport
         assertEquals(TcpEndpoint.ERR_BAD_ADDRESS, ep.connect(now, LOCAL_IP, 0xe0000001, 80));
         assertEquals(0, ep.connectionCount());
         assertTrue(recv().isEmpty());
+    }
+
+    /**
+     * The endpoint settles a dirty connection's timer once, in the dispatch that visits it. A poll that comes first,
+     * at a later time than the first segment since the last dispatch, must still fire what that segment armed, even
+     * when another connection's segment came in between (a simulation or test may call poll at any time).
+     */
+    @Test
+    void aDelayedAckArmedBeforeAnotherConnectionsSegmentFiresAtTheNextPoll()
+    {
+        established();
+        final int portB = REMOTE_PORT + 1;
+        send(syn().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, portB));
+        assertEquals(1, recv().size(), "B's SYN-ACK");
+        send(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, portB));
+        assertTrue(recv().isEmpty());
+
+        send(data(in(), "x")); // A's one byte arms its delayed ACK; no dispatch follows
+        advance(ep.config().delayedAckNs + MS);
+        send(data(in().tuple(LOCAL_IP, LOCAL_PORT, REMOTE_IP, portB), "z")); // B's, after A's delay is up
+        final List<TcpSegment> got = recv(); // poll, then dispatch
+        assertEquals(1, got.size(), describe(got));
+        assertEquals(REMOTE_PORT, got.get(0).remotePort, "A's delayed ACK");
+        assertEquals(REMOTE_SEQ + 2, got.get(0).ack);
     }
 
     /**
