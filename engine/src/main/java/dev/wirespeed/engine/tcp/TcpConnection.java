@@ -1098,11 +1098,17 @@ final class TcpConnection
         final TransferState t = transfer;
         if (t != null && t.inRecovery && sackOk() && t.retransmits.anyLost(sndUna, t.scoreboard))
         {
-            startRexmitPass(nowNs);
-            rexmitRequests(rexmitRequests() + 1);
-            endpoint.counters.increment(LOST_RETRANSMITS);
-            endpoint.markDirty(this);
+            retransmitAgain(nowNs);
         }
+    }
+
+    /** Retransmissions of this pass were lost: a new pass over the holes, sent at the next dispatch. */
+    private void retransmitAgain(final long nowNs)
+    {
+        startRexmitPass(nowNs);
+        rexmitRequests(rexmitRequests() + 1);
+        endpoint.counters.increment(LOST_RETRANSMITS);
+        endpoint.markDirty(this);
     }
 
     /** SACKed data above an open hole: start the reordering window unless it runs already (RFC 8985 §6.2). */
@@ -1139,10 +1145,7 @@ final class TcpConnection
         }
         else if (retransmissionsLookLost(nowNs))
         {
-            startRexmitPass(nowNs);
-            rexmitRequests(rexmitRequests() + 1);
-            endpoint.counters.increment(LOST_RETRANSMITS);
-            endpoint.markDirty(this);
+            retransmitAgain(nowNs);
         }
     }
 
@@ -2809,9 +2812,15 @@ final class TcpConnection
         if (inRecovery() && sackOk())
         {
             // a retransmission of this pass like the others (behaviour 69)
-            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt, sndUna, scoreboard());
+            logRetransmission(from, from + len + (fin ? 1 : 0));
         }
         return true;
+    }
+
+    /** Logs a retransmission of {@code [from, end)} for the lost-retransmission check (behaviour 69). */
+    private void logRetransmission(final int from, final int end)
+    {
+        transfer().retransmits.add(from, end, sndNxt, sndUna, scoreboard());
     }
 
     /** Retransmit the next hole: the segment at SND.UNA, or with SACK the next unSACKed range (behaviour 29). */
@@ -2861,10 +2870,11 @@ final class TcpConnection
         }
         emitSegment(s, nowNs, from, len, fin, out);
         endpoint.counters.increment(RETRANSMITS);
-        rexmitNxt(from + len + (fin ? 1 : 0));
+        final int sentEnd = from + len + (fin ? 1 : 0);
+        rexmitNxt(sentEnd);
         if (sackOk())
         {
-            transfer().retransmits.add(from, from + len + (fin ? 1 : 0), sndNxt, sndUna, scoreboard());
+            logRetransmission(from, sentEnd);
         }
         stopRttTiming();
         return true;

@@ -415,10 +415,7 @@ public final class TcpEndpoint
     private long open(final long nowNs, final int localIp, final int localPort, final int remoteIp,
         final int remotePort)
     {
-        if (firstInputNs == Long.MIN_VALUE)
-        {
-            firstInputNs = nowNs;
-        }
+        noteInput(nowNs);
         if (connectionCount() >= config.maxConnections)
         {
             counters.increment(DROP_CONNECTION_TABLE_FULL);
@@ -910,10 +907,7 @@ public final class TcpEndpoint
      */
     public void onSegment(final long nowNs, final TcpSegment seg)
     {
-        if (firstInputNs == Long.MIN_VALUE)
-        {
-            firstInputNs = nowNs;
-        }
+        noteInput(nowNs);
         final int flags = seg.flags;
         if (seg.localPort == 0 || seg.remotePort == 0)
         {
@@ -1988,6 +1982,15 @@ public final class TcpEndpoint
             return;
         }
         settleTimer(c);
+    }
+
+    /** A segment or connect at {@code nowNs}: the first since the last dispatch sets {@link #firstInputNs}. */
+    private void noteInput(final long nowNs)
+    {
+        if (firstInputNs == Long.MIN_VALUE)
+        {
+            firstInputNs = nowNs;
+        }
     }
 
     private void settleDirtyTimers()
