@@ -136,9 +136,13 @@ class ImpairedEchoInteropTest
         assertTrue(caught >= corruptedRx * 9 / 10 && caught <= corruptedRx * 2, "corrupted " + corruptedRx +
             ", dropped by the parser " + caught + ": " + summary);
 
-        // our frames are captured before the TX impairment: each must be flawless
+        // our frames are captured before the TX impairment: each must be flawless. The capture holds the received
+        // frames too, after the RX impairment: one whose flipped byte turned the peer's source address into ours
+        // (a TCP checksum off by exactly one) is not ours. One flipped byte cannot change both addresses, so the
+        // frames from us to the peer are exactly the ones we sent
         final String bad = NetNs.run("tshark", "-r", pcap.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
-            "ip.check_checksum:TRUE", "-Y", "ip.src == " + NetNs.ENGINE_IP + " && (_ws.malformed || " +
+            "ip.check_checksum:TRUE", "-Y", "ip.src == " + NetNs.ENGINE_IP + " && ip.dst == " + NetNs.PEER_IP +
+            " && (_ws.malformed || " +
             "ip.checksum.status == 0 || tcp.checksum.status == 0 || tcp.checksum == 0xffff || " +
             "_ws.expert.severity >= 8388608)", "-T", "fields", "-e", "frame.number").strip();
         final String badFrames = bad.lines().filter(l -> !l.startsWith("Running as user"))
